@@ -1,0 +1,59 @@
+"""Etävaraus: remote-service appointment booking for joint service points.
+
+``create_app`` builds the web application: settings, extensions, blueprints.
+Nothing happens at import time, and the scheduler is never started here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask
+
+
+def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
+    from config.settings import settings_from_env
+
+    app = Flask(__name__)
+    app.config.update(settings_from_env())
+    if test_config:
+        app.config.update(test_config)
+
+    from booking import db
+
+    db.init_app(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from booking.errors import register_error_handlers
+    from booking.templating import register_template_helpers
+
+    register_error_handlers(app)
+    register_template_helpers(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from booking.extensions import babel, csrf, limiter, login_manager
+    from booking.i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_ENABLED", app.config["BOOKING_RATELIMIT_ENABLED"])
+    redis_url = app.config.get("BOOKING_REDIS_URL")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from booking.staff import load_staff_user
+
+    login_manager.user_loader(load_staff_user)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from booking.api import bp as api_bp
+    from booking.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")

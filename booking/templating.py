@@ -1,0 +1,47 @@
+"""Template globals and filters: localised names, Helsinki dates and times."""
+
+from __future__ import annotations
+
+from flask import Flask, request, url_for
+
+from booking.i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    current_language,
+    local_date,
+    local_time,
+    localized,
+)
+
+
+def url_for_language(language: str) -> str:
+    args = dict(request.view_args or {})
+    query = request.args.to_dict()
+    query["lang"] = language
+    if request.endpoint is None:
+        return url_for("public.index", lang=language)
+    return url_for(request.endpoint, **args, **query)
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        LANGUAGES=LANGUAGES,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        current_language=current_language,
+        localized=localized,
+        url_for_language=url_for_language,
+    )
+    app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.filters["local_time"] = local_time
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'",
+        )
+        return response

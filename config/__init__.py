@@ -1,0 +1,1 @@
+"""Settings: safe defaults, then ``BOOKING_*`` environment variables, then test overrides."""

@@ -1,0 +1,91 @@
+"""Application settings.
+
+Defaults are safe for a single demo machine; every public setting of
+DESIGN.md §7 can be overridden from the environment.  Nothing here reads the
+environment at import time: :func:`settings_from_env` is called by
+``create_app``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+REGION_FILE = PROJECT_ROOT / "config" / "regions" / "keski-suomi.toml"
+
+
+class DefaultSettings:
+    """Defaults for one machine: SQLite, console senders, memory rate limits."""
+
+    BOOKING_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'instance' / 'etavaraus.sqlite3'}"
+    BOOKING_BASE_URL = "http://127.0.0.1:5000"
+    BOOKING_REGION_FILE = str(REGION_FILE)
+    BOOKING_SMS_BACKEND = "console"
+    BOOKING_SMS_FROM = "Etavaraus"
+    BOOKING_TWILIO_API_BASE = ""
+    TWILIO_ACCOUNT_SID = ""
+    TWILIO_AUTH_TOKEN = ""
+    BOOKING_SMTP_URL = ""
+    BOOKING_MAIL_FROM = "etavaraus@keskisuomi.invalid"
+    BOOKING_REDIS_URL = ""
+    BOOKING_RATELIMIT_ENABLED = True
+    # Personal data is erased this many days after the appointment.
+    BOOKING_RETENTION_DAYS = 90
+    # A manage link stops working this many days after the appointment.
+    BOOKING_MANAGE_LINK_DAYS = 14
+    # Active future appointments one mobile number may hold per agency.
+    BOOKING_MAX_ACTIVE_PER_AGENCY = 2
+    BABEL_DEFAULT_LOCALE = "fi"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Helsinki"
+    LANGUAGES = ("fi", "sv", "en")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+
+
+BOOL_SETTINGS = {"BOOKING_RATELIMIT_ENABLED", "SESSION_COOKIE_SECURE"}
+INT_SETTINGS = {
+    "BOOKING_RETENTION_DAYS",
+    "BOOKING_MANAGE_LINK_DAYS",
+    "BOOKING_MAX_ACTIVE_PER_AGENCY",
+}
+ENV_PREFIXES = ("BOOKING_", "TWILIO_")
+
+
+def parse_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, object]:
+    """Return the settings: defaults overlaid with the environment."""
+    environ = os.environ if environ is None else environ
+    settings: dict[str, object] = {
+        name: getattr(DefaultSettings, name) for name in dir(DefaultSettings) if name.isupper()
+    }
+    for name, value in environ.items():
+        if not name.startswith(ENV_PREFIXES):
+            continue
+        if name in BOOL_SETTINGS:
+            settings[name] = parse_bool(value)
+        elif name in INT_SETTINGS:
+            settings[name] = int(value)
+        else:
+            settings[name] = value
+    # Without a configured key, one random key is kept in instance/ so that all
+    # workers of this machine share it and sessions survive a restart.
+    settings["SECRET_KEY"] = environ.get("BOOKING_SECRET_KEY") or instance_secret_key()
+    settings["SESSION_COOKIE_SECURE"] = str(settings["BOOKING_BASE_URL"]).startswith("https://")
+    return settings
+
+
+def instance_secret_key(path: Path = PROJECT_ROOT / "instance" / "secret_key") -> str:
+    """A random key made once for this machine and kept readable by its owner only."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as key_file:
+            key_file.write(secrets.token_hex(32))
+    return path.read_text().strip()

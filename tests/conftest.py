@@ -1,0 +1,140 @@
+"""Shared fixtures: the app on SQLite and on PostgreSQL, sessions, factories.
+
+Every test that asks for ``database_url`` (directly or through ``app``,
+``client``, ``session`` or ``factory``) runs once on SQLite and once on
+PostgreSQL.  PostgreSQL runs where ``BOOKING_TEST_POSTGRES_URL`` points at a
+server (CI sets it); each run creates its own database and drops it after.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from booking import create_app
+from booking.db import make_engine, make_session_factory
+from booking.models import Base
+from booking.schema import upgrade_schema
+from tests.factories import Factory
+
+POSTGRES_ENV = "BOOKING_TEST_POSTGRES_URL"
+
+
+def postgres_server_url() -> str | None:
+    url = os.environ.get(POSTGRES_ENV)
+    if not url and os.environ.get("CI"):
+        pytest.fail(f"{POSTGRES_ENV} must be set in CI: PostgreSQL tests may not be skipped")
+    return url
+
+
+def create_postgres_database(server_url: str) -> str:
+    name = f"booking_test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return (
+        make_url(make_engine(server_url).url)
+        .set(database=name)
+        .render_as_string(hide_password=False)
+    )
+
+
+def drop_postgres_database(server_url: str, name: str) -> None:
+    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory) -> Iterator[str]:
+    """A migrated, empty database of each backend, shared by the tests of a run."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'booking.sqlite3'}"
+        engine = make_engine(url)
+        upgrade_schema(engine)
+        engine.dispose()
+        yield url
+        return
+    server_url = postgres_server_url()
+    if not server_url:
+        pytest.skip(f"{POSTGRES_ENV} not set")
+    url = create_postgres_database(server_url)
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    engine.dispose()
+    yield url
+    drop_postgres_database(server_url, make_url(url).database)
+
+
+@pytest.fixture(scope="session")
+def engine(database_url) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def empty_all_tables(engine: Engine) -> None:
+    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+        connection.execute(text("INSERT INTO calendar_revision (id, value) VALUES (1, 0)"))
+
+
+@pytest.fixture
+def clean_database(engine) -> Iterator[Engine]:
+    """The shared database, emptied after the test."""
+    yield engine
+    empty_all_tables(engine)
+
+
+@pytest.fixture
+def session(clean_database) -> Iterator[Session]:
+    """A session for calling use cases directly; the test commits when it means to."""
+    session = make_session_factory(clean_database)()
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def factory(session) -> Factory:
+    return Factory(session)
+
+
+def test_settings(database_url: str, **overrides: object) -> dict[str, object]:
+    settings: dict[str, object] = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "BOOKING_SECRET_KEY": "test-secret-key",
+        "BOOKING_DATABASE_URL": database_url,
+        "BOOKING_BASE_URL": "http://booking.test",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "BOOKING_RATELIMIT_ENABLED": False,
+        "SERVER_NAME": "booking.test",
+    }
+    settings.update(overrides)
+    return settings
+
+
+@pytest.fixture
+def app(database_url, clean_database):
+    app = create_app(test_settings(database_url))
+    yield app
+    app.extensions["booking.engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
