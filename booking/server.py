@@ -1,8 +1,33 @@
-"""``booking serve``: gunicorn serving ``create_app()``."""
+"""``booking serve``: gunicorn serving ``create_app()``.
+
+Access logs name the path of each request, but manage links and calendar
+feeds carry secret tokens in their paths, so those are masked.
+"""
 
 from __future__ import annotations
 
+import re
+
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
+
+#: Path segments after these prefixes are secrets (manage tokens, feed tokens).
+SECRET_PATH = re.compile(r"(/(?:manage|feeds)/)[^/?\s]+")
+
+
+def mask_secrets(path: str) -> str:
+    return SECRET_PATH.sub(r"\1…", path)
+
+
+class MaskingLogger(Logger):
+    """gunicorn's logger, with secret tokens masked and query strings left out."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        path = mask_secrets(environ.get("PATH_INFO", ""))
+        atoms["U"] = path
+        atoms["r"] = f"{environ.get('REQUEST_METHOD', '-')} {path}"
+        return atoms
 
 
 class BookingServer(BaseApplication):
@@ -21,7 +46,12 @@ class BookingServer(BaseApplication):
 
 
 def run_gunicorn(*, host: str, port: int, workers: int, **extra: object) -> None:
-    options = {"bind": f"{host}:{port}", "workers": workers, "accesslog": "-", **extra}
-    # Access logs carry paths only; manage tokens travel in paths, so keep them out.
-    options["access_log_format"] = '%(h)s "%(m)s %(U)s" %(s)s %(L)ss'
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "accesslog": "-",
+        "logger_class": MaskingLogger,
+        "access_log_format": '%(h)s "%(r)s" %(s)s %(L)ss',
+        **extra,
+    }
     BookingServer(options).run()
