@@ -1,0 +1,125 @@
+"""The region file's value types: frozen dataclasses, what ``booking.region`` returns.
+
+Pure data, no Flask and no database.  Times are local wall time of the point's
+zone (experts: Helsinki wall time); weekdays are 0 = Monday … 6 = Sunday.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+
+@dataclass(frozen=True)
+class WeeklyInterval:
+    weekday: int
+    starts: time
+    ends: time
+
+
+@dataclass(frozen=True)
+class CalendarRules:
+    """The short days the ``holidays`` package does not know.
+
+    ``short_days`` holds ``"maundy_thursday"`` and fixed ``"MM-DD"`` days; on them
+    every point closes at ``short_day_closes`` at the latest.
+    """
+
+    short_day_closes: time
+    short_days: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MunicipalityDef:
+    id: str
+    name_fi: str
+    name_sv: str
+
+
+@dataclass(frozen=True)
+class AgencyDef:
+    id: str
+    name_fi: str
+    name_sv: str
+    name_en: str
+    sms_name_fi: str
+    sms_name_sv: str
+    sms_name_en: str
+    meeting_link_template: str
+
+
+@dataclass(frozen=True)
+class ServiceDef:
+    id: str
+    agency: str
+    name_fi: str
+    name_sv: str
+    name_en: str
+    duration_minutes: int
+    buffer_minutes: int
+    grid_minutes: int
+    min_notice_minutes: int
+    horizon_days: int
+    photo_id_required: bool
+
+
+@dataclass(frozen=True)
+class RoomDef:
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PointDef:
+    id: str
+    municipality: str
+    name_fi: str
+    name_sv: str
+    name_en: str
+    street_address: str
+    postal_code: str
+    post_office: str
+    phone: str | None
+    timezone: str
+    rooms: tuple[RoomDef, ...]
+    offers: tuple[str, ...]
+    hours: tuple[WeeklyInterval, ...]
+
+
+@dataclass(frozen=True)
+class ClosureDef:
+    point: str
+    closed_on: date
+    starts: time | None
+    ends: time | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class ExpertDef:
+    key: str
+    agency: str
+    name: str
+    email: str | None
+    languages: tuple[str, ...]
+    services: tuple[str, ...]
+    hours: tuple[WeeklyInterval, ...]
+
+
+@dataclass(frozen=True)
+class Region:
+    """Everything one region file says, checked for consistency."""
+
+    source: str
+    id: str
+    name_fi: str
+    name_sv: str
+    name_en: str
+    timezone: str
+    calendar: CalendarRules
+    municipalities: tuple[MunicipalityDef, ...]
+    agencies: tuple[AgencyDef, ...]
+    services: tuple[ServiceDef, ...]
+    points: tuple[PointDef, ...]
+    closures: tuple[ClosureDef, ...]
+    experts: tuple[ExpertDef, ...]
