@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from booking.api import views  # noqa: E402,F401  (registers the routes)
+from booking.api import (  # noqa: E402,F401  (modules that register routes)
+    catalogue,
+    free_times,
+    openapi,
+    views,
+)
