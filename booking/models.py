@@ -389,6 +389,8 @@ class OutboxMessage(Base):
     delivery_status: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(String(500))
     body: Mapped[str | None] = mapped_column(Text)  # what was sent, for advisors
+    # The citizen's manage link for the text; kept apart so ``body`` never shows it.
+    manage_url: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
 
