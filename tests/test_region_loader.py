@@ -77,20 +77,20 @@ def test_loads_the_whole_region(session, loaded):
     assert expert.languages == "fi,sv"
     assert len(expert.working_hours) == 10
     assert count(session, Closure) == 4
-    assert revision(session) == 1
+    assert revision(session) > 0  # no availability cached before the load survives it
 
 
 def test_loading_again_changes_nothing(session, loaded):
-    before = snapshot(session)
+    before, before_revision = snapshot(session), revision(session)
     summary = load_region(session, read_region_file(REGION_FILE))
     session.commit()
     assert str(summary) == "no changes"
     assert snapshot(session) == before
-    assert revision(session) == 1  # cached availability stays valid
+    assert revision(session) == before_revision  # cached availability stays valid
 
 
 def test_a_changed_name_is_updated_in_place(session, loaded):
-    before = snapshot(session)
+    before, before_revision = snapshot(session), revision(session)
     region = region_with(
         'name_fi = "Keuruun asiointipiste"',
         'name_fi = "Keuruun palvelupiste"',
@@ -101,7 +101,7 @@ def test_a_changed_name_is_updated_in_place(session, loaded):
     assert summary.updated["points"] == 1 and not +summary.created
     assert session.get(ServicePoint, "keuruu").name_fi == "Keuruun palvelupiste"
     assert snapshot(session)["counts"] == before["counts"]
-    assert revision(session) == 2
+    assert revision(session) > before_revision
 
 
 def test_removed_expert_becomes_inactive_and_keeps_her_appointments(session, factory, loaded):
