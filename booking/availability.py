@@ -32,7 +32,16 @@ from zoneinfo import ZoneInfo
 
 from booking.calendar_rules import Span
 
-__all__ = ["Resource", "ServiceRules", "Span", "choose_resources", "free_slots", "latest_start"]
+__all__ = [
+    "Resource",
+    "ServiceRules",
+    "Span",
+    "bookable_starts",
+    "candidate_starts",
+    "choose_resources",
+    "free_slots",
+    "latest_start",
+]
 
 #: Closed intervals of allowed start instants, integer seconds since the epoch.
 Intervals = list[tuple[int, int]]
@@ -85,6 +94,35 @@ def free_slots(
         return []
     allowed = allowed_starts(opening, rooms, experts, rules, low, high)
     return grid_points(allowed, rules.grid, tz)
+
+
+def candidate_starts(
+    *,
+    opening: Sequence[Span],
+    rooms: Sequence[Resource],
+    experts: Sequence[Resource],
+    rules: ServiceRules,
+    window: Span,
+    tz: ZoneInfo,
+) -> list[datetime]:
+    """The start times in ``window`` that meet every rule except minimum notice and
+    horizon — the part that does not depend on ``now`` and so may be cached.
+    ``bookable_starts(candidate_starts(...), ...)`` equals ``free_slots(...)``."""
+    low, high = _seconds(window.start), _seconds(window.end) - 1
+    if low > high:
+        return []
+    return grid_points(allowed_starts(opening, rooms, experts, rules, low, high), rules.grid, tz)
+
+
+def bookable_starts(
+    starts: Sequence[datetime], rules: ServiceRules, now: datetime, tz: ZoneInfo
+) -> list[datetime]:
+    """Of ascending ``starts``, those at least ``min_notice`` after ``now`` and within the
+    booking horizon."""
+    earliest = now + rules.min_notice
+    last_day = now.astimezone(tz).date() + timedelta(days=rules.horizon_days)
+    end = _local_midnight(last_day + timedelta(days=1), tz)
+    return list(starts[bisect_left(starts, earliest) : bisect_left(starts, end)])
 
 
 def latest_start(now: datetime, horizon_days: int, tz: ZoneInfo) -> int:

@@ -97,6 +97,10 @@ def clean_database(engine) -> Iterator[Engine]:
     """The shared database, emptied after the test."""
     yield engine
     empty_all_tables(engine)
+    # The emptied database starts its calendar revision again from 0.
+    from booking.calendar_revision import clear_availability_cache
+
+    clear_availability_cache()
 
 
 @pytest.fixture

@@ -7,7 +7,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from booking.availability import Resource, ServiceRules, Span, choose_resources, free_slots
+from booking.availability import (
+    Resource,
+    ServiceRules,
+    Span,
+    bookable_starts,
+    candidate_starts,
+    choose_resources,
+    free_slots,
+)
 from booking.calendar_rules import FinnishCalendar, opening_spans, working_spans
 from booking.clock import HELSINKI
 
@@ -299,6 +307,15 @@ def test_no_free_start_is_missed(calendar):
         if obeys_every_rule(t, calendar)
     ]
     assert free_slots(**calendar, tz=HELSINKI) == reference
+
+
+@PROPERTY_SETTINGS
+@given(calendars())
+def test_now_filters_applied_after_the_cacheable_part_give_the_same_times(calendar):
+    now, service = calendar["now"], calendar["rules"]
+    cacheable = {key: value for key, value in calendar.items() if key != "now"}
+    starts = candidate_starts(**cacheable, tz=HELSINKI)
+    assert bookable_starts(starts, service, now, HELSINKI) == free_slots(**calendar, tz=HELSINKI)
 
 
 @PROPERTY_SETTINGS

@@ -1,0 +1,221 @@
+"""Free times and the fair pick from the database; the cache never serves a taken time."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import delete, event, insert, select
+
+from booking import calendars
+from booking.calendar_revision import current_calendar_revision
+from booking.clock import HELSINKI
+from booking.db import make_session_factory
+from booking.models import Appointment, AppointmentStatus, CalendarRevision
+from tests.factories import NOW
+
+WEDNESDAY = date(2026, 3, 4)  # NOW is Monday 2.3.2026 10:00 Helsinki
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=HELSINKI).astimezone(UTC)
+
+
+def hhmm(starts: list[datetime]) -> list[str]:
+    return [s.astimezone(HELSINKI).strftime("%H:%M") for s in starts]
+
+
+def times_on(session, day: date = WEDNESDAY, point="testila", service="kela-benefits", now=NOW):
+    return hhmm(calendars.free_times(session, point, service, day, day, now))
+
+
+def count_queries(session):
+    statements: list[str] = []
+    engine = session.get_bind()
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    return statements, lambda: event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_quiet_day_offers_every_quarter_hour_that_fits(session, factory):
+    factory.region()  # open 9–15, expert 8–16, 30 min + 15 min set-up
+    starts = times_on(session)
+    assert starts[0] == "09:00"
+    assert starts[-1] == "14:30"
+    assert len(starts) == 23
+
+
+def test_a_booked_time_and_its_set_up_buffer_are_not_offered(session, factory):
+    world = factory.region()
+    factory.appointment(point=world["point"], service=world["service"], starts_at=at(WEDNESDAY, 10))
+    starts = times_on(session)
+    assert "09:15" in starts and "10:45" in starts
+    assert not {"09:30", "09:45", "10:00", "10:15", "10:30"} & set(starts)
+
+
+def test_an_expert_booked_at_another_point_is_busy_here_too(session, factory):
+    world = factory.region()
+    elsewhere = factory.point("korpilahti")
+    factory.offer("korpilahti", "kela-benefits")
+    factory.appointment(
+        point=elsewhere,
+        service=world["service"],
+        starts_at=at(WEDNESDAY, 11),
+        expert=world["expert"],
+    )
+    starts = times_on(session)
+    assert "10:15" in starts and "11:45" in starts
+    assert not {"10:30", "11:00", "11:30"} & set(starts)
+
+
+def test_cancelled_appointments_do_not_block(session, factory):
+    world = factory.region()
+    factory.appointment(
+        point=world["point"],
+        service=world["service"],
+        starts_at=at(WEDNESDAY, 10),
+        status=AppointmentStatus.CANCELLED,
+    )
+    assert "10:00" in times_on(session)
+
+
+def test_holidays_and_closures_from_the_database(session, factory):
+    factory.region()
+    factory.closure("testila", WEDNESDAY, reason="Remont")
+    factory.closure("testila", WEDNESDAY + timedelta(days=1), time(9), time(12))
+    assert times_on(session) == []
+    assert times_on(session, WEDNESDAY + timedelta(days=1))[0] == "12:00"
+    midsummer_eve = date(2026, 6, 19)
+    assert times_on(session, midsummer_eve, now=at(date(2026, 6, 1), 9)) == []
+
+
+def test_unknown_point_or_service_raises_and_a_service_not_offered_has_no_times(session, factory):
+    factory.region()
+    factory.service("vero-advice", agency="vero", points=())
+    with pytest.raises(calendars.UnknownPointOrService):
+        times_on(session, point="nowhere")
+    with pytest.raises(calendars.UnknownPointOrService):
+        times_on(session, service="nothing")
+    assert times_on(session, service="vero-advice") == []
+
+
+def test_pick_for_booking_chooses_the_least_booked_expert_that_day(session, factory):
+    world = factory.region()
+    second = factory.expert("kela-berit")
+    factory.appointment(
+        point=world["point"],
+        service=world["service"],
+        starts_at=at(WEDNESDAY, 9),
+        expert=world["expert"],
+    )
+    room = world["room"].id
+    assert calendars.pick_for_booking(
+        session, "testila", "kela-benefits", at(WEDNESDAY, 13), NOW
+    ) == (room, second.id)
+    # On Thursday both have no bookings: the lower id wins.
+    assert calendars.pick_for_booking(
+        session, "testila", "kela-benefits", at(WEDNESDAY + timedelta(days=1), 13), NOW
+    ) == (room, world["expert"].id)
+
+
+def test_pick_for_booking_refuses_times_that_are_not_bookable(session, factory):
+    world = factory.region()
+    factory.appointment(point=world["point"], service=world["service"], starts_at=at(WEDNESDAY, 10))
+    pick = calendars.pick_for_booking
+    assert pick(session, "testila", "kela-benefits", at(WEDNESDAY, 10, 15), NOW) is None
+    assert pick(session, "testila", "kela-benefits", at(WEDNESDAY, 10, 50), NOW) is None  # grid
+    assert pick(session, "testila", "kela-benefits", at(WEDNESDAY, 16), NOW) is None  # closed
+    assert pick(session, "testila", "kela-benefits", NOW + timedelta(minutes=30), NOW) is None
+
+
+def test_a_repeated_question_is_answered_from_the_cache_with_one_query(session, factory):
+    factory.region()
+    first = times_on(session)
+    session.commit()
+    statements, stop = count_queries(session)
+    try:
+        assert times_on(session) == first
+    finally:
+        stop()
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+
+
+def test_the_cache_never_serves_a_time_taken_in_another_process(session, factory, engine):
+    world = factory.region()
+    assert "10:00" in times_on(session)  # cached now
+    session.commit()
+    with make_session_factory(engine)() as other:  # another worker books 10:00
+        other.execute(insert(Appointment), [_row(world, at(WEDNESDAY, 10))])
+        calendars.bump_calendar_revision(other)
+        other.commit()
+    assert "10:00" not in times_on(session)
+
+
+def test_the_cache_follows_orm_changes_without_an_explicit_bump(session, factory):
+    world = factory.region()
+    assert "10:00" in times_on(session)
+    session.commit()
+    appointment = factory.appointment(
+        point=world["point"], service=world["service"], starts_at=at(WEDNESDAY, 10)
+    )
+    assert "10:00" not in times_on(session)
+    appointment.status = AppointmentStatus.CANCELLED
+    session.commit()
+    assert "10:00" in times_on(session)
+
+
+def test_uncommitted_writes_are_seen_but_never_cached(session, factory):
+    world = factory.region()
+    session.commit()
+    session.add(Appointment(**_row(world, at(WEDNESDAY, 10))))
+    session.flush()
+    assert "10:00" not in times_on(session)  # the session's own view
+    session.rollback()
+    assert "10:00" in times_on(session)
+
+
+def test_bump_creates_the_revision_row_when_missing(session):
+    session.execute(delete(CalendarRevision))
+    assert current_calendar_revision(session) == 0
+    calendars.bump_calendar_revision(session)
+    calendars.bump_calendar_revision(session)
+    session.commit()
+    assert session.scalar(select(CalendarRevision.value).where(CalendarRevision.id == 1)) == 2
+
+
+def test_a_month_is_computed_and_respects_the_horizon(session, factory):
+    factory.region()
+    starts = calendars.free_times(
+        session, "testila", "kela-benefits", date(2026, 3, 1), date(2026, 5, 31), NOW
+    )
+    local_days = {s.astimezone(HELSINKI).date() for s in starts}
+    assert min(local_days) == date(2026, 3, 2)  # today, after the minimum notice
+    assert max(local_days) <= date(2026, 5, 1)  # today + 60 days
+    assert date(2026, 3, 29) not in local_days  # a Sunday
+    assert date(2026, 4, 3) not in local_days  # Good Friday
+    assert hhmm([s for s in starts if s.astimezone(HELSINKI).date() == date(2026, 4, 2)])[-1] == (
+        "12:30"  # Maundy Thursday closes at 13
+    )
+    assert hhmm(starts[:1]) == ["11:00"]  # NOW 10:00 + 60 min notice
+
+
+def _row(world, starts_at: datetime) -> dict:
+    service = world["service"]
+    ends_at = starts_at + timedelta(minutes=service.duration_minutes)
+    return {
+        "reference": "OTHER1",
+        "ical_uid": "other-1@etavaraus.test",
+        "point_id": world["point"].id,
+        "service_id": service.id,
+        "room_id": world["room"].id,
+        "expert_id": world["expert"].id,
+        "status": AppointmentStatus.BOOKED,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "blocked_until": ends_at + timedelta(minutes=service.buffer_minutes),
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
