@@ -1,0 +1,203 @@
+"""The read API: points, services, free times, errors that name the field, the OpenAPI document."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from openapi_spec_validator import validate
+
+from booking.api.openapi import DOCUMENT
+from tests.factories import NOW
+
+AVAILABILITY = "/api/v1/points/testila/availability"
+
+
+@pytest.fixture
+def world(factory):
+    return factory.region()
+
+
+@pytest.fixture
+def frozen_now(monkeypatch):
+    monkeypatch.setattr("booking.api.free_times.utc_now", lambda: NOW)
+    return NOW
+
+
+def test_points_list_names_municipality_address_and_services(client, factory):
+    factory.point("korpilahti", name="Korpilahti", municipality="jyvaskyla", phone="+35814266000")
+    factory.service("kela-benefits", points=("korpilahti",))
+    factory.service("vero-advice", agency="vero", points=())
+    points = client.get("/api/v1/points").get_json()["points"]
+    assert points == [
+        {
+            "id": "korpilahti",
+            "names": {
+                "fi": "Korpilahti yhteispalvelupiste",
+                "sv": "Korpilahti samservicepunkt",
+                "en": "Korpilahti service point",
+            },
+            "municipality": {
+                "id": "jyvaskyla",
+                "names": {"fi": "Jyvaskyla", "sv": "Jyvaskyla", "en": "Jyvaskyla"},
+            },
+            "address": {
+                "street": "Kirkkotie 1",
+                "postal_code": "40100",
+                "post_office": "KORPILAHTI",
+            },
+            "phone": "+35814266000",
+            "timezone": "Europe/Helsinki",
+            "services": ["kela-benefits"],
+        }
+    ]
+
+
+def test_services_list_agency_duration_and_photo_id(client, factory):
+    factory.point()
+    factory.service("dvv-estates", agency="dvv", duration_minutes=45, photo_id_required=False)
+    services = client.get("/api/v1/services").get_json()["services"]
+    assert services == [
+        {
+            "id": "dvv-estates",
+            "agency": {"id": "dvv", "names": {"fi": "Dvv", "sv": "Dvv", "en": "Dvv"}},
+            "names": {"fi": "dvv-estates", "sv": "dvv-estates", "en": "dvv-estates"},
+            "duration_minutes": 45,
+            "photo_id_required": False,
+        }
+    ]
+
+
+def test_free_times_carry_the_helsinki_offset_on_both_sides_of_dst(client, world, frozen_now):
+    # Clocks go forward on Sunday 29.3.2026: Friday is UTC+2, Monday UTC+3.
+    answer = client.get(f"{AVAILABILITY}?service=kela-benefits&from=2026-03-27&to=2026-03-30")
+    assert answer.status_code == 200
+    times = answer.get_json()["times"]
+    assert times[0] == "2026-03-27T09:00:00+02:00"
+    assert "2026-03-27T14:30:00+02:00" in times
+    assert "2026-03-30T09:00:00+03:00" in times
+    assert times[-1] == "2026-03-30T14:30:00+03:00"
+    assert not any(t.startswith(("2026-03-28", "2026-03-29")) for t in times)
+
+
+def test_booked_time_is_not_free(client, factory, world, frozen_now):
+    factory.appointment(
+        point=world["point"],
+        service=world["service"],
+        starts_at=NOW.replace(day=4, hour=7),  # Wed 4.3. 9:00 Helsinki
+    )
+    answer = client.get(f"{AVAILABILITY}?service=kela-benefits&from=2026-03-04&to=2026-03-04")
+    times = answer.get_json()["times"]
+    assert "2026-03-04T09:00:00+02:00" not in times
+    assert "2026-03-04T09:30:00+02:00" not in times  # set-up buffer
+    assert "2026-03-04T09:45:00+02:00" in times
+
+
+def test_range_defaults_to_today_and_thirty_days_on(client, world, frozen_now):
+    body = client.get(f"{AVAILABILITY}?service=kela-benefits").get_json()
+    assert (body["from"], body["to"]) == ("2026-03-02", "2026-04-01")
+    assert body["times"][0] == "2026-03-02T11:00:00+02:00"  # one hour's notice from 10:00
+
+
+def test_past_days_answer_no_times(client, world, frozen_now):
+    answer = client.get(f"{AVAILABILITY}?service=kela-benefits&from=2026-02-02&to=2026-02-27")
+    assert answer.get_json()["times"] == []
+
+
+def test_unknown_point_is_404_json(client, world):
+    answer = client.get("/api/v1/points/atlantis/availability?service=kela-benefits")
+    assert answer.status_code == 404
+    assert answer.get_json()["error"] == "not_found"
+
+
+def test_unknown_service_is_404_json(client, world):
+    answer = client.get(f"{AVAILABILITY}?service=tarot-reading")
+    assert answer.status_code == 404
+    assert answer.get_json()["error"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("", "service"),
+        ("service=kela-benefits&from=30.3.2026", "from"),
+        ("service=kela-benefits&from=2026-02-30", "from"),
+        ("service=kela-benefits&from=2026-W13-1", "from"),
+        ("service=kela-benefits&to=tomorrow", "to"),
+        ("service=kela-benefits&from=2026-03-10&to=2026-03-09", "to"),
+        ("service=kela-benefits&from=2026-03-01&to=2026-05-02", "to"),  # 63 days
+        ("service=vero-advice", "service"),  # exists, but not at this point
+    ],
+)
+def test_bad_query_is_422_naming_the_field(client, factory, world, query, field):
+    factory.service("vero-advice", agency="vero", points=())
+    answer = client.get(f"{AVAILABILITY}?{query}")
+    assert answer.status_code == 422
+    assert list(answer.get_json()["errors"]) == [field]
+
+
+def test_sixty_two_days_are_allowed(client, world, frozen_now):
+    answer = client.get(f"{AVAILABILITY}?service=kela-benefits&from=2026-03-01&to=2026-05-01")
+    assert answer.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fi", "VVVV-KK-PP"), ("sv", "ÅÅÅÅ-MM-DD"), ("en", "YYYY-MM-DD")],
+)
+def test_422_message_is_in_the_accept_language(client, world, language, expected):
+    answer = client.get(
+        f"{AVAILABILITY}?service=kela-benefits&from=nonsense",
+        headers={"Accept-Language": language},
+    )
+    assert expected in answer.get_json()["errors"]["from"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "service=kela-benefits&from=9999-12-31",
+        "service=kela-benefits&from=0001-01-01&to=0001-01-02",
+        "service=kela-benefits&from=%00",
+        "service=%F0%9F%92%A9&from=2026-03-01",
+        "service=kela-benefits&from=2026-03-01&from=x",
+    ],
+)
+def test_odd_input_never_gives_a_500(client, world, frozen_now, query):
+    assert client.get(f"{AVAILABILITY}?{query}").status_code in {200, 404, 422}
+
+
+def test_openapi_document_is_valid_openapi_3_1(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    validate(document)
+    assert document["openapi"].startswith("3.1")
+
+
+def _template(path: str) -> str:
+    """A path with its parameter names blanked: /points/{} for /points/<point_id>."""
+    return re.sub(r"\{[^}]*\}", "{}", re.sub(r"<(?:[^:>]+:)?[^>]+>", "{}", path))
+
+
+def test_every_api_route_is_documented(app):
+    documented = {
+        (_template(path), method.upper())
+        for path, operations in DOCUMENT["paths"].items()
+        for method in operations
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+    routes = {
+        (_template(rule.rule.removeprefix("/api/v1")), method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("api.")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert routes, "the api blueprint has no routes"
+    assert routes <= documented, f"undocumented API routes: {sorted(routes - documented)}"
+
+
+def test_documented_free_times_example_matches_the_answer_format(world):
+    example = DOCUMENT["components"]["schemas"]["Availability"]["properties"]["times"]["items"]
+    moment = example["examples"][0]
+    assert date.fromisoformat(moment[:10]) == date(2026, 3, 30)
+    assert moment.endswith("+03:00")
