@@ -1,0 +1,458 @@
+"""Book, move, cancel, check in: the use cases of an appointment's life.
+
+Each function does one transaction's worth of work on the given session:
+it checks, changes state, writes the outbox rows for the messages the change
+causes, raises the calendar revision, and flushes.  It never commits — the
+request, command or job that called it does, once.  Every refusal is a
+:class:`BookingError` subclass, and leaves the data as it was.
+
+No double booking: the service layer checks first, for a friendly answer; the
+database guard (exclusion constraints on PostgreSQL, triggers on SQLite) is
+what makes it hold across processes.  The insert runs in a SAVEPOINT so a lost
+race becomes :class:`SlotTaken` and the session stays usable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from booking import calendars
+from booking.appointment_errors import (
+    Alternative,
+    BookingError,
+    DetailsRefused,
+    InvalidTransition,
+    NotBookable,
+    SlotTaken,
+    TooManyActiveBookings,
+)
+from booking.citizen_details import (
+    CANCEL_REASON_MAX_LENGTH,
+    DetailError,
+    InvalidDetails,
+    clean_citizen_details,
+    normalize_free_text,
+)
+from booking.clock import HELSINKI, require_aware
+from booking.models import (
+    Appointment,
+    AppointmentStatus,
+    AuditEvent,
+    BookingChannel,
+    MessageKind,
+    Offering,
+    Service,
+    ServicePoint,
+)
+from booking.outbox import queue_appointment_messages
+from booking.start_checks import check_start
+
+__all__ = [
+    "Alternative",
+    "BookingError",
+    "BookingRequest",
+    "BookingResult",
+    "DetailsRefused",
+    "InvalidTransition",
+    "NotBookable",
+    "SlotTaken",
+    "TooManyActiveBookings",
+    "book_appointment",
+    "cancel_appointment",
+    "check_in",
+    "find_by_manage_token",
+    "hash_manage_token",
+    "mark_done",
+    "mark_no_show",
+    "move_appointment",
+    "nearby_alternatives",
+]
+
+#: Reference codes avoid look-alikes (0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B) for reading aloud.
+REFERENCE_ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"
+REFERENCE_LENGTH = 6
+DEFAULT_MAX_ACTIVE_PER_AGENCY = 2
+DEFAULT_MANAGE_LINK_DAYS = 14
+#: How far around a taken time alternatives are looked for.
+ALTERNATIVES_DAYS_BEFORE = 2
+ALTERNATIVES_DAYS_AFTER = 14
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    point_id: str
+    service_id: str
+    starts_at: datetime
+    name: str
+    phone: str | None
+    email: str | None = None
+    language: str = "fi"
+    topic: str = ""
+    needs: str = ""
+    interpreter_language: str | None = None
+    channel: BookingChannel = BookingChannel.ONLINE
+    booked_by_user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class BookingResult:
+    appointment: Appointment
+    #: The secret of the manage link; only its hash is stored, so show it now or never.
+    manage_token: str
+
+
+def hash_manage_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def book_appointment(
+    session: Session,
+    request: BookingRequest,
+    *,
+    now: datetime,
+    max_active_per_agency: int = DEFAULT_MAX_ACTIVE_PER_AGENCY,
+    with_alternatives: bool = True,
+    base_url: str | None = None,
+) -> BookingResult:
+    """Book ``request``; flushes, never commits.
+
+    Raises :class:`NotBookable` (unknown point, service not offered, start off the
+    grid, too soon or far, point closed), :class:`DetailsRefused`,
+    :class:`TooManyActiveBookings`, or :class:`SlotTaken` (with nearby
+    alternatives unless ``with_alternatives`` is False).  ``base_url`` (the site's
+    public address) puts the manage link into the confirmation messages."""
+    point, service = _offered(session, request.point_id, request.service_id)
+    try:
+        details = clean_citizen_details(
+            name=request.name,
+            phone=request.phone,
+            email=request.email,
+            language=request.language,
+            topic=request.topic,
+            needs=request.needs,
+            interpreter_language=request.interpreter_language,
+            agency_id=service.agency_id,
+            mobile_required=request.channel != BookingChannel.DESK,
+        )
+    except InvalidDetails as error:
+        raise DetailsRefused(error.errors) from error
+    starts_at = check_start(point, service, request.starts_at, now=now)
+    if details.phone and request.channel != BookingChannel.DESK:
+        _check_active_limit(session, details.phone, service, now, max_active_per_agency)
+
+    def taken() -> SlotTaken:
+        if not with_alternatives:
+            return SlotTaken()
+        return SlotTaken(nearby_alternatives(session, point.id, service.id, starts_at, now=now))
+
+    chosen = calendars.pick_for_booking(session, point.id, service.id, starts_at, now)
+    if chosen is None:
+        raise taken()
+    room_id, expert_id = chosen
+    ends_at = starts_at + timedelta(minutes=service.duration_minutes)
+    token = secrets.token_urlsafe(32)
+    appointment = Appointment(
+        reference=_new_reference(session),
+        ical_uid=f"{uuid.uuid4()}@etavaraus",
+        revision=0,
+        status=AppointmentStatus.BOOKED,
+        channel=request.channel,
+        point_id=point.id,
+        service_id=service.id,
+        room_id=room_id,
+        expert_id=expert_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        blocked_until=ends_at + timedelta(minutes=service.buffer_minutes),
+        name=details.name,
+        phone=details.phone,
+        email=details.email,
+        language=details.language,
+        topic=details.topic,
+        needs=details.needs,
+        interpreter_language=details.interpreter_language,
+        manage_token_hash=hash_manage_token(token),
+        created_at=now,
+        updated_at=now,
+        booked_by_user_id=request.booked_by_user_id,
+    )
+    if not _insert_guarded(session, appointment):
+        raise taken()
+    manage_url = f"{base_url.rstrip('/')}/manage/{token}" if base_url else None
+    _after_change(session, appointment, MessageKind.CONFIRMATION, now, manage_url=manage_url)
+    if request.booked_by_user_id is not None:
+        _audit(session, appointment, request.booked_by_user_id, "book", now)
+    return BookingResult(appointment=appointment, manage_token=token)
+
+
+def move_appointment(
+    session: Session,
+    appointment: Appointment,
+    new_start: datetime,
+    *,
+    now: datetime,
+    by_user_id: int | None = None,
+) -> Appointment:
+    """Move a booked appointment to ``new_start``: the same id and calendar UID, the
+    revision up by one, a room and an expert chosen afresh.  Flushes, never commits.
+    Raises :class:`InvalidTransition`, :class:`NotBookable` or :class:`SlotTaken`."""
+    if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= now:
+        raise InvalidTransition()
+    point, service = appointment.point, appointment.service
+    new_start = check_start(point, service, new_start, now=now)
+    if new_start == appointment.starts_at:
+        return appointment
+    ends_at = new_start + timedelta(minutes=service.duration_minutes)
+    # Inside one savepoint: free the appointment's own time (so that a move by a
+    # few minutes is not refused by itself), pick afresh and write the new time.
+    # Any failure rolls the savepoint back, leaving the appointment untouched.
+    try:
+        with session.begin_nested():
+            appointment.status = AppointmentStatus.CANCELLED
+            session.flush()
+            chosen = calendars.pick_for_booking(session, point.id, service.id, new_start, now)
+            if chosen is None:
+                raise _NoFreeResources
+            appointment.status = AppointmentStatus.BOOKED
+            appointment.room_id, appointment.expert_id = chosen
+            appointment.starts_at = new_start
+            appointment.ends_at = ends_at
+            appointment.blocked_until = ends_at + timedelta(minutes=service.buffer_minutes)
+            session.flush()
+    except (_NoFreeResources, IntegrityError) as error:
+        if isinstance(error, IntegrityError) and not _is_overlap(error):
+            raise
+        session.refresh(appointment)
+        raise SlotTaken(
+            nearby_alternatives(session, point.id, service.id, new_start, now=now)
+        ) from None
+    appointment.revision += 1
+    appointment.updated_at = now
+    _after_change(session, appointment, MessageKind.MOVED, now)
+    if by_user_id is not None:
+        _audit(session, appointment, by_user_id, "move", now)
+    return appointment
+
+
+def cancel_appointment(
+    session: Session,
+    appointment: Appointment,
+    *,
+    now: datetime,
+    reason: str = "",
+    by_user_id: int | None = None,
+) -> Appointment:
+    """Cancel: the time is free again at once; the revision goes up by one and the
+    cancellation messages are queued.  A citizen (no ``by_user_id``) can cancel only
+    before the start; staff may also cancel an arrived appointment."""
+    allowed = {AppointmentStatus.BOOKED}
+    if by_user_id is not None:
+        allowed.add(AppointmentStatus.ARRIVED)
+    if appointment.status not in allowed or (by_user_id is None and appointment.starts_at <= now):
+        raise InvalidTransition()
+    try:
+        reason = normalize_free_text(reason, CANCEL_REASON_MAX_LENGTH, "reason")
+    except DetailError as error:
+        raise DetailsRefused({error.field: error.message}) from error
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.cancelled_at = now
+    appointment.cancel_reason = reason
+    appointment.revision += 1
+    appointment.updated_at = now
+    session.flush()
+    _after_change(session, appointment, MessageKind.CANCELLED, now)
+    if by_user_id is not None:
+        _audit(session, appointment, by_user_id, "cancel", now)
+    return appointment
+
+
+def check_in(
+    session: Session, appointment: Appointment, *, now: datetime, by_user_id: int | None
+) -> Appointment:
+    """booked → arrived, at the desk."""
+    _transition(appointment, AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, now)
+    appointment.checked_in_at = now
+    return _after_staff_transition(session, appointment, by_user_id, "check_in", now)
+
+
+def mark_no_show(
+    session: Session, appointment: Appointment, *, now: datetime, by_user_id: int | None
+) -> Appointment:
+    """booked → no_show; only once the start has passed."""
+    if appointment.starts_at > now:
+        raise InvalidTransition(_l("A no-show can be marked only after the start time."))
+    _transition(appointment, AppointmentStatus.BOOKED, AppointmentStatus.NO_SHOW, now)
+    return _after_staff_transition(session, appointment, by_user_id, "no_show", now)
+
+
+def mark_done(
+    session: Session, appointment: Appointment, *, now: datetime, by_user_id: int | None
+) -> Appointment:
+    """arrived → done."""
+    _transition(appointment, AppointmentStatus.ARRIVED, AppointmentStatus.DONE, now)
+    return _after_staff_transition(session, appointment, by_user_id, "done", now)
+
+
+def find_by_manage_token(
+    session: Session,
+    token: str,
+    *,
+    now: datetime,
+    link_days: int = DEFAULT_MANAGE_LINK_DAYS,
+) -> Appointment | None:
+    """The appointment of a manage link; None when the token is unknown, malformed or
+    the link has expired (``link_days`` after the appointment)."""
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        return None
+    appointment = session.scalar(
+        select(Appointment).where(Appointment.manage_token_hash == hash_manage_token(token))
+    )
+    if appointment is None or appointment.personal_data_erased_at is not None:
+        return None
+    if now > appointment.ends_at + timedelta(days=link_days):
+        return None
+    return appointment
+
+
+def nearby_alternatives(
+    session: Session,
+    point_id: str,
+    service_id: str,
+    around: datetime,
+    *,
+    now: datetime,
+    limit: int = 6,
+) -> list[Alternative]:
+    """Free times near ``around``: the nearest at the same point first, then the
+    nearest at other points offering the service (one or two each)."""
+    around = require_aware(around)
+    day = around.astimezone(HELSINKI).date()
+    first_day = max(day - timedelta(days=ALTERNATIVES_DAYS_BEFORE), now.astimezone(HELSINKI).date())
+    last_day = day + timedelta(days=ALTERNATIVES_DAYS_AFTER)
+
+    def nearest(pid: str, count: int) -> list[Alternative]:
+        times = calendars.free_times(session, pid, service_id, first_day, last_day, now)
+        times.sort(key=lambda t: (abs((t - around).total_seconds()), t))
+        return [Alternative(pid, t) for t in times[:count]]
+
+    same_point = nearest(point_id, max(1, limit - limit // 3))
+    others: list[Alternative] = []
+    other_points = session.scalars(
+        select(Offering.point_id)
+        .join(ServicePoint, ServicePoint.id == Offering.point_id)
+        .where(Offering.service_id == service_id, Offering.point_id != point_id)
+        .where(ServicePoint.active)
+        .order_by(Offering.point_id)
+    ).all()
+    for other in other_points:
+        others.extend(nearest(other, 1))
+    others.sort(key=lambda a: (abs((a.starts_at - around).total_seconds()), a.point_id))
+    return same_point + others[: max(0, limit - len(same_point))]
+
+
+# --- inside ---------------------------------------------------------------
+
+
+class _NoFreeResources(Exception):
+    """No room or no expert is free at the asked time (raised inside a savepoint)."""
+
+
+def _offered(session: Session, point_id: str, service_id: str) -> tuple[ServicePoint, Service]:
+    point = session.get(ServicePoint, point_id) if isinstance(point_id, str) else None
+    if point is None or not point.active:
+        raise NotBookable(_l("There is no such service point."), field="point")
+    service = session.get(Service, service_id) if isinstance(service_id, str) else None
+    if service is None or not service.active:
+        raise NotBookable(_l("There is no such service."), field="service")
+    if session.get(Offering, (point_id, service_id)) is None:
+        raise NotBookable(_l("This service is not offered at this point."), field="service")
+    return point, service
+
+
+def _check_active_limit(
+    session: Session, phone: str, service: Service, now: datetime, limit: int
+) -> None:
+    active = session.scalar(
+        select(func.count(Appointment.id))
+        .join(Service, Service.id == Appointment.service_id)
+        .where(
+            Appointment.phone == phone,
+            Service.agency_id == service.agency_id,
+            Appointment.status == AppointmentStatus.BOOKED,
+            Appointment.starts_at > now,
+        )
+    )
+    if active >= limit:
+        raise TooManyActiveBookings()
+
+
+def _new_reference(session: Session) -> str:
+    while True:
+        reference = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+        taken = session.scalar(select(Appointment.id).where(Appointment.reference == reference))
+        if taken is None:
+            return reference
+
+
+def _insert_guarded(session: Session, appointment: Appointment) -> bool:
+    """Insert inside a savepoint; False when the database's no-overlap guard refused it."""
+    try:
+        with session.begin_nested():
+            session.add(appointment)
+            session.flush()
+    except IntegrityError as error:
+        if _is_overlap(error):
+            if appointment in session:
+                session.expunge(appointment)
+            return False
+        raise
+    return True
+
+
+def _is_overlap(error: IntegrityError) -> bool:
+    """True for the no-overlap guard: PostgreSQL's exclusion violation (23P01) or the
+    SQLite trigger's 'appointment_overlap'."""
+    if getattr(error.orig, "sqlstate", None) == "23P01":
+        return True
+    return "appointment_overlap" in str(error.orig)
+
+
+def _after_change(
+    session: Session,
+    appointment: Appointment,
+    kind: MessageKind,
+    now: datetime,
+    *,
+    manage_url: str | None = None,
+) -> None:
+    session.flush()
+    queue_appointment_messages(session, appointment, kind, now=now, manage_url=manage_url)
+    calendars.bump_calendar_revision(session)
+    session.flush()
+
+
+def _transition(appointment, expected: AppointmentStatus, new: AppointmentStatus, now) -> None:
+    if appointment.status != expected:
+        raise InvalidTransition()
+    appointment.status = new
+    appointment.updated_at = now
+
+
+def _after_staff_transition(session, appointment, by_user_id, action: str, now) -> Appointment:
+    if by_user_id is not None:
+        _audit(session, appointment, by_user_id, action, now)
+    session.flush()
+    return appointment
+
+
+def _audit(session: Session, appointment: Appointment, user_id: int, action: str, now) -> None:
+    session.add(AuditEvent(at=now, user_id=user_id, action=action, appointment_id=appointment.id))

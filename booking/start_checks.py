@@ -1,0 +1,61 @@
+"""Why a start time cannot be booked: grid, notice, horizon, opening hours.
+
+Used by the booking use cases before they look for a free room and expert, so
+that a citizen hears the real reason ("the point is closed then") rather than
+a generic "not free".  Raises :class:`~booking.appointment_errors.NotBookable`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+
+from booking.appointment_errors import NotBookable
+from booking.calendar_rules import ClosureRule, opening_spans
+from booking.clock import require_aware
+from booking.models import Service, ServicePoint
+
+
+def check_start(
+    point: ServicePoint, service: Service, starts_at: datetime, *, now: datetime
+) -> datetime:
+    """``starts_at`` in UTC when it is on the grid, in the bookable window and inside
+    the point's opening hours; else :class:`NotBookable` with ``field="start"``."""
+    try:
+        starts_at = require_aware(starts_at)
+    except ValueError as error:
+        raise NotBookable(_l("Please give the time with its time zone."), field="start") from error
+    tz = ZoneInfo(point.timezone)
+    local = starts_at.astimezone(tz)
+    minute_of_day = local.hour * 60 + local.minute
+    if local.second or local.microsecond or minute_of_day % service.grid_minutes:
+        raise NotBookable(_l("Please choose one of the offered start times."), field="start")
+    if starts_at <= now:
+        raise NotBookable(_l("This time has already passed."), field="start")
+    if starts_at < now + timedelta(minutes=service.min_notice_minutes):
+        raise NotBookable(_l("This time is too soon to book. Please choose a later time."))
+    last_day = now.astimezone(tz).date() + timedelta(days=service.horizon_days)
+    if local.date() > last_day:
+        raise NotBookable(_l("This time is too far ahead to book yet."), field="start")
+    ends_at = starts_at + timedelta(minutes=service.duration_minutes)
+    if not _inside_opening_hours(point, tz, starts_at, ends_at):
+        raise NotBookable(_l("The service point is closed at this time."), field="start")
+    return starts_at
+
+
+def _inside_opening_hours(
+    point: ServicePoint, tz: ZoneInfo, starts_at: datetime, ends_at: datetime
+) -> bool:
+    weekly: dict[int, list] = {}
+    for hours in point.opening_hours:
+        weekly.setdefault(hours.weekday, []).append((hours.opens, hours.closes))
+    day = starts_at.astimezone(tz).date()
+    closures = [
+        ClosureRule(closed_on=c.closed_on, starts=c.starts, ends=c.ends)
+        for c in point.closures
+        if c.closed_on == day
+    ]
+    spans = opening_spans(weekly, closures, day, day, tz)
+    return any(span.start <= starts_at and ends_at <= span.end for span in spans)

@@ -1,0 +1,360 @@
+"""Booking, moving, cancelling and checking in, through the use cases, on a real database."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from booking.appointments import (
+    BookingRequest,
+    DetailsRefused,
+    InvalidTransition,
+    NotBookable,
+    SlotTaken,
+    TooManyActiveBookings,
+    book_appointment,
+    cancel_appointment,
+    check_in,
+    find_by_manage_token,
+    hash_manage_token,
+    mark_done,
+    mark_no_show,
+    move_appointment,
+    nearby_alternatives,
+)
+from booking.calendar_revision import current_calendar_revision
+from booking.models import (
+    Appointment,
+    AppointmentStatus,
+    BookingChannel,
+    MessageKind,
+    MessageStatus,
+    OutboxMessage,
+)
+from tests.factories import NOW
+
+#: Tuesday 2026-03-03 10:00 Helsinki (UTC+2).
+TUESDAY_10 = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
+
+
+def request_for(start: datetime = TUESDAY_10, **fields) -> BookingRequest:
+    fields.setdefault("point_id", "testila")
+    fields.setdefault("service_id", "kela-benefits")
+    fields.setdefault("name", "Maija Meikäläinen")
+    fields.setdefault("phone", "040 123 4567")
+    return BookingRequest(starts_at=start, **fields)
+
+
+@pytest.fixture
+def world(factory):
+    return factory.region()
+
+
+def book(session, start=TUESDAY_10, **fields):
+    result = book_appointment(session, request_for(start, **fields), now=NOW)
+    session.commit()
+    return result
+
+
+def count_appointments(session) -> int:
+    return session.scalar(select(func.count(Appointment.id)))
+
+
+def test_booking_stores_normalised_details_and_a_hashed_token(session, world):
+    result = book(session, email=" Maija@Example.FI ", topic="housing", language="sv")
+    appointment = result.appointment
+    assert appointment.status == AppointmentStatus.BOOKED
+    assert appointment.phone == "+358401234567"
+    assert appointment.email == "Maija@example.fi"
+    assert appointment.topic == "housing"
+    assert appointment.starts_at == TUESDAY_10
+    assert appointment.ends_at == TUESDAY_10 + timedelta(minutes=30)
+    assert appointment.blocked_until == TUESDAY_10 + timedelta(minutes=45)
+    assert appointment.room_id == world["room"].id
+    assert appointment.expert_id == world["expert"].id
+    assert appointment.revision == 0
+    assert appointment.ical_uid.endswith("@etavaraus")
+    assert len(appointment.reference) == 6
+    assert appointment.manage_token_hash == hash_manage_token(result.manage_token)
+    assert result.manage_token not in appointment.manage_token_hash
+
+
+def test_booking_queues_confirmation_by_sms_and_email(session, world):
+    result = book_appointment(
+        session,
+        request_for(email="maija@example.fi"),
+        now=NOW,
+        base_url="https://varaa.example",
+    )
+    session.commit()
+    messages = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == MessageKind.CONFIRMATION)
+    ).all()
+    assert {(m.channel.value, m.recipient) for m in messages} == {
+        ("sms", "+358401234567"),
+        ("email", "maija@example.fi"),
+    }
+    assert all(m.appointment_id == result.appointment.id and m.revision == 0 for m in messages)
+    assert messages[0].manage_url == f"https://varaa.example/manage/{result.manage_token}"
+
+
+def test_booking_raises_the_calendar_revision(session, world):
+    before = current_calendar_revision(session)
+    session.rollback()
+    book(session)
+    assert current_calendar_revision(session) > before
+
+
+def test_the_same_time_cannot_be_booked_twice(session, world):
+    book(session)
+    with pytest.raises(SlotTaken) as taken:
+        book(session, phone="050 765 4321")
+    session.rollback()
+    assert count_appointments(session) == 1
+    alternatives = taken.value.alternatives
+    assert alternatives and all(a.point_id == "testila" for a in alternatives)
+    assert TUESDAY_10 not in [a.starts_at for a in alternatives]
+    # The nearest free times: one that ends (with its buffer) as the booked one
+    # starts, and one right after the booked one's set-up buffer.
+    assert {a.starts_at for a in alternatives[:2]} == {
+        TUESDAY_10 - timedelta(minutes=45),
+        TUESDAY_10 + timedelta(minutes=45),
+    }
+
+
+def test_a_time_inside_the_set_up_buffer_is_taken(session, world):
+    book(session)
+    with pytest.raises(SlotTaken):
+        book(session, start=TUESDAY_10 + timedelta(minutes=30), phone="050 765 4321")
+
+
+def test_the_database_guard_turns_a_lost_race_into_slot_taken(session, world, monkeypatch):
+    book(session)
+    # As if another process had booked between the check and the insert.
+    from booking import calendars
+
+    monkeypatch.setattr(
+        calendars, "pick_for_booking", lambda *a, **k: (world["room"].id, world["expert"].id)
+    )
+    with pytest.raises(SlotTaken):
+        book(session, phone="050 765 4321")
+    session.rollback()
+    assert count_appointments(session) == 1
+
+
+def test_alternatives_include_other_points_offering_the_service(session, factory, world):
+    factory.point("korpilahti", name="Korpilahti")
+    factory.offer("korpilahti", "kela-benefits")
+    book(session)
+    alternatives = nearby_alternatives(
+        session, "testila", "kela-benefits", TUESDAY_10, now=NOW, limit=6
+    )
+    points = [a.point_id for a in alternatives]
+    assert points[0] == "testila"
+    assert "korpilahti" in points
+    # The one expert is busy at 10:00 wherever she is; the nearest is 45 minutes off.
+    assert next(a for a in alternatives if a.point_id == "korpilahti").starts_at in {
+        TUESDAY_10 - timedelta(minutes=45),
+        TUESDAY_10 + timedelta(minutes=45),
+    }
+
+
+@pytest.mark.parametrize(
+    ("start", "reason"),
+    [
+        (NOW - timedelta(hours=1), "passed"),
+        (NOW + timedelta(minutes=30), "too soon"),
+        (TUESDAY_10 + timedelta(minutes=5), "grid"),
+        (datetime(2026, 3, 7, 8, 0, tzinfo=UTC), "closed"),  # a Saturday
+        (datetime(2026, 3, 3, 13, 0, tzinfo=UTC), "closed"),  # 15:00, closing time
+        (datetime(2026, 6, 2, 7, 0, tzinfo=UTC), "far"),  # beyond the 60-day horizon
+    ],
+)
+def test_unbookable_times_are_refused_with_the_start_field(session, world, start, reason):
+    with pytest.raises(NotBookable) as refused:
+        book(session, start=start)
+    assert refused.value.field == "start"
+    session.rollback()
+    assert count_appointments(session) == 0
+
+
+def test_a_closure_day_is_refused(session, factory, world):
+    factory.closure("testila", date(2026, 3, 3), reason="Remont")
+    with pytest.raises(NotBookable):
+        book(session)
+
+
+def test_a_service_not_offered_at_the_point_is_refused(session, factory, world):
+    factory.service("vero-personal", agency="vero", points=())
+    with pytest.raises(NotBookable) as refused:
+        book(session, service_id="vero-personal")
+    assert refused.value.field == "service"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"phone": "014 123 456"}, "phone"),  # a landline
+        ({"phone": "049 123 4567"}, "phone"),
+        ({"phone": "not a number"}, "phone"),
+        ({"name": "<script>alert(1)</script>"}, "name"),
+        ({"name": "x" * 121}, "name"),
+        ({"email": "nope@"}, "email"),
+        ({"language": "de"}, "language"),
+        ({"topic": "no-such-topic"}, "topic"),
+        ({"needs": "n" * 501}, "needs"),
+    ],
+)
+def test_bad_details_are_refused_and_nothing_is_written(session, world, fields, field):
+    with pytest.raises(DetailsRefused) as refused:
+        book(session, **fields)
+    assert field in refused.value.errors
+    session.rollback()
+    assert count_appointments(session) == 0
+    assert session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def test_desk_booking_accepts_a_landline_or_no_number(session, world):
+    landline = book(session, phone="014 123 456", channel=BookingChannel.DESK)
+    assert landline.appointment.phone == "+35814123456"
+    nobody = book(
+        session, start=TUESDAY_10 + timedelta(hours=1), phone=None, channel=BookingChannel.DESK
+    )
+    assert nobody.appointment.phone is None
+    # No SMS to a landline or to no number.
+    assert not session.scalars(select(OutboxMessage.channel)).all()
+
+
+def test_a_number_may_hold_two_upcoming_appointments_per_agency(session, world):
+    book(session)
+    book(session, start=TUESDAY_10 + timedelta(hours=1))
+    with pytest.raises(TooManyActiveBookings):
+        book(session, start=TUESDAY_10 + timedelta(hours=2))
+    session.rollback()
+    # Another number is not affected.
+    book(session, start=TUESDAY_10 + timedelta(hours=2), phone="050 765 4321")
+
+
+def test_cancelled_appointments_do_not_count_against_the_limit(session, world):
+    first = book(session).appointment
+    book(session, start=TUESDAY_10 + timedelta(hours=1))
+    cancel_appointment(session, first, now=NOW)
+    session.commit()
+    book(session, start=TUESDAY_10 + timedelta(hours=2))
+
+
+def test_cancelled_slot_is_bookable_again(session, world):
+    first = book(session).appointment
+    cancel_appointment(session, first, now=NOW, reason="Ehdin jo hoitaa asian")
+    session.commit()
+    again = book(session, phone="050 765 4321").appointment
+    assert again.starts_at == first.starts_at
+    assert first.status == AppointmentStatus.CANCELLED
+    assert first.cancel_reason == "Ehdin jo hoitaa asian"
+
+
+def test_cancel_raises_revision_and_queues_cancellation_skipping_reminders(session, world):
+    appointment = book(session, start=TUESDAY_10 + timedelta(days=7)).appointment
+    reminders_before = session.scalar(
+        select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.kind == MessageKind.REMINDER_DAY_BEFORE
+        )
+    )
+    assert reminders_before == 1
+    cancel_appointment(session, appointment, now=NOW)
+    session.commit()
+    assert appointment.revision == 1
+    cancellation = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == MessageKind.CANCELLED)
+    ).one()
+    assert cancellation.revision == 1 and cancellation.recipient == "+358401234567"
+    reminder = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == MessageKind.REMINDER_DAY_BEFORE)
+    ).one()
+    assert reminder.status == MessageStatus.SKIPPED
+
+
+def test_a_cancelled_appointment_cannot_be_cancelled_or_moved(session, world):
+    appointment = book(session).appointment
+    cancel_appointment(session, appointment, now=NOW)
+    session.commit()
+    with pytest.raises(InvalidTransition):
+        cancel_appointment(session, appointment, now=NOW)
+    with pytest.raises(InvalidTransition):
+        move_appointment(session, appointment, TUESDAY_10 + timedelta(hours=1), now=NOW)
+
+
+def test_move_keeps_id_and_uid_and_raises_the_revision(session, world):
+    appointment = book(session).appointment
+    identity = (appointment.id, appointment.ical_uid, appointment.reference)
+    new_start = TUESDAY_10 + timedelta(days=1, hours=2)
+    move_appointment(session, appointment, new_start, now=NOW)
+    session.commit()
+    assert (appointment.id, appointment.ical_uid, appointment.reference) == identity
+    assert appointment.starts_at == new_start
+    assert appointment.blocked_until == new_start + timedelta(minutes=45)
+    assert appointment.revision == 1
+    moved = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == MessageKind.MOVED)
+    ).one()
+    assert moved.revision == 1
+    # The old time is free again.
+    book(session, phone="050 765 4321")
+
+
+def test_a_move_by_fifteen_minutes_is_not_refused_by_itself(session, world):
+    appointment = book(session).appointment
+    move_appointment(session, appointment, TUESDAY_10 + timedelta(minutes=15), now=NOW)
+    session.commit()
+    assert appointment.starts_at == TUESDAY_10 + timedelta(minutes=15)
+
+
+def test_moving_onto_a_taken_time_changes_nothing(session, world):
+    mine = book(session).appointment
+    book(session, start=TUESDAY_10 + timedelta(hours=1), phone="050 765 4321")
+    with pytest.raises(SlotTaken) as taken:
+        move_appointment(session, mine, TUESDAY_10 + timedelta(hours=1), now=NOW)
+    assert taken.value.alternatives
+    session.rollback()
+    session.refresh(mine)
+    assert mine.starts_at == TUESDAY_10
+    assert mine.status == AppointmentStatus.BOOKED
+    assert mine.revision == 0
+
+
+def test_desk_transitions_booked_arrived_done(session, world):
+    appointment = book(session).appointment
+    at_start = TUESDAY_10
+    check_in(session, appointment, now=at_start, by_user_id=None)
+    assert appointment.status == AppointmentStatus.ARRIVED
+    assert appointment.checked_in_at == at_start
+    with pytest.raises(InvalidTransition):
+        mark_no_show(session, appointment, now=at_start, by_user_id=None)
+    mark_done(session, appointment, now=at_start + timedelta(minutes=30), by_user_id=None)
+    session.commit()
+    assert appointment.status == AppointmentStatus.DONE
+    with pytest.raises(InvalidTransition):
+        check_in(session, appointment, now=at_start, by_user_id=None)
+
+
+def test_no_show_only_after_the_start(session, world):
+    appointment = book(session).appointment
+    with pytest.raises(InvalidTransition):
+        mark_no_show(session, appointment, now=NOW, by_user_id=None)
+    mark_no_show(session, appointment, now=TUESDAY_10 + timedelta(minutes=10), by_user_id=None)
+    assert appointment.status == AppointmentStatus.NO_SHOW
+    with pytest.raises(InvalidTransition):
+        mark_done(session, appointment, now=TUESDAY_10, by_user_id=None)
+
+
+def test_manage_token_opens_the_appointment_until_the_link_expires(session, world):
+    result = book(session)
+    token = result.manage_token
+    assert find_by_manage_token(session, token, now=NOW) is result.appointment
+    assert find_by_manage_token(session, token + "x", now=NOW) is None
+    assert find_by_manage_token(session, "", now=NOW) is None
+    later = result.appointment.ends_at + timedelta(days=14, minutes=1)
+    assert find_by_manage_token(session, token, now=later) is None
+    assert find_by_manage_token(session, token, now=later, link_days=30) is not None
