@@ -1,0 +1,259 @@
+"""Send due outbox messages: claim with a lease, render from the current state, send, record.
+
+Several scheduler processes may run against one database. Each claims a small
+batch in one short transaction — ``SELECT … FOR UPDATE SKIP LOCKED`` then an
+UPDATE on PostgreSQL, one ``UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING
+id`` under SQLite's write lock — and holds it until ``claimed_until``. A
+crashed worker's claims run out and :func:`release_stale_claims` hands them
+back, so every message is sent; one that was sent just before the crash but
+not yet recorded may go twice (only inside the lease window).
+
+Sending happens outside any transaction: the gateway's latency never holds a
+database lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from booking.clock import utc_now
+from booking.db import read_only
+from booking.models import MessageChannel, MessageStatus, OutboxMessage
+from booking.outbox import outside_quiet_hours, queue_email_instead
+from notifications.senders import (
+    EmailSender,
+    PermanentSendError,
+    SendResult,
+    SmsSender,
+    TransientSendError,
+)
+from scheduler.outcomes import Outgoing, Skip
+from scheduler.rendering import render_message
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/api/v1/webhooks/twilio/status"
+
+
+@dataclass(frozen=True)
+class DispatchPolicy:
+    batch_size: int = 20
+    lease: timedelta = timedelta(seconds=60)
+    #: A claim this close to running out is not used for a send any more.
+    lease_margin: timedelta = timedelta(seconds=5)
+    max_attempts: int = 6
+    first_retry: timedelta = timedelta(seconds=30)
+    longest_retry: timedelta = timedelta(hours=2)
+
+    def retry_delay(self, attempts: int) -> timedelta:
+        """30 s, 1 min, 2 min, 4 min … (exponential, capped)."""
+        return min(self.first_retry * (2 ** max(attempts - 1, 0)), self.longest_retry)
+
+
+@dataclass
+class DispatchReport:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0
+    lost: int = 0  # claims that ran out before the send
+
+
+@dataclass
+class Dispatcher:
+    sessions: sessionmaker[Session]
+    sms: SmsSender
+    email: EmailSender
+    mail_from: str
+    base_url: str = ""
+    policy: DispatchPolicy = field(default_factory=DispatchPolicy)
+    worker_id: str = field(default_factory=lambda: new_worker_id())
+    clock: Callable[[], datetime] = utc_now
+    #: Set to stop after the message in hand (a graceful shutdown).
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def status_callback(self) -> str | None:
+        return self.base_url.rstrip("/") + WEBHOOK_PATH if self.base_url else None
+
+    def claim(self, now: datetime) -> list[int]:
+        """Claim up to ``batch_size`` due messages for this worker; commits."""
+        with self.sessions() as session, session.begin():
+            return claim_due(session, self.worker_id, now, self.policy)
+
+    def dispatch_batch(self, now: datetime | None = None) -> DispatchReport:
+        """Claim one batch and send it. ``now`` fixes the claim time (tests); the lease is
+        then checked against :attr:`clock` before each send."""
+        report = DispatchReport()
+        ids = self.claim(now or self.clock())
+        report.claimed = len(ids)
+        for message_id in ids:
+            if self.stopping.is_set():
+                break  # the rest of the batch is handed back when the lease runs out
+            self.process(message_id, report, now)
+        return report
+
+    def drain(self, *, budget: timedelta = timedelta(seconds=30)) -> DispatchReport:
+        """Send batches until nothing is due or ``budget`` has passed."""
+        total = DispatchReport()
+        started = self.clock()
+        while True:
+            report = self.dispatch_batch()
+            for name in vars(total):
+                setattr(total, name, getattr(total, name) + getattr(report, name))
+            if report.claimed == 0 or self.clock() - started > budget or self.stopping.is_set():
+                return total
+
+    def process(self, message_id: int, report: DispatchReport, fixed_now: datetime | None) -> None:
+        now = fixed_now or self.clock()
+        with read_only(), self.sessions() as session, session.begin():
+            message = session.get(OutboxMessage, message_id)
+            if message is None or not self.holds(message, now):
+                report.lost += 1
+                return
+            rendered = render_message(
+                session, message, now=now, mail_from=self.mail_from, callback=self.status_callback
+            )
+        if isinstance(rendered, Skip):
+            self.finish(message_id, report, now, skip=rendered)
+            return
+        try:
+            result = self.send(rendered)
+        except TransientSendError as error:
+            self.finish(message_id, report, now, transient=str(error))
+        except PermanentSendError as error:
+            self.finish(message_id, report, now, permanent=str(error))
+        else:
+            self.finish(message_id, report, self.clock(), result=result, body=rendered.body)
+
+    def holds(self, message: OutboxMessage, now: datetime) -> bool:
+        return (
+            message.status == MessageStatus.CLAIMED
+            and message.claimed_by == self.worker_id
+            and message.claimed_until is not None
+            and message.claimed_until - self.policy.lease_margin > max(now, self.clock())
+        )
+
+    def send(self, outgoing: Outgoing) -> SendResult:
+        if outgoing.sms is not None:
+            return self.sms.send(outgoing.sms)
+        assert outgoing.email is not None
+        return self.email.send(outgoing.email)
+
+    def finish(
+        self,
+        message_id: int,
+        report: DispatchReport,
+        now: datetime,
+        *,
+        result: SendResult | None = None,
+        body: str | None = None,
+        skip: Skip | None = None,
+        transient: str | None = None,
+        permanent: str | None = None,
+    ) -> None:
+        """Record the outcome, if this worker still holds the claim; commits."""
+        with self.sessions() as session, session.begin():
+            message = session.get(OutboxMessage, message_id, with_for_update=True)
+            if message is None or message.claimed_by != self.worker_id:
+                # Another worker took over after our lease ran out: it decides now.
+                report.lost += 1
+                log.warning("outbox message %s: claim lost before recording", message_id)
+                return
+            message.claimed_by = None
+            message.claimed_until = None
+            if result is not None:
+                message.status = MessageStatus.SENT
+                message.provider_id = result.provider_id[:64]
+                message.delivery_status = result.status[:32]
+                message.sent_at = now
+                message.body = body
+                message.last_error = None
+                report.sent += 1
+            elif skip is not None:
+                message.status = skip.status
+                message.due_at = skip.retry_at or message.due_at
+                message.last_error = skip.reason
+                if skip.retry_at is not None:
+                    message.attempts = max(message.attempts - 1, 0)  # waiting is no attempt
+                report.skipped += 1
+            elif transient is not None and message.attempts < self.policy.max_attempts:
+                message.status = MessageStatus.PENDING
+                retry_at = now + self.policy.retry_delay(message.attempts)
+                message.due_at = outside_quiet_hours(message.kind, retry_at)
+                message.last_error = transient[:500]
+                report.retried += 1
+            else:
+                message.status = MessageStatus.FAILED
+                message.last_error = (permanent or transient or "failed")[:500]
+                report.failed += 1
+                log.warning("outbox message %s failed: %s", message_id, message.last_error)
+                if message.channel == MessageChannel.SMS:
+                    queue_email_instead(session, message, now=now)
+
+
+def claim_due(session: Session, worker_id: str, now: datetime, policy: DispatchPolicy) -> list[int]:
+    """Mark up to ``policy.batch_size`` due, pending messages as claimed by ``worker_id``."""
+    due = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.due_at <= now)
+        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        .limit(policy.batch_size)
+    )
+    claim = {
+        "status": MessageStatus.CLAIMED,
+        "claimed_by": worker_id,
+        "claimed_until": now + policy.lease,
+        "attempts": OutboxMessage.attempts + 1,
+    }
+    if session.get_bind().dialect.name == "postgresql":
+        ids = list(session.scalars(due.with_for_update(skip_locked=True)))
+        if ids:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids))
+                .values(**claim)
+                .execution_options(synchronize_session=False)
+            )
+        return ids
+    # SQLite: the engine begins write transactions IMMEDIATE, so this runs alone.
+    statement = (
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(due.scalar_subquery()),
+            OutboxMessage.status == MessageStatus.PENDING,
+        )
+        .values(**claim)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(session.scalars(statement))
+
+
+def release_stale_claims(session: Session, *, now: datetime) -> int:
+    """Hand back claims whose lease ran out (their worker died or hung); flushes only."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == MessageStatus.CLAIMED, OutboxMessage.claimed_until < now)
+        .values(status=MessageStatus.PENDING, claimed_by=None, claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    released = result.rowcount or 0
+    if released:
+        log.warning("released %d stale outbox claims", released)
+    return released
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"

@@ -1,0 +1,24 @@
+"""What rendering decides for a claimed message: send this, or skip (or wait)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+
+from booking.models import MessageStatus
+from notifications.senders import SmsMessage
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    body: str  # what advisors see afterwards: the text, the manage link left out
+    sms: SmsMessage | None = None
+    email: EmailMessage | None = None
+
+
+@dataclass(frozen=True)
+class Skip:
+    reason: str
+    status: MessageStatus = MessageStatus.SKIPPED
+    retry_at: datetime | None = None  # set when the message only waits (quiet hours)

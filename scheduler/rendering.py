@@ -1,0 +1,82 @@
+"""Turn a claimed outbox row into what to send — from the appointment as it is now.
+
+A reminder of a moved appointment says the new time; a reminder of a
+cancelled one, or any message a newer revision has replaced, is skipped;
+reminders that reach the night wait for the morning.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from booking.clock import to_helsinki
+from booking.message_facts import appointment_facts
+from booking.models import (
+    AppointmentStatus,
+    MessageChannel,
+    MessageKind,
+    MessageStatus,
+    OutboxMessage,
+)
+from booking.outbox import REMINDER_KINDS, is_mobile_number, outside_quiet_hours
+from notifications.email import build_appointment_email
+from notifications.senders import SmsMessage
+from notifications.sms import render_sms
+from scheduler.agenda import render_agenda
+from scheduler.outcomes import Outgoing, Skip
+
+LINK_PLACEHOLDER = "[manage link]"
+
+
+def render_message(
+    session: Session,
+    message: OutboxMessage,
+    *,
+    now: datetime,
+    mail_from: str,
+    callback: str | None,
+) -> Outgoing | Skip:
+    if message.kind == MessageKind.AGENDA:
+        return render_agenda(session, message, now=now, mail_from=mail_from)
+    appointment = message.appointment
+    if appointment is None or appointment.personal_data_erased_at is not None:
+        return Skip("personal data erased")
+    if message.kind != MessageKind.CANCELLED:
+        if appointment.status == AppointmentStatus.CANCELLED:
+            return Skip("appointment cancelled")
+        if message.revision < appointment.revision:
+            return Skip("superseded by a later change")
+    if message.kind in REMINDER_KINDS:
+        if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= now:
+            return Skip("too late for a reminder")
+        if message.kind == MessageKind.REMINDER_MORNING and (
+            to_helsinki(now).date() != to_helsinki(appointment.starts_at).date()
+        ):
+            return Skip("too late for a reminder")
+        morning = outside_quiet_hours(message.kind, now)
+        if morning != now:
+            return Skip("quiet hours", status=MessageStatus.PENDING, retry_at=morning)
+
+    facts = appointment_facts(
+        appointment, kind=message.kind, organizer_email=mail_from, manage_url=message.manage_url
+    )
+    if message.channel == MessageChannel.SMS:
+        if not is_mobile_number(appointment.phone):
+            return Skip("no mobile number")
+        text = render_sms(facts)
+        return Outgoing(
+            body=redact(text, message.manage_url),
+            sms=SmsMessage(to=str(appointment.phone), body=text, status_callback=callback),
+        )
+    if not appointment.email:
+        return Skip("no e-mail address")
+    email = build_appointment_email(facts, sender=mail_from, stamp=now)
+    text = email.get_body(("plain",))
+    body = f"{email['Subject']}\n\n{text.get_content() if text else ''}"
+    return Outgoing(body=redact(body, message.manage_url), email=email)
+
+
+def redact(text: str, manage_url: str | None) -> str:
+    return text.replace(manage_url, LINK_PLACEHOLDER) if manage_url else text
