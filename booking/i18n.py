@@ -6,9 +6,9 @@ session, then the browser's Accept-Language, then Finnish.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 from flask import current_app, request, session
 
 from booking.clock import to_helsinki
@@ -52,3 +52,19 @@ def local_date(moment: datetime, language: str | None = None, fmt: str = "full")
 def local_time(moment: datetime, language: str | None = None) -> str:
     language = language or current_language()
     return format_time(to_helsinki(moment).time(), format="HH:mm", locale=language)
+
+
+def local_short_date(moment: datetime, language: str | None = None) -> str:
+    """A short weekday and date in Helsinki time: "pe 19.6.", "fre 19 juni", "Fri, Jun 19"."""
+    language = language or current_language()
+    return format_skeleton("MMMEd", to_helsinki(moment), locale=language)
+
+
+def calendar_date(day: date, language: str | None = None, fmt: str = "full") -> str:
+    """A local calendar date (no instant behind it), e.g. "perjantai 19. kesäkuuta 2026"."""
+    return format_date(day, format=fmt, locale=language or current_language())
+
+
+def wall_clock(moment: time, language: str | None = None) -> str:
+    """A local wall-clock time such as an opening hour, in the style of ``local_time``."""
+    return format_time(moment, format="HH:mm", locale=language or current_language())

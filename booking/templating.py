@@ -7,10 +7,13 @@ from flask import Flask, request, url_for
 from booking.i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
+    calendar_date,
     current_language,
     local_date,
+    local_short_date,
     local_time,
     localized,
+    wall_clock,
 )
 
 
@@ -33,6 +36,9 @@ def register_template_helpers(app: Flask) -> None:
     )
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["local_short_date"] = local_short_date
+    app.jinja_env.filters["calendar_date"] = calendar_date
+    app.jinja_env.filters["wall_clock"] = wall_clock
 
     @app.after_request
     def security_headers(response):
