@@ -5,6 +5,7 @@ from flask import Blueprint
 bp = Blueprint("api", __name__)
 
 from booking.api import (  # noqa: E402,F401  (modules that register routes)
+    appointments,
     catalogue,
     free_times,
     openapi,

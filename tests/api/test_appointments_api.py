@@ -1,0 +1,266 @@
+"""``/api/v1/appointments``: 201, 409 with alternatives, 422 naming the field, 401/404."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from booking.clock import HELSINKI
+from booking.models import Appointment, OutboxMessage
+
+#: The clock the app sees: Monday 2026-03-02 10:00 Helsinki.
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+#: Tuesday 2026-03-03 10:00 Helsinki.
+TUESDAY_10 = datetime(2026, 3, 3, 10, 0, tzinfo=HELSINKI)
+
+
+@pytest.fixture
+def frozen_now(monkeypatch):
+    import booking.api.appointments as api
+
+    monkeypatch.setattr(api, "utc_now", lambda: NOW)
+    return NOW
+
+
+@pytest.fixture
+def world(factory, frozen_now):
+    return factory.region()
+
+
+def body(**fields) -> dict:
+    answer = {
+        "point": "testila",
+        "service": "kela-benefits",
+        "start": TUESDAY_10.isoformat(),
+        "name": "Maija Meikäläinen",
+        "phone": "040 123 4567",
+        "language": "fi",
+    }
+    answer.update(fields)
+    return {key: value for key, value in answer.items() if value is not ...}
+
+
+def post(client, payload, **headers):
+    return client.post("/api/v1/appointments", json=payload, headers=headers)
+
+
+def nothing_written(session) -> bool:
+    session.rollback()
+    return (
+        session.scalar(select(func.count(Appointment.id))) == 0
+        and session.scalar(select(func.count(OutboxMessage.id))) == 0
+    )
+
+
+def test_booking_answers_201_with_links_and_helsinki_times(client, world, session):
+    answer = post(client, body(email="maija@example.fi", topic="housing"))
+    assert answer.status_code == 201, answer.get_json()
+    data = answer.get_json()
+    assert data["start"] == "2026-03-03T10:00:00+02:00"
+    assert data["end"] == "2026-03-03T10:30:00+02:00"
+    assert data["status"] == "booked"
+    token = data["manage_token"]
+    assert data["manage_url"] == f"http://booking.test/manage/{token}"
+    assert data["calendar_url"] == f"http://booking.test/manage/{token}/calendar.ics"
+    assert answer.headers["Location"].endswith(f"/api/v1/appointments/{data['id']}")
+    stored = session.get(Appointment, data["id"])
+    assert stored.phone == "+358401234567"
+    assert token not in (stored.manage_token_hash or "")
+
+
+def test_a_time_just_taken_answers_409_with_alternatives(client, world, session):
+    assert post(client, body()).status_code == 201
+    answer = post(client, body(phone="050 765 4321"), **{"Accept-Language": "en"})
+    assert answer.status_code == 409
+    data = answer.get_json()
+    assert data["error"] == "slot_taken"
+    assert "just taken" in data["message"]
+    assert data["alternatives"]
+    assert data["alternatives"][0]["point"] == "testila"
+    assert data["alternatives"][0]["start"].endswith("+02:00")
+    session.rollback()
+    assert session.scalar(select(func.count(Appointment.id))) == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"phone": "014 123 456"}, "phone"),  # a landline
+        ({"phone": "049 123 4567"}, "phone"),
+        ({"phone": "!!garbage!!"}, "phone"),
+        ({"phone": "4" * 5000}, "phone"),
+        ({"start": "2026-03-02T09:00:00+02:00"}, "start"),  # an hour ago
+        ({"start": "2020-01-01T10:00:00+02:00"}, "start"),  # long past
+        ({"start": "2026-03-03T10:05:00+02:00"}, "start"),  # off the grid
+        ({"start": "2026-03-07T10:00:00+02:00"}, "start"),  # Saturday: closed
+        ({"start": "2026-03-03T10:00:00"}, "start"),  # no offset
+        ({"start": "tomorrow"}, "start"),
+        ({"start": 1772524800}, "start"),
+        ({"service": "vero-personal"}, "service"),  # not offered at this point
+        ({"service": "no-such-service"}, "service"),
+        ({"point": "no-such-point"}, "point"),
+        ({"name": "M" * 121}, "name"),
+        ({"name": "<script>alert('x')</script>"}, "name"),
+        ({"name": "<b>Maija</b>"}, "name"),
+        ({"email": "a@" + "b" * 300 + ".fi"}, "email"),
+        ({"email": "<script>@example.fi"}, "email"),
+        ({"topic": "<img src=x onerror=alert(1)>"}, "topic"),
+        ({"needs": "<script>alert(1)</script>"}, "needs"),
+        ({"needs": "x" * 501}, "needs"),
+        ({"language": "de"}, "language"),
+        ({"name": ...}, "name"),
+        ({"phone": None}, "phone"),
+        ({"name": ["Maija"]}, "name"),
+        ({"email": 42}, "email"),
+    ],
+)
+def test_bad_input_answers_422_naming_the_field_and_writes_nothing(
+    client, factory, world, session, fields, field
+):
+    factory.service("vero-personal", agency="vero", points=())
+    answer = post(client, body(**fields))
+    assert answer.status_code == 422, answer.get_json()
+    assert field in answer.get_json()["errors"]
+    assert nothing_written(session)
+
+
+def test_a_closure_day_answers_422(client, factory, world, session):
+    factory.closure("testila", date(2026, 3, 3))
+    answer = post(client, body())
+    assert answer.status_code == 422
+    assert "start" in answer.get_json()["errors"]
+    assert nothing_written(session)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"{", b"[]", b"null", b'"text"', b"42", b"\xff\xfe", b'{"point": "testila"'],
+)
+def test_malformed_json_answers_422(client, world, session, raw):
+    answer = client.post(
+        "/api/v1/appointments", data=raw, headers={"Content-Type": "application/json"}
+    )
+    assert answer.status_code == 422
+    assert answer.is_json
+    assert nothing_written(session)
+
+
+def test_a_huge_body_is_refused_without_a_500(client, world, session):
+    answer = post(client, body(needs="x" * 100_000))
+    assert answer.status_code in {413, 422}
+    assert answer.is_json
+    assert nothing_written(session)
+
+
+def test_errors_come_in_the_asked_language(client, world):
+    finnish = post(client, body(phone="014 123 456"), **{"Accept-Language": "fi"})
+    english = post(client, body(phone="014 123 456"), **{"Accept-Language": "en"})
+    assert english.get_json()["errors"]["phone"].startswith("Please give a Finnish mobile")
+    assert finnish.get_json()["errors"]["phone"] != english.get_json()["errors"]["phone"]
+
+
+def test_the_limit_per_number_answers_422_on_the_phone(client, world):
+    assert post(client, body()).status_code == 201
+    later = (TUESDAY_10 + timedelta(hours=1)).isoformat()
+    assert post(client, body(start=later)).status_code == 201
+    latest = (TUESDAY_10 + timedelta(hours=2)).isoformat()
+    answer = post(client, body(start=latest))
+    assert answer.status_code == 422
+    assert "phone" in answer.get_json()["errors"]
+
+
+def booked(client) -> dict:
+    answer = post(client, body())
+    assert answer.status_code == 201
+    return answer.get_json()
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_reading_needs_the_manage_token(client, world):
+    data = booked(client)
+    url = f"/api/v1/appointments/{data['id']}"
+    assert client.get(url).status_code == 401
+    assert client.get(url, headers=bearer("wrong-token-" * 3)).status_code == 404
+    answer = client.get(url, headers=bearer(data["manage_token"]))
+    assert answer.status_code == 200
+    assert answer.get_json()["start"] == data["start"]
+    assert answer.get_json()["calendar_url"] == data["calendar_url"]
+
+
+def test_a_wrong_token_cannot_tell_whether_an_id_exists(client, world):
+    data = booked(client)
+    existing = client.get(f"/api/v1/appointments/{data['id']}", headers=bearer("x" * 43))
+    missing = client.get("/api/v1/appointments/999999", headers=bearer("x" * 43))
+    assert existing.status_code == missing.status_code == 404
+    assert existing.get_json() == missing.get_json()
+    # A real token for another id says nothing either.
+    other = client.get("/api/v1/appointments/999999", headers=bearer(data["manage_token"]))
+    assert other.status_code == 404
+
+
+def test_cancel_with_token(client, world, session):
+    data = booked(client)
+    url = f"/api/v1/appointments/{data['id']}/cancel"
+    assert client.post(url, json={}).status_code == 401
+    answer = client.post(url, json={"reason": "Asia hoitui"}, headers=bearer(data["manage_token"]))
+    assert answer.status_code == 200
+    assert answer.get_json()["status"] == "cancelled"
+    again = client.post(url, headers=bearer(data["manage_token"]))
+    assert again.status_code == 422
+    # The time is free again.
+    assert post(client, body(phone="050 765 4321")).status_code == 201
+
+
+def test_cancel_refuses_a_markup_reason(client, world, session):
+    data = booked(client)
+    answer = client.post(
+        f"/api/v1/appointments/{data['id']}/cancel",
+        json={"reason": "<script>x</script>"},
+        headers=bearer(data["manage_token"]),
+    )
+    assert answer.status_code == 422
+    assert "reason" in answer.get_json()["errors"]
+    session.rollback()
+    assert session.get(Appointment, data["id"]).status.value == "booked"
+
+
+def test_move_with_token_keeps_the_id(client, world, session):
+    data = booked(client)
+    url = f"/api/v1/appointments/{data['id']}/move"
+    new_start = "2026-03-04T13:00:00+02:00"
+    assert client.post(url, json={"start": new_start}).status_code == 401
+    answer = client.post(url, json={"start": new_start}, headers=bearer(data["manage_token"]))
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["id"] == data["id"]
+    assert answer.get_json()["start"] == new_start
+    session.rollback()
+    assert session.get(Appointment, data["id"]).revision == 1
+
+
+def test_move_onto_a_taken_time_answers_409(client, world):
+    data = booked(client)
+    other_start = (TUESDAY_10 + timedelta(hours=2)).isoformat()
+    assert post(client, body(start=other_start, phone="050 765 4321")).status_code == 201
+    answer = client.post(
+        f"/api/v1/appointments/{data['id']}/move",
+        json={"start": other_start},
+        headers=bearer(data["manage_token"]),
+    )
+    assert answer.status_code == 409
+    assert answer.get_json()["alternatives"]
+
+
+@pytest.mark.parametrize("payload", [{"start": "soon"}, {}, [], {"start": None}])
+def test_move_with_bad_input_answers_422(client, world, payload):
+    data = booked(client)
+    answer = client.post(
+        f"/api/v1/appointments/{data['id']}/move",
+        json=payload,
+        headers=bearer(data["manage_token"]),
+    )
+    assert answer.status_code == 422
