@@ -138,9 +138,11 @@ class _Loader:
         for item in region.points:
             values = {name: getattr(item, name) for name in _POINT_FIELDS}
             values.update(municipality_id=item.municipality, active=True)
+            created = self.session.get(ServicePoint, item.id) is None
             point = self._upsert(ServicePoint, "points", item.id, values)
             self._rooms(point, item.rooms)
-            self._opening_hours(point, item.hours)
+            if self._opening_hours(point, item.hours) and not created:
+                self.summary.updated["opening hours"] += 1
         listed = {item.id for item in region.points}
         absent = self.session.scalars(select(ServicePoint).where(ServicePoint.id.not_in(listed)))
         self._deactivate(absent, "points")
@@ -159,18 +161,19 @@ class _Loader:
         listed = {item.key for item in rooms}
         self._deactivate((r for k, r in existing.items() if k not in listed), "rooms")
 
-    def _opening_hours(self, point: ServicePoint, hours: tuple[WeeklyInterval, ...]) -> None:
+    def _opening_hours(self, point: ServicePoint, hours: tuple[WeeklyInterval, ...]) -> bool:
+        """Make the point's weekly hours match ``hours``; True when they changed."""
         current = {(h.weekday, h.opens, h.closes): h for h in point.opening_hours}
         wanted = {(h.weekday, h.starts, h.ends) for h in hours}
         if set(current) == wanted:
-            return
+            return False
         for key, row in current.items():
             if key not in wanted:
                 point.opening_hours.remove(row)
                 self.session.delete(row)
         for weekday, opens, closes in sorted(wanted - set(current)):
             point.opening_hours.append(OpeningHours(weekday=weekday, opens=opens, closes=closes))
-        self.summary.updated["opening hours"] += 1
+        return True
 
     def _offerings(self, region: Region) -> None:
         wanted = {(point.id, service) for point in region.points for service in point.offers}
@@ -228,7 +231,7 @@ class _Loader:
                 expert.services = wanted_services
                 changed = True
             changed |= self._expert_hours(expert, item.hours)
-            if changed:
+            if changed and item.key in existing:
                 self.summary.updated["experts"] += 1
         listed = {item.key for item in region.experts}
         self._deactivate((e for k, e in existing.items() if k not in listed), "experts")

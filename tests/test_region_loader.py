@@ -63,6 +63,7 @@ def test_loads_the_whole_region(session, loaded):
     assert loaded.created["municipalities"] == 22
     assert loaded.created["points"] == 15
     assert loaded.created["experts"] == 23
+    assert not +loaded.updated and not +loaded.deactivated
     assert count(session, ServicePoint) == 15
     korpilahti = session.get(ServicePoint, "jyvaskyla-korpilahti")
     assert korpilahti.municipality.name_fi == "Jyväskylä"

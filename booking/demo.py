@@ -1,0 +1,362 @@
+"""Demo data for ``booking setup --demo``: staff accounts and a lived-in calendar.
+
+Adds three staff accounts (an advisor at Korpilahti and Keuruu, a Kela expert,
+an administrator) and appointments over the past and the coming two weeks at
+every point, with the statuses a real fortnight has: done, no-show, cancelled,
+arrived, booked.  Citizens are fictional; phone numbers are in the unused
+``+358 40 0000xxx`` / ``+358 50 0000xxx`` ranges and e-mail addresses end in
+``.example``.
+
+Idempotent: demo appointments carry a calendar UID ending in
+``@demo.etavaraus``, and a (point, day) that already has demo appointments is
+left alone, so a second run adds only the days that came into the window since.
+Free times come from the slot engine (``booking.calendars``), so demo
+appointments never overlap each other or real ones.  Flushes; the caller commits.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from booking.clock import HELSINKI, require_aware
+from booking.models import (
+    Appointment,
+    AppointmentStatus,
+    BookingChannel,
+    Offering,
+    OpeningHours,
+    Room,
+    Service,
+    ServicePoint,
+)
+from booking.staff import add_staff_user
+
+DEMO_UID_SUFFIX = "@demo.etavaraus"
+DEMO_DAYS = 14
+#: Demo appointments were booked 1 to this many days ahead.
+MAX_DAYS_AHEAD = 6
+REFERENCE_ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    password: str
+    scope: str
+
+
+#: The demo staff: role, e-mail, password, display name, what the account covers.
+DEMO_STAFF = (
+    DemoLogin(
+        "advisor",
+        "neuvoja@demo.etavaraus.example",
+        "neuvoja-demo-2026",
+        "jyvaskyla-korpilahti, keuruu",
+    ),
+    DemoLogin(
+        "expert",
+        "asiantuntija@demo.etavaraus.example",
+        "asiantuntija-demo-2026",
+        "kela-aino-laaksonen",
+    ),
+    DemoLogin("admin", "yllapito@demo.etavaraus.example", "yllapito-demo-2026", "the whole region"),
+)
+_DISPLAY_NAMES = {
+    "advisor": "Paula Palveluneuvoja",
+    "expert": "Aino Laaksonen",
+    "admin": "Ylläpito",
+}
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    logins: tuple[DemoLogin, ...]
+    appointments_added: int
+    first_day: date
+    last_day: date
+
+    def __str__(self) -> str:
+        lines = ["Demo staff accounts:"]
+        lines += [
+            f"  {login.role:<8} {login.email:<38} password {login.password:<24} ({login.scope})"
+            for login in self.logins
+        ]
+        lines.append(
+            f"Demo appointments: {self.appointments_added} added "
+            f"({self.first_day.isoformat()} – {self.last_day.isoformat()})."
+        )
+        return "\n".join(lines)
+
+
+def add_demo_data(session: Session, now: datetime, *, days: int = DEMO_DAYS) -> DemoSummary:
+    """Add the demo staff and appointments ``days`` back and ahead of ``now``.
+
+    Needs the region loaded first.  Flushes, never commits."""
+    now = require_aware(now)
+    advisor_id = _add_staff(session)
+    today = now.astimezone(HELSINKI).date()
+    first_day, last_day = today - timedelta(days=days), today + timedelta(days=days)
+    added = _add_appointments(session, now, first_day, last_day, advisor_id)
+    session.flush()
+    return DemoSummary(DEMO_STAFF, added, first_day, last_day)
+
+
+def _add_staff(session: Session) -> int:
+    advisor, expert, admin = DEMO_STAFF
+    account = add_staff_user(
+        session,
+        role=advisor.role,
+        email=advisor.email,
+        password=advisor.password,
+        point_ids=advisor.scope.split(", "),
+        display_name=_DISPLAY_NAMES["advisor"],
+    )
+    add_staff_user(
+        session,
+        role=expert.role,
+        email=expert.email,
+        password=expert.password,
+        expert_key=expert.scope,
+        display_name=_DISPLAY_NAMES["expert"],
+    )
+    add_staff_user(
+        session,
+        role=admin.role,
+        email=admin.email,
+        password=admin.password,
+        display_name=_DISPLAY_NAMES["admin"],
+    )
+    return account.id
+
+
+def _add_appointments(
+    session: Session, now: datetime, first_day: date, last_day: date, advisor_id: int
+) -> int:
+    done = _days_with_demo_appointments(session, first_day, last_day)
+    services = {service.id: service for service in session.scalars(select(Service))}
+    added = 0
+    for point_id, offered, open_days, rooms in _points(session):
+        day = first_day
+        while day <= last_day:
+            if day.weekday() in open_days and (point_id, day) not in done:
+                rng = random.Random(f"{point_id}/{day.isoformat()}")
+                wanted = rooms * rng.randint(2, 4)
+                advisor = advisor_id if point_id in DEMO_STAFF[0].scope.split(", ") else None
+                added += _fill_day(
+                    session, rng, point_id, day, wanted, offered, services, now, advisor
+                )
+            day += timedelta(days=1)
+    return added
+
+
+def _fill_day(session, rng, point_id, day, wanted, offered, services, now, advisor_id) -> int:
+    """Add up to ``wanted`` demo appointments at free times of ``point_id`` on ``day``."""
+    from booking.calendars import free_times, pick_for_booking
+
+    earliest_booking = min(now, _local_midnight(day) - timedelta(days=MAX_DAYS_AHEAD))
+    free: dict[str, list[datetime]] = {}
+    added = 0
+    for _ in range(wanted):
+        service = services[rng.choice(offered)]
+        if service.id not in free:
+            free[service.id] = free_times(session, point_id, service.id, day, day, earliest_booking)
+        if not free[service.id]:
+            continue
+        start = free[service.id].pop(rng.randrange(len(free[service.id])))
+        booked_at = min(now, _local_midnight(day) - timedelta(days=rng.randint(1, MAX_DAYS_AHEAD)))
+        chosen = pick_for_booking(session, point_id, service.id, start, booked_at)
+        if chosen is None:  # taken by an earlier demo appointment of this day
+            continue
+        appointment = _appointment(rng, service, start, booked_at, now)
+        appointment.point_id = point_id
+        appointment.room_id, appointment.expert_id = chosen
+        appointment.reference = _new_reference(session, rng)
+        if advisor_id is not None and rng.random() < 0.4:
+            appointment.channel = BookingChannel.DESK
+            appointment.booked_by_user_id = advisor_id
+        session.add(appointment)
+        session.flush()
+        added += 1
+    return added
+
+
+def _points(session: Session):
+    """Active points with their offered active services, open weekdays and room count."""
+    offered: dict[str, list[str]] = defaultdict(list)
+    for point_id, service_id in session.execute(
+        select(Offering.point_id, Offering.service_id)
+        .join(Service, Service.id == Offering.service_id)
+        .where(Service.active)
+        .order_by(Offering.point_id, Offering.service_id)
+    ):
+        offered[point_id].append(service_id)
+    open_days: dict[str, set[int]] = defaultdict(set)
+    for point_id, weekday in session.execute(select(OpeningHours.point_id, OpeningHours.weekday)):
+        open_days[point_id].add(weekday)
+    rooms: dict[str, int] = defaultdict(int)
+    for (point_id,) in session.execute(select(Room.point_id).where(Room.active)):
+        rooms[point_id] += 1
+    for point_id in session.scalars(
+        select(ServicePoint.id).where(ServicePoint.active).order_by(ServicePoint.id)
+    ):
+        if offered[point_id] and rooms[point_id]:
+            yield point_id, offered[point_id], open_days[point_id], rooms[point_id]
+
+
+def _days_with_demo_appointments(session: Session, first_day: date, last_day: date):
+    rows = session.execute(
+        select(Appointment.point_id, Appointment.starts_at).where(
+            Appointment.ical_uid.like(f"%{DEMO_UID_SUFFIX}"),
+            Appointment.starts_at >= _local_midnight(first_day),
+            Appointment.starts_at < _local_midnight(last_day + timedelta(days=1)),
+        )
+    )
+    return {(point_id, starts_at.astimezone(HELSINKI).date()) for point_id, starts_at in rows}
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=HELSINKI)
+
+
+FIRST_NAMES = (
+    "Aino",
+    "Eino",
+    "Helmi",
+    "Väinö",
+    "Kerttu",
+    "Lauri",
+    "Siiri",
+    "Onni",
+    "Tuula",
+    "Pertti",
+    "Marjatta",
+    "Seppo",
+    "Anneli",
+    "Raimo",
+    "Irmeli",
+    "Kalevi",
+    "Liisa",
+    "Jorma",
+    "Hilkka",
+    "Veikko",
+    "Sofia",
+    "Elias",
+    "Ella",
+    "Leevi",
+    "Saara",
+    "Niilo",
+    "Pirjo",
+    "Tapio",
+)
+SURNAMES = (
+    "Mäkinen",
+    "Hämäläinen",
+    "Koskela",
+    "Heikkilä",
+    "Jääskeläinen",
+    "Lehtinen",
+    "Saarinen",
+    "Tuominen",
+    "Rantala",
+    "Salonen",
+    "Kärkkäinen",
+    "Hyvönen",
+    "Peltonen",
+    "Puttonen",
+    "Savolainen",
+    "Räsänen",
+    "Kauppinen",
+    "Toivanen",
+    "Halonen",
+    "Liimatainen",
+)
+SWEDISH_NAMES = ("Karin Lindqvist", "Erik Holmström", "Anna Sjöberg", "Mikael Grönroos")
+ENGLISH_NAMES = ("Daniel Wright", "Olena Kovalenko", "Ahmed Yusuf", "Maria Santos")
+NEEDS = (
+    "Pyörätuoli, tarvitsee esteettömän sisäänkäynnin",
+    "Kuulolaite: puhukaa selkeästi",
+    "Tulee saattajan kanssa",
+)
+CANCEL_REASONS = ("Este", "Asia hoitui muuten", "Sairastuminen", "")
+
+
+def _appointment(rng: random.Random, service: Service, start: datetime, booked_at, now):
+    """A demo appointment of ``service`` at ``start``, booked at ``booked_at``, in the
+    state it would be in at ``now``.  The caller sets point, room, expert, reference."""
+    ends_at = start + timedelta(minutes=service.duration_minutes)
+    appointment = Appointment(
+        ical_uid=f"{uuid.uuid4()}{DEMO_UID_SUFFIX}",
+        revision=0,
+        status=AppointmentStatus.BOOKED,
+        channel=BookingChannel.ONLINE,
+        service_id=service.id,
+        starts_at=start,
+        ends_at=ends_at,
+        blocked_until=ends_at + timedelta(minutes=service.buffer_minutes),
+        created_at=booked_at,
+        updated_at=booked_at,
+        **_citizen(rng, service.agency_id),
+    )
+    roll = rng.random()
+    if roll < 0.07:
+        appointment.status = AppointmentStatus.CANCELLED
+        appointment.cancelled_at = booked_at + (min(now, start) - booked_at) / 2
+        appointment.cancel_reason = rng.choice(CANCEL_REASONS)
+        appointment.revision = 1
+        appointment.updated_at = appointment.cancelled_at
+    elif start <= now:
+        arrived_at = start - timedelta(minutes=rng.randint(2, 12))
+        if ends_at <= now and roll < 0.17:
+            appointment.status = AppointmentStatus.NO_SHOW
+            appointment.updated_at = ends_at
+        else:
+            appointment.checked_in_at = arrived_at
+            done = ends_at <= now
+            appointment.status = AppointmentStatus.DONE if done else AppointmentStatus.ARRIVED
+            appointment.updated_at = ends_at if done else arrived_at
+    return appointment
+
+
+def _citizen(rng: random.Random, agency_id: str) -> dict[str, object]:
+    """Fictional citizen details: a name, a clearly unused mobile number, sometimes more."""
+    from booking.citizen_details import topics_for
+
+    roll = rng.random()
+    if roll < 0.08:
+        language, name = "sv", rng.choice(SWEDISH_NAMES)
+    elif roll < 0.13:
+        language, name = "en", rng.choice(ENGLISH_NAMES)
+    else:
+        language, name = "fi", f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+    details: dict[str, object] = {
+        "name": name,
+        "language": language,
+        "phone": f"+358{rng.choice(('40', '50'))}0000{rng.randint(0, 999):03d}",
+        "topic": rng.choice(topics_for(agency_id))[0],
+    }
+    if rng.random() < 0.3:
+        details["email"] = _ascii(name).lower().replace(" ", ".") + "@demo.example"
+    if rng.random() < 0.06:
+        details["needs"] = rng.choice(NEEDS)
+    if language == "en" and rng.random() < 0.5:
+        details["interpreter_language"] = "uk"
+    return details
+
+
+def _ascii(text: str) -> str:
+    return text.translate(str.maketrans("äöåÄÖÅ", "aoaAOA"))
+
+
+def _new_reference(session: Session, rng: random.Random) -> str:
+    while True:
+        reference = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(6))
+        if session.scalar(select(Appointment.id).where(Appointment.reference == reference)) is None:
+            return reference
