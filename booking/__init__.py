@@ -52,8 +52,15 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from booking.admin import bp as admin_bp
     from booking.api import bp as api_bp
+    from booking.auth import bp as auth_bp
+    from booking.desk import bp as desk_bp
+    from booking.expert import bp as expert_bp
+    from booking.expert import feeds_bp
     from booking.public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    for staff_bp in (auth_bp, desk_bp, expert_bp, feeds_bp, admin_bp):
+        app.register_blueprint(staff_bp)

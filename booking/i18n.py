@@ -1,7 +1,8 @@
 """Language choice (fi, sv, en) and localised names of things.
 
 The language comes from ``?lang=`` (remembered in the session), then the
-session, then the browser's Accept-Language, then Finnish.
+session, then the browser's Accept-Language (on staff pages: the account's
+language instead), then Finnish.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from booking.clock import to_helsinki
 
 LANGUAGES = ("fi", "sv", "en")
 LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
+#: Blueprints of staff pages: these ignore the browser's language and default to Finnish.
+STAFF_BLUEPRINTS = frozenset({"auth", "desk", "expert", "admin"})
 
 
 def select_locale() -> str:
@@ -25,9 +28,19 @@ def select_locale() -> str:
     remembered = session.get("lang")
     if remembered in LANGUAGES:
         return remembered
+    if request.blueprint in STAFF_BLUEPRINTS:
+        return staff_language()
     return request.accept_languages.best_match(LANGUAGES) or current_app.config.get(
         "BABEL_DEFAULT_LOCALE", "fi"
     )
+
+
+def staff_language() -> str:
+    """Staff pages speak the account's language, Finnish unless set otherwise."""
+    from flask_login import current_user
+
+    language = getattr(current_user, "language", None)
+    return language if language in LANGUAGES else "fi"
 
 
 def current_language() -> str:

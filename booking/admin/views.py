@@ -1,0 +1,74 @@
+"""The admin start page (every point's desk) and the audit log."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from booking.access import desk_points, staff_required, staff_user
+from booking.admin import bp
+from booking.audit import AuditAction
+from booking.db import get_session
+from booking.models import Appointment, AuditEvent, Role, StaffUser
+
+PAGE_SIZE = 100
+
+
+@bp.get("/admin/")
+@staff_required(Role.ADMIN)
+def index():
+    points = desk_points(get_session(), staff_user())
+    return render_template("admin/index.html", title=_("Administration"), points=points)
+
+
+@bp.get("/admin/audit")
+@staff_required(Role.ADMIN, read_only=True)
+def audit_log():
+    db = get_session()
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    reference = request.args.get("reference", "").strip().upper()[:12]
+    query = (
+        select(AuditEvent, StaffUser.email, Appointment.reference)
+        .outerjoin(StaffUser, StaffUser.id == AuditEvent.user_id)
+        .outerjoin(Appointment, Appointment.id == AuditEvent.appointment_id)
+    )
+    if reference:
+        query = query.where(Appointment.reference == reference)
+    total = db.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.execute(
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return render_template(
+        "admin/audit.html",
+        title=_("Audit log"),
+        rows=rows,
+        page=page,
+        has_more=page * PAGE_SIZE < (total or 0),
+        reference=reference,
+        action_labels=ACTION_LABELS,
+    )
+
+
+ACTION_LABELS = {
+    AuditAction.SIGN_IN: _l("Signed in"),
+    AuditAction.SIGN_IN_FAILED: _l("Failed sign-in"),
+    AuditAction.SIGN_OUT: _l("Signed out"),
+    AuditAction.VIEW_DESK_DAY: _l("Viewed the desk's day"),
+    AuditAction.VIEW_APPOINTMENT: _l("Viewed the appointment"),
+    AuditAction.SEARCH: _l("Found in a search"),
+    AuditAction.PRINT_DAY_SHEET: _l("Printed the day sheet"),
+    AuditAction.PRINT_SLIP: _l("Printed the booking slip"),
+    AuditAction.VIEW_EXPERT_SCHEDULE: _l("Viewed the expert's calls"),
+    AuditAction.READ_FEED: _l("Calendar feed read"),
+    AuditAction.RENEW_FEED: _l("Calendar feed address renewed"),
+    AuditAction.BOOK: _l("Booked"),
+    AuditAction.MOVE: _l("Moved"),
+    AuditAction.CANCEL: _l("Cancelled"),
+    AuditAction.CHECK_IN: _l("Checked in"),
+    AuditAction.NO_SHOW: _l("Marked as a no-show"),
+    AuditAction.DONE: _l("Marked as done"),
+}

@@ -1,0 +1,81 @@
+"""Sign-in and sign-out views."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from booking.access import staff_required, staff_user
+from booking.audit import AuditAction, record
+from booking.auth import bp
+from booking.auth.forms import SignInForm
+from booking.auth.sign_in import SignInRefused, authenticate
+from booking.clock import utc_now
+from booking.db import get_session
+from booking.extensions import limiter
+from booking.i18n import local_time
+from booking.models import Role, StaffUser
+
+
+def home_for(user: StaffUser) -> str:
+    """The first page of each role."""
+    if user.role is Role.EXPERT:
+        return url_for("expert.day")
+    if user.role is Role.ADMIN:
+        return url_for("admin.index")
+    return url_for("desk.index")
+
+
+def safe_next(target: str | None) -> str | None:
+    """``next`` only when it is a path on this site (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+@bp.route("/staff/sign-in", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = SignInForm()
+    if form.validate_on_submit():
+        db = get_session()
+        now = utc_now()
+        try:
+            account = authenticate(db, form.email.data, form.password.data, now=now)
+        except SignInRefused as refused:
+            user_id = refused.account.id if refused.account is not None else None
+            record(db, user_id=user_id, action=AuditAction.SIGN_IN_FAILED, now=now)
+            db.commit()
+            if refused.locked_until is not None:
+                message = _(
+                    "Too many failed attempts. Signing in is locked until %(time)s.",
+                    time=local_time(refused.locked_until),
+                )
+            else:
+                message = _("The e-mail address or the password is wrong.")
+            form.password.errors = [message]
+            return render_template("auth/sign_in.html", title=_("Staff sign-in"), form=form), 200
+        language = session.get("lang")
+        session.clear()  # a fresh session: nothing carried over from before sign-in
+        if language:
+            session["lang"] = language
+        login_user(account)
+        record(db, user_id=account.id, action=AuditAction.SIGN_IN, now=now)
+        db.commit()
+        return redirect(safe_next(request.args.get("next")) or home_for(account))
+    return render_template("auth/sign_in.html", title=_("Staff sign-in"), form=form)
+
+
+@bp.post("/staff/sign-out")
+@staff_required()
+def sign_out():
+    db = get_session()
+    record(db, user_id=staff_user().id, action=AuditAction.SIGN_OUT, now=utc_now())
+    db.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "success")
+    return redirect(url_for("auth.sign_in"))

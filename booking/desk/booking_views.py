@@ -1,0 +1,216 @@
+"""Booking for a caller at the desk, in two form submissions, and searching appointments.
+
+Step one takes the caller's details (phone number first) and either a day or
+"next free time now"; step two shows the free times and the topic, and
+submitting it books through the same use case as the public flow.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from booking import appointments as use_cases
+from booking.access import desk_points, staff_required, staff_user
+from booking.audit import AuditAction, record_viewed
+from booking.calendars import free_times
+from booking.citizen_details import (
+    CitizenDetails,
+    InvalidDetails,
+    clean_citizen_details,
+    topics_for,
+)
+from booking.clock import to_helsinki, utc_now
+from booking.db import get_session
+from booking.desk import bp
+from booking.desk.forms import CARRIED_FIELDS, CallerForm, TimeChoiceForm
+from booking.desk.timeline import search_appointments
+from booking.desk.views import DESK_ROLES
+from booking.i18n import localized
+from booking.models import BookingChannel, Offering, Service, StaffUser
+from booking.staff_requests import parse_start
+
+#: How far "next free time now" looks, and how many times it offers.
+NEXT_FREE_DAYS = 14
+NEXT_FREE_COUNT = 8
+
+
+def _set_choices(form: CallerForm, session: Session, user: StaffUser) -> None:
+    points = desk_points(session, user)
+    form.point_id.choices = [(point.id, localized(point)) for point in points]
+    services = session.scalars(
+        select(Service)
+        .join(Offering, Offering.service_id == Service.id)
+        .where(Offering.point_id.in_([point.id for point in points] or [""]), Service.active)
+        .distinct()
+        .order_by(Service.agency_id, Service.id)
+    ).all()
+    form.service_id.choices = [
+        (service.id, f"{localized(service.agency)} – {localized(service)}") for service in services
+    ]
+    if isinstance(form, TimeChoiceForm):
+        service = session.get(Service, form.service_id.data or "")
+        topics = topics_for(service.agency_id) if service is not None else ()
+        form.topic.choices = [("", _("Not given"))] + [(key, _(label)) for key, label in topics]
+
+
+def _check_caller(form: CallerForm, session: Session) -> CitizenDetails | None:
+    """The caller's details, or None with the errors put on the form's fields."""
+    offered = session.get(Offering, (form.point_id.data, form.service_id.data))
+    if offered is None:
+        form.service_id.errors.append(_("This service is not offered at this point."))
+        return None
+    try:
+        return clean_citizen_details(
+            name=form.name.data,
+            phone=form.phone.data,
+            email=form.email.data,
+            language=form.language.data,
+            topic=getattr(form, "topic", None) and form.topic.data,
+            needs=form.needs.data,
+            interpreter_language=form.interpreter_language.data,
+            agency_id=offered.service.agency_id,
+            mobile_required=False,
+        )
+    except InvalidDetails as invalid:
+        for name, message in invalid.errors.items():
+            form[name].errors.append(_(message))
+        return None
+
+
+def _caller_page(form: CallerForm):
+    return render_template("desk/book.html", title=_("Book for a caller"), form=form)
+
+
+def _times_page(form: TimeChoiceForm | CallerForm, session: Session, *, next_free: bool):
+    now = utc_now()
+    today = to_helsinki(now).date()
+    point_id, service_id = form.point_id.data, form.service_id.data
+    if next_free or form.day.data is None:
+        next_free = True
+        last = today + timedelta(days=NEXT_FREE_DAYS)
+        times = free_times(session, point_id, service_id, today, last, now)[:NEXT_FREE_COUNT]
+    else:
+        times = free_times(session, point_id, service_id, form.day.data, form.day.data, now)
+    day = None if next_free else form.day.data
+    choice = form if isinstance(form, TimeChoiceForm) else TimeChoiceForm(formdata=None)
+    if choice is not form:
+        choice.service_id.data = service_id
+        _set_choices(choice, session, staff_user())
+    carried = {name: request.form.get(name, "") for name in CARRIED_FIELDS}
+    if next_free:
+        carried["day"] = ""
+    return render_template(
+        "desk/book_time.html",
+        title=_("Choose a time"),
+        form=choice,
+        carried=carried,
+        times=times,
+        next_free=next_free,
+        day=day,
+        chosen=request.form.get("starts_at") or (times[0].isoformat() if times else ""),
+        service=session.get(Service, service_id),
+    )
+
+
+@bp.route("/desk/book", methods=["GET", "POST"])
+@staff_required(*DESK_ROLES)
+def book():
+    db = get_session()
+    form = CallerForm()
+    _set_choices(form, db, staff_user())
+    if request.method == "GET" and form.day.data is None:
+        form.day.data = to_helsinki(utc_now()).date()
+    if "edit" in request.form:  # back from step two: the details as they were
+        return _caller_page(form)
+    if form.validate_on_submit() and _check_caller(form, db) is not None:
+        return _times_page(form, db, next_free="next_free" in request.form)
+    return _caller_page(form)
+
+
+@bp.post("/desk/book/confirm")
+@staff_required(*DESK_ROLES)
+def book_confirm():
+    db = get_session()
+    user = staff_user()
+    form = TimeChoiceForm()
+    _set_choices(form, db, user)
+    next_free = not request.form.get("day")
+    valid = form.validate_on_submit()
+    if any(form[name].errors for name in CARRIED_FIELDS):
+        return _caller_page(form)
+    details = _check_caller(form, db)
+    if details is None:
+        bad_topic = bool(form.topic.errors)
+        return _times_page(form, db, next_free=next_free) if bad_topic else _caller_page(form)
+    start = parse_start(form.starts_at.data)
+    if not valid or start is None:
+        if not form.starts_at.errors:
+            form.starts_at.errors.append(_("Choose a time."))
+        return _times_page(form, db, next_free=next_free)
+    now = utc_now()
+    booking = use_cases.BookingRequest(
+        point_id=form.point_id.data,
+        service_id=form.service_id.data,
+        starts_at=start,
+        name=details.name,
+        phone=details.phone,
+        email=details.email,
+        language=details.language,
+        topic=details.topic,
+        needs=details.needs,
+        interpreter_language=details.interpreter_language,
+        channel=BookingChannel.DESK,
+        booked_by_user_id=user.id,
+    )
+    try:
+        result = use_cases.book_appointment(
+            db,
+            booking,
+            now=now,
+            max_active_per_agency=current_app.config["BOOKING_MAX_ACTIVE_PER_AGENCY"],
+            base_url=current_app.config["BOOKING_BASE_URL"],
+        )
+    except use_cases.DetailsRefused as refused:
+        db.rollback()
+        for name, message in refused.errors.items():
+            if name in form:
+                form[name].errors.append(_(message))
+        return _caller_page(form)
+    except use_cases.TooManyActiveBookings as error:
+        db.rollback()
+        form.phone.errors.append(str(error.message))
+        return _caller_page(form)
+    except use_cases.BookingError as error:
+        db.rollback()
+        form.starts_at.errors.append(str(error.message))
+        return _times_page(form, db, next_free=next_free)
+    appointment = result.appointment
+    db.commit()
+    flash(_("Booked. Reference %(reference)s.", reference=appointment.reference), "success")
+    return redirect(url_for("desk.appointment", appointment_id=appointment.id))
+
+
+@bp.get("/desk/search")
+@staff_required(*DESK_ROLES)
+def search():
+    db = get_session()
+    user = staff_user()
+    text = request.args.get("q", "").strip()[:120]
+    results = search_appointments(db, user, text) if len(text) >= 2 else []
+    if results:
+        record_viewed(
+            db,
+            user_id=user.id,
+            action=AuditAction.SEARCH,
+            now=utc_now(),
+            appointment_ids=[a.id for a in results],
+        )
+        db.commit()
+    return render_template(
+        "desk/search.html", title=_("Search"), query=text, results=results, searched=bool(text)
+    )

@@ -1,0 +1,70 @@
+"""What the desk shows: a point's day as one time-ordered list per room, and searches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from booking.access import appointment_scope
+from booking.citizen_details import DetailError, normalize_phone_any
+from booking.clock import helsinki_day_bounds
+from booking.models import Appointment, Room, ServicePoint, StaffUser
+from booking.staff_display import with_display_details
+
+SEARCH_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class RoomDay:
+    room: Room
+    appointments: list[Appointment]
+
+
+def point_day(session: Session, point: ServicePoint, day: date) -> list[RoomDay]:
+    """Every room of ``point`` with its appointments of ``day`` (cancelled ones too), by time."""
+    start, end = helsinki_day_bounds(day)
+    appointments = session.scalars(
+        with_display_details(
+            select(Appointment)
+            .where(
+                Appointment.point_id == point.id,
+                Appointment.starts_at >= start,
+                Appointment.starts_at < end,
+            )
+            .order_by(Appointment.starts_at, Appointment.id)
+        )
+    ).all()
+    rooms = [room for room in point.rooms if room.active]
+    rooms += [a.room for a in appointments if a.room not in rooms]
+    return [
+        RoomDay(room=room, appointments=[a for a in appointments if a.room_id == room.id])
+        for room in dict.fromkeys(rooms)
+    ]
+
+
+def search_appointments(session: Session, user: StaffUser, text: str) -> list[Appointment]:
+    """Appointments ``user`` may see whose phone, reference or name matches ``text``."""
+    text = text.strip()
+    conditions = [
+        Appointment.reference == text.upper(),
+        func.lower(Appointment.name).contains(text.lower(), autoescape=True),
+    ]
+    try:
+        phone = normalize_phone_any(text)
+    except DetailError:
+        phone = None
+    if phone:
+        conditions.append(Appointment.phone == phone)
+    return list(
+        session.scalars(
+            with_display_details(
+                select(Appointment)
+                .where(appointment_scope(user), or_(*conditions))
+                .order_by(Appointment.starts_at.desc())
+                .limit(SEARCH_LIMIT)
+            )
+        )
+    )

@@ -1,0 +1,226 @@
+"""Desk views: the day per room, one appointment, its actions, and the print views."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from booking import appointments as use_cases
+from booking.access import (
+    appointment_or_404,
+    desk_points,
+    require_point,
+    staff_required,
+    staff_user,
+)
+from booking.audit import AuditAction, record, record_viewed
+from booking.calendars import free_times
+from booking.clock import utc_now
+from booking.db import get_session
+from booking.desk import bp
+from booking.desk.forms import CancelForm, MoveForm
+from booking.desk.timeline import point_day
+from booking.models import Role, ServicePoint
+from booking.staff_display import local_day
+from booking.staff_requests import ActionForm, parse_day, parse_start
+
+DESK_ROLES = (Role.ADVISOR, Role.ADMIN)
+
+
+@bp.get("/desk/")
+@staff_required(*DESK_ROLES)
+def index():
+    points = desk_points(get_session(), staff_user())
+    if len(points) == 1:
+        return redirect(url_for("desk.day", point_id=points[0].id))
+    return render_template("desk/points.html", title=_("Desk"), points=points)
+
+
+def _point_or_404(point_id: str) -> ServicePoint:
+    require_point(staff_user(), point_id)
+    point = get_session().get(ServicePoint, point_id)
+    if point is None:
+        abort(404)
+    return point
+
+
+def _show_day(point_id: str, template: str, action: AuditAction):
+    point = _point_or_404(point_id)
+    db = get_session()
+    now = utc_now()
+    day = parse_day(request.args.get("day"), now=now)
+    rooms = point_day(db, point, day)
+    record_viewed(
+        db,
+        user_id=staff_user().id,
+        action=action,
+        now=now,
+        appointment_ids=[a.id for room in rooms for a in room.appointments],
+        detail=f"{point.id} {day.isoformat()}",
+    )
+    db.commit()
+    return render_template(
+        template,
+        title=_("Desk"),
+        point=point,
+        day=day,
+        rooms=rooms,
+        previous_day=day - timedelta(days=1),
+        next_day=day + timedelta(days=1),
+        action_form=ActionForm(),
+        now=now,
+    )
+
+
+@bp.get("/desk/<point_id>")
+@staff_required(*DESK_ROLES)
+def day(point_id: str):
+    return _show_day(point_id, "desk/day.html", AuditAction.VIEW_DESK_DAY)
+
+
+@bp.get("/desk/<point_id>/day-sheet")
+@staff_required(*DESK_ROLES)
+def day_sheet(point_id: str):
+    return _show_day(point_id, "desk/day_sheet.html", AuditAction.PRINT_DAY_SHEET)
+
+
+@bp.get("/desk/appointments/<int:appointment_id>")
+@staff_required(*DESK_ROLES)
+def appointment(appointment_id: int):
+    db = get_session()
+    user = staff_user()
+    item = appointment_or_404(db, user, appointment_id)
+    record(
+        db,
+        user_id=user.id,
+        action=AuditAction.VIEW_APPOINTMENT,
+        now=utc_now(),
+        appointment_id=item.id,
+    )
+    db.commit()
+    return render_template(
+        "desk/appointment.html",
+        title=_("Appointment %(reference)s", reference=item.reference),
+        appointment=item,
+        action_form=ActionForm(),
+        cancel_form=CancelForm(),
+    )
+
+
+@bp.get("/desk/appointments/<int:appointment_id>/slip")
+@staff_required(*DESK_ROLES)
+def slip(appointment_id: int):
+    db = get_session()
+    user = staff_user()
+    item = appointment_or_404(db, user, appointment_id)
+    record(
+        db, user_id=user.id, action=AuditAction.PRINT_SLIP, now=utc_now(), appointment_id=item.id
+    )
+    db.commit()
+    return render_template("desk/slip.html", title=_("Booking slip"), appointment=item)
+
+
+def _change(appointment_id: int, form, change, done_message: str):
+    """Run one use case on a visible appointment (it writes the audit event), commit, go back."""
+    db = get_session()
+    user = staff_user()
+    item = appointment_or_404(db, user, appointment_id)
+    back = _back_to(item)
+    if not form.validate_on_submit():
+        flash(_("Please try again."), "error")
+        return redirect(back)
+    now = utc_now()
+    try:
+        change(db, item, now, user)
+    except use_cases.BookingError as error:
+        db.rollback()
+        flash(str(error.message), "error")
+        return redirect(back)
+    db.commit()
+    flash(done_message, "success")
+    return redirect(back)
+
+
+def _back_to(item) -> str:
+    target = request.form.get("back")
+    if target == "appointment":
+        return url_for("desk.appointment", appointment_id=item.id)
+    return url_for("desk.day", point_id=item.point_id, day=local_day(item).isoformat())
+
+
+@bp.post("/desk/appointments/<int:appointment_id>/check-in")
+@staff_required(*DESK_ROLES)
+def check_in(appointment_id: int):
+    return _change(
+        appointment_id,
+        ActionForm(),
+        lambda db, item, now, user: use_cases.check_in(db, item, now=now, by_user_id=user.id),
+        _("Checked in. The expert sees that the citizen has arrived."),
+    )
+
+
+@bp.post("/desk/appointments/<int:appointment_id>/no-show")
+@staff_required(*DESK_ROLES)
+def no_show(appointment_id: int):
+    return _change(
+        appointment_id,
+        ActionForm(),
+        lambda db, item, now, user: use_cases.mark_no_show(db, item, now=now, by_user_id=user.id),
+        _("Marked as a no-show."),
+    )
+
+
+@bp.post("/desk/appointments/<int:appointment_id>/cancel")
+@staff_required(*DESK_ROLES)
+def cancel(appointment_id: int):
+    form = CancelForm()
+    return _change(
+        appointment_id,
+        form,
+        lambda db, item, now, user: use_cases.cancel_appointment(
+            db, item, now=now, reason=form.reason.data or "", by_user_id=user.id
+        ),
+        _("Cancelled. The citizen is notified."),
+    )
+
+
+@bp.route("/desk/appointments/<int:appointment_id>/move", methods=["GET", "POST"])
+@staff_required(*DESK_ROLES)
+def move(appointment_id: int):
+    db = get_session()
+    user = staff_user()
+    item = appointment_or_404(db, user, appointment_id)
+    now = utc_now()
+    form = MoveForm()
+    if form.validate_on_submit():
+        new_start = parse_start(form.starts_at.data)
+        if new_start is None:
+            form.starts_at.errors.append(_("Choose a time."))
+        else:
+            try:
+                use_cases.move_appointment(db, item, new_start, now=now, by_user_id=user.id)
+            except use_cases.BookingError as error:
+                db.rollback()
+                form.starts_at.errors.append(str(error.message))
+            else:
+                db.commit()
+                flash(_("Moved. The citizen is notified."), "success")
+                return redirect(url_for("desk.appointment", appointment_id=item.id))
+    day = parse_day(request.args.get("day"), now=now)
+    times = free_times(db, item.point_id, item.service_id, day, day, now)
+    record(
+        db, user_id=user.id, action=AuditAction.VIEW_APPOINTMENT, now=now, appointment_id=item.id
+    )
+    db.commit()
+    return render_template(
+        "desk/move.html",
+        title=_("Move appointment %(reference)s", reference=item.reference),
+        appointment=item,
+        form=form,
+        day=day,
+        times=times,
+        previous_day=day - timedelta(days=1),
+        next_day=day + timedelta(days=1),
+    )

@@ -1,0 +1,40 @@
+"""The expert's calls in a span of days: her own by default, or her agency's."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from booking.access import appointment_scope
+from booking.clock import helsinki_day_bounds
+from booking.models import Appointment, AppointmentStatus, StaffUser
+from booking.staff_display import with_display_details
+
+MINE = "mine"
+AGENCY = "agency"
+
+
+def effective_scope(user: StaffUser, asked: str | None) -> str:
+    """Her own calls unless she asked for the agency's (or has no expert record)."""
+    if asked == AGENCY or user.expert_id is None:
+        return AGENCY
+    return MINE
+
+
+def calls(
+    session: Session, user: StaffUser, first_day: date, last_day: date, scope: str
+) -> list[Appointment]:
+    """Active (not cancelled) appointments ``user`` may see, in time order."""
+    start, _ = helsinki_day_bounds(first_day)
+    _, end = helsinki_day_bounds(last_day)
+    query = select(Appointment).where(
+        appointment_scope(user),
+        Appointment.starts_at >= start,
+        Appointment.starts_at < end,
+        Appointment.status != AppointmentStatus.CANCELLED,
+    )
+    if scope == MINE and user.expert_id is not None:
+        query = query.where(Appointment.expert_id == user.expert_id)
+    return list(session.scalars(with_display_details(query.order_by(Appointment.starts_at))))

@@ -1,0 +1,120 @@
+"""The expert's day and week, live arrival status, marking calls done or no-show."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from booking import appointments as use_cases
+from booking.access import appointment_or_404, staff_required, staff_user
+from booking.audit import AuditAction, record_viewed
+from booking.clock import utc_now
+from booking.db import get_session
+from booking.expert import bp
+from booking.expert.schedule import AGENCY, MINE, calls, effective_scope
+from booking.models import Role
+from booking.staff_display import local_day, status_label
+from booking.staff_requests import ActionForm, parse_day
+
+EXPERT_ROLES = (Role.EXPERT, Role.ADMIN)
+
+
+def _schedule_page(template: str, *, week: bool):
+    db = get_session()
+    user = staff_user()
+    now = utc_now()
+    day = parse_day(request.args.get("day"), now=now)
+    scope = effective_scope(user, request.args.get("scope"))
+    first = day - timedelta(days=day.weekday()) if week else day
+    last = first + timedelta(days=6) if week else day
+    items = calls(db, user, first, last, scope)
+    record_viewed(
+        db,
+        user_id=user.id,
+        action=AuditAction.VIEW_EXPERT_SCHEDULE,
+        now=now,
+        appointment_ids=[a.id for a in items],
+        detail=f"{first.isoformat()}..{last.isoformat()} {scope}",
+    )
+    db.commit()
+    step = timedelta(days=7 if week else 1)
+    by_day = {}
+    for item in items:
+        by_day.setdefault(local_day(item), []).append(item)
+    return render_template(
+        template,
+        title=_("My calls"),
+        day=day,
+        first=first,
+        last=last,
+        calls=items,
+        by_day=by_day,
+        scope=scope,
+        scopes=(MINE, AGENCY) if user.expert_id is not None else (AGENCY,),
+        previous_day=day - step,
+        next_day=day + step,
+        action_form=ActionForm(),
+        today=parse_day(None, now=now),
+    )
+
+
+@bp.get("/expert/")
+@staff_required(*EXPERT_ROLES)
+def day():
+    return _schedule_page("expert/day.html", week=False)
+
+
+@bp.get("/expert/week")
+@staff_required(*EXPERT_ROLES)
+def week():
+    return _schedule_page("expert/week.html", week=True)
+
+
+@bp.get("/expert/status.json")
+@staff_required(*EXPERT_ROLES, read_only=True)
+def status():
+    """Statuses only (no personal data), for the page's polling script."""
+    user = staff_user()
+    day = parse_day(request.args.get("day"), now=utc_now())
+    scope = effective_scope(user, request.args.get("scope"))
+    items = calls(get_session(), user, day, day, scope)
+    return jsonify(
+        appointments=[
+            {"id": a.id, "status": a.status.value, "label": status_label(a.status)} for a in items
+        ]
+    )
+
+
+def _change(appointment_id: int, change, done_message: str):
+    """Run one use case on a visible appointment (it writes the audit event), commit, go back."""
+    db = get_session()
+    user = staff_user()
+    item = appointment_or_404(db, user, appointment_id)
+    back = url_for("expert.day", day=local_day(item).isoformat())
+    if not ActionForm().validate_on_submit():
+        flash(_("Please try again."), "error")
+        return redirect(back)
+    now = utc_now()
+    try:
+        change(db, item, now=now, by_user_id=user.id)
+    except use_cases.BookingError as error:
+        db.rollback()
+        flash(str(error.message), "error")
+        return redirect(back)
+    db.commit()
+    flash(done_message, "success")
+    return redirect(back)
+
+
+@bp.post("/expert/appointments/<int:appointment_id>/done")
+@staff_required(*EXPERT_ROLES)
+def done(appointment_id: int):
+    return _change(appointment_id, use_cases.mark_done, _("Marked as done."))
+
+
+@bp.post("/expert/appointments/<int:appointment_id>/no-show")
+@staff_required(*EXPERT_ROLES)
+def no_show(appointment_id: int):
+    return _change(appointment_id, use_cases.mark_no_show, _("Marked as a no-show."))
