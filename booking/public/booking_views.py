@@ -1,0 +1,327 @@
+"""The citizen's booking flow: service → day → time → details → review → confirmed.
+
+Works without JavaScript: plain links and forms, post/redirect/get after the
+booking.  The choice (point, service, start time) travels in URLs and hidden
+fields and is checked again at every step (``booking.public.choice``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from booking import calendars
+from booking.appointments import (
+    BookingError,
+    BookingRequest,
+    DetailsRefused,
+    SlotTaken,
+    book_appointment,
+    nearby_alternatives,
+)
+from booking.clock import utc_now
+from booking.db import get_session
+from booking.extensions import limiter
+from booking.i18n import current_language
+from booking.models import Agency, Offering, Service, ServicePoint
+from booking.public import bp
+from booking.public.choice import (
+    Choice,
+    ChoiceError,
+    bookable_days,
+    format_start,
+    parse_day,
+    parse_month,
+    resolve_choice,
+    resolve_point_service,
+)
+from booking.public.forms import DetailsForm
+from booking.public.timetable import (
+    add_months,
+    count_by_day,
+    first_of_month,
+    last_of_month,
+    month_grid,
+    month_key,
+    times_of_day,
+)
+
+#: How many months ahead the month view looks for the first one with free times.
+MONTHS_TO_LOOK_AHEAD = 3
+
+
+def booking_rate_limit() -> str:
+    return current_app.config.get("BOOKING_RATELIMIT_BOOKING", "10 per minute;60 per hour")
+
+
+def choice_or_404(point_id: str, service_id: str) -> Choice:
+    try:
+        return resolve_point_service(get_session(), point_id, service_id)
+    except ChoiceError:
+        abort(404)
+
+
+def free_starts(choice: Choice, first: date, last: date, now) -> list:
+    """Free start times on local days ``first``..``last``, kept inside the bookable days."""
+    earliest, latest = bookable_days(choice.service, now=now)
+    first, last = max(first, earliest), min(last, latest)
+    if first > last:
+        return []
+    return calendars.free_times(get_session(), choice.point.id, choice.service.id, first, last, now)
+
+
+def is_free(choice: Choice, now) -> bool:
+    day = choice.local_day
+    return choice.starts_at in free_starts(choice, day, day, now)
+
+
+@bp.get("/book/<point_id>")
+def choose_service(point_id: str):
+    session = get_session()
+    point = session.get(ServicePoint, point_id)
+    if point is None or not point.active:
+        abort(404)
+    services = session.scalars(
+        select(Service)
+        .join(Offering, Offering.service_id == Service.id)
+        .join(Agency, Agency.id == Service.agency_id)
+        .where(Offering.point_id == point.id, Service.active)
+        .order_by(Agency.name_fi, Service.name_fi)
+    ).all()
+    by_agency: dict[str, list[Service]] = {}
+    for service in services:
+        by_agency.setdefault(service.agency_id, []).append(service)
+    return render_template(
+        "public/book/service.html",
+        title=_("Choose a service"),
+        point=point,
+        groups=[(group[0].agency, group) for group in by_agency.values()],
+    )
+
+
+@bp.get("/book/<point_id>/<service_id>")
+def choose_day(point_id: str, service_id: str):
+    choice = choice_or_404(point_id, service_id)
+    now = utc_now()
+    earliest, latest = bookable_days(choice.service, now=now)
+    first_month, last_month = first_of_month(earliest), first_of_month(latest)
+    asked = parse_month(request.args.get("month"))
+    month = min(max(asked or first_month, first_month), last_month)
+    starts = free_starts(choice, month, last_of_month(month), now)
+    if asked is None:
+        # Without an asked month, open the first month that has free times.
+        for _step in range(MONTHS_TO_LOOK_AHEAD):
+            if starts or month >= last_month:
+                break
+            month = add_months(month, 1)
+            starts = free_starts(choice, month, last_of_month(month), now)
+
+    def day_url(day: date) -> str:
+        return url_for(".choose_time", point_id=point_id, service_id=service_id, day=day)
+
+    def month_url(other: date) -> str:
+        return url_for(
+            ".choose_day", point_id=point_id, service_id=service_id, month=month_key(other)
+        )
+
+    return render_template(
+        "public/book/month.html",
+        title=_("Choose a day"),
+        choice=choice,
+        grid=month_grid(month, count_by_day(starts), day_url),
+        previous_url=month_url(add_months(month, -1)) if month > first_month else None,
+        next_url=month_url(add_months(month, 1)) if month < last_month else None,
+        back_url=url_for(".choose_service", point_id=point_id),
+        step="day",
+    )
+
+
+@bp.get("/book/<point_id>/<service_id>/<day>")
+def choose_time(point_id: str, service_id: str, day: str):
+    choice = choice_or_404(point_id, service_id)
+    asked = parse_day(day)
+    if asked is None:
+        abort(404)
+    now = utc_now()
+    starts = times_of_day(free_starts(choice, asked, asked, now), asked)
+    times = [
+        (
+            start,
+            url_for(".details", point=point_id, service=service_id, start=format_start(start)),
+        )
+        for start in starts
+    ]
+    return render_template(
+        "public/book/day.html",
+        title=_("Choose a time"),
+        choice=choice,
+        day=asked,
+        times=times,
+        back_url=url_for(
+            ".choose_day", point_id=point_id, service_id=service_id, month=month_key(asked)
+        ),
+        step="time",
+    )
+
+
+def taken_page(choice: Choice, form: DetailsForm | None, now, alternatives=None):
+    """The calm "just taken" answer with the nearest free times here and elsewhere."""
+    session = get_session()
+    if alternatives is None:
+        alternatives = nearby_alternatives(
+            session, choice.point.id, choice.service.id, choice.starts_at, now=now
+        )
+    points = {
+        point.id: point
+        for point in session.scalars(
+            select(ServicePoint).where(ServicePoint.id.in_({a.point_id for a in alternatives}))
+        )
+    }
+    options = [
+        (
+            points[a.point_id],
+            a.starts_at,
+            format_start(a.starts_at),
+            url_for(
+                ".details",
+                point=a.point_id,
+                service=choice.service.id,
+                start=format_start(a.starts_at),
+            ),
+        )
+        for a in alternatives
+        if a.point_id in points
+    ]
+    here = [option for option in options if option[0].id == choice.point.id]
+    elsewhere = [option for option in options if option[0].id != choice.point.id]
+    page = render_template(
+        "public/book/taken.html",
+        title=_("This time was just taken"),
+        choice=choice,
+        form=form,
+        here=here,
+        elsewhere=elsewhere,
+        month_url=url_for(".choose_day", point_id=choice.point.id, service_id=choice.service.id),
+        step="time",
+    )
+    return page, 409
+
+
+def details_page(form: DetailsForm, choice: Choice | None, status: int = 200):
+    return (
+        render_template(
+            "public/book/details.html",
+            title=_("Your details"),
+            form=form,
+            choice=choice,
+            step="details",
+        ),
+        status,
+    )
+
+
+def chosen(form: DetailsForm, now) -> Choice | None:
+    """The form's choice checked again; on a refusal the error is put on its field."""
+    try:
+        return resolve_choice(
+            get_session(), form.point.data, form.service.data, form.start.data, now=now
+        )
+    except ChoiceError as refused:
+        form.add_error(refused.field, refused.message)
+        try:
+            return resolve_point_service(get_session(), form.point.data, form.service.data)
+        except ChoiceError:
+            return None
+
+
+def apply_alternative(form: DetailsForm) -> None:
+    """A "just taken" page re-posts the details with ``alternative=<point> <start>``."""
+    alternative = request.form.get("alternative", "")
+    if alternative:
+        point_id, _sep, start = alternative.partition(" ")
+        form.point.data, form.start.data = point_id, start
+
+
+@bp.route("/book/details", methods=["GET", "POST"])
+def details():
+    now = utc_now()
+    if request.method == "GET":
+        data = {key: request.args.get(key, "") for key in ("point", "service", "start")}
+        form = DetailsForm(data={**data, "language": current_language()})
+    else:
+        form = DetailsForm()
+        apply_alternative(form)
+    choice = chosen(form, now)
+    form.set_agency(choice.service.agency_id if choice else None)
+    if choice is None or choice.starts_at is None:
+        return details_page(form, choice, 422)
+    if not is_free(choice, now):
+        return taken_page(choice, form if request.method == "POST" else None, now)
+    if request.method == "GET" or request.form.get("edit"):
+        return details_page(form, choice)
+    if not form.validate():
+        return details_page(form, choice, 422)
+    return render_template(
+        "public/book/review.html",
+        title=_("Check your booking"),
+        form=form,
+        choice=choice,
+        step="review",
+    )
+
+
+@bp.post("/book/confirm")
+@limiter.limit(booking_rate_limit, methods=["POST"])
+def confirm():
+    now = utc_now()
+    session = get_session()
+    form = DetailsForm()
+    choice = chosen(form, now)
+    form.set_agency(choice.service.agency_id if choice else None)
+    if choice is None or choice.starts_at is None or not form.validate():
+        return details_page(form, choice, 422)
+    details = form.cleaned
+    booking = BookingRequest(
+        point_id=choice.point.id,
+        service_id=choice.service.id,
+        starts_at=choice.starts_at,
+        name=details.name,
+        phone=details.phone,
+        email=details.email,
+        language=details.language,
+        topic=details.topic,
+        needs=details.needs,
+        interpreter_language=details.interpreter_language,
+    )
+    config = current_app.config
+    try:
+        result = book_appointment(
+            session,
+            booking,
+            now=now,
+            max_active_per_agency=config["BOOKING_MAX_ACTIVE_PER_AGENCY"],
+            base_url=config["BOOKING_BASE_URL"],
+        )
+    except SlotTaken as taken:
+        session.rollback()
+        return taken_page(choice, form, now, taken.alternatives)
+    except DetailsRefused as refused:
+        session.rollback()
+        form.add_errors(refused.errors)
+        return details_page(form, choice, 422)
+    except BookingError as refused:
+        session.rollback()
+        form.add_error(refused.field, refused.message)
+        return details_page(form, choice, 422)
+    session.commit()
+    return redirect(url_for(".booked", token=result.manage_token), 303)
+
+
+@bp.get("/book/confirm")
+def confirm_again():
+    """A confirm URL opened directly (e.g. by the language switch) goes back to the form."""
+    args = {key: request.args.get(key, "") for key in ("point", "service", "start")}
+    return redirect(url_for(".details", **args))

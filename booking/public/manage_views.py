@@ -1,0 +1,308 @@
+"""Manage a booking by its link: see it, cancel it, move it, download its calendar file.
+
+The token in the URL is the only key (stored hashed; see
+``booking.appointments.find_by_manage_token``).  An unknown or expired link is
+a plain 404.  Changes are POSTs with a confirm step, then a redirect.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from booking.appointments import (
+    BookingError,
+    DetailsRefused,
+    SlotTaken,
+    cancel_appointment,
+    find_by_manage_token,
+    move_appointment,
+)
+from booking.clock import HELSINKI, utc_now
+from booking.db import get_session
+from booking.extensions import limiter
+from booking.i18n import current_language
+from booking.message_facts import appointment_facts, point_address
+from booking.models import Appointment, AppointmentStatus
+from booking.public import bp
+from booking.public.booking_views import free_starts
+from booking.public.choice import (
+    Choice,
+    ChoiceError,
+    bookable_days,
+    format_start,
+    parse_day,
+    parse_month,
+    parse_start,
+)
+from booking.public.forms import CancelForm, MoveForm
+from booking.public.timetable import (
+    add_months,
+    count_by_day,
+    first_of_month,
+    last_of_month,
+    month_grid,
+    month_key,
+    times_of_day,
+)
+from notifications.ical import appointment_calendar
+
+
+def manage_rate_limit() -> str:
+    return current_app.config.get("BOOKING_RATELIMIT_MANAGE", "20 per minute;100 per hour")
+
+
+def appointment_or_404(token: str, now) -> Appointment:
+    appointment = find_by_manage_token(
+        get_session(), token, now=now, link_days=current_app.config["BOOKING_MANAGE_LINK_DAYS"]
+    )
+    if appointment is None:
+        abort(404)
+    return appointment
+
+
+def manage_url(token: str) -> str:
+    return f"{current_app.config['BOOKING_BASE_URL'].rstrip('/')}/manage/{token}"
+
+
+def changeable(appointment: Appointment, now) -> bool:
+    return appointment.status == AppointmentStatus.BOOKED and appointment.starts_at > now
+
+
+def appointment_page(template: str, title: str, token: str, appointment: Appointment, now, **extra):
+    return render_template(
+        template,
+        title=title,
+        token=token,
+        appointment=appointment,
+        address=point_address(appointment.point),
+        manage_link=manage_url(token),
+        changeable=changeable(appointment, now),
+        cancelled=appointment.status == AppointmentStatus.CANCELLED,
+        **extra,
+    )
+
+
+@bp.get("/manage/<token>")
+def manage(token: str):
+    now = utc_now()
+    appointment = appointment_or_404(token, now)
+    return appointment_page(
+        "public/manage/show.html", _("Your appointment"), token, appointment, now
+    )
+
+
+@bp.get("/manage/<token>/confirmed")
+def booked(token: str):
+    now = utc_now()
+    appointment = appointment_or_404(token, now)
+    if appointment.status == AppointmentStatus.CANCELLED:
+        return redirect(url_for(".manage", token=token))
+    return appointment_page(
+        "public/manage/confirmed.html",
+        _("Your appointment is booked"),
+        token,
+        appointment,
+        now,
+        step="done",
+    )
+
+
+@bp.get("/manage/<token>/calendar.ics")
+def calendar_file(token: str):
+    now = utc_now()
+    appointment = appointment_or_404(token, now)
+    cancelled = appointment.status == AppointmentStatus.CANCELLED
+    facts = appointment_facts(
+        appointment,
+        kind="cancelled" if cancelled else "confirmation",
+        organizer_email=current_app.config["BOOKING_MAIL_FROM"],
+        manage_url=manage_url(token),
+        language=current_language(),
+    )
+    body = appointment_calendar(facts, stamp=now)
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8; method=" + (
+        "CANCEL" if cancelled else "REQUEST"
+    )
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="etavaraus-{appointment.reference}.ics"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/manage/<token>/cancel", methods=["GET", "POST"])
+@limiter.limit(manage_rate_limit, methods=["POST"])
+def cancel(token: str):
+    now = utc_now()
+    session = get_session()
+    appointment = appointment_or_404(token, now)
+    if not changeable(appointment, now):
+        return redirect(url_for(".manage", token=token))
+    form = CancelForm()
+    status = 200
+    if form.is_submitted():
+        if form.validate():
+            try:
+                cancel_appointment(session, appointment, now=now, reason=form.reason.data or "")
+            except DetailsRefused as refused:
+                session.rollback()
+                form.reason.errors = [_(message) for message in refused.errors.values()]
+            except BookingError as refused:
+                session.rollback()
+                flash(str(refused.message), "error")
+                return redirect(url_for(".manage", token=token))
+            else:
+                session.commit()
+                flash(_("Your appointment has been cancelled."), "success")
+                return redirect(url_for(".manage", token=token), 303)
+        status = 422
+    page = appointment_page(
+        "public/manage/cancel.html",
+        _("Cancel the appointment"),
+        token,
+        appointment,
+        now,
+        form=form,
+    )
+    return page, status
+
+
+def move_choice(appointment: Appointment) -> Choice:
+    return Choice(point=appointment.point, service=appointment.service)
+
+
+@bp.get("/manage/<token>/move")
+def move_day(token: str):
+    now = utc_now()
+    appointment = appointment_or_404(token, now)
+    if not changeable(appointment, now):
+        return redirect(url_for(".manage", token=token))
+    choice = move_choice(appointment)
+    earliest, latest = bookable_days(choice.service, now=now)
+    first_month, last_month = first_of_month(earliest), first_of_month(latest)
+    asked = parse_month(request.args.get("month"))
+    current = first_of_month(appointment.starts_at.astimezone(HELSINKI).date())
+    month = min(max(asked or current, first_month), last_month)
+    starts = free_starts(choice, month, last_of_month(month), now)
+
+    def day_url(day: date) -> str:
+        return url_for(".move_time", token=token, day=day)
+
+    def month_url(other: date) -> str:
+        return url_for(".move_day", token=token, month=month_key(other))
+
+    return appointment_page(
+        "public/book/month.html",
+        _("Choose a new day"),
+        token,
+        appointment,
+        now,
+        choice=choice,
+        grid=month_grid(month, count_by_day(starts), day_url),
+        previous_url=month_url(add_months(month, -1)) if month > first_month else None,
+        next_url=month_url(add_months(month, 1)) if month < last_month else None,
+        back_url=url_for(".manage", token=token),
+        moving=True,
+    )
+
+
+@bp.get("/manage/<token>/move/<day>")
+def move_time(token: str, day: str):
+    now = utc_now()
+    appointment = appointment_or_404(token, now)
+    asked = parse_day(day)
+    if asked is None:
+        abort(404)
+    if not changeable(appointment, now):
+        return redirect(url_for(".manage", token=token))
+    choice = move_choice(appointment)
+    starts = times_of_day(free_starts(choice, asked, asked, now), asked)
+    times = [
+        (start, url_for(".move_confirm", token=token, start=format_start(start)))
+        for start in starts
+    ]
+    return appointment_page(
+        "public/book/day.html",
+        _("Choose a new time"),
+        token,
+        appointment,
+        now,
+        choice=choice,
+        day=asked,
+        times=times,
+        back_url=url_for(".move_day", token=token, month=month_key(asked)),
+        moving=True,
+    )
+
+
+@bp.route("/manage/<token>/move/confirm", methods=["GET", "POST"])
+@limiter.limit(manage_rate_limit, methods=["POST"])
+def move_confirm(token: str):
+    now = utc_now()
+    session = get_session()
+    appointment = appointment_or_404(token, now)
+    if not changeable(appointment, now):
+        return redirect(url_for(".manage", token=token))
+    form = MoveForm(data={"start": request.args.get("start", "")})
+    choice = move_choice(appointment)
+    status = 200
+    new_start = None
+    try:
+        new_start = parse_start(form.start.data)
+    except ChoiceError as refused:
+        form.start.errors = [str(refused.message)]
+        status = 422
+    if new_start is not None and form.validate_on_submit():
+        try:
+            move_appointment(session, appointment, new_start, now=now)
+        except SlotTaken as taken:
+            session.rollback()
+            return moved_taken_page(token, appointment, choice, taken, now)
+        except BookingError as refused:
+            session.rollback()
+            form.start.errors = [str(refused.message)]
+            status = 422
+        else:
+            session.commit()
+            flash(_("Your appointment has been moved."), "success")
+            return redirect(url_for(".manage", token=token), 303)
+    return appointment_page(
+        "public/manage/move_confirm.html",
+        _("Move the appointment"),
+        token,
+        appointment,
+        now,
+        form=form,
+        new_start=new_start,
+    ), status
+
+
+def moved_taken_page(token, appointment, choice, taken: SlotTaken, now):
+    here = [
+        (a.starts_at, url_for(".move_confirm", token=token, start=format_start(a.starts_at)))
+        for a in taken.alternatives
+        if a.point_id == choice.point.id
+    ]
+    page = appointment_page(
+        "public/manage/move_taken.html",
+        _("This time was just taken"),
+        token,
+        appointment,
+        now,
+        here=here,
+        month_url=url_for(".move_day", token=token),
+    )
+    return page, 409
