@@ -18,6 +18,7 @@ from sqlalchemy import and_, select
 
 from booking.api import bp
 from booking.api.json_errors import field_errors, not_found
+from booking.calendars import free_times
 from booking.clock import HELSINKI, utc_now
 from booking.db import get_session
 from booking.models import Offering, Service, ServicePoint
@@ -112,11 +113,7 @@ def point_availability(point_id: str):
     bookable_last = min(last, plus_days(today, horizon_days))
     times = []
     if bookable_first <= bookable_last:
-        from booking import calendars
-
-        starts = calendars.free_times(
-            session, point_id, service_id, bookable_first, bookable_last, now
-        )
+        starts = free_times(session, point_id, service_id, bookable_first, bookable_last, now)
         times = [start.astimezone(HELSINKI).isoformat() for start in starts]
     return jsonify(
         point=point_id,

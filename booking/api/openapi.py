@@ -147,6 +147,7 @@ SCHEMAS = {
         "required": ["id", "start", "end", "status"],
         "properties": {
             "id": {"type": "integer"},
+            "reference": {"type": "string", "description": "Short reference for phone and slip."},
             "point": {"type": "string"},
             "service": {"type": "string"},
             "start": ISO_INSTANT,

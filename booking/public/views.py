@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from booking.calendar_rules import DEFAULT_CALENDAR
+from booking.calendars import free_times
 from booking.clock import to_helsinki, utc_now
 from booking.db import get_session
 from booking.i18n import current_language, localized
@@ -162,8 +163,6 @@ def point_page(point_id: str):
 
 
 def _service_times(session, point: ServicePoint, service: Service, today: date, now: datetime):
-    from booking.calendars import free_times
-
     last_day = today + timedelta(days=min(DAYS_AHEAD, service.horizon_days))
     starts = first_of_each_day(free_times(session, point.id, service.id, today, last_day, now))
     return ServiceTimes(

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pytest
+from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 
 from booking.api.openapi import DOCUMENT
@@ -201,3 +202,19 @@ def test_documented_free_times_example_matches_the_answer_format(world):
     moment = example["examples"][0]
     assert date.fromisoformat(moment[:10]) == date(2026, 3, 30)
     assert moment.endswith("+03:00")
+
+
+def conforms(body: object, schema_name: str) -> None:
+    """Raise unless ``body`` matches the document's component schema ``schema_name``."""
+    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": DOCUMENT["components"]}
+    OAS31Validator(schema).validate(body)
+
+
+def test_answers_match_their_documented_schemas(client, world, frozen_now):
+    for point in client.get("/api/v1/points").get_json()["points"]:
+        conforms(point, "Point")
+    for service in client.get("/api/v1/services").get_json()["services"]:
+        conforms(service, "Service")
+    conforms(client.get(f"{AVAILABILITY}?service=kela-benefits").get_json(), "Availability")
+    conforms(client.get(f"{AVAILABILITY}?service=kela-benefits&from=x").get_json(), "FieldErrors")
+    conforms(client.get("/api/v1/points/atlantis/availability").get_json(), "Error")
