@@ -1,0 +1,99 @@
+"""Fixtures for the scheduler: fake Twilio and SMTP servers, a movable clock, a dispatcher."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from booking.db import make_session_factory
+from booking.models import MessageKind
+from booking.outbox import queue_appointment_messages
+from notifications.senders import SmtpEmailSender, TwilioSmsSender
+from scheduler.dispatch import Dispatcher, DispatchPolicy
+from tests.factories import NOW
+from tests.fakes.smtp_server import FakeSmtp
+from tests.fakes.twilio_server import FakeTwilio
+
+MAIL_FROM = "etavaraus@keskisuomi.invalid"
+ACCOUNT_SID = "AC" + "1" * 32
+
+
+class MovableClock:
+    """The time a test says it is; ``clock()`` reads it, ``clock.move(...)`` changes it."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def move(self, **delta) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+    def set(self, moment: datetime) -> datetime:
+        self.now = moment
+        return moment
+
+
+@pytest.fixture
+def twilio():
+    with FakeTwilio() as fake:
+        yield fake
+
+
+@pytest.fixture
+def smtp():
+    with FakeSmtp() as fake:
+        yield fake
+
+
+@pytest.fixture
+def clock():
+    return MovableClock(NOW)
+
+
+def make_dispatcher(engine, twilio, smtp, clock, **policy) -> Dispatcher:
+    return Dispatcher(
+        sessions=make_session_factory(engine),
+        sms=TwilioSmsSender(
+            account_sid=ACCOUNT_SID,
+            auth_token="test-token",
+            sender="Etavaraus",
+            api_base=twilio.base_url,
+            timeout=2,
+        ),
+        email=SmtpEmailSender(smtp.url, timeout=5),
+        mail_from=MAIL_FROM,
+        base_url="http://booking.test",
+        policy=DispatchPolicy(**policy),
+        clock=clock,
+    )
+
+
+@pytest.fixture
+def dispatcher(clean_database, twilio, smtp, clock):
+    return make_dispatcher(clean_database, twilio, smtp, clock)
+
+
+@pytest.fixture
+def world(factory):
+    return factory.region()
+
+
+@pytest.fixture
+def book(session, factory, world):
+    """Book an appointment and queue its confirmation, as the booking use case does."""
+
+    def book(starts_at, *, now=NOW, manage_url="http://booking.test/manage/s3cr3t", **fields):
+        appointment = factory.appointment(
+            point=world["point"], service=world["service"], starts_at=starts_at, **fields
+        )
+        queue_appointment_messages(
+            session, appointment, MessageKind.CONFIRMATION, now=now, manage_url=manage_url
+        )
+        session.commit()
+        return appointment
+
+    return book
