@@ -60,6 +60,11 @@ class ServiceRules:
     horizon_days: int
 
 
+#: Spans, or the same as pairs of integer seconds since the epoch (UTC) — the form
+#: the engine works in, which a caller loading many spans may hand in directly.
+Spans = Sequence[Span] | Sequence[tuple[int, int]]
+
+
 @dataclass(frozen=True)
 class Resource:
     """A room or an expert.
@@ -67,18 +72,19 @@ class Resource:
     ``busy``: active appointments as ``[starts_at, blocked_until)`` (end plus that
     appointment's own set-up buffer).  ``available``: when the resource can be
     booked at all (an expert's working spans); None means always (rooms).
-    ``booked_count``: bookings that day, for a fair pick.
+    ``booked_count``: bookings that day, for a fair pick.  Spans may be given as
+    ``Span`` objects or as ``(start, end)`` integer epoch seconds.
     """
 
     id: int
-    busy: Sequence[Span]
-    available: Sequence[Span] | None = None
+    busy: Spans
+    available: Spans | None = None
     booked_count: int = 0
 
 
 def free_slots(
     *,
-    opening: Sequence[Span],
+    opening: Spans,
     rooms: Sequence[Resource],
     experts: Sequence[Resource],
     rules: ServiceRules,
@@ -98,7 +104,7 @@ def free_slots(
 
 def candidate_starts(
     *,
-    opening: Sequence[Span],
+    opening: Spans,
     rooms: Sequence[Resource],
     experts: Sequence[Resource],
     rules: ServiceRules,
@@ -132,7 +138,7 @@ def latest_start(now: datetime, horizon_days: int, tz: ZoneInfo) -> int:
 
 
 def allowed_starts(
-    opening: Sequence[Span],
+    opening: Spans,
     rooms: Sequence[Resource],
     experts: Sequence[Resource],
     rules: ServiceRules,
@@ -210,7 +216,7 @@ def _starts_inside(spans: Iterable[tuple[int, int]], duration: int, low: int, hi
     return result
 
 
-def _clear_of(busy: Sequence[Span], held: int, low: int, high: int) -> Intervals:
+def _clear_of(busy: Spans, held: int, low: int, high: int) -> Intervals:
     """Starts t in ``[low, high]`` with ``[t, t+held)`` overlapping no busy span.
 
     A busy ``[b, e)`` forbids exactly the starts ``b-held < t < e``."""
@@ -300,7 +306,7 @@ def _day_grid(ordinal: int, step: int, zone_key: str) -> DayGrid:
     return tuple(_seconds(m) for m in ordered), tuple(ordered)
 
 
-def _merged_seconds(spans: Iterable[Span]) -> list[tuple[int, int]]:
+def _merged_seconds(spans: Spans) -> list[tuple[int, int]]:
     """``spans`` as sorted integer-second pairs, touching or overlapping ones joined."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(_as_seconds(spans)):
@@ -312,7 +318,9 @@ def _merged_seconds(spans: Iterable[Span]) -> list[tuple[int, int]]:
     return merged
 
 
-def _as_seconds(spans: Iterable[Span]) -> list[tuple[int, int]]:
+def _as_seconds(spans: Spans) -> Sequence[tuple[int, int]]:
+    if not spans or not isinstance(spans[0], Span):
+        return spans  # already integer seconds
     return [(_seconds(s.start), _seconds(s.end)) for s in spans]
 
 

@@ -12,12 +12,14 @@ appointments inside the asked window, not the history.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from booking.availability import (
@@ -29,6 +31,7 @@ from booking.availability import (
     choose_resources,
     free_slots,
 )
+from booking.calendar_queries import EXPERT, ROOM, calendar_queries
 from booking.calendar_revision import (
     bump_calendar_revision,
     cache_for,
@@ -44,20 +47,7 @@ from booking.calendar_rules import (
     working_spans,
 )
 from booking.clock import HELSINKI
-from booking.models import (
-    ACTIVE_STATUSES,
-    Appointment,
-    Closure,
-    Expert,
-    ExpertAbsence,
-    ExpertHours,
-    ExpertService,
-    Offering,
-    OpeningHours,
-    Room,
-    Service,
-    ServicePoint,
-)
+from booking.models import ServicePoint
 
 __all__ = [
     "AvailabilityInputs",
@@ -166,27 +156,12 @@ def availability_inputs(
     """Load opening hours, closures, rooms, the agency's active experts who do the service
     (hours, absences) and the active appointments that can block them in the window
     (the point's rooms; those experts at any point).  ``booked_count`` is each resource's
-    number of bookings starting in the window."""
-    head = session.execute(
-        select(
-            Service.agency_id,
-            Service.duration_minutes,
-            Service.buffer_minutes,
-            Service.grid_minutes,
-            Service.min_notice_minutes,
-            Service.horizon_days,
-            Service.active,
-            ServicePoint.timezone,
-            ServicePoint.active,
-            Offering.service_id,
-        )
-        .select_from(Service)
-        .join(ServicePoint, ServicePoint.id == point_id)
-        .outerjoin(
-            Offering,
-            and_(Offering.point_id == ServicePoint.id, Offering.service_id == Service.id),
-        )
-        .where(Service.id == service_id)
+    number of bookings starting in the window.  Busy and working spans are given to the
+    engine as integer epoch seconds."""
+    queries = calendar_queries(session.get_bind().dialect.name)
+    connection = session.connection()
+    head = connection.execute(
+        queries.head, {"point_id": point_id, "service_id": service_id}
     ).one_or_none()
     if head is None:
         raise UnknownPointOrService(f"no point {point_id!r} or no service {service_id!r}")
@@ -203,63 +178,101 @@ def availability_inputs(
     if not (service_on and point_on and offered):
         return AvailabilityInputs([], [], [], rules, window, tz)
 
-    opening = opening_spans(
-        _weekly(session.execute(_opening_hours(point_id))),
-        [
-            ClosureRule(closed_on, starts, ends)
-            for closed_on, starts, ends in session.execute(_closures(point_id, first_day, last_day))
-        ],
-        first_day,
-        last_day,
-        tz,
-        calendar,
-    )
-    room_ids = list(
-        session.scalars(
-            select(Room.id).where(Room.point_id == point_id, Room.active).order_by(Room.id)
+    point = {"point_id": point_id}
+    weekly = _weekly(connection.execute(queries.opening_hours, point))
+    closures = [
+        ClosureRule(*row)
+        for row in connection.execute(
+            queries.closures, {**point, "first_day": first_day, "last_day": last_day}
         )
-    )
+    ]
+    opening = opening_spans(weekly, closures, first_day, last_day, tz, calendar)
+    room_ids = list(connection.execute(queries.rooms, point).scalars())
     expert_weekly: dict[int, dict[int, list[tuple[time, time]]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for expert_id, weekday, starts, ends in session.execute(_expert_hours(service_id, agency_id)):
+    for expert_id, weekday, starts, ends in connection.execute(
+        queries.expert_hours, {"service_id": service_id, "agency_id": agency_id}
+    ):
         expert_weekly[expert_id][weekday].append((starts, ends))
     expert_ids = sorted(expert_weekly)
     if not opening or not room_ids or not expert_ids:
         return AvailabilityInputs(opening, [], [], rules, window, tz)
 
-    # Appointments that can block a start t in the window: t + duration + buffer
-    # reaches at most this far past the window's end.
+    # A start t in the window holds its resources until at most t + duration + buffer.
     reach = window.end + rules.duration + rules.buffer
-    absences: dict[int, list[Span]] = defaultdict(list)
-    for expert_id, starts_at, ends_at in session.execute(
-        select(ExpertAbsence.expert_id, ExpertAbsence.starts_at, ExpertAbsence.ends_at).where(
-            ExpertAbsence.expert_id.in_(expert_ids),
-            ExpertAbsence.starts_at < reach,
-            ExpertAbsence.ends_at > window.start,
-        )
+    absences: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for expert_id, starts_at, ends_at in connection.execute(
+        queries.absences,
+        {"expert_ids": expert_ids, "reach": reach, "window_start": window.start},
     ):
-        absences[expert_id].append(Span(starts_at, ends_at))
-    room_busy = _busy(session, Appointment.room_id, room_ids, window, reach)
-    expert_busy = _busy(session, Appointment.expert_id, expert_ids, window, reach)
-    rooms = [_resource(room_id, room_busy, window) for room_id in room_ids]
+        absences[expert_id].append((_seconds(starts_at), _seconds(ends_at)))
+    busy: tuple[dict, dict] = (defaultdict(list), defaultdict(list))
+    rows = connection.execute(
+        queries.busy,
+        {
+            "room_ids": room_ids,
+            "expert_ids": expert_ids,
+            "since": window.start - LONGEST_APPOINTMENT,
+            "until": reach,
+            "window_start": window.start,
+        },
+    ).all()
+    for kind, resource_id, starts_at, blocked_until in rows:
+        if not queries.busy_in_seconds:
+            starts_at, blocked_until = _seconds(starts_at), _seconds(blocked_until)
+        busy[kind][resource_id].append((starts_at, blocked_until))
+    in_window = (_seconds(window.start), _seconds(window.end))
+    rooms = [_resource(room_id, busy[ROOM], in_window) for room_id in room_ids]
     experts = [
         _resource(
             expert_id,
-            expert_busy,
-            window,
-            working_spans(
-                expert_weekly[expert_id],
+            busy[EXPERT],
+            in_window,
+            _subtract_seconds(
+                working_seconds(
+                    _weekly_key(expert_weekly[expert_id]), first_day, last_day, calendar
+                ),
                 absences.get(expert_id, ()),
-                first_day,
-                last_day,
-                HELSINKI,
-                calendar,
             ),
         )
         for expert_id in expert_ids
     ]
     return AvailabilityInputs(opening, rooms, experts, rules, window, tz)
+
+
+@lru_cache(maxsize=1024)
+def working_seconds(
+    weekly: tuple, first_day: date, last_day: date, calendar: FinnishCalendar
+) -> tuple[tuple[int, int], ...]:
+    """An expert's weekly hours (Helsinki) as epoch-second spans, holidays left out.
+    Pure calendar arithmetic, so remembered: many experts share one pattern."""
+    spans = working_spans(dict(weekly), (), first_day, last_day, HELSINKI, calendar)
+    return tuple((_seconds(s.start), _seconds(s.end)) for s in spans)
+
+
+def _weekly_key(weekly: dict[int, list[tuple[time, time]]]) -> tuple:
+    return tuple(sorted((day, tuple(sorted(spans))) for day, spans in weekly.items()))
+
+
+def _subtract_seconds(spans, cuts) -> list[tuple[int, int]]:
+    """Sorted disjoint ``spans`` minus ``cuts`` (any order), all in epoch seconds."""
+    if not cuts:
+        return list(spans)
+    cuts = sorted(cuts)
+    result = []
+    for start, end in spans:
+        for cut_start, cut_end in cuts:
+            if cut_end <= start or cut_start >= end:
+                continue
+            if cut_start > start:
+                result.append((start, cut_start))
+            start = max(start, cut_end)
+            if start >= end:
+                break
+        if start < end:
+            result.append((start, end))
+    return result
 
 
 def _engine_arguments(inputs: AvailabilityInputs) -> dict:
@@ -280,33 +293,6 @@ def _point_zone(session: Session, point_id: str) -> ZoneInfo:
     return ZoneInfo(zone)
 
 
-def _opening_hours(point_id: str):
-    return select(OpeningHours.weekday, OpeningHours.opens, OpeningHours.closes).where(
-        OpeningHours.point_id == point_id
-    )
-
-
-def _closures(point_id: str, first_day: date, last_day: date):
-    return select(Closure.closed_on, Closure.starts, Closure.ends).where(
-        Closure.point_id == point_id,
-        Closure.closed_on >= first_day,
-        Closure.closed_on <= last_day,
-    )
-
-
-def _expert_hours(service_id: str, agency_id: str):
-    return (
-        select(ExpertHours.expert_id, ExpertHours.weekday, ExpertHours.starts, ExpertHours.ends)
-        .join(Expert, Expert.id == ExpertHours.expert_id)
-        .join(ExpertService, ExpertService.expert_id == Expert.id)
-        .where(
-            ExpertService.service_id == service_id,
-            Expert.agency_id == agency_id,
-            Expert.active,
-        )
-    )
-
-
 def _weekly(rows) -> dict[int, list[tuple[time, time]]]:
     weekly: dict[int, list[tuple[time, time]]] = defaultdict(list)
     for weekday, opens, closes in rows:
@@ -314,30 +300,11 @@ def _weekly(rows) -> dict[int, list[tuple[time, time]]]:
     return weekly
 
 
-def _busy(session: Session, column, ids: list[int], window: Span, reach: datetime):
-    """Active appointments of the resources ``ids`` (by ``column``) that overlap
-    ``[window.start, reach)``, as ``{id: [(starts_at, blocked_until), ...]}``."""
-    busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    rows = session.execute(
-        select(column, Appointment.starts_at, Appointment.blocked_until).where(
-            column.in_(ids),
-            Appointment.starts_at > window.start - LONGEST_APPOINTMENT,
-            Appointment.starts_at < reach,
-            Appointment.blocked_until > window.start,
-            Appointment.status.in_(ACTIVE_STATUSES),
-        )
-    )
-    for resource_id, starts_at, blocked_until in rows:
-        busy[resource_id].append((starts_at, blocked_until))
-    return busy
+def _resource(resource_id: int, busy: dict, window: tuple[int, int], available=None) -> Resource:
+    spans = sorted(busy.get(resource_id, ()))
+    booked = sum(1 for starts_at, _ in spans if window[0] <= starts_at < window[1])
+    return Resource(resource_id, spans, available, booked)
 
 
-def _resource(resource_id: int, busy, window: Span, available=None) -> Resource:
-    spans = busy.get(resource_id, ())
-    booked = sum(1 for starts_at, _ in spans if window.start <= starts_at < window.end)
-    return Resource(
-        resource_id,
-        [Span(starts_at, blocked_until) for starts_at, blocked_until in spans],
-        available,
-        booked,
-    )
+def _seconds(moment: datetime) -> int:
+    return math.floor(moment.timestamp())
