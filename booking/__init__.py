@@ -64,3 +64,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     for staff_bp in (auth_bp, desk_bp, expert_bp, feeds_bp, admin_bp):
         app.register_blueprint(staff_bp)
+
+    from booking.extensions import csrf
+    from booking.webhooks import bp as webhooks_bp
+
+    # Webhooks are signed by their sender instead (booking/webhooks/views.py).
+    csrf.exempt(webhooks_bp)
+    app.register_blueprint(webhooks_bp, url_prefix="/api/v1/webhooks")
