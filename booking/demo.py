@@ -26,9 +26,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from booking.clock import HELSINKI, require_aware
+from booking.demo_people import demo_citizen
 from booking.models import (
     Appointment,
-    AppointmentStatus,
     BookingChannel,
     Offering,
     OpeningHours,
@@ -42,7 +42,6 @@ DEMO_UID_SUFFIX = "@demo.etavaraus"
 DEMO_DAYS = 14
 #: Demo appointments were booked 1 to this many days ahead.
 MAX_DAYS_AHEAD = 6
-REFERENCE_ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"
 
 
 @dataclass(frozen=True)
@@ -158,8 +157,11 @@ def _add_appointments(
 
 
 def _fill_day(session, rng, point_id, day, wanted, offered, services, now, advisor_id) -> int:
-    """Add up to ``wanted`` demo appointments at free times of ``point_id`` on ``day``."""
-    from booking.calendars import free_times, pick_for_booking
+    """Book up to ``wanted`` demo appointments at free times of ``point_id`` on ``day``,
+    each through the booking use case at the moment it was booked, then take it
+    through what happened to it by ``now``."""
+    from booking.appointments import BookingError, BookingRequest, book_appointment
+    from booking.calendars import free_times
 
     earliest_booking = min(now, _local_midnight(day) - timedelta(days=MAX_DAYS_AHEAD))
     free: dict[str, list[datetime]] = {}
@@ -172,18 +174,28 @@ def _fill_day(session, rng, point_id, day, wanted, offered, services, now, advis
             continue
         start = free[service.id].pop(rng.randrange(len(free[service.id])))
         booked_at = min(now, _local_midnight(day) - timedelta(days=rng.randint(1, MAX_DAYS_AHEAD)))
-        chosen = pick_for_booking(session, point_id, service.id, start, booked_at)
-        if chosen is None:  # taken by an earlier demo appointment of this day
+        at_desk = advisor_id is not None and rng.random() < 0.4
+        request = BookingRequest(
+            point_id=point_id,
+            service_id=service.id,
+            starts_at=start,
+            channel=BookingChannel.DESK if at_desk else BookingChannel.ONLINE,
+            booked_by_user_id=advisor_id if at_desk else None,
+            **demo_citizen(rng, service.agency_id),
+        )
+        try:
+            result = book_appointment(
+                session,
+                request,
+                now=booked_at,
+                max_active_per_agency=1_000_000,
+                with_alternatives=False,
+            )
+        except BookingError:  # taken by an earlier demo booking, or too soon
             continue
-        appointment = _appointment(rng, service, start, booked_at, now)
-        appointment.point_id = point_id
-        appointment.room_id, appointment.expert_id = chosen
-        appointment.reference = _new_reference(session, rng)
-        if advisor_id is not None and rng.random() < 0.4:
-            appointment.channel = BookingChannel.DESK
-            appointment.booked_by_user_id = advisor_id
-        session.add(appointment)
-        session.flush()
+        appointment = result.appointment
+        appointment.ical_uid = f"{uuid.uuid4()}{DEMO_UID_SUFFIX}"
+        _live_through(session, rng, appointment, advisor_id, now)
         added += 1
     return added
 
@@ -226,137 +238,57 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=HELSINKI)
 
 
-FIRST_NAMES = (
-    "Aino",
-    "Eino",
-    "Helmi",
-    "Väinö",
-    "Kerttu",
-    "Lauri",
-    "Siiri",
-    "Onni",
-    "Tuula",
-    "Pertti",
-    "Marjatta",
-    "Seppo",
-    "Anneli",
-    "Raimo",
-    "Irmeli",
-    "Kalevi",
-    "Liisa",
-    "Jorma",
-    "Hilkka",
-    "Veikko",
-    "Sofia",
-    "Elias",
-    "Ella",
-    "Leevi",
-    "Saara",
-    "Niilo",
-    "Pirjo",
-    "Tapio",
-)
-SURNAMES = (
-    "Mäkinen",
-    "Hämäläinen",
-    "Koskela",
-    "Heikkilä",
-    "Jääskeläinen",
-    "Lehtinen",
-    "Saarinen",
-    "Tuominen",
-    "Rantala",
-    "Salonen",
-    "Kärkkäinen",
-    "Hyvönen",
-    "Peltonen",
-    "Puttonen",
-    "Savolainen",
-    "Räsänen",
-    "Kauppinen",
-    "Toivanen",
-    "Halonen",
-    "Liimatainen",
-)
-SWEDISH_NAMES = ("Karin Lindqvist", "Erik Holmström", "Anna Sjöberg", "Mikael Grönroos")
-ENGLISH_NAMES = ("Daniel Wright", "Olena Kovalenko", "Ahmed Yusuf", "Maria Santos")
-NEEDS = (
-    "Pyörätuoli, tarvitsee esteettömän sisäänkäynnin",
-    "Kuulolaite: puhukaa selkeästi",
-    "Tulee saattajan kanssa",
-)
 CANCEL_REASONS = ("Este", "Asia hoitui muuten", "Sairastuminen", "")
+#: Share of SMS that the gateway reports undeliverable, so advisors see a bounce or two.
+SMS_FAILURE_RATE = 0.04
 
 
-def _appointment(rng: random.Random, service: Service, start: datetime, booked_at, now):
-    """A demo appointment of ``service`` at ``start``, booked at ``booked_at``, in the
-    state it would be in at ``now``.  The caller sets point, room, expert, reference."""
-    ends_at = start + timedelta(minutes=service.duration_minutes)
-    appointment = Appointment(
-        ical_uid=f"{uuid.uuid4()}{DEMO_UID_SUFFIX}",
-        revision=0,
-        status=AppointmentStatus.BOOKED,
-        channel=BookingChannel.ONLINE,
-        service_id=service.id,
-        starts_at=start,
-        ends_at=ends_at,
-        blocked_until=ends_at + timedelta(minutes=service.buffer_minutes),
-        created_at=booked_at,
-        updated_at=booked_at,
-        **_citizen(rng, service.agency_id),
-    )
+def _live_through(session, rng, appointment, advisor_id, now) -> None:
+    """What happened to ``appointment`` until ``now``: cancelled, or checked in and done,
+    or a no-show; and the messages due by then sent (a few SMS undeliverable)."""
+    from booking.appointments import cancel_appointment, check_in, mark_done, mark_no_show
+
+    starts_at, ends_at = appointment.starts_at, appointment.ends_at
     roll = rng.random()
     if roll < 0.07:
-        appointment.status = AppointmentStatus.CANCELLED
-        appointment.cancelled_at = booked_at + (min(now, start) - booked_at) / 2
-        appointment.cancel_reason = rng.choice(CANCEL_REASONS)
-        appointment.revision = 1
-        appointment.updated_at = appointment.cancelled_at
-    elif start <= now:
-        arrived_at = start - timedelta(minutes=rng.randint(2, 12))
+        cancelled_at = appointment.created_at + (min(now, starts_at) - appointment.created_at) / 2
+        _settle_messages(session, rng, appointment, cancelled_at)
+        cancel_appointment(
+            session, appointment, now=cancelled_at, reason=rng.choice(CANCEL_REASONS)
+        )
+    elif starts_at <= now:
+        _settle_messages(session, rng, appointment, starts_at)
         if ends_at <= now and roll < 0.17:
-            appointment.status = AppointmentStatus.NO_SHOW
-            appointment.updated_at = ends_at
+            mark_no_show(session, appointment, now=ends_at, by_user_id=advisor_id)
         else:
-            appointment.checked_in_at = arrived_at
-            done = ends_at <= now
-            appointment.status = AppointmentStatus.DONE if done else AppointmentStatus.ARRIVED
-            appointment.updated_at = ends_at if done else arrived_at
-    return appointment
+            arrived_at = starts_at - timedelta(minutes=rng.randint(2, 12))
+            check_in(session, appointment, now=arrived_at, by_user_id=advisor_id)
+            if ends_at <= now:
+                mark_done(session, appointment, now=ends_at, by_user_id=advisor_id)
+    _settle_messages(session, rng, appointment, now)
+    session.flush()
 
 
-def _citizen(rng: random.Random, agency_id: str) -> dict[str, object]:
-    """Fictional citizen details: a name, a clearly unused mobile number, sometimes more."""
-    from booking.citizen_details import topics_for
+def _settle_messages(session, rng, appointment, until: datetime) -> None:
+    """Mark the appointment's messages due by ``until`` as a console sender would have."""
+    from booking.models import MessageChannel, MessageStatus, OutboxMessage
 
-    roll = rng.random()
-    if roll < 0.08:
-        language, name = "sv", rng.choice(SWEDISH_NAMES)
-    elif roll < 0.13:
-        language, name = "en", rng.choice(ENGLISH_NAMES)
-    else:
-        language, name = "fi", f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
-    details: dict[str, object] = {
-        "name": name,
-        "language": language,
-        "phone": f"+358{rng.choice(('40', '50'))}0000{rng.randint(0, 999):03d}",
-        "topic": rng.choice(topics_for(agency_id))[0],
-    }
-    if rng.random() < 0.3:
-        details["email"] = _ascii(name).lower().replace(" ", ".") + "@demo.example"
-    if rng.random() < 0.06:
-        details["needs"] = rng.choice(NEEDS)
-    if language == "en" and rng.random() < 0.5:
-        details["interpreter_language"] = "uk"
-    return details
-
-
-def _ascii(text: str) -> str:
-    return text.translate(str.maketrans("äöåÄÖÅ", "aoaAOA"))
-
-
-def _new_reference(session: Session, rng: random.Random) -> str:
-    while True:
-        reference = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(6))
-        if session.scalar(select(Appointment.id).where(Appointment.reference == reference)) is None:
-            return reference
+    due = session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.appointment_id == appointment.id,
+            OutboxMessage.status == MessageStatus.PENDING,
+            OutboxMessage.due_at <= until,
+        )
+    )
+    for message in due:
+        message.attempts = 1
+        message.sent_at = message.due_at
+        if message.channel != MessageChannel.SMS:
+            message.status = MessageStatus.SENT
+        elif rng.random() < SMS_FAILURE_RATE:
+            message.status = MessageStatus.FAILED
+            message.delivery_status = "undelivered"
+            message.last_error = "30003: Unreachable destination handset"
+        else:
+            message.status = MessageStatus.DELIVERED
+            message.delivery_status = "delivered"

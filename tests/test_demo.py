@@ -10,11 +10,14 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
+from booking.calendar_revision import clear_availability_cache
 from booking.clock import HELSINKI
+from booking.db import make_session_factory
 from booking.demo import add_demo_data
 from booking.models import Appointment, AppointmentStatus, Role, Service, StaffUser
 from booking.region import read_region_file
 from booking.region_loader import load_region
+from tests.conftest import empty_all_tables
 
 REGION_FILE = Path(__file__).resolve().parent.parent / "config" / "regions" / "keski-suomi.toml"
 #: Wednesday 2 December 2026, 12:00 in Helsinki.
@@ -22,22 +25,30 @@ NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
 DAYS = 1
 
 
-@pytest.fixture
-def region(session):
+@pytest.fixture(scope="module")
+def demo_world(engine):
+    """The region and its demo data, built once per backend for this module's readers."""
+    session = make_session_factory(engine)()
     load_region(session, read_region_file(REGION_FILE))
-    session.commit()
-
-
-@pytest.fixture
-def demo(session, region):
     summary = add_demo_data(session, NOW, days=DAYS)
     session.commit()
-    return summary
+    yield session, summary
+    session.close()
+    empty_all_tables(engine)
+    clear_availability_cache()
 
 
-def test_demo_staff_can_log_in_with_the_printed_passwords(session, region):
-    demo = add_demo_data(session, NOW, days=0)
-    session.commit()
+@pytest.fixture
+def session(demo_world):
+    return demo_world[0]
+
+
+@pytest.fixture
+def demo(demo_world):
+    return demo_world[1]
+
+
+def test_demo_staff_can_log_in_with_the_printed_passwords(session, demo):
     printed = str(demo)
     for login in demo.logins:
         account = session.scalar(select(StaffUser).where(StaffUser.email == login.email))
