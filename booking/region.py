@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from booking.calendar_rules import FinnishCalendar, ShortDayRules
 from booking.region_fields import Fields, FileContext, RegionFileError, check_slug
 from booking.region_schema import (
     AgencyDef,
@@ -30,7 +31,14 @@ from booking.region_schema import (
 )
 from booking.toml_locations import format_path
 
-__all__ = ["Region", "RegionFileError", "parse_region", "read_region_file", "short_days_in"]
+__all__ = [
+    "Region",
+    "RegionFileError",
+    "finnish_calendar",
+    "parse_region",
+    "read_region_file",
+    "short_days_in",
+]
 
 MAUNDY_THURSDAY = "maundy_thursday"
 _FIXED_DAY = re.compile(r"^(\d{2})-(\d{2})$")
@@ -339,3 +347,17 @@ def short_days_in(rules: CalendarRules, year: int) -> frozenset[date]:
 
 def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def finnish_calendar(rules: CalendarRules) -> FinnishCalendar:
+    """The slot engine's calendar (Finnish holidays plus these short-day rules)."""
+    fixed = tuple(
+        (int(day[:2]), int(day[3:])) for day in rules.short_days if day != MAUNDY_THURSDAY
+    )
+    return FinnishCalendar(
+        ShortDayRules(
+            closes_at=rules.short_day_closes,
+            maundy_thursday=MAUNDY_THURSDAY in rules.short_days,
+            fixed_dates=fixed,
+        )
+    )

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from booking.region import RegionFileError, parse_region, read_region_file, short_days_in
+from booking.calendar_rules import DEFAULT_CALENDAR
+from booking.region import (
+    RegionFileError,
+    finnish_calendar,
+    parse_region,
+    read_region_file,
+    short_days_in,
+)
 
 REGION_FILE = Path(__file__).resolve().parent.parent / "config" / "regions" / "keski-suomi.toml"
 SHIPPED = REGION_FILE.read_text(encoding="utf-8")
@@ -105,6 +112,13 @@ def test_short_days_include_maundy_thursday(region):
         date(2026, 12, 31),
     }
     assert date(2027, 3, 25) in short_days_in(region.calendar, 2027)
+
+
+def test_shipped_short_days_are_the_engine_default(region):
+    # The slot engine uses DEFAULT_CALENDAR unless given the file's; they must agree.
+    assert finnish_calendar(region.calendar) == DEFAULT_CALENDAR
+    changed = parse_region(SHIPPED.replace('"13:00"', '"12:00"'), source=SOURCE)
+    assert finnish_calendar(changed.calendar).short_day_closes(date(2026, 4, 30)) == time(12)
 
 
 # --- malformed files ----------------------------------------------------------
