@@ -57,7 +57,8 @@ class TomlLocations:
             stripped = _strip_comment(line)
             if open_brackets > 0:
                 if open_brackets == 1 and (count := _top_level_items(stripped)):
-                    self._lines.setdefault((*array, items), number)
+                    for index in range(items, items + count):
+                        self._lines.setdefault((*array, index), number)
                     items += count
                 open_brackets += stripped.count("[") - stripped.count("]")
                 continue
