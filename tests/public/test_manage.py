@@ -1,0 +1,189 @@
+"""Managing a booking by its link: see, cancel, move, and the calendar file (.ics).
+
+The .ics is read with ``vobject``, a parser independent of the one that wrote it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import vobject
+from sqlalchemy import select
+
+from booking.models import Appointment, AppointmentStatus
+from tests.public.booking_steps import book_token, stored_counts
+
+
+def page_text(answer) -> str:
+    return answer.get_data(as_text=True)
+
+
+def the_appointment(session) -> Appointment:
+    """The one appointment as stored now, detached (the read transaction is ended)."""
+    session.expire_all()
+    appointment = session.scalars(select(Appointment)).one()
+    session.expunge(appointment)
+    session.rollback()
+    return appointment
+
+
+def calendar_of(client, token: str):
+    answer = client.get(f"/manage/{token}/calendar.ics?lang=en")
+    assert answer.status_code == 200
+    assert answer.mimetype == "text/calendar"
+    assert "attachment" in answer.headers["Content-Disposition"]
+    return vobject.readOne(answer.get_data(as_text=True))
+
+
+def test_manage_page_shows_the_appointment_with_move_and_cancel(client, region):
+    token = book_token(client)
+    text = page_text(client.get(f"/manage/{token}?lang=en"))
+    assert "Your appointment" in text
+    assert "10:00–10:30" in text
+    assert "Maija Meikäläinen" in text
+    assert f"/manage/{token}/move" in text
+    assert f"/manage/{token}/cancel" in text
+
+
+@pytest.mark.parametrize("token", ["x" * 43, "short", "A" * 200])
+def test_unknown_token_is_a_plain_not_found_in_the_users_language(client, region, token):
+    answer = client.get(f"/manage/{token}?lang=fi")
+    assert answer.status_code == 404
+    assert "Sivua ei löytynyt" in page_text(answer)
+    assert client.get(f"/manage/{token}/calendar.ics").status_code == 404
+    assert client.post(f"/manage/{token}/cancel").status_code == 404
+
+
+def test_link_stops_working_a_set_time_after_the_appointment(client, region, clock):
+    token = book_token(client)
+    clock.set(datetime(2026, 3, 3, 8, 30, tzinfo=UTC) + timedelta(days=13))
+    assert client.get(f"/manage/{token}").status_code == 200
+    clock.set(datetime(2026, 3, 3, 8, 30, tzinfo=UTC) + timedelta(days=15))
+    assert client.get(f"/manage/{token}").status_code == 404
+
+
+def test_cancel_with_a_reason_frees_the_time_and_shows_it_cancelled(client, region, session):
+    token = book_token(client)
+    confirm_page = page_text(client.get(f"/manage/{token}/cancel?lang=en"))
+    assert "Yes, cancel the appointment" in confirm_page
+    answer = client.post(f"/manage/{token}/cancel?lang=en", data={"reason": "Asia hoitui"})
+    assert answer.status_code == 303
+    appointment = the_appointment(session)
+    assert appointment.status == AppointmentStatus.CANCELLED
+    assert appointment.cancel_reason == "Asia hoitui"
+    text = page_text(client.get(f"/manage/{token}?lang=en"))
+    assert "This appointment has been cancelled." in text
+    assert f"/manage/{token}/cancel" not in text
+    # The time is free again for someone else.
+    day = page_text(client.get("/book/testila/kela-benefits/2026-03-03?lang=en"))
+    assert "start=2026-03-03T10:00%2B02:00" in day
+
+
+def test_cancel_reason_with_markup_is_refused_and_nothing_changes(client, region, session):
+    token = book_token(client)
+    answer = client.post(f"/manage/{token}/cancel?lang=en", data={"reason": "<b>x</b>"})
+    assert answer.status_code == 422
+    assert "Please check the following" in page_text(answer)
+    assert "<b>x</b>" not in page_text(answer)
+    assert the_appointment(session).status == AppointmentStatus.BOOKED
+
+
+def test_move_keeps_the_appointment_and_its_calendar_uid(client, region, session):
+    token = book_token(client)
+    booked = the_appointment(session)
+    before = (booked.id, booked.ical_uid, booked.revision)
+    month = page_text(client.get(f"/manage/{token}/move?lang=en"))
+    assert f"/manage/{token}/move/2026-03-04" in month
+    day = page_text(client.get(f"/manage/{token}/move/2026-03-04?lang=en"))
+    assert "start=2026-03-04T11:00%2B02:00" in day
+    review = client.get(f"/manage/{token}/move/confirm?start=2026-03-04T11:00%2B02:00&lang=en")
+    assert "Move to the new time" in page_text(review)
+    answer = client.post(
+        f"/manage/{token}/move/confirm?lang=en", data={"start": "2026-03-04T11:00+02:00"}
+    )
+    assert answer.status_code == 303
+    after = the_appointment(session)
+    assert (after.id, after.ical_uid, after.revision) == (before[0], before[1], before[2] + 1)
+    assert after.starts_at == datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+    assert "Your appointment has been moved." in page_text(client.get(f"/manage/{token}?lang=en"))
+
+
+def test_moving_to_a_taken_time_changes_nothing_and_offers_others(client, region, session):
+    token = book_token(client)
+    other = book_token(client, start="2026-03-04T11:00+02:00", phone="050 111 2233")
+    assert other
+    answer = client.post(
+        f"/manage/{token}/move/confirm?lang=en", data={"start": "2026-03-04T11:00+02:00"}
+    )
+    assert answer.status_code == 409
+    assert "This time was just taken" in page_text(answer)
+    session.expire_all()
+    mine = session.scalars(select(Appointment).order_by(Appointment.id)).first()
+    mine_now = (mine.starts_at, mine.revision)
+    session.rollback()
+    assert mine_now == (datetime(2026, 3, 3, 8, 0, tzinfo=UTC), 0)
+
+
+@pytest.mark.parametrize("start", ["2026-03-07T10:00+02:00", "2026-03-04T10:10+02:00", "junk"])
+def test_moving_to_a_time_that_cannot_be_booked_is_refused(client, region, session, start):
+    token = book_token(client)
+    answer = client.post(f"/manage/{token}/move/confirm?lang=en", data={"start": start})
+    assert answer.status_code == 422
+    assert "Please check the following" in page_text(answer)
+    assert the_appointment(session).revision == 0
+
+
+def test_calendar_file_is_a_request_with_location_and_description(client, region):
+    token = book_token(client)
+    calendar = calendar_of(client, token)
+    event = calendar.vevent
+    assert calendar.method.value == "REQUEST"
+    assert int(event.sequence.value) == 0
+    assert event.dtstamp.value.tzinfo is not None
+    assert event.dtstart.value == datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
+    assert event.dtstart.value.astimezone(UTC).hour == 8
+    assert str(event.dtstart.value.tzinfo).endswith("Helsinki") or event.dtstart.params
+    assert "Kirkkotie 1" in event.location.value and "Etähuone 1" in event.location.value
+    assert f"http://booking.test/manage/{token}" in event.description.value
+    assert "photo ID" in event.description.value
+    assert calendar.vtimezone.tzid.value == "Europe/Helsinki"
+
+
+def test_calendar_uid_stays_while_sequence_rises_through_move_and_cancel(client, region):
+    token = book_token(client)
+    booked = calendar_of(client, token).vevent
+    client.post(f"/manage/{token}/move/confirm", data={"start": "2026-03-05T09:30+02:00"})
+    moved = calendar_of(client, token)
+    client.post(f"/manage/{token}/cancel", data={"reason": ""})
+    cancelled = calendar_of(client, token)
+    uids = {booked.uid.value, moved.vevent.uid.value, cancelled.vevent.uid.value}
+    assert len(uids) == 1
+    sequences = [int(e.sequence.value) for e in (booked, moved.vevent, cancelled.vevent)]
+    assert sequences == sorted(sequences) and len(set(sequences)) == 3
+    assert moved.method.value == "REQUEST"
+    assert moved.vevent.dtstart.value == datetime(2026, 3, 5, 7, 30, tzinfo=UTC)
+    assert cancelled.method.value == "CANCEL"
+    assert cancelled.vevent.status.value == "CANCELLED"
+
+
+def test_calendar_times_are_right_on_both_sides_of_the_spring_clock_change(client, region):
+    # Friday 27 March is winter time (UTC+2); Monday 30 March summer time (UTC+3).
+    token = book_token(client, start="2026-03-27T10:00+02:00")
+    winter = calendar_of(client, token).vevent
+    client.post(f"/manage/{token}/move/confirm", data={"start": "2026-03-30T10:00+03:00"})
+    summer = calendar_of(client, token).vevent
+    assert winter.dtstart.value == datetime(2026, 3, 27, 8, 0, tzinfo=UTC)
+    assert summer.dtstart.value == datetime(2026, 3, 30, 7, 0, tzinfo=UTC)
+    # Both read 10:00 on a Helsinki wall clock.
+    assert winter.dtstart.value.hour == 10 and summer.dtstart.value.hour == 10
+    text = page_text(client.get(f"/manage/{token}?lang=fi"))
+    assert "10.00–10.30" in text
+
+
+def test_manage_changes_write_outbox_rows(client, region, session):
+    token = book_token(client)
+    _appointments, after_booking = stored_counts(session)
+    client.post(f"/manage/{token}/cancel", data={"reason": ""})
+    _appointments, after_cancel = stored_counts(session)
+    assert after_cancel > after_booking
