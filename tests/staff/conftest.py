@@ -125,6 +125,13 @@ def staff_world(factory, session, clock) -> StaffWorld:
     )
 
 
+def fresh(session, thing):
+    """``thing`` as the app left it; the read ends at once so the app can write again."""
+    session.refresh(thing)
+    session.commit()
+    return thing
+
+
 def csrf_token_of(page_text: str) -> str:
     match = CSRF_INPUT.search(page_text)
     assert match, "no CSRF token on the page"

@@ -1,0 +1,237 @@
+"""Access control over every staff route and role, with CSRF on.
+
+The table ``ROUTES`` is checked against the app's URL map: a staff route
+without a rule here fails ``test_every_staff_route_has_an_access_rule``.
+Objects named in URLs are point A and the Kela appointment at point A, so an
+advisor of point B and Vero's expert must be refused them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from flask import url_for
+from sqlalchemy import select
+
+from booking import create_app
+from booking.models import Appointment, StaffUser
+from tests.conftest import test_settings as settings_for
+from tests.staff.conftest import CSRF_INPUT, sign_in
+
+STAFF_BLUEPRINTS = {"auth", "desk", "expert", "feeds", "admin"}
+ACCOUNTS = ("advisor_a", "advisor_b", "expert_kela", "expert_vero", "admin")
+EVERY_ADVISOR = frozenset({"advisor_a", "advisor_b", "admin"})
+DESK_OF_A = frozenset({"advisor_a", "admin"})
+EVERY_EXPERT = frozenset({"expert_kela", "expert_vero", "admin"})
+KELA_EXPERTS = frozenset({"expert_kela", "admin"})
+EXPERT_ACCOUNTS = frozenset({"expert_kela", "expert_vero"})
+REFUSED = {403, 404}
+
+
+@dataclass(frozen=True)
+class Route:
+    """Who may use a route: ``allowed`` accounts; ``target`` names the URL's object."""
+
+    allowed: frozenset[str] = frozenset()
+    target: str | None = None  # "point" (point A), "appointment" (Kela at A), "token"
+    public: bool = False
+    form: dict[str, str] = field(default_factory=dict)
+
+
+ROUTES = {
+    "auth.sign_in": Route(public=True),
+    "auth.sign_out": Route(frozenset(ACCOUNTS)),
+    "desk.index": Route(EVERY_ADVISOR),
+    "desk.day": Route(DESK_OF_A, "point"),
+    "desk.day_sheet": Route(DESK_OF_A, "point"),
+    "desk.appointment": Route(DESK_OF_A, "appointment"),
+    "desk.slip": Route(DESK_OF_A, "appointment"),
+    "desk.check_in": Route(DESK_OF_A, "appointment"),
+    "desk.no_show": Route(DESK_OF_A, "appointment"),
+    "desk.cancel": Route(DESK_OF_A, "appointment", form={"reason": "moved away"}),
+    "desk.move": Route(DESK_OF_A, "appointment", form={"starts_at": "2026-03-03T08:00:00+00:00"}),
+    "desk.book": Route(EVERY_ADVISOR),
+    "desk.book_confirm": Route(EVERY_ADVISOR),
+    "desk.search": Route(EVERY_ADVISOR),
+    "expert.day": Route(EVERY_EXPERT),
+    "expert.week": Route(EVERY_EXPERT),
+    "expert.status": Route(EVERY_EXPERT),
+    "expert.done": Route(KELA_EXPERTS, "appointment"),
+    "expert.no_show": Route(KELA_EXPERTS, "appointment"),
+    "expert.feed": Route(EXPERT_ACCOUNTS),
+    "expert.renew_feed": Route(EXPERT_ACCOUNTS),
+    "feeds.calendar": Route(target="token"),
+    "admin.index": Route(frozenset({"admin"})),
+    "admin.audit_log": Route(frozenset({"admin"})),
+}
+HOME = {
+    "advisor_a": "/desk/search",
+    "advisor_b": "/desk/search",
+    "expert_kela": "/expert/",
+    "expert_vero": "/expert/",
+    "admin": "/admin/",
+}
+
+
+@pytest.fixture
+def app(database_url, clean_database):
+    """The app with CSRF protection on, as in production."""
+    app = create_app(settings_for(database_url, WTF_CSRF_ENABLED=True))
+    yield app
+    app.extensions["booking.engine"].dispose()
+
+
+def staff_rules(app):
+    return [
+        rule for rule in app.url_map.iter_rules() if rule.endpoint.split(".")[0] in STAFF_BLUEPRINTS
+    ]
+
+
+def requests_to_try(app, world):
+    """(endpoint, method, path) for every staff route and method; sign-out last."""
+    objects = {
+        "point": {"point_id": world.point_a.id},
+        "appointment": {"appointment_id": world.kela_at_a.id},
+    }
+    found = []
+    with app.test_request_context():
+        for rule in staff_rules(app):
+            route = ROUTES[rule.endpoint]
+            if route.public or route.target == "token":
+                continue
+            path = url_for(rule.endpoint, **objects.get(route.target, {}), _external=False)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                found.append((rule.endpoint, method, path))
+    return sorted(found, key=lambda item: item[0] == "auth.sign_out")
+
+
+def snapshot(session):
+    """What a refused request must leave as it was."""
+    appointments = session.execute(
+        select(Appointment.id, Appointment.status, Appointment.starts_at, Appointment.revision)
+    ).all()
+    feeds = session.execute(select(StaffUser.id, StaffUser.feed_token_hash)).all()
+    session.commit()  # end the read, so that the app under test can write
+    return sorted(appointments), sorted(feeds)
+
+
+def csrf_token(client, account_key: str) -> str:
+    page = client.get(HOME[account_key]).get_data(as_text=True)
+    return CSRF_INPUT.search(page).group(1)
+
+
+def send(client, method: str, path: str, form: dict[str, str], token: str | None):
+    if method == "GET":
+        return client.get(path)
+    data = dict(form)
+    if token is not None:
+        data["csrf_token"] = token
+    return client.post(path, data=data)
+
+
+def is_sign_in_redirect(answer) -> bool:
+    return answer.status_code == 302 and "/staff/sign-in" in answer.headers["Location"]
+
+
+def test_every_staff_route_has_an_access_rule(app):
+    endpoints = {rule.endpoint for rule in staff_rules(app)}
+    assert endpoints - ROUTES.keys() == set(), "staff routes without an access rule"
+    assert ROUTES.keys() - endpoints == set(), "rules for routes that no longer exist"
+
+
+def test_every_staff_view_declares_its_roles(app):
+    undeclared = [
+        endpoint
+        for endpoint in {rule.endpoint for rule in staff_rules(app)}
+        if not ROUTES[endpoint].public
+        and ROUTES[endpoint].target != "token"
+        and not hasattr(app.view_functions[endpoint], "staff_roles")
+    ]
+    assert undeclared == []
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(app, staff_world, session):
+    client = app.test_client()
+    token = CSRF_INPUT.search(client.get("/staff/sign-in").get_data(as_text=True)).group(1)
+    before = snapshot(session)
+    wrong = [
+        (endpoint, method, answer.status_code)
+        for endpoint, method, path in requests_to_try(app, staff_world)
+        if not is_sign_in_redirect(
+            answer := send(client, method, path, ROUTES[endpoint].form, token)
+        )
+    ]
+    assert wrong == []
+    assert snapshot(session) == before
+
+
+@pytest.mark.parametrize("account_key", ACCOUNTS)
+def test_each_role_reaches_only_what_it_may(app, staff_world, session, account_key):
+    client = app.test_client()
+    assert sign_in(client, staff_world.accounts[account_key]).status_code == 302
+    token = csrf_token(client, account_key)
+    wrong = []
+    for endpoint, method, path in requests_to_try(app, staff_world):
+        route = ROUTES[endpoint]
+        before = snapshot(session)
+        answer = send(client, method, path, route.form, token)
+        if account_key in route.allowed:
+            signed_out = is_sign_in_redirect(answer) and endpoint != "auth.sign_out"
+            if answer.status_code in REFUSED | {400, 500} or signed_out:
+                wrong.append((endpoint, method, answer.status_code, "should be allowed"))
+        else:
+            if answer.status_code not in REFUSED:
+                wrong.append((endpoint, method, answer.status_code, "should be refused"))
+            if snapshot(session) != before:
+                wrong.append((endpoint, method, "changed data although refused"))
+    assert wrong == []
+
+
+def test_state_changing_routes_refuse_requests_without_a_valid_token(app, staff_world, session):
+    clients = {}
+    wrong = []
+    for endpoint, method, path in requests_to_try(app, staff_world):
+        if method != "POST":
+            continue
+        account_key = "admin" if "admin" in ROUTES[endpoint].allowed else "expert_kela"
+        if account_key not in clients:
+            clients[account_key] = app.test_client()
+            sign_in(clients[account_key], staff_world.accounts[account_key])
+        client = clients[account_key]
+        before = snapshot(session)
+        for token in (None, "not-a-valid-token"):
+            answer = send(client, "POST", path, ROUTES[endpoint].form, token)
+            if answer.status_code != 400:
+                wrong.append((endpoint, token, answer.status_code))
+        if snapshot(session) != before:
+            wrong.append((endpoint, "changed data without a valid token"))
+    assert wrong == []
+
+
+def test_sign_in_form_refuses_a_post_without_a_token(app, staff_world):
+    answer = app.test_client().post(
+        "/staff/sign-in", data={"email": "admin@staff.test", "password": "x"}
+    )
+    assert answer.status_code == 400
+
+
+def test_feed_with_an_unknown_token_is_not_found(app, staff_world):
+    assert app.test_client().get("/feeds/no-such-token.ics").status_code == 404
+
+
+def test_advisor_search_finds_only_her_own_points(app, staff_world):
+    client = app.test_client()
+    sign_in(client, staff_world.accounts["advisor_b"])
+    page = client.get("/desk/search?q=Maija").get_data(as_text=True)
+    assert "Meikäläinen" not in page
+    page = client.get("/desk/search?q=Pekka").get_data(as_text=True)
+    assert "Pekka Pouta" in page
+
+
+def test_expert_sees_no_other_agency_s_calls(app, staff_world):
+    client = app.test_client()
+    sign_in(client, staff_world.accounts["expert_vero"])
+    page = client.get("/expert/?day=2026-03-02&scope=agency").get_data(as_text=True)
+    assert "Veera" in page
+    assert "Maija" not in page and "Pekka" not in page
