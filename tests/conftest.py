@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from booking import create_app
+from booking.calendar_revision import clear_availability_cache
 from booking.db import make_engine, make_session_factory
 from booking.models import Base
 from booking.schema import upgrade_schema
@@ -94,12 +95,10 @@ def empty_all_tables(engine: Engine) -> None:
 
 @pytest.fixture
 def clean_database(engine) -> Iterator[Engine]:
-    """The shared database, emptied after the test."""
+    """The shared database, emptied after the test (and its cached free times forgotten)."""
     yield engine
     empty_all_tables(engine)
     # The emptied database starts its calendar revision again from 0.
-    from booking.calendar_revision import clear_availability_cache
-
     clear_availability_cache()
 
 
