@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -37,7 +37,6 @@ __all__ = [
     "finnish_calendar",
     "parse_region",
     "read_region_file",
-    "short_days_in",
 ]
 
 MAUNDY_THURSDAY = "maundy_thursday"
@@ -316,37 +315,6 @@ def _is_fixed_day(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def easter_sunday(year: int) -> date:
-    """Western Easter (the anonymous Gregorian algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    l_ = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * l_) // 451
-    month, day = divmod(h + l_ - 7 * m + 114, 31)
-    return date(year, month, day + 1)
-
-
-def short_days_in(rules: CalendarRules, year: int) -> frozenset[date]:
-    """The dates of ``year`` on which points close at ``rules.short_day_closes``."""
-    days = set()
-    for day in rules.short_days:
-        if day == MAUNDY_THURSDAY:
-            days.add(easter_sunday(year) - timedelta(days=3))
-        else:
-            month, day_of_month = (int(part) for part in day.split("-"))
-            if month == 2 and day_of_month == 29 and not _is_leap(year):
-                continue
-            days.add(date(year, month, day_of_month))
-    return frozenset(days)
-
-
-def _is_leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 def finnish_calendar(rules: CalendarRules) -> FinnishCalendar:
