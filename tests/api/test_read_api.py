@@ -112,6 +112,29 @@ def test_unknown_point_is_404_json(client, world):
     assert answer.get_json()["error"] == "not_found"
 
 
+@pytest.mark.parametrize("point", ["%00", "TESTILA", "testila%0A", "x" * 200, "..%2F..%2Fetc"])
+def test_odd_point_ids_are_404_not_500(client, world, point):
+    answer = client.get(f"/api/v1/points/{point}/availability?service=kela-benefits")
+    assert answer.status_code == 404
+    assert answer.is_json
+
+
+def test_inactive_point_and_service_are_404(client, factory, world, session):
+    world["point"].active = False
+    session.commit()
+    assert client.get(f"{AVAILABILITY}?service=kela-benefits").status_code == 404
+    world["point"].active, world["service"].active = True, False
+    session.commit()
+    assert client.get(f"{AVAILABILITY}?service=kela-benefits").status_code == 404
+
+
+def test_days_without_free_times_answer_an_empty_list(client, world, frozen_now):
+    # Saturday and Sunday: closed, but the point and the service are fine.
+    answer = client.get(f"{AVAILABILITY}?service=kela-benefits&from=2026-03-07&to=2026-03-08")
+    assert answer.status_code == 200
+    assert answer.get_json()["times"] == []
+
+
 def test_unknown_service_is_404_json(client, world):
     answer = client.get(f"{AVAILABILITY}?service=tarot-reading")
     assert answer.status_code == 404
