@@ -1,0 +1,160 @@
+"""The citizen's journey in a real browser: book, move and cancel through the pages.
+
+Each page of the flow is audited with axe-core (WCAG 2.0/2.1 A and AA). One
+journey is in English with the mouse, one in Finnish with the keyboard only.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import axe_violations, describe_violations
+
+pytestmark = pytest.mark.browser
+
+
+def assert_accessible(page, audited: list[str]) -> None:
+    violations = axe_violations(page)
+    assert not violations, f"{page.url}\n{describe_violations(violations)}"
+    audited.append(page.url)
+
+
+def test_citizen_books_moves_and_cancels_in_english(page, live_server, live_region):
+    audited: list[str] = []
+    page.goto(f"{live_server.url}/book/testila?lang=en")
+    assert page.locator("[aria-current=step]").inner_text().endswith("Service")
+    assert_accessible(page, audited)
+
+    page.get_by_role("link", name=re.compile("kela-benefits")).click()
+    assert page.locator("h1").inner_text() == "Choose a day"
+    assert_accessible(page, audited)
+
+    page.locator("a.day-free").first.click()
+    assert page.locator("h1").inner_text() == "Choose a time"
+    assert_accessible(page, audited)
+    first_time = page.locator(".time-list a").first.inner_text()
+
+    page.locator(".time-list a").first.click()
+    assert page.locator("h1").inner_text() == "Your details"
+    assert_accessible(page, audited)
+
+    # Sent empty: the error summary names the fields and is accessible too.
+    page.get_by_role("button", name="Continue").click()
+    summary = page.locator("#error-summary")
+    assert "Your name" in summary.inner_text() and "Mobile number" in summary.inner_text()
+    assert_accessible(page, audited)
+
+    page.get_by_label("Your name").fill("Maija Meikäläinen")
+    page.get_by_label("Mobile number").fill("040 123 4567")
+    page.get_by_label("English").check()
+    page.get_by_role("button", name="Continue").click()
+    assert page.locator("h1").inner_text() == "Check your booking"
+    assert "+358401234567" in page.content()
+    assert_accessible(page, audited)
+
+    page.get_by_role("button", name="Confirm the booking").click()
+    assert page.locator("h1").inner_text() == "Your appointment is booked"
+    assert first_time in page.locator("dl.facts").inner_text()
+    assert "photo ID" in page.content()
+    assert_accessible(page, audited)
+    calendar = page.request.get(calendar_url(page, live_server))
+    assert "METHOD:REQUEST" in calendar.text()
+
+    page.locator(".manage-link a").click()
+    assert page.locator("h1").inner_text() == "Your appointment"
+    assert_accessible(page, audited)
+
+    page.get_by_role("link", name="Move to another time").click()
+    assert_accessible(page, audited)
+    page.locator("a.day-free").last.click()
+    assert_accessible(page, audited)
+    page.locator(".time-list a").last.click()
+    assert page.locator("h1").inner_text() == "Move the appointment"
+    assert_accessible(page, audited)
+    page.get_by_role("button", name="Move to the new time").click()
+    assert "Your appointment has been moved." in page.content()
+
+    page.get_by_role("link", name="Cancel the appointment").click()
+    assert_accessible(page, audited)
+    page.get_by_label("Reason (optional)").fill("Asia hoitui puhelimessa")
+    page.get_by_role("button", name="Yes, cancel the appointment").click()
+    assert "This appointment has been cancelled." in page.content()
+    assert_accessible(page, audited)
+    calendar = page.request.get(calendar_url(page, live_server))
+    assert "METHOD:CANCEL" in calendar.text()
+
+    assert len(audited) == 13
+    assert live_server.errors == []
+
+
+def calendar_url(page, live_server) -> str:
+    return live_server.url + page.get_by_role("link", name=re.compile(r"\.ics")).get_attribute(
+        "href"
+    )
+
+
+def press_tab_until(page, selector: str, limit: int = 60) -> None:
+    """Tab forward until the focused element matches ``selector`` (fails after ``limit``)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(
+            "(s) => document.activeElement && document.activeElement.matches(s)", selector
+        ):
+            return
+    raise AssertionError(f"could not reach {selector} with the Tab key on {page.url}")
+
+
+def test_citizen_books_in_finnish_with_the_keyboard_only(new_page, live_server, live_region):
+    page = new_page(viewport={"width": 1280, "height": 900}, locale="fi-FI")
+    audited: list[str] = []
+    page.goto(f"{live_server.url}/book/testila?lang=fi")
+    assert page.locator("h1").inner_text() == "Valitse palvelu"
+
+    press_tab_until(page, "a[href$='/book/testila/kela-benefits']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/book/testila/kela-benefits$"))
+    assert page.locator("h1").inner_text() == "Valitse päivä"
+    assert_accessible(page, audited)
+
+    press_tab_until(page, "a.day-free")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/\d{4}-\d{2}-\d{2}$"))
+    assert page.locator("h1").inner_text() == "Valitse aika"
+    assert_accessible(page, audited)
+
+    press_tab_until(page, ".time-list a")
+    chosen_time = page.evaluate("() => document.activeElement.textContent.trim()")
+    assert re.fullmatch(r"\d{2}\.\d{2}", chosen_time)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/book/details"))
+    assert page.locator("h1").inner_text() == "Tietosi"
+
+    press_tab_until(page, "#name")
+    page.keyboard.type("Matti Meikäläinen")
+    page.keyboard.press("Tab")
+    page.keyboard.type("050 765 4321")
+    press_tab_until(page, "input[name=language]:checked")
+    press_tab_until(page, "#topic")
+    page.keyboard.press("ArrowDown")  # the first topic of the list
+    press_tab_until(page, "button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Tarkista varauksesi")
+    assert_accessible(page, audited)
+
+    press_tab_until(page, "form button[type=submit]:not([name=edit])")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/confirmed$"))
+    assert page.locator("h1").inner_text() == "Aikasi on varattu"
+    assert f"klo {chosen_time}" in page.locator("dl.facts").inner_text()
+    assert "Kuvallinen henkilöllisyystodistus" in page.content()
+    assert_accessible(page, audited)
+    assert live_server.errors == []
+
+
+def test_pages_fit_a_phone_screen_without_sideways_scrolling(page, live_server, live_region):
+    page.goto(f"{live_server.url}/book/testila/kela-benefits?lang=sv")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390
+    assert page.locator("caption").inner_text()
