@@ -210,3 +210,24 @@ def test_confirm_needs_a_csrf_token_when_protection_is_on(app, region):
     app.config["WTF_CSRF_ENABLED"] = True
     answer = app.test_client().post("/book/confirm?lang=en", data=details())
     assert answer.status_code == 400
+
+
+def test_booking_posts_are_rate_limited(database_url, region):
+    from booking import create_app
+    from tests.conftest import test_settings
+
+    limited = create_app(
+        test_settings(
+            database_url,
+            RATELIMIT_ENABLED=True,
+            BOOKING_RATELIMIT_ENABLED=True,
+            BOOKING_RATELIMIT_BOOKING="2 per minute",
+        )
+    )
+    try:
+        client = limited.test_client()
+        answers = [book(client, phone="garbage").status_code for _ in range(3)]
+        assert answers == [422, 422, 429]
+        assert "Too many attempts" in page_text(book(client))
+    finally:
+        limited.extensions["booking.engine"].dispose()
