@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of the API, served at ``/api/v1/openapi.json``.
 
-``DOCUMENT`` is the one place the API is described: whoever adds a route to the
-``api`` blueprint adds its path here (a test compares it with the URL map).
+``DOCUMENT`` is the one place the API is described: whoever adds a route under
+``/api/v1`` (any blueprint) adds its path here (a test compares it with the URL map).
 Paths are relative to the server URL ``/api/v1``.
 """
 
@@ -408,6 +408,7 @@ PATHS: dict[str, dict] = {
             },
             "responses": {
                 "204": {"description": "Receipt recorded (or the message is unknown)."},
+                "400": json_body(ref("Error"), "MessageSid or MessageStatus missing."),
                 "403": json_body(ref("Error"), "Bad or missing signature."),
             },
         }

@@ -213,10 +213,10 @@ def test_every_api_route_is_documented(app):
     routes = {
         (_template(rule.rule.removeprefix("/api/v1")), method)
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("api.")
+        if rule.rule.startswith("/api/v1/")
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
-    assert routes, "the api blueprint has no routes"
+    assert ("/points/{}/availability", "GET") in routes
     assert routes <= documented, f"undocumented API routes: {sorted(routes - documented)}"
 
 
