@@ -82,6 +82,15 @@ def test_free_times_carry_the_helsinki_offset_on_both_sides_of_dst(client, world
     assert not any(t.startswith(("2026-03-28", "2026-03-29")) for t in times)
 
 
+def test_free_times_carry_the_helsinki_offset_when_summer_time_ends(client, world, monkeypatch):
+    # Clocks go back on Sunday 25.10.2026: Friday is UTC+3, Monday UTC+2.
+    monkeypatch.setattr("booking.api.free_times.utc_now", lambda: NOW.replace(month=10, day=1))
+    answer = client.get(f"{AVAILABILITY}?service=kela-benefits&from=2026-10-23&to=2026-10-26")
+    times = answer.get_json()["times"]
+    assert times[0] == "2026-10-23T09:00:00+03:00"
+    assert times[-1] == "2026-10-26T14:30:00+02:00"
+
+
 def test_booked_time_is_not_free(client, factory, world, frozen_now):
     factory.appointment(
         point=world["point"],
