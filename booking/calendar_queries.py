@@ -44,7 +44,8 @@ from booking.models import (
     ServicePoint,
 )
 
-ROOM, EXPERT = 0, 1
+#: ``kind`` of a ``busy`` row: a room's appointment, an expert's appointment, an absence.
+ROOM, EXPERT, ABSENT = 0, 1, 2
 
 _appointment = Appointment.__table__
 _service = Service.__table__
@@ -61,16 +62,16 @@ class CalendarQueries:
     """``head``: service rules, the point's zone and whether it offers the service
     (params point_id, service_id); ``opening_hours`` (point_id); ``closures``
     (point_id, first_day, last_day); ``rooms`` (point_id); ``expert_hours``
-    (service_id, agency_id); ``absences`` (expert_ids, window_start, reach);
-    ``busy``: rows (ROOM|EXPERT, id, start, end) in epoch seconds (room_ids,
-    expert_ids, since, until, window_start)."""
+    (service_id, agency_id); ``busy``: rows (ROOM|EXPERT|ABSENT, id, start, end),
+    appointments and the experts' absences in one round trip, start and end in epoch
+    seconds where ``busy_in_seconds`` (params room_ids, expert_ids, since, until,
+    window_start)."""
 
     head: Select
     opening_hours: Select
     closures: Select
     rooms: Select
     expert_hours: Select
-    absences: Select
     busy: Select
     busy_in_seconds: bool
 
@@ -104,14 +105,10 @@ def calendar_queries(dialect: str) -> CalendarQueries:
             _expert.c.agency_id == bindparam("agency_id"),
             _expert.c.active,
         ),
-        absences=select(_absence.c.expert_id, _absence.c.starts_at, _absence.c.ends_at).where(
-            _absence.c.expert_id.in_(bindparam("expert_ids", expanding=True)),
-            _absence.c.starts_at < bindparam("reach"),
-            _absence.c.ends_at > bindparam("window_start"),
-        ),
         busy=union_all(
             _busy_part(ROOM, _appointment.c.room_id, "room_ids", dialect, in_seconds),
             _busy_part(EXPERT, _appointment.c.expert_id, "expert_ids", dialect, in_seconds),
+            _absences(dialect, in_seconds),
         ),
         busy_in_seconds=in_seconds,
     )
@@ -151,6 +148,17 @@ def _busy_part(kind: int, column, ids: str, dialect: str, in_seconds: bool) -> S
         _appointment.c.starts_at < bindparam("until"),
         _appointment.c.blocked_until > bindparam("window_start"),
         _appointment.c.status.in_(ACTIVE_STATUSES),
+    )
+
+
+def _absences(dialect: str, in_seconds: bool) -> Select:
+    starts, ends = _absence.c.starts_at, _absence.c.ends_at
+    if in_seconds:
+        starts, ends = _epoch(starts, dialect), _epoch(ends, dialect)
+    return select(literal(ABSENT, Integer).label("kind"), _absence.c.expert_id, starts, ends).where(
+        _absence.c.expert_id.in_(bindparam("expert_ids", expanding=True)),
+        _absence.c.starts_at < bindparam("until"),
+        _absence.c.ends_at > bindparam("window_start"),
     )
 
 

@@ -53,6 +53,7 @@ from booking.models import (
 CACHE_SIZE = 512
 
 _REVISION = CalendarRevision.__table__
+_READ_REVISION = select(_REVISION.c.value).where(_REVISION.c.id == 1)
 _BUMPED_IN = "booking.calendar_revision_bumped_in"
 _CALENDAR_MODELS = (
     Closure,
@@ -94,7 +95,7 @@ def bump_calendar_revision(session: Session) -> None:
 
 def current_calendar_revision(session: Session) -> int:
     """The committed (or, in a writing transaction, the session's own) revision; 0 if none."""
-    value = session.execute(select(_REVISION.c.value).where(_REVISION.c.id == 1)).scalar()
+    value = session.connection().execute(_READ_REVISION).scalar()
     return value or 0
 
 

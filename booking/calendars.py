@@ -13,6 +13,7 @@ appointments inside the asked window, not the history.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -31,7 +32,7 @@ from booking.availability import (
     choose_resources,
     free_slots,
 )
-from booking.calendar_queries import EXPERT, ROOM, calendar_queries
+from booking.calendar_queries import ABSENT, EXPERT, ROOM, calendar_queries
 from booking.calendar_revision import (
     bump_calendar_revision,
     cache_for,
@@ -201,13 +202,6 @@ def availability_inputs(
 
     # A start t in the window holds its resources until at most t + duration + buffer.
     reach = window.end + rules.duration + rules.buffer
-    absences: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for expert_id, starts_at, ends_at in connection.execute(
-        queries.absences,
-        {"expert_ids": expert_ids, "reach": reach, "window_start": window.start},
-    ):
-        absences[expert_id].append((_seconds(starts_at), _seconds(ends_at)))
-    busy: tuple[dict, dict] = (defaultdict(list), defaultdict(list))
     rows = connection.execute(
         queries.busy,
         {
@@ -218,26 +212,19 @@ def availability_inputs(
             "window_start": window.start,
         },
     ).all()
+    busy: tuple[dict, ...] = (defaultdict(list), defaultdict(list), defaultdict(list))
     for kind, resource_id, starts_at, blocked_until in rows:
         if not queries.busy_in_seconds:
             starts_at, blocked_until = _seconds(starts_at), _seconds(blocked_until)
         busy[kind][resource_id].append((starts_at, blocked_until))
     in_window = (_seconds(window.start), _seconds(window.end))
     rooms = [_resource(room_id, busy[ROOM], in_window) for room_id in room_ids]
-    experts = [
-        _resource(
-            expert_id,
-            busy[EXPERT],
-            in_window,
-            _subtract_seconds(
-                working_seconds(
-                    _weekly_key(expert_weekly[expert_id]), first_day, last_day, calendar
-                ),
-                absences.get(expert_id, ()),
-            ),
-        )
-        for expert_id in expert_ids
-    ]
+    experts = []
+    for expert_id in expert_ids:
+        pattern = _weekly_key(expert_weekly[expert_id])
+        working = working_seconds(pattern, first_day, last_day, calendar)
+        working = _subtract_seconds(working, busy[ABSENT].get(expert_id, ()))
+        experts.append(_resource(expert_id, busy[EXPERT], in_window, working))
     return AvailabilityInputs(opening, rooms, experts, rules, window, tz)
 
 
@@ -302,7 +289,7 @@ def _weekly(rows) -> dict[int, list[tuple[time, time]]]:
 
 def _resource(resource_id: int, busy: dict, window: tuple[int, int], available=None) -> Resource:
     spans = sorted(busy.get(resource_id, ()))
-    booked = sum(1 for starts_at, _ in spans if window[0] <= starts_at < window[1])
+    booked = bisect_left(spans, (window[1],)) - bisect_left(spans, (window[0],))
     return Resource(resource_id, spans, available, booked)
 
 

@@ -334,3 +334,21 @@ def test_chosen_room_and_expert_are_free_for_the_whole_held_time(calendar, data)
     held_until = start + calendar["rules"].duration + calendar["rules"].buffer
     assert not any(overlaps(b, start, held_until) for b in room.busy + expert.busy)
     assert inside_one(expert.available, start, start + calendar["rules"].duration)
+
+
+def as_seconds(spans):
+    return [(int(s.start.timestamp()), int(s.end.timestamp())) for s in spans]
+
+
+@PROPERTY_SETTINGS
+@given(calendars())
+def test_spans_given_as_epoch_seconds_give_the_same_times(calendar):
+    in_seconds = {
+        **calendar,
+        "opening": as_seconds(calendar["opening"]),
+        "rooms": [Resource(r.id, as_seconds(r.busy)) for r in calendar["rooms"]],
+        "experts": [
+            Resource(e.id, as_seconds(e.busy), as_seconds(e.available)) for e in calendar["experts"]
+        ],
+    }
+    assert free_slots(**in_seconds, tz=HELSINKI) == free_slots(**calendar, tz=HELSINKI)

@@ -11,7 +11,7 @@ from booking import calendars
 from booking.calendar_revision import current_calendar_revision
 from booking.clock import HELSINKI
 from booking.db import make_session_factory
-from booking.models import Appointment, AppointmentStatus, CalendarRevision
+from booking.models import Appointment, AppointmentStatus, CalendarRevision, ExpertAbsence
 from tests.factories import NOW
 
 WEDNESDAY = date(2026, 3, 4)  # NOW is Monday 2.3.2026 10:00 Helsinki
@@ -80,6 +80,23 @@ def test_cancelled_appointments_do_not_block(session, factory):
         status=AppointmentStatus.CANCELLED,
     )
     assert "10:00" in times_on(session)
+
+
+def test_an_absent_expert_is_not_offered_but_may_finish_just_before_leaving(session, factory):
+    world = factory.region()
+    session.add(
+        ExpertAbsence(
+            expert_id=world["expert"].id,
+            starts_at=at(WEDNESDAY, 10),
+            ends_at=at(WEDNESDAY, 12),
+            reason="Koulutus",
+        )
+    )
+    session.commit()
+    starts = times_on(session)
+    assert "09:30" in starts  # the meeting ends at 10:00, as the absence begins
+    assert not {"09:45", "10:00", "11:45"} & set(starts)
+    assert "12:00" in starts
 
 
 def test_holidays_and_closures_from_the_database(session, factory):
