@@ -54,7 +54,7 @@ from booking.models import (
     ServicePoint,
 )
 from booking.outbox import queue_appointment_messages
-from booking.start_checks import check_start
+from booking.start_checks import check_open, check_start
 
 __all__ = [
     "Alternative",
@@ -156,6 +156,7 @@ def book_appointment(
 
     chosen = calendars.pick_for_booking(session, point.id, service.id, starts_at, now)
     if chosen is None:
+        check_open(session, point, service, starts_at)
         raise taken()
     room_id, expert_id = chosen
     ends_at = starts_at + timedelta(minutes=service.duration_minutes)
@@ -232,6 +233,7 @@ def move_appointment(
         if isinstance(error, IntegrityError) and not _is_overlap(error):
             raise
         session.refresh(appointment)
+        check_open(session, point, service, new_start)
         raise SlotTaken(
             nearby_alternatives(session, point.id, service.id, new_start, now=now)
         ) from None
@@ -367,13 +369,24 @@ class _NoFreeResources(Exception):
 
 
 def _offered(session: Session, point_id: str, service_id: str) -> tuple[ServicePoint, Service]:
-    point = session.get(ServicePoint, point_id) if isinstance(point_id, str) else None
-    if point is None or not point.active:
+    """The point and the service, in one query; :class:`NotBookable` naming the field."""
+    if not isinstance(point_id, str) or not isinstance(service_id, str):
         raise NotBookable(_l("There is no such service point."), field="point")
-    service = session.get(Service, service_id) if isinstance(service_id, str) else None
-    if service is None or not service.active:
+    offered = select(Offering.point_id).where(
+        Offering.point_id == ServicePoint.id, Offering.service_id == Service.id
+    )
+    row = session.execute(
+        select(ServicePoint, Service, offered.exists())
+        .select_from(ServicePoint)
+        .outerjoin(Service, (Service.id == service_id) & Service.active)
+        .where(ServicePoint.id == point_id, ServicePoint.active)
+    ).one_or_none()
+    if row is None:
+        raise NotBookable(_l("There is no such service point."), field="point")
+    point, service, is_offered = row
+    if service is None:
         raise NotBookable(_l("There is no such service."), field="service")
-    if session.get(Offering, (point_id, service_id)) is None:
+    if not is_offered:
         raise NotBookable(_l("This service is not offered at this point."), field="service")
     return point, service
 

@@ -1,8 +1,11 @@
 """Why a start time cannot be booked: grid, notice, horizon, opening hours.
 
-Used by the booking use cases before they look for a free room and expert, so
-that a citizen hears the real reason ("the point is closed then") rather than
-a generic "not free".  Raises :class:`~booking.appointment_errors.NotBookable`.
+Used by the booking use cases so that a citizen hears the real reason ("the
+point is closed then") rather than a generic "not free".  The cheap checks
+(:func:`check_start`) run before the search for a free room and expert; the
+opening hours (:func:`check_open`) only when that search found nothing, to
+tell "closed" from "taken".  Both raise
+:class:`~booking.appointment_errors.NotBookable`.
 """
 
 from __future__ import annotations
@@ -11,18 +14,20 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from booking.appointment_errors import NotBookable
 from booking.calendar_rules import ClosureRule, opening_spans
 from booking.clock import require_aware
-from booking.models import Service, ServicePoint
+from booking.models import Closure, Service, ServicePoint
 
 
 def check_start(
     point: ServicePoint, service: Service, starts_at: datetime, *, now: datetime
 ) -> datetime:
-    """``starts_at`` in UTC when it is on the grid, in the bookable window and inside
-    the point's opening hours; else :class:`NotBookable` with ``field="start"``."""
+    """``starts_at`` in UTC when it is on the grid and in the bookable window;
+    else :class:`NotBookable` with ``field="start"``."""
     try:
         starts_at = require_aware(starts_at)
     except ValueError as error:
@@ -39,23 +44,24 @@ def check_start(
     last_day = now.astimezone(tz).date() + timedelta(days=service.horizon_days)
     if local.date() > last_day:
         raise NotBookable(_l("This time is too far ahead to book yet."), field="start")
-    ends_at = starts_at + timedelta(minutes=service.duration_minutes)
-    if not _inside_opening_hours(point, tz, starts_at, ends_at):
-        raise NotBookable(_l("The service point is closed at this time."), field="start")
     return starts_at
 
 
-def _inside_opening_hours(
-    point: ServicePoint, tz: ZoneInfo, starts_at: datetime, ends_at: datetime
-) -> bool:
+def check_open(session: Session, point: ServicePoint, service: Service, starts_at: datetime):
+    """:class:`NotBookable` unless ``[start, start+duration)`` lies inside the point's
+    opening hours that day (weekly hours, holidays, short days, closures)."""
+    tz = ZoneInfo(point.timezone)
+    ends_at = starts_at + timedelta(minutes=service.duration_minutes)
     weekly: dict[int, list] = {}
     for hours in point.opening_hours:
         weekly.setdefault(hours.weekday, []).append((hours.opens, hours.closes))
     day = starts_at.astimezone(tz).date()
     closures = [
         ClosureRule(closed_on=c.closed_on, starts=c.starts, ends=c.ends)
-        for c in point.closures
-        if c.closed_on == day
+        for c in session.scalars(
+            select(Closure).where(Closure.point_id == point.id, Closure.closed_on == day)
+        )
     ]
     spans = opening_spans(weekly, closures, day, day, tz)
-    return any(span.start <= starts_at and ends_at <= span.end for span in spans)
+    if not any(span.start <= starts_at and ends_at <= span.end for span in spans):
+        raise NotBookable(_l("The service point is closed at this time."), field="start")
