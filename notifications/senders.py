@@ -10,6 +10,7 @@ the recipient or the text.
 from __future__ import annotations
 
 import itertools
+import logging
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -95,7 +96,11 @@ class TwilioSmsSender:
         from twilio.rest import Client
 
         self.sender = sender
-        self.client = Client(account_sid, auth_token, http_client=TwilioHttpClient(timeout=timeout))
+        # The client logs each request's number and text at INFO: keep them out of our logs.
+        quiet = logging.getLogger("twilio.http_client")
+        quiet.setLevel(logging.WARNING)
+        http_client = TwilioHttpClient(timeout=timeout, logger=quiet)
+        self.client = Client(account_sid, auth_token, http_client=http_client)
         if api_base:
             self.client.api.base_url = api_base.rstrip("/")
 

@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
 from booking.clock import utc_now
 from booking.db import read_only
-from booking.models import MessageChannel, MessageStatus, OutboxMessage
+from booking.models import Appointment, MessageChannel, MessageStatus, OutboxMessage, Service
 from booking.outbox import outside_quiet_hours, queue_email_instead
 from notifications.senders import (
     EmailSender,
@@ -93,15 +93,12 @@ class Dispatcher:
             return claim_due(session, self.worker_id, now, self.policy)
 
     def dispatch_batch(self, now: datetime | None = None) -> DispatchReport:
-        """Claim one batch and send it. ``now`` fixes the claim time (tests); the lease is
-        then checked against :attr:`clock` before each send."""
-        report = DispatchReport()
-        ids = self.claim(now or self.clock())
-        report.claimed = len(ids)
-        for message_id in ids:
-            if self.stopping.is_set():
-                break  # the rest of the batch is handed back when the lease runs out
-            self.process(message_id, report, now)
+        """Claim one batch and send it. ``now`` is the claim time (the clock's by default)."""
+        now = now or self.clock()
+        ids = self.claim(now)
+        report = DispatchReport(claimed=len(ids))
+        if ids:
+            self.send_claimed(ids, now=now, claimed_until=now + self.policy.lease, report=report)
         return report
 
     def drain(self, *, budget: timedelta = timedelta(seconds=30)) -> DispatchReport:
@@ -115,16 +112,63 @@ class Dispatcher:
             if report.claimed == 0 or self.clock() - started > budget or self.stopping.is_set():
                 return total
 
-    def process(self, message_id: int, report: DispatchReport, fixed_now: datetime | None) -> None:
-        now = fixed_now or self.clock()
-        with read_only(), self.sessions() as session, session.begin():
-            message = session.get(OutboxMessage, message_id)
-            if message is None or not self.holds(message, now):
-                report.lost += 1
+    def send_claimed(
+        self, ids: list[int], *, now: datetime, claimed_until: datetime, report: DispatchReport
+    ) -> None:
+        """Render the claimed messages in one read, then send them one by one while the
+        lease lasts; each outcome is recorded in its own short transaction."""
+        plans = self.render_all(ids, now)
+        for position, (message_id, rendered) in enumerate(plans):
+            if self.stopping.is_set():
+                self.release([pending_id for pending_id, _ in plans[position:]])
                 return
-            rendered = render_message(
-                session, message, now=now, mail_from=self.mail_from, callback=self.status_callback
-            )
+            if self.clock() >= claimed_until - self.policy.lease_margin:
+                # Too close to the end of the lease: another worker may take it any moment.
+                report.lost += 1
+                continue
+            self.deliver(message_id, rendered, report, now)
+
+    def render_all(self, ids: list[int], now: datetime) -> list[tuple[int, Outgoing | Skip | str]]:
+        """Each claimed message rendered from the current state (a str: rendering failed)."""
+        plans: list[tuple[int, Outgoing | Skip | str]] = []
+        with read_only(), self.sessions() as session, session.begin():
+            messages = session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == self.worker_id)
+                .order_by(OutboxMessage.id)
+                .options(
+                    selectinload(OutboxMessage.appointment).options(
+                        joinedload(Appointment.point),
+                        joinedload(Appointment.room),
+                        joinedload(Appointment.service).joinedload(Service.agency),
+                    )
+                )
+            ).all()
+            for message in messages:
+                try:
+                    rendered = render_message(
+                        session,
+                        message,
+                        now=now,
+                        mail_from=self.mail_from,
+                        callback=self.status_callback,
+                    )
+                except Exception as error:  # a bug must fail the message visibly, not the batch
+                    log.exception("outbox message %s could not be rendered", message.id)
+                    rendered = f"rendering failed: {type(error).__name__}"
+                plans.append((message.id, rendered))
+        return plans
+
+    def deliver(
+        self,
+        message_id: int,
+        rendered: Outgoing | Skip | str,
+        report: DispatchReport,
+        now: datetime,
+    ) -> None:
+        if isinstance(rendered, str):
+            self.finish(message_id, report, now, permanent=rendered)
+            return
         if isinstance(rendered, Skip):
             self.finish(message_id, report, now, skip=rendered)
             return
@@ -137,13 +181,20 @@ class Dispatcher:
         else:
             self.finish(message_id, report, self.clock(), result=result, body=rendered.body)
 
-    def holds(self, message: OutboxMessage, now: datetime) -> bool:
-        return (
-            message.status == MessageStatus.CLAIMED
-            and message.claimed_by == self.worker_id
-            and message.claimed_until is not None
-            and message.claimed_until - self.policy.lease_margin > max(now, self.clock())
-        )
+    def release(self, ids: list[int]) -> None:
+        """Hand unsent claims back at once (a graceful stop), not counting them as attempts."""
+        with self.sessions() as session, session.begin():
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == self.worker_id)
+                .values(
+                    status=MessageStatus.PENDING,
+                    claimed_by=None,
+                    claimed_until=None,
+                    attempts=OutboxMessage.attempts - 1,
+                )
+                .execution_options(synchronize_session=False)
+            )
 
     def send(self, outgoing: Outgoing) -> SendResult:
         if outgoing.sms is not None:

@@ -43,6 +43,7 @@ class FakeTwilio:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go as two writes
 
             def log_message(self, *args) -> None:  # keep test output quiet
                 pass

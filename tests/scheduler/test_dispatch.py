@@ -148,7 +148,8 @@ def test_a_reminder_follows_the_appointment_to_its_new_time(
     queue_appointment_messages(session, appointment, MessageKind.MOVED, now=clock())
     session.commit()
     report = DispatchReport()
-    dispatcher.process(claimed_id, report, None)
+    lease_end = clock() + timedelta(seconds=60)
+    dispatcher.send_claimed([claimed_id], now=clock(), claimed_until=lease_end, report=report)
     assert report.skipped == 1  # it spoke of 10:00: not sent
     dispatcher.dispatch_batch()
     clock.set(datetime(2026, 3, 30, 5, 0, tzinfo=UTC))  # Monday 08:00
@@ -268,9 +269,11 @@ def test_a_worker_whose_lease_ran_out_does_not_send(
 ):
     book(MONDAY_TEN)
     slow = make_dispatcher(clean_database, twilio, smtp, clock)
-    [message_id] = slow.claim(clock())
+    claimed_at = clock()
+    [message_id] = slow.claim(claimed_at)
     clock.move(seconds=58)  # inside the safety margin before the lease ends
     report = DispatchReport()
-    slow.process(message_id, report, None)
+    lease_end = claimed_at + timedelta(seconds=60)
+    slow.send_claimed([message_id], now=claimed_at, claimed_until=lease_end, report=report)
     assert report.lost == 1
     assert twilio.deliveries == []
