@@ -1,0 +1,94 @@
+"""The expert's day and week: least personal data, live arrivals, done and no-show."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from booking.models import AppointmentStatus, AuditEvent
+from tests.staff.conftest import fresh
+
+DAY = "2026-03-02"
+
+
+def expert_page(client, query: str = "") -> str:
+    answer = client.get(f"/expert/?day={DAY}{query}")
+    assert answer.status_code == 200
+    return answer.get_data(as_text=True)
+
+
+def test_day_shows_first_names_and_what_the_call_needs(signed_in, staff_world):
+    page = expert_page(signed_in("expert_kela"))
+    appointment = staff_world.kela_at_a
+    assert "Maija" in page and "Pekka" in page
+    assert "Meikäläinen" not in page and "Pouta" not in page  # first names only
+    assert appointment.phone[4:] not in page.replace(" ", "")
+    assert "Testilä yhteispalvelupiste" in page and "Etähuone 1" in page
+    assert "Asumistuki" in page  # the topic
+    assert f"https://video.kela.invalid/{appointment.reference}" in page
+    assert "Varattu" in page
+    assert "Veera" not in page  # Vero's call
+
+
+def test_own_calls_by_default_and_the_agency_s_on_request(signed_in, staff_world, factory):
+    colleague = factory.expert("kela-kalle", agency="kela", services=("kela-benefits",))
+    factory.appointment(
+        point=staff_world.point_b,
+        service=staff_world.kela,
+        expert=colleague,
+        starts_at=staff_world.kela_at_a.starts_at,
+        name="Kaisa Kolleganasiakas",
+    )
+    client = signed_in("expert_kela")
+    assert "Kaisa" not in expert_page(client)
+    assert "Kaisa" in expert_page(client, "&scope=agency")
+
+
+def test_arrival_shows_in_the_status_feed_of_the_page(signed_in, staff_world):
+    expert = signed_in("expert_kela")
+    before = expert.get(f"/expert/status.json?day={DAY}").get_json()
+    assert {"id": staff_world.kela_at_a.id, "status": "booked", "label": "Varattu"} in before[
+        "appointments"
+    ]
+    signed_in("advisor_a").post(f"/desk/appointments/{staff_world.kela_at_a.id}/check-in")
+    after = expert.get(f"/expert/status.json?day={DAY}").get_json()
+    assert {"id": staff_world.kela_at_a.id, "status": "arrived", "label": "Saapunut"} in after[
+        "appointments"
+    ]
+    assert set(after["appointments"][0]) == {"id", "status", "label"}  # no personal data
+
+
+def test_day_page_loads_the_polling_script(signed_in, staff_world):
+    page = expert_page(signed_in("expert_kela"))
+    assert "/static/expert-status.js" in page
+    assert f'data-status-url="/expert/status.json?day={DAY}' in page
+
+
+def test_expert_marks_an_arrived_call_done(signed_in, staff_world, session):
+    signed_in("advisor_a").post(f"/desk/appointments/{staff_world.kela_at_a.id}/check-in")
+    answer = signed_in("expert_kela").post(f"/expert/appointments/{staff_world.kela_at_a.id}/done")
+    assert answer.status_code == 302
+    assert fresh(session, staff_world.kela_at_a).status is AppointmentStatus.DONE
+
+
+def test_expert_marks_a_no_show_after_the_start(signed_in, staff_world, session, clock):
+    clock.set(staff_world.kela_at_a.starts_at + timedelta(minutes=15))
+    signed_in("expert_kela").post(f"/expert/appointments/{staff_world.kela_at_a.id}/no-show")
+    assert fresh(session, staff_world.kela_at_a).status is AppointmentStatus.NO_SHOW
+
+
+def test_week_lists_the_calls_by_day(signed_in, staff_world):
+    answer = signed_in("expert_kela").get(f"/expert/week?day={DAY}")
+    page = answer.get_data(as_text=True)
+    assert "maanantai 2. maaliskuuta 2026" in page
+    assert page.index("Maija") < page.index("Pekka")
+
+
+def test_viewing_calls_is_audited(signed_in, staff_world, session):
+    expert_page(signed_in("expert_kela"))
+    seen = session.scalars(
+        select(AuditEvent.appointment_id).where(AuditEvent.action == "view_expert_schedule")
+    ).all()
+    session.commit()
+    assert sorted(seen) == sorted([staff_world.kela_at_a.id, staff_world.kela_at_b.id])
