@@ -101,14 +101,16 @@ def resolve_choice(
     session: Session, point_id: object, service_id: object, start: object, *, now: datetime
 ) -> Choice:
     """Point, service and a start time that passes the rules (grid, notice, horizon,
-    opening hours). Whether the time is still free is asked separately."""
+    opening hours, closures), so that the citizen hears the real reason for a refusal.
+    Whether the time is still free is asked separately."""
     from booking.appointment_errors import NotBookable
-    from booking.start_checks import check_start
+    from booking.start_checks import check_open, check_start
 
     choice = resolve_point_service(session, point_id, service_id)
     starts_at = parse_start(start)
     try:
         starts_at = check_start(choice.point, choice.service, starts_at, now=now)
+        check_open(session, choice.point, choice.service, starts_at)
     except NotBookable as error:
         raise ChoiceError(error.field or "start", error.message) from error
     return Choice(point=choice.point, service=choice.service, starts_at=starts_at)
