@@ -187,7 +187,7 @@ def sms_sender_from_settings(settings: dict) -> SmsSender:
         return TwilioSmsSender(
             account_sid=str(settings["TWILIO_ACCOUNT_SID"]),
             auth_token=str(settings["TWILIO_AUTH_TOKEN"]),
-            sender=str(settings["BOOKING_SMS_FROM"]),
+            sender=str(settings.get("BOOKING_SMS_FROM") or "Etavaraus"),
             api_base=str(settings.get("BOOKING_TWILIO_API_BASE") or ""),
         )
     raise ValueError(f"unknown BOOKING_SMS_BACKEND {backend!r}")
