@@ -1,0 +1,113 @@
+"""The advisor's and the expert's journey in real browsers, audited with axe-core.
+
+An advisor signs in, books for a caller in two form submissions and checks the
+citizen in; the expert, signed in in a second browser context, sees "arrived"
+without reloading. The sign-in, desk, booking, expert and print pages have no
+WCAG 2.1 A/AA violation.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from booking.models import Role
+from tests.browser.conftest import axe_violations, describe_violations
+from tests.factories import NOW
+from tests.staff.conftest import PASSWORD, STAFF_CLOCKS, add_account
+
+pytestmark = pytest.mark.browser
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def staff_clock(monkeypatch):
+    """The staff pages' clock at Monday 2 March 2026, 10:00 Helsinki."""
+    for target in STAFF_CLOCKS:
+        monkeypatch.setattr(target, lambda: NOW)
+
+
+@pytest.fixture
+def accounts(live_factory, live_region, staff_clock):
+    session = live_factory.session
+    return {
+        "advisor": add_account(session, "advisor", Role.ADVISOR, points=[live_region["point"]]),
+        "expert": add_account(
+            session, "expert", Role.EXPERT, agency="kela", expert=live_region["expert"]
+        ),
+    }
+
+
+def assert_accessible(page, audited: list[str]) -> None:
+    violations = axe_violations(page)
+    assert not violations, f"{page.url}\n{describe_violations(violations)}"
+    audited.append(page.url)
+
+
+def sign_in(page, base_url: str, email: str, audited: list[str] | None = None) -> None:
+    page.goto(f"{base_url}/staff/sign-in")
+    if audited is not None:
+        assert_accessible(page, audited)
+    page.get_by_label("Sähköpostiosoite").fill(email)
+    page.get_by_label("Salasana").fill(PASSWORD)
+    page.get_by_role("button", name="Kirjaudu sisään").click()
+
+
+def test_advisor_books_and_checks_in_while_the_expert_watches(new_page, live_server, accounts):
+    audited: list[str] = []
+    advisor = new_page(viewport=DESKTOP)
+    submissions: list[str] = []
+    advisor.on(
+        "request",
+        lambda request: (
+            submissions.append(request.url)
+            if request.method == "POST" and "/desk/" in request.url
+            else None
+        ),
+    )
+
+    sign_in(advisor, live_server.url, accounts["advisor"].email, audited)
+    assert advisor.locator("h1").inner_text().startswith("Testila yhteispalvelupiste")
+    assert_accessible(advisor, audited)
+
+    advisor.get_by_role("link", name="Varaa asiakkaalle").first.click()
+    assert_accessible(advisor, audited)
+    advisor.get_by_label("Puhelinnumero").fill("040 123 4567")
+    advisor.get_by_label("Nimi").fill("Aino Asiakas")
+    advisor.get_by_label("Päivä").fill("")
+    advisor.get_by_role("button", name="Seuraava vapaa aika nyt").click()
+    assert advisor.locator("h1").inner_text() == "Valitse aika"
+    assert_accessible(advisor, audited)
+    assert advisor.locator("input[name=starts_at]:checked").count() == 1
+    advisor.get_by_role("button", name="Varaa tämä aika").click()
+    assert "Varattu. Varaustunnus" in advisor.content()
+    assert len(submissions) <= 4, submissions
+    assert_accessible(advisor, audited)
+
+    advisor.get_by_role("link", name="Tulosta varauslappu").first.click()
+    assert advisor.locator("h1").inner_text() == "Varauksesi"
+    assert_accessible(advisor, audited)
+    advisor.go_back()
+
+    expert = new_page(viewport=DESKTOP)
+    sign_in(expert, live_server.url, accounts["expert"].email)
+    row = expert.locator("tr", has_text="Aino")
+    assert row.locator("[data-status]").inner_text() == "Varattu"
+    assert "Asiakas" not in row.inner_text()  # first name only
+    assert_accessible(expert, audited)
+    expert.evaluate("() => { window.stillTheSamePage = true; }")
+
+    advisor.get_by_role("button", name="Saapunut", exact=True).click()
+    assert "Ilmoittautuminen tehty" in advisor.content()
+
+    status = row.locator("[data-status]")
+    status.filter(has_text="Saapunut").wait_for(timeout=12_000)  # polled, not reloaded
+    assert expert.evaluate("() => window.stillTheSamePage === true")
+    assert live_server.errors == []
+
+    advisor.goto(f"{live_server.url}/desk/testila/day-sheet?day=2026-03-02")
+    assert "Aino Asiakas" in advisor.content()
+    assert_accessible(advisor, audited)
+    advisor.goto(f"{live_server.url}/desk/testila?day=2026-03-02")
+    assert "Saapunut" in advisor.content()
+    assert_accessible(advisor, audited)
+    assert len(audited) == 9
