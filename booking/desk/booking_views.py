@@ -13,6 +13,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from wtforms.fields.choices import SelectChoice
 
 from booking import appointments as use_cases
 from booking.access import desk_points, staff_required, staff_user
@@ -41,7 +42,7 @@ NEXT_FREE_COUNT = 8
 
 def _set_choices(form: CallerForm, session: Session, user: StaffUser) -> None:
     points = desk_points(session, user)
-    form.point_id.choices = [(point.id, localized(point)) for point in points]
+    form.point_id.choices = [SelectChoice(point.id, localized(point)) for point in points]
     services = session.scalars(
         select(Service)
         .join(Offering, Offering.service_id == Service.id)
@@ -50,12 +51,15 @@ def _set_choices(form: CallerForm, session: Session, user: StaffUser) -> None:
         .order_by(Service.agency_id, Service.id)
     ).all()
     form.service_id.choices = [
-        (service.id, f"{localized(service.agency)} – {localized(service)}") for service in services
+        SelectChoice(service.id, localized(service), optgroup=localized(service.agency))
+        for service in services
     ]
     if isinstance(form, TimeChoiceForm):
         service = session.get(Service, form.service_id.data or "")
         topics = topics_for(service.agency_id) if service is not None else ()
-        form.topic.choices = [("", _("Not given"))] + [(key, _(label)) for key, label in topics]
+        form.topic.choices = [SelectChoice("", _("Not given"))] + [
+            SelectChoice(key, _(label)) for key, label in topics
+        ]
 
 
 def _check_caller(form: CallerForm, session: Session) -> CitizenDetails | None:

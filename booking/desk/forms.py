@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from booking.citizen_details import (
@@ -16,7 +17,11 @@ from booking.citizen_details import (
     PHONE_MAX_LENGTH,
 )
 
-MEETING_LANGUAGES = [("fi", _l("Finnish")), ("sv", _l("Swedish")), ("en", _l("English"))]
+MEETING_LANGUAGES = [
+    SelectChoice("fi", _l("Finnish")),
+    SelectChoice("sv", _l("Swedish")),
+    SelectChoice("en", _l("English")),
+]
 
 
 class CallerForm(FlaskForm):
