@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import phonenumbers
 from babel.dates import format_date, get_day_names
 
 from booking.i18n import current_language
@@ -40,3 +41,15 @@ def weekday_names() -> list[tuple[str, str]]:
     short = get_day_names("abbreviated", locale=language)
     full = get_day_names("wide", locale=language)
     return [(short[index], full[index]) for index in range(7)]
+
+
+@bp.app_template_filter("phone_number")
+def phone_number(e164: str | None) -> str:
+    """A stored E.164 number as people write it: ``+358401234567`` → ``040 1234567``."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, "FI")
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

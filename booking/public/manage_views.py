@@ -58,6 +58,28 @@ from booking.public.timetable import (
 )
 from notifications.ical import appointment_calendar
 
+#: Pages that show personal data: never kept in a shared cache or the browser's history.
+PRIVATE_ENDPOINTS = frozenset(
+    {
+        "public.manage",
+        "public.booked",
+        "public.calendar_file",
+        "public.cancel",
+        "public.move_day",
+        "public.move_time",
+        "public.move_confirm",
+        "public.details",
+        "public.confirm",
+    }
+)
+
+
+@bp.after_request
+def keep_private_pages_out_of_caches(response):
+    if request.endpoint in PRIVATE_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
 
 def manage_rate_limit() -> str:
     return current_app.config.get("BOOKING_RATELIMIT_MANAGE", "20 per minute;100 per hour")
@@ -139,7 +161,6 @@ def calendar_file(token: str):
     response.headers["Content-Disposition"] = (
         f'attachment; filename="etavaraus-{appointment.reference}.ics"'
     )
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

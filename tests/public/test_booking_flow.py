@@ -70,7 +70,7 @@ def test_citizen_books_through_details_review_and_confirm(client, region, sessio
     review = client.post("/book/details?lang=en", data=details(email="maija@example.fi"))
     assert review.status_code == 200
     assert "Check your booking" in page_text(review)
-    assert "+358401234567" in page_text(review)
+    assert "040 1234567" in page_text(review)
     assert stored_counts(session) == (0, 0)  # the review writes nothing
 
     token = book_token(client, email="maija@example.fi")

@@ -187,3 +187,9 @@ def test_manage_changes_write_outbox_rows(client, region, session):
     client.post(f"/manage/{token}/cancel", data={"reason": ""})
     _appointments, after_cancel = stored_counts(session)
     assert after_cancel > after_booking
+
+
+def test_pages_with_personal_data_are_not_cached(client, region):
+    token = book_token(client)
+    for url in (f"/manage/{token}", f"/manage/{token}/confirmed", f"/manage/{token}/calendar.ics"):
+        assert client.get(url).headers["Cache-Control"] == "no-store"
