@@ -15,17 +15,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
-import threading
 import time
-import urllib.request
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
@@ -33,10 +26,13 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
 
+from bench.http_load import fetch, load_tool, requests_per_second, serving
 from bench.region_data import add_appointments, build_region
 from booking import calendars
+from booking.availability import _day_grid as day_grid
 from booking.availability import free_slots
 from booking.calendar_revision import clear_availability_cache
+from booking.calendars import working_seconds
 from booking.clock import HELSINKI, utc_now
 from booking.db import make_engine, make_session_factory, read_only
 from booking.models import Appointment
@@ -46,13 +42,13 @@ POINT = "jyvaskyla-saynatsalo"
 SERVICE = "kela-benefits"
 FUTURE = 20_000
 PAST = 200_000
-PROJECT = Path(__file__).resolve().parent.parent
+AVAILABILITY = "/api/v1/points/{point}/availability"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=200)
-    parser.add_argument("--seconds", type=int, default=10, help="per HTTP measurement")
+    parser.add_argument("--seconds", type=int, default=5, help="per HTTP measurement")
     parser.add_argument("--no-http", action="store_true")
     args = parser.parse_args()
 
@@ -144,124 +140,83 @@ def measure_month(engine: Engine, today: date, iterations: int, label: str) -> N
         f"for {SERVICE}: {len(inputs.rooms)} rooms, {len(inputs.experts)} experts, "
         f"{busy} busy spans loaded, {len(starts)} free times"
     )
-    for name, call in (("cold (load + compute)", cold), ("warm (cache hit)", warm)):
+
+    def coldest():
+        working_seconds.cache_clear()
+        day_grid.cache_clear()
+        return cold()
+
+    for name, call in (
+        ("cold (load + compute)", cold),
+        ("cold, no calendar memos", coldest),
+        ("warm (cache hit)", warm),
+    ):
         print(f"   {name:24s} {timings(call, iterations)}")
     print(f"   {'engine only':24s} {timings(engine_only, iterations)}")
 
 
 def timings(call, iterations: int) -> str:
+    """Wall-clock median and p95, and the median CPU time of this thread (which a
+    busy machine inflates less)."""
     call()
-    samples = []
+    wall, cpu = [], []
     for _ in range(iterations):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         call()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
-    return f"median {statistics.median(samples):6.2f} ms   p95 {p95:6.2f} ms"
+        cpu.append((time.thread_time() - started_cpu) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+    wall.sort()
+    p95 = wall[min(len(wall) - 1, int(len(wall) * 0.95))]
+    return (
+        f"median {statistics.median(wall):6.2f} ms   p95 {p95:6.2f} ms"
+        f"   (cpu median {statistics.median(cpu):5.2f} ms)"
+    )
 
 
 # --- HTTP -------------------------------------------------------------------------
 
 
-def http_ratio(url: str, seconds: int) -> None:
-    port = free_port()
-    pidfile = Path(tempfile.mkdtemp(prefix="booking-bench-pid-")) / "gunicorn.pid"
-    env = {
-        **os.environ,
-        "BOOKING_DATABASE_URL": url,
-        "BOOKING_RATELIMIT_ENABLED": "0",
-        "BOOKING_SECRET_KEY": "bench-secret",
-        "PYTHONPATH": str(PROJECT),
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bench.serve_both", str(port), "2", str(pidfile)],
-        cwd=PROJECT,
-        env=env,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_up(f"{base}/bare/")
-        first, last = month(utc_now().astimezone(HELSINKI).date())
-        api = f"{base}/api/v1/points/{POINT}/availability?service={SERVICE}&from={first}&to={last}"
-        with urllib.request.urlopen(api) as answer:
-            body = answer.read()
-        print(f"-- HTTP: gunicorn, 2 sync workers; {api.removeprefix(base)} → {len(body)} bytes")
-        rates = {"bare": [], "availability": []}
-        for _ in range(2):
-            rates["bare"].append(requests_per_second(f"{base}/bare/", seconds))
-            rates["availability"].append(requests_per_second(api, seconds))
-        bare = statistics.mean(rates["bare"])
-        availability = statistics.mean(rates["availability"])
-        print(f"   bare Flask hello     {bare:8.0f} requests/s  {rates['bare']}")
-        print(f"   availability (month) {availability:8.0f} requests/s  {rates['availability']}")
-        print(f"   ratio availability / bare = {availability / bare:.2f}  (budget >= 0.3)")
-    finally:
-        stop_server(server, pidfile)
-
-
-def requests_per_second(url: str, seconds: int) -> float:
-    if shutil.which("wrk"):
-        result = subprocess.run(
-            ["wrk", "-t2", "-c16", f"-d{seconds}s", url],
-            capture_output=True,
-            text=True,
-            check=True,
+def http_ratio(url: str, seconds: int, rounds: int = 3) -> None:
+    """Bare hello vs one month of one point (cache hits) vs many points and ranges
+    (more distinct questions than the cache holds: every answer computed)."""
+    first, last = month(utc_now().astimezone(HELSINKI).date())
+    month_path = f"{AVAILABILITY.format(point=POINT)}?service={SERVICE}&from={first}&to={last}"
+    varied = varied_paths(url, first)
+    with serving(url) as base:
+        body = fetch(base + month_path)
+        print(f"-- HTTP: gunicorn, 2 sync workers, {load_tool()}; {month_path} → {len(body)} bytes")
+        scenarios = {
+            "bare Flask hello": ["/bare/"],
+            "availability, one month": [month_path],
+            f"availability, {len(varied)} varied": varied,
+        }
+        rates: dict[str, list[float]] = {name: [] for name in scenarios}
+        for _ in range(rounds):
+            for name, paths in scenarios.items():
+                rates[name].append(requests_per_second(base, paths, seconds))
+    bare = rates["bare Flask hello"]
+    for name, measured in rates.items():
+        ratios = [m / b for m, b in zip(measured, bare, strict=True)]
+        print(
+            f"   {name:28s} {statistics.median(measured):7.0f} requests/s"
+            f"   ratio to bare (median of {rounds} rounds) {statistics.median(ratios):.2f}"
+            f"   rounds {[round(m) for m in measured]}"
         )
-        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
-        if errors:
-            raise SystemExit(f"{url}: {errors.group(1)} failed responses")
-        return float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
-    return python_client(url, seconds)
+    print("   budget: ratio >= 0.3")
 
 
-def python_client(url: str, seconds: int, threads: int = 8) -> float:
-    """A bounded fallback: ``threads`` clients in a loop for ``seconds``."""
-    done = [0] * threads
-    deadline = time.perf_counter() + seconds
-
-    def client(index: int) -> None:
-        while time.perf_counter() < deadline:
-            with urllib.request.urlopen(url) as answer:
-                answer.read()
-            done[index] += 1
-
-    workers = [threading.Thread(target=client, args=(i,)) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return sum(done) / seconds
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_up(url: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"server did not answer at {url}")
-
-
-def stop_server(server: subprocess.Popen, pidfile: Path) -> None:
-    try:
-        pid = int(pidfile.read_text().strip())
-    except (OSError, ValueError):
-        pid = server.pid
-    os.kill(pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.kill(server.pid, signal.SIGKILL)
-    shutil.rmtree(pidfile.parent, ignore_errors=True)
+def varied_paths(url: str, first: date) -> list[str]:
+    """Every offered (point, service) with month-long ranges of several lengths."""
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        offered = connection.execute(text("SELECT point_id, service_id FROM offering")).all()
+    engine.dispose()
+    return [
+        f"{AVAILABILITY.format(point=point)}?service={service}&from={first}"
+        f"&to={first + timedelta(days=days)}"
+        for days in (27, 28, 29, 30, 31, 32)
+        for point, service in sorted(offered)
+    ]
 
 
 # --- PostgreSQL -------------------------------------------------------------------

@@ -295,6 +295,14 @@ def _day_grid(ordinal: int, step: int, zone_key: str) -> DayGrid:
     the clocks fall back over it, never a wall time the clocks spring over."""
     tz = ZoneInfo(zone_key)
     day = date.fromordinal(ordinal)
+    midnight = _local_midnight(day, tz)
+    next_midnight = _local_midnight(day + timedelta(days=1), tz)
+    first = _seconds(midnight)
+    if _seconds(next_midnight) - first == 86_400 and (
+        midnight.utcoffset() == next_midnight.utcoffset()
+    ):  # no clock change that day: the grid is plain arithmetic
+        seconds = tuple(first + minute * 60 for minute in range(0, 24 * 60, step))
+        return seconds, tuple(datetime.fromtimestamp(s, UTC) for s in seconds)
     instants = set()
     for minute in range(0, 24 * 60, step):
         wall = datetime.combine(day, time(minute // 60, minute % 60))

@@ -1,0 +1,134 @@
+"""HTTP load for benchmarks: serve ``bench/serve_both.py`` and count requests per second.
+
+``wrk`` when installed (``apt-get install -y wrk``), else a small bounded Python
+client.  The server is stopped by the pid it wrote, never by name.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def serving(database_url: str, workers: int = 2) -> Iterator[str]:
+    """Serve the app and ``/bare`` with gunicorn on a free loopback port; yield its base URL."""
+    port = free_port()
+    piddir = Path(tempfile.mkdtemp(prefix="booking-bench-pid-"))
+    pidfile = piddir / "gunicorn.pid"
+    env = {
+        **os.environ,
+        "BOOKING_DATABASE_URL": database_url,
+        "BOOKING_RATELIMIT_ENABLED": "0",
+        "BOOKING_SECRET_KEY": "bench-secret",
+        "PYTHONPATH": str(PROJECT),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.serve_both", str(port), str(workers), str(pidfile)],
+        cwd=PROJECT,
+        env=env,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{base}/bare/")
+        yield base
+    finally:
+        stop_server(server, pidfile)
+        shutil.rmtree(piddir, ignore_errors=True)
+
+
+def load_tool() -> str:
+    return "wrk -t2 -c16" if shutil.which("wrk") else "Python client, 8 threads"
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        return answer.read()
+
+
+def requests_per_second(base: str, paths: list[str], seconds: int) -> float:
+    """Requests per second over ``seconds``, cycling through ``paths``."""
+    if not shutil.which("wrk"):
+        return python_client(base, paths, seconds)
+    with tempfile.TemporaryDirectory(prefix="booking-bench-wrk-") as folder:
+        script = Path(folder) / "paths.lua"
+        quoted = ",\n".join(f'  "{path}"' for path in paths)
+        script.write_text(
+            f"local paths = {{\n{quoted}\n}}\nlocal i = 0\n"
+            "request = function()\n  i = i + 1\n"
+            '  return wrk.format("GET", paths[(i % #paths) + 1])\nend\n'
+        )
+        result = subprocess.run(
+            ["wrk", "-t2", "-c16", f"-d{seconds}s", "-s", str(script), base],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
+    if failed:
+        raise SystemExit(f"{paths[0]}: {failed.group(1)} failed responses")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
+
+
+def python_client(base: str, paths: list[str], seconds: int, threads: int = 8) -> float:
+    """A bounded fallback: ``threads`` clients in a loop for ``seconds``."""
+    done = [0] * threads
+    deadline = time.perf_counter() + seconds
+
+    def client(index: int) -> None:
+        position = index
+        while time.perf_counter() < deadline:
+            fetch(base + paths[position % len(paths)])
+            position += threads
+            done[index] += 1
+
+    workers = [threading.Thread(target=client, args=(i,)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return sum(done) / seconds
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_up(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            fetch(url)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"server did not answer at {url}")
+
+
+def stop_server(server: subprocess.Popen, pidfile: Path) -> None:
+    try:
+        pid = int(pidfile.read_text().strip())
+    except (OSError, ValueError):
+        pid = server.pid
+    os.kill(pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait()
