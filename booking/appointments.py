@@ -82,6 +82,8 @@ REFERENCE_ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"
 REFERENCE_LENGTH = 6
 DEFAULT_MAX_ACTIVE_PER_AGENCY = 2
 DEFAULT_MANAGE_LINK_DAYS = 14
+#: Picks tried when the database guard refuses one to a concurrent booking.
+PICK_ATTEMPTS = 3
 #: How far around a taken time alternatives are looked for.
 ALTERNATIVES_DAYS_BEFORE = 2
 ALTERNATIVES_DAYS_AFTER = 14
@@ -154,39 +156,43 @@ def book_appointment(
             return SlotTaken()
         return SlotTaken(nearby_alternatives(session, point.id, service.id, starts_at, now=now))
 
-    chosen = calendars.pick_for_booking(session, point.id, service.id, starts_at, now)
-    if chosen is None:
-        check_open(session, point, service, starts_at)
-        raise taken()
-    room_id, expert_id = chosen
     ends_at = starts_at + timedelta(minutes=service.duration_minutes)
     token = secrets.token_urlsafe(32)
-    appointment = Appointment(
-        reference=_new_reference(session),
-        ical_uid=f"{uuid.uuid4()}@etavaraus",
-        revision=0,
-        status=AppointmentStatus.BOOKED,
-        channel=request.channel,
-        point_id=point.id,
-        service_id=service.id,
-        room_id=room_id,
-        expert_id=expert_id,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        blocked_until=ends_at + timedelta(minutes=service.buffer_minutes),
-        name=details.name,
-        phone=details.phone,
-        email=details.email,
-        language=details.language,
-        topic=details.topic,
-        needs=details.needs,
-        interpreter_language=details.interpreter_language,
-        manage_token_hash=hash_manage_token(token),
-        created_at=now,
-        updated_at=now,
-        booked_by_user_id=request.booked_by_user_id,
-    )
-    if not _insert_guarded(session, appointment):
+    fields = {
+        "reference": _new_reference(session),
+        "ical_uid": f"{uuid.uuid4()}@etavaraus",
+        "revision": 0,
+        "status": AppointmentStatus.BOOKED,
+        "channel": request.channel,
+        "point_id": point.id,
+        "service_id": service.id,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "blocked_until": ends_at + timedelta(minutes=service.buffer_minutes),
+        "name": details.name,
+        "phone": details.phone,
+        "email": details.email,
+        "language": details.language,
+        "topic": details.topic,
+        "needs": details.needs,
+        "interpreter_language": details.interpreter_language,
+        "manage_token_hash": hash_manage_token(token),
+        "created_at": now,
+        "updated_at": now,
+        "booked_by_user_id": request.booked_by_user_id,
+    }
+    # When the database guard refuses the pick (another transaction took that room
+    # or expert meanwhile), pick again: another room or expert may still be free.
+    for _attempt in range(PICK_ATTEMPTS):
+        chosen = calendars.pick_for_booking(session, point.id, service.id, starts_at, now)
+        if chosen is None:
+            check_open(session, point, service, starts_at)
+            raise taken()
+        room_id, expert_id = chosen
+        appointment = Appointment(room_id=room_id, expert_id=expert_id, **fields)
+        if _insert_guarded(session, appointment):
+            break
+    else:
         raise taken()
     manage_url = f"{base_url.rstrip('/')}/manage/{token}" if base_url else None
     _after_change(session, appointment, MessageKind.CONFIRMATION, now, manage_url=manage_url)
