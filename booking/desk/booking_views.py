@@ -20,7 +20,6 @@ from booking.access import desk_points, staff_required, staff_user
 from booking.audit import AuditAction, record_viewed
 from booking.calendars import free_times
 from booking.citizen_details import (
-    CitizenDetails,
     InvalidDetails,
     clean_citizen_details,
     topics_for,
@@ -62,28 +61,36 @@ def _set_choices(form: CallerForm, session: Session, user: StaffUser) -> None:
         ]
 
 
-def _check_caller(form: CallerForm, session: Session) -> CitizenDetails | None:
-    """The caller's details, or None with the errors put on the form's fields."""
+def _check_caller(form: CallerForm, session: Session) -> bool:
+    """Step one's check, so that mistakes show before the times; False puts errors on fields.
+
+    The booking use case checks the same details again when step two books."""
     offered = session.get(Offering, (form.point_id.data, form.service_id.data))
     if offered is None:
         form.service_id.errors.append(_("This service is not offered at this point."))
-        return None
+        return False
     try:
-        return clean_citizen_details(
+        clean_citizen_details(
             name=form.name.data,
             phone=form.phone.data,
             email=form.email.data,
             language=form.language.data,
-            topic=getattr(form, "topic", None) and form.topic.data,
             needs=form.needs.data,
             interpreter_language=form.interpreter_language.data,
             agency_id=offered.service.agency_id,
             mobile_required=False,
         )
     except InvalidDetails as invalid:
-        for name, message in invalid.errors.items():
+        _add_errors(form, invalid.errors)
+        return False
+    return True
+
+
+def _add_errors(form: CallerForm, errors: dict[str, str]) -> None:
+    """Put the details check's errors (English msgids) on the form's fields, translated."""
+    for name, message in errors.items():
+        if name in form:
             form[name].errors.append(_(message))
-        return None
 
 
 def _caller_page(form: CallerForm):
@@ -131,7 +138,7 @@ def book():
         form.day.data = to_helsinki(utc_now()).date()
     if "edit" in request.form:  # back from step two: the details as they were
         return _caller_page(form)
-    if form.validate_on_submit() and _check_caller(form, db) is not None:
+    if form.validate_on_submit() and _check_caller(form, db):
         return _times_page(form, db, next_free="next_free" in request.form)
     return _caller_page(form)
 
@@ -147,10 +154,6 @@ def book_confirm():
     valid = form.validate_on_submit()
     if any(form[name].errors for name in CARRIED_FIELDS):
         return _caller_page(form)
-    details = _check_caller(form, db)
-    if details is None:
-        bad_topic = bool(form.topic.errors)
-        return _times_page(form, db, next_free=next_free) if bad_topic else _caller_page(form)
     start = parse_start(form.starts_at.data)
     if not valid or start is None:
         if not form.starts_at.errors:
@@ -161,13 +164,13 @@ def book_confirm():
         point_id=form.point_id.data,
         service_id=form.service_id.data,
         starts_at=start,
-        name=details.name,
-        phone=details.phone,
-        email=details.email,
-        language=details.language,
-        topic=details.topic,
-        needs=details.needs,
-        interpreter_language=details.interpreter_language,
+        name=form.name.data,
+        phone=form.phone.data,
+        email=form.email.data,
+        language=form.language.data,
+        topic=form.topic.data or "",
+        needs=form.needs.data or "",
+        interpreter_language=form.interpreter_language.data,
         channel=BookingChannel.DESK,
         booked_by_user_id=user.id,
     )
@@ -181,9 +184,9 @@ def book_confirm():
         )
     except use_cases.DetailsRefused as refused:
         db.rollback()
-        for name, message in refused.errors.items():
-            if name in form:
-                form[name].errors.append(_(message))
+        _add_errors(form, refused.errors)
+        if set(refused.errors) == {"topic"}:
+            return _times_page(form, db, next_free=next_free)
         return _caller_page(form)
     except use_cases.TooManyActiveBookings as error:
         db.rollback()

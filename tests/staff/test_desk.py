@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -227,3 +227,19 @@ def test_admin_sees_every_point_s_desk(signed_in, staff_world):
     client = signed_in("admin")
     assert "Pekka Pouta" in day_page(client, "toinen")
     assert "Maija Meikäläinen" in day_page(client, "testila")
+
+
+def test_time_taken_meanwhile_gets_a_calm_answer_and_fresh_times(signed_in, staff_world, factory):
+    client = signed_in("advisor_a")
+    assert client.post("/desk/book", data=caller()).status_code == 200
+    factory.appointment(
+        point=staff_world.point_a,
+        service=staff_world.kela,
+        starts_at=datetime.fromisoformat(TUESDAY_NINE),
+        name="Nopeampi Soittaja",
+    )
+    page = client.post("/desk/book/confirm", data=caller() | {"starts_at": TUESDAY_NINE})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Valitettavasti tämä aika ehdittiin juuri varata." in text
+    assert f'value="{TUESDAY_NINE}"' not in text  # the taken time is no longer offered
