@@ -158,3 +158,40 @@ def test_pages_fit_a_phone_screen_without_sideways_scrolling(page, live_server, 
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 390
     assert page.locator("caption").inner_text()
+
+
+def fill_details(page, name: str, phone: str) -> None:
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Mobile number").fill(phone)
+    page.get_by_role("button", name="Continue").click()
+    assert page.locator("h1").inner_text() == "Check your booking"
+
+
+def test_second_citizen_on_the_same_time_hears_just_taken_and_books_another(
+    new_page, live_server, live_region
+):
+    first, second = new_page(), new_page()
+    first.goto(f"{live_server.url}/book/testila/kela-benefits?lang=en")
+    first.locator("a.day-free").first.click()
+    details_url = live_server.url + first.locator(".time-list a").first.get_attribute("href")
+    for page in (first, second):
+        page.goto(details_url + "&lang=en")
+    fill_details(first, "Maija Meikäläinen", "040 123 4567")
+    fill_details(second, "Matti Virtanen", "050 765 4321")
+    first.get_by_role("button", name="Confirm the booking").click()
+    assert first.locator("h1").inner_text() == "Your appointment is booked"
+
+    second.get_by_role("button", name="Confirm the booking").click()
+    assert second.locator("h1").inner_text() == "This time was just taken"
+    violations = axe_violations(second)
+    assert not violations, describe_violations(violations)
+    second.locator("button[name=alternative]").first.click()
+    assert second.locator("h1").inner_text() == "Check your booking"
+    assert "Matti Virtanen" in second.content()  # the details were kept
+    second.get_by_role("button", name="Confirm the booking").click()
+    assert second.locator("h1").inner_text() == "Your appointment is booked"
+
+    second.goto(f"{live_server.url}/manage/{'x' * 43}?lang=en")
+    assert second.locator("h1").inner_text() == "Page not found"
+    assert not axe_violations(second)
+    assert live_server.errors == []
