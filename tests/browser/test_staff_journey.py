@@ -111,3 +111,47 @@ def test_advisor_books_and_checks_in_while_the_expert_watches(new_page, live_ser
     assert "Saapunut" in advisor.content()
     assert_accessible(advisor, audited)
     assert len(audited) == 9
+
+
+def test_other_staff_pages_are_accessible(
+    new_page, live_server, live_factory, live_region, accounts
+):
+    add_account(live_factory.session, "admin", Role.ADMIN)
+    audited: list[str] = []
+    appointment = live_factory.appointment(
+        point=live_region["point"],
+        service=live_region["service"],
+        starts_at=NOW.replace(hour=12),
+        name="Veikko Vieras",
+        topic="pension",
+    )
+
+    advisor = new_page(viewport=DESKTOP)
+    sign_in(advisor, live_server.url, accounts["advisor"].email)
+    for path in (
+        "/desk/search?q=Veikko",
+        f"/desk/appointments/{appointment.id}/move?day=2026-03-03",
+        "/desk/book?day=",
+    ):
+        advisor.goto(live_server.url + path)
+        assert_accessible(advisor, audited)
+    advisor.get_by_role("button", name="Näytä vapaat ajat").click()  # sent empty: errors
+    assert advisor.locator("#error-summary").count() == 1
+    assert_accessible(advisor, audited)
+
+    expert = new_page(viewport=DESKTOP)
+    sign_in(expert, live_server.url, accounts["expert"].email)
+    for path in ("/expert/week?day=2026-03-02", "/expert/feed"):
+        expert.goto(live_server.url + path)
+        assert_accessible(expert, audited)
+    expert.get_by_role("button", name="Tee syötteen osoite").click()
+    assert "/feeds/" in expert.locator("#feed-url").input_value()
+    assert_accessible(expert, audited)
+
+    admin = new_page(viewport=DESKTOP)
+    sign_in(admin, live_server.url, "admin@staff.test")
+    for path in ("/admin/", "/admin/audit"):
+        admin.goto(live_server.url + path)
+        assert_accessible(admin, audited)
+    assert "Veikko" not in admin.content()  # the audit log names staff, not citizens
+    assert live_server.errors == []
