@@ -193,3 +193,14 @@ def test_pages_with_personal_data_are_not_cached(client, region):
     token = book_token(client)
     for url in (f"/manage/{token}", f"/manage/{token}/confirmed", f"/manage/{token}/calendar.ics"):
         assert client.get(url).headers["Cache-Control"] == "no-store"
+
+
+def test_a_past_appointment_can_be_seen_but_no_longer_changed(client, region, clock, session):
+    token = book_token(client)
+    clock.set(datetime(2026, 3, 3, 9, 0, tzinfo=UTC))  # after the 10:00 start
+    text = page_text(client.get(f"/manage/{token}?lang=en"))
+    assert "can no longer be changed" in text
+    assert f"/manage/{token}/cancel" not in text
+    answer = client.post(f"/manage/{token}/cancel", data={"reason": ""})
+    assert answer.status_code == 302
+    assert the_appointment(session).status == AppointmentStatus.BOOKED
