@@ -179,7 +179,40 @@ class Dispatcher:
         except PermanentSendError as error:
             self.finish(message_id, report, now, permanent=str(error))
         else:
-            self.finish(message_id, report, self.clock(), result=result, body=rendered.body)
+            self.record_sent(message_id, report, self.clock(), result=result, body=rendered.body)
+
+    def record_sent(
+        self,
+        message_id: int,
+        report: DispatchReport,
+        now: datetime,
+        *,
+        result: SendResult,
+        body: str,
+    ) -> None:
+        """The hot path: one UPDATE, and only while the claim is still this worker's."""
+        with self.sessions() as session, session.begin():
+            recorded = session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == self.worker_id)
+                .values(
+                    status=MessageStatus.SENT,
+                    provider_id=result.provider_id[:64],
+                    delivery_status=result.status[:32],
+                    sent_at=now,
+                    body=body,
+                    last_error=None,
+                    claimed_by=None,
+                    claimed_until=None,
+                )
+                .execution_options(synchronize_session=False)
+            ).rowcount
+        if recorded:
+            report.sent += 1
+        else:
+            # Another worker took over after our lease ran out: it may send again.
+            report.lost += 1
+            log.warning("outbox message %s: claim lost before recording", message_id)
 
     def release(self, ids: list[int]) -> None:
         """Hand unsent claims back at once (a graceful stop), not counting them as attempts."""
@@ -208,13 +241,11 @@ class Dispatcher:
         report: DispatchReport,
         now: datetime,
         *,
-        result: SendResult | None = None,
-        body: str | None = None,
         skip: Skip | None = None,
         transient: str | None = None,
         permanent: str | None = None,
     ) -> None:
-        """Record the outcome, if this worker still holds the claim; commits."""
+        """Record a skip, a retry or a failure, if this worker still holds the claim."""
         with self.sessions() as session, session.begin():
             message = session.get(OutboxMessage, message_id, with_for_update=True)
             if message is None or message.claimed_by != self.worker_id:
@@ -224,15 +255,7 @@ class Dispatcher:
                 return
             message.claimed_by = None
             message.claimed_until = None
-            if result is not None:
-                message.status = MessageStatus.SENT
-                message.provider_id = result.provider_id[:64]
-                message.delivery_status = result.status[:32]
-                message.sent_at = now
-                message.body = body
-                message.last_error = None
-                report.sent += 1
-            elif skip is not None:
+            if skip is not None:
                 message.status = skip.status
                 message.due_at = skip.retry_at or message.due_at
                 message.last_error = skip.reason

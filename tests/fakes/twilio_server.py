@@ -27,6 +27,7 @@ class Delivery:
     sender: str
     body: str
     status_callback: str | None
+    at: float  # time.monotonic() when accepted
 
 
 class FakeTwilio:
@@ -102,6 +103,7 @@ class FakeTwilio:
                 sender=form.get("From", ""),
                 body=form.get("Body", ""),
                 status_callback=form.get("StatusCallback"),
+                at=time.monotonic(),
             )
             self.deliveries.append(delivery)
         return 201, {
