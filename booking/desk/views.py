@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from booking import appointments as use_cases
@@ -119,7 +120,8 @@ def slip(appointment_id: int):
         db, user_id=user.id, action=AuditAction.PRINT_SLIP, now=utc_now(), appointment_id=item.id
     )
     db.commit()
-    return render_template("desk/slip.html", title=_("Booking slip"), appointment=item)
+    with force_locale(item.language):  # the slip is for the citizen, in their language
+        return render_template("desk/slip.html", title=_("Booking slip"), appointment=item)
 
 
 def _change(appointment_id: int, form, change, done_message: str):

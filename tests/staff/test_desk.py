@@ -243,3 +243,12 @@ def test_time_taken_meanwhile_gets_a_calm_answer_and_fresh_times(signed_in, staf
     assert page.status_code == 200
     assert "Valitettavasti tämä aika ehdittiin juuri varata." in text
     assert f'value="{TUESDAY_NINE}"' not in text  # the taken time is no longer offered
+
+
+def test_slip_speaks_the_citizen_s_language(signed_in, staff_world, session):
+    staff_world.kela_at_a.language = "sv"
+    session.commit()
+    slip = signed_in("advisor_a").get(f"/desk/appointments/{staff_world.kela_at_a.id}/slip")
+    text = slip.get_data(as_text=True)
+    assert '<html lang="sv">' in text
+    assert "Ta med fotolegitimation." in text
