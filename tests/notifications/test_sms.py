@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from notifications.gsm import is_gsm7, segments, septets, to_gsm7
 from notifications.sms import render_sms
@@ -134,3 +136,34 @@ def test_gsm7_counts_extension_characters_twice():
     assert segments("a" * 161) == 2
     assert segments("a" * 306) == 2
     assert to_gsm7("emoji 🙂 gone") == "emoji  gone"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    language=st.sampled_from(["fi", "sv", "en"]),
+    kind=st.sampled_from(sorted({kind for _, kind in SNAPSHOTS})),
+    point_name=st.text(max_size=120),
+    point_address=st.text(max_size=200),
+    room_name=st.text(max_size=80),
+    agency=st.text(max_size=60),
+)
+def test_any_names_give_gsm7_in_at_most_two_segments_with_the_time(
+    language, kind, point_name, point_address, room_name, agency
+):
+    link = "https://varaa.keskisuomi.fi/manage/" + "T" * 43
+    text = render_sms(
+        facts(
+            language=language,
+            kind=kind,
+            point_name=point_name,
+            point_address=point_address,
+            room_name=room_name,
+            agency_sms_name=agency,
+            manage_url=link,
+        )
+    )
+    assert is_gsm7(text)
+    assert septets(text) <= 306
+    assert ("10.00" if language != "en" else "10:00") in text
+    if kind != "cancelled":
+        assert text.endswith(link)
