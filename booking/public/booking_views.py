@@ -26,7 +26,14 @@ from booking.clock import utc_now
 from booking.db import get_session
 from booking.extensions import limiter
 from booking.i18n import current_language
-from booking.models import Agency, Offering, Service, ServicePoint
+from booking.models import (
+    Agency,
+    Appointment,
+    AppointmentStatus,
+    Offering,
+    Service,
+    ServicePoint,
+)
 from booking.public import bp
 from booking.public.choice import (
     Choice,
@@ -165,6 +172,21 @@ def choose_time(point_id: str, service_id: str, day: str):
         ),
         step="time",
     )
+
+
+def already_booked_by(choice: Choice, name: str, phone: str | None) -> bool:
+    """True when this citizen (same name and mobile number) holds this very time."""
+    found = get_session().scalar(
+        select(Appointment.id).where(
+            Appointment.point_id == choice.point.id,
+            Appointment.service_id == choice.service.id,
+            Appointment.starts_at == choice.starts_at,
+            Appointment.status == AppointmentStatus.BOOKED,
+            Appointment.phone == phone,
+            Appointment.name == name,
+        )
+    )
+    return found is not None
 
 
 def taken_page(choice: Choice, form: DetailsForm | None, now, alternatives=None):
@@ -307,6 +329,12 @@ def confirm():
         )
     except SlotTaken as taken:
         session.rollback()
+        if already_booked_by(choice, details.name, details.phone):
+            # A second click on "Confirm": the first one booked it for this citizen.
+            page = render_template(
+                "public/book/already.html", title=_("This time is already yours"), choice=choice
+            )
+            return page, 200
         return taken_page(choice, form, now, taken.alternatives)
     except DetailsRefused as refused:
         session.rollback()

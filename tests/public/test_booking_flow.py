@@ -231,3 +231,11 @@ def test_booking_posts_are_rate_limited(database_url, region):
         assert "Too many attempts" in page_text(book(client))
     finally:
         limited.extensions["booking.engine"].dispose()
+
+
+def test_confirming_twice_tells_the_citizen_the_time_is_already_theirs(client, region, session):
+    book_token(client)
+    answer = book(client)
+    assert answer.status_code == 200
+    assert "This time is already yours" in page_text(answer)
+    assert stored_counts(session)[0] == 1
