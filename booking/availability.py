@@ -220,11 +220,12 @@ def _clear_of(busy: Spans, held: int, low: int, high: int) -> Intervals:
     """Starts t in ``[low, high]`` with ``[t, t+held)`` overlapping no busy span.
 
     A busy ``[b, e)`` forbids exactly the starts ``b-held < t < e``."""
-    forbidden = sorted(
+    forbidden = [
         (start - held + 1, end - 1)
         for start, end in _as_seconds(busy)
         if end > low and start - held < high
-    )
+    ]
+    forbidden.sort()
     result = []
     cursor = low
     for first, last in forbidden:
@@ -242,28 +243,47 @@ def _clear_of(busy: Spans, held: int, low: int, high: int) -> Intervals:
 
 
 def _intersect(left: Intervals, right: Intervals) -> Intervals:
-    result = []
-    i = j = 0
-    while i < len(left) and j < len(right):
-        first = max(left[i][0], right[j][0])
-        last = min(left[i][1], right[j][1])
+    """Two sorted lists of disjoint closed intervals → their intersection (a merge walk)."""
+    result: Intervals = []
+    if not left or not right:
+        return result
+    append = result.append
+    i, j, left_count, right_count = 0, 0, len(left), len(right)
+    a_first, a_last = left[0]
+    b_first, b_last = right[0]
+    while True:
+        first = a_first if a_first > b_first else b_first
+        last = a_last if a_last < b_last else b_last
         if first <= last:
-            result.append((first, last))
-        if left[i][1] < right[j][1]:
+            append((first, last))
+        if a_last < b_last:
             i += 1
+            if i == left_count:
+                return result
+            a_first, a_last = left[i]
         else:
             j += 1
-    return result
+            if j == right_count:
+                return result
+            b_first, b_last = right[j]
 
 
 def _union(interval_sets: Iterable[Intervals]) -> Intervals:
+    """Closed intervals in any order → sorted, disjoint, touching ones joined."""
+    every = [interval for intervals in interval_sets for interval in intervals]
+    if not every:
+        return []
+    every.sort()
     result: Intervals = []
-    for first, last in sorted(i for intervals in interval_sets for i in intervals):
-        if result and first <= result[-1][1] + 1:
-            if last > result[-1][1]:
-                result[-1] = (result[-1][0], last)
+    current_first, current_last = every[0]
+    for first, last in every:
+        if first <= current_last + 1:
+            if last > current_last:
+                current_last = last
         else:
-            result.append((first, last))
+            result.append((current_first, current_last))
+            current_first, current_last = first, last
+    result.append((current_first, current_last))
     return result
 
 
