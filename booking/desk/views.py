@@ -70,8 +70,6 @@ def _show_day(point_id: str, template: str, action: AuditAction):
         rooms=rooms,
         previous_day=day - timedelta(days=1),
         next_day=day + timedelta(days=1),
-        action_form=ActionForm(),
-        now=now,
     )
 
 
@@ -105,7 +103,6 @@ def appointment(appointment_id: int):
         "desk/appointment.html",
         title=_("Appointment %(reference)s", reference=item.reference),
         appointment=item,
-        action_form=ActionForm(),
         cancel_form=CancelForm(),
     )
 

@@ -55,8 +55,6 @@ def _schedule_page(template: str, *, week: bool):
         scopes=(MINE, AGENCY) if user.expert_id is not None else (AGENCY,),
         previous_day=day - step,
         next_day=day + step,
-        action_form=ActionForm(),
-        today=parse_day(None, now=now),
     )
 
 
