@@ -7,6 +7,7 @@ fields and is checked again at every step (``booking.public.choice``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import abort, current_app, redirect, render_template, request, url_for
@@ -109,40 +110,56 @@ def choose_service(point_id: str):
     )
 
 
-@bp.get("/book/<point_id>/<service_id>")
-def choose_day(point_id: str, service_id: str):
-    choice = choice_or_404(point_id, service_id)
-    now = utc_now()
+def month_view(
+    choice: Choice,
+    now,
+    *,
+    day_url: Callable[[date], str],
+    month_url: Callable[[date], str],
+    opening_month: date | None = None,
+) -> dict[str, object]:
+    """The month asked in ``?month=`` (kept inside the bookable months) with its free days.
+
+    Without an asked month: ``opening_month`` if given, else the first month that
+    has free times."""
     earliest, latest = bookable_days(choice.service, now=now)
     first_month, last_month = first_of_month(earliest), first_of_month(latest)
-    asked = parse_month(request.args.get("month"))
+    asked = parse_month(request.args.get("month")) or opening_month
     month = min(max(asked or first_month, first_month), last_month)
     starts = free_starts(choice, month, last_of_month(month), now)
     if asked is None:
-        # Without an asked month, open the first month that has free times.
         for _step in range(MONTHS_TO_LOOK_AHEAD):
             if starts or month >= last_month:
                 break
             month = add_months(month, 1)
             starts = free_starts(choice, month, last_of_month(month), now)
+    return {
+        "grid": month_grid(month, count_by_day(starts), day_url),
+        "previous_url": month_url(add_months(month, -1)) if month > first_month else None,
+        "next_url": month_url(add_months(month, 1)) if month < last_month else None,
+    }
 
-    def day_url(day: date) -> str:
-        return url_for(".choose_time", point_id=point_id, service_id=service_id, day=day)
 
-    def month_url(other: date) -> str:
-        return url_for(
+@bp.get("/book/<point_id>/<service_id>")
+def choose_day(point_id: str, service_id: str):
+    choice = choice_or_404(point_id, service_id)
+    month = month_view(
+        choice,
+        utc_now(),
+        day_url=lambda day: url_for(
+            ".choose_time", point_id=point_id, service_id=service_id, day=day
+        ),
+        month_url=lambda other: url_for(
             ".choose_day", point_id=point_id, service_id=service_id, month=month_key(other)
-        )
-
+        ),
+    )
     return render_template(
         "public/book/month.html",
         title=_("Choose a day"),
         choice=choice,
-        grid=month_grid(month, count_by_day(starts), day_url),
-        previous_url=month_url(add_months(month, -1)) if month > first_month else None,
-        next_url=month_url(add_months(month, 1)) if month < last_month else None,
         back_url=url_for(".choose_service", point_id=point_id),
         step="day",
+        **month,
     )
 
 

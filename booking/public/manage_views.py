@@ -7,8 +7,6 @@ a plain 404.  Changes are POSTs with a confirm step, then a redirect.
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Response,
     abort,
@@ -36,23 +34,17 @@ from booking.i18n import current_language
 from booking.message_facts import appointment_facts, point_address
 from booking.models import Appointment, AppointmentStatus
 from booking.public import bp
-from booking.public.booking_views import free_starts
+from booking.public.booking_views import free_starts, month_view
 from booking.public.choice import (
     Choice,
     ChoiceError,
-    bookable_days,
     format_start,
     parse_day,
-    parse_month,
     parse_start,
 )
 from booking.public.forms import CancelForm, MoveForm
 from booking.public.timetable import (
-    add_months,
-    count_by_day,
     first_of_month,
-    last_of_month,
-    month_grid,
     month_key,
     times_of_day,
 )
@@ -212,19 +204,13 @@ def move_day(token: str):
     if not changeable(appointment, now):
         return redirect(url_for(".manage", token=token))
     choice = move_choice(appointment)
-    earliest, latest = bookable_days(choice.service, now=now)
-    first_month, last_month = first_of_month(earliest), first_of_month(latest)
-    asked = parse_month(request.args.get("month"))
-    current = first_of_month(appointment.starts_at.astimezone(HELSINKI).date())
-    month = min(max(asked or current, first_month), last_month)
-    starts = free_starts(choice, month, last_of_month(month), now)
-
-    def day_url(day: date) -> str:
-        return url_for(".move_time", token=token, day=day)
-
-    def month_url(other: date) -> str:
-        return url_for(".move_day", token=token, month=month_key(other))
-
+    month = month_view(
+        choice,
+        now,
+        day_url=lambda day: url_for(".move_time", token=token, day=day),
+        month_url=lambda other: url_for(".move_day", token=token, month=month_key(other)),
+        opening_month=first_of_month(appointment.starts_at.astimezone(HELSINKI).date()),
+    )
     return appointment_page(
         "public/book/month.html",
         _("Choose a new day"),
@@ -232,11 +218,9 @@ def move_day(token: str):
         appointment,
         now,
         choice=choice,
-        grid=month_grid(month, count_by_day(starts), day_url),
-        previous_url=month_url(add_months(month, -1)) if month > first_month else None,
-        next_url=month_url(add_months(month, 1)) if month < last_month else None,
         back_url=url_for(".manage", token=token),
         moving=True,
+        **month,
     )
 
 
