@@ -8,8 +8,10 @@ import pytest
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
+from booking import create_app
 from booking.db import read_only
 from booking.models import MessageChannel, MessageKind, MessageStatus, OutboxMessage
+from tests import conftest
 from tests.factories import NOW
 
 TOKEN = "test-auth-token"
@@ -117,3 +119,14 @@ def test_unknown_message_is_accepted_and_ignored(client, session, sent_sms):
     response = client.post(PATH, data=form, headers={"X-Twilio-Signature": signature})
     assert response.status_code == 204
     assert messages(session) == [("reminder_day_before", "sms", "sent", "queued")]
+
+
+def test_receipts_need_no_csrf_token_when_csrf_is_on(database_url, session, sent_sms):
+    settings = conftest.test_settings(database_url, WTF_CSRF_ENABLED=True, TWILIO_AUTH_TOKEN=TOKEN)
+    app = create_app(settings)
+    try:
+        response = post_receipt(app.test_client(), "delivered")
+    finally:
+        app.extensions["booking.engine"].dispose()
+    assert response.status_code == 204
+    assert messages(session) == [("reminder_day_before", "sms", "delivered", "delivered")]
