@@ -80,6 +80,7 @@ __all__ = [
 #: Reference codes avoid look-alikes (0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B) for reading aloud.
 REFERENCE_ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"
 REFERENCE_LENGTH = 6
+REFERENCE_ATTEMPTS = 5
 DEFAULT_MAX_ACTIVE_PER_AGENCY = 2
 DEFAULT_MANAGE_LINK_DAYS = 14
 #: Picks tried when the database guard refuses one to a concurrent booking.
@@ -159,7 +160,6 @@ def book_appointment(
     ends_at = starts_at + timedelta(minutes=service.duration_minutes)
     token = secrets.token_urlsafe(32)
     fields = {
-        "reference": _new_reference(session),
         "ical_uid": f"{uuid.uuid4()}@etavaraus",
         "revision": 0,
         "status": AppointmentStatus.BOOKED,
@@ -189,7 +189,9 @@ def book_appointment(
             check_open(session, point, service, starts_at)
             raise taken()
         room_id, expert_id = chosen
-        appointment = Appointment(room_id=room_id, expert_id=expert_id, **fields)
+        appointment = Appointment(
+            room_id=room_id, expert_id=expert_id, reference=new_reference(), **fields
+        )
         if _insert_guarded(session, appointment):
             break
     else:
@@ -414,27 +416,38 @@ def _check_active_limit(
         raise TooManyActiveBookings()
 
 
-def _new_reference(session: Session) -> str:
-    while True:
-        reference = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
-        taken = session.scalar(select(Appointment.id).where(Appointment.reference == reference))
-        if taken is None:
-            return reference
+def new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
 def _insert_guarded(session: Session, appointment: Appointment) -> bool:
-    """Insert inside a savepoint; False when the database's no-overlap guard refused it."""
-    try:
-        with session.begin_nested():
-            session.add(appointment)
-            session.flush()
-    except IntegrityError as error:
-        if _is_overlap(error):
+    """Insert inside a savepoint; False when the database's no-overlap guard refused it.
+
+    A reference code that happens to exist already (the unique index says so) is
+    drawn again, rather than asked about before every insert."""
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        try:
+            with session.begin_nested():
+                session.add(appointment)
+                session.flush()
+        except IntegrityError as error:
             if appointment in session:
                 session.expunge(appointment)
-            return False
-        raise
-    return True
+            if _is_overlap(error):
+                return False
+            if not _is_reference_clash(error):
+                raise
+            appointment.reference = new_reference()
+            continue
+        return True
+    raise RuntimeError("no free reference code found")
+
+
+def _is_reference_clash(error: IntegrityError) -> bool:
+    message = str(error.orig)
+    return "reference" in message and (
+        getattr(error.orig, "sqlstate", None) == "23505" or "UNIQUE" in message
+    )
 
 
 def _is_overlap(error: IntegrityError) -> bool:
@@ -455,7 +468,8 @@ def _after_change(
 ) -> None:
     session.flush()
     queue_appointment_messages(session, appointment, kind, now=now, manage_url=manage_url)
-    calendars.bump_calendar_revision(session)
+    # The calendar revision was raised by the flush of the change itself
+    # (booking.calendar_revision's before_flush listener), in this transaction.
     session.flush()
 
 

@@ -358,3 +358,24 @@ def test_manage_token_opens_the_appointment_until_the_link_expires(session, worl
     later = result.appointment.ends_at + timedelta(days=14, minutes=1)
     assert find_by_manage_token(session, token, now=later) is None
     assert find_by_manage_token(session, token, now=later, link_days=30) is not None
+
+
+def test_a_reference_code_clash_draws_a_new_code(session, world, monkeypatch):
+    import booking.appointments as appointments
+
+    first = book(session).appointment
+    codes = iter([first.reference, "QQQQQQ"])
+    monkeypatch.setattr(appointments, "new_reference", lambda: next(codes))
+    second = book(session, start=TUESDAY_10 + timedelta(hours=1), phone="050 765 4321")
+    assert second.appointment.reference == "QQQQQQ"
+
+
+def test_cancel_and_move_raise_the_calendar_revision(session, world):
+    appointment = book(session).appointment
+    booked = current_calendar_revision(session)
+    move_appointment(session, appointment, TUESDAY_10 + timedelta(hours=2), now=NOW)
+    session.commit()
+    moved = current_calendar_revision(session)
+    cancel_appointment(session, appointment, now=NOW)
+    session.commit()
+    assert booked < moved < current_calendar_revision(session)
