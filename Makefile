@@ -30,7 +30,7 @@ run: setup
 
 # axe-core for the accessibility audits of the browser tests.
 browser-deps:
-	@test -f node_modules/axe-core/axe.min.js || npm install --silent --no-audit --no-fund axe-core@4
+	@test -f node_modules/axe-core/axe.min.js || npm ci --silent --no-audit --no-fund
 
 test: setup browser-deps
 	$(BIN)/pytest -n 2 -q
