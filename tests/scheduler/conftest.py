@@ -54,7 +54,7 @@ def clock():
     return MovableClock(NOW)
 
 
-def make_dispatcher(engine, twilio, smtp, clock, **policy) -> Dispatcher:
+def make_dispatcher(engine, twilio, smtp, clock, sms_timeout=2.0, **policy) -> Dispatcher:
     return Dispatcher(
         sessions=make_session_factory(engine),
         sms=TwilioSmsSender(
@@ -62,7 +62,7 @@ def make_dispatcher(engine, twilio, smtp, clock, **policy) -> Dispatcher:
             auth_token="test-token",
             sender="Etavaraus",
             api_base=twilio.base_url,
-            timeout=2,
+            timeout=sms_timeout,
         ),
         email=SmtpEmailSender(smtp.url, timeout=5),
         mail_from=MAIL_FROM,

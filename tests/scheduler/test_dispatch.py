@@ -196,6 +196,21 @@ def test_server_errors_back_off_exponentially_then_send_once(
     assert len(twilio.deliveries) == 1
 
 
+def test_a_slow_gateway_times_out_and_the_message_goes_on_the_retry(
+    session, book, clean_database, twilio, smtp, clock
+):
+    dispatcher = make_dispatcher(clean_database, twilio, smtp, clock, sms_timeout=0.2)
+    book(MONDAY_TEN)
+    twilio.delay = 0.6
+    assert dispatcher.dispatch_batch().retried == 1
+    twilio.delay = 0
+    clock.move(seconds=30)
+    assert dispatcher.dispatch_batch().sent == 1
+    [row] = outbox(session, kind=MessageKind.CONFIRMATION)
+    assert (row.status, row.attempts) == (MessageStatus.SENT, 2)
+    assert len(twilio.deliveries) == 1
+
+
 def test_after_the_last_attempt_the_message_is_failed_and_says_why(
     session, book, clean_database, twilio, smtp, clock
 ):
