@@ -204,3 +204,16 @@ def test_a_past_appointment_can_be_seen_but_no_longer_changed(client, region, cl
     answer = client.post(f"/manage/{token}/cancel", data={"reason": ""})
     assert answer.status_code == 302
     assert the_appointment(session).status == AppointmentStatus.BOOKED
+
+
+def test_calendar_times_are_right_on_both_sides_of_the_autumn_clock_change(client, region, clock):
+    # Friday 23 October is summer time (UTC+3); Monday 26 October winter time (UTC+2).
+    clock.set(datetime(2026, 10, 19, 6, 0, tzinfo=UTC))
+    token = book_token(client, start="2026-10-23T10:00+03:00")
+    raw = client.get(f"/manage/{token}/calendar.ics").get_data(as_text=True)
+    assert "DTSTART;TZID=Europe/Helsinki:20261023T100000" in raw
+    client.post(f"/manage/{token}/move/confirm", data={"start": "2026-10-26T10:00+02:00"})
+    moved = calendar_of(client, token).vevent
+    assert moved.dtstart.value == datetime(2026, 10, 26, 8, 0, tzinfo=UTC)
+    assert moved.dtstart.value.hour == 10
+    assert "10:00–10:30" in page_text(client.get(f"/manage/{token}?lang=en"))
