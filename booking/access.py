@@ -74,7 +74,7 @@ def desk_points(session: Session, user: StaffUser) -> list[ServicePoint]:
     allowed = visible_point_ids(user)
     query = select(ServicePoint).where(ServicePoint.active).order_by(ServicePoint.name_fi)
     if allowed is not None:
-        query = query.where(ServicePoint.id.in_(allowed or {""}))
+        query = query.where(ServicePoint.id.in_(sorted(allowed)))
     return list(session.scalars(query))
 
 
@@ -90,7 +90,7 @@ def appointment_scope(user: StaffUser) -> ColumnElement[bool]:
     if user.role is Role.ADMIN:
         return true()
     if user.role is Role.ADVISOR:
-        return Appointment.point_id.in_([point.id for point in user.points] or [""])
+        return Appointment.point_id.in_([point.id for point in user.points])
     if user.role is Role.EXPERT and user.agency_id:
         agency_services = select(Service.id).where(Service.agency_id == user.agency_id)
         return Appointment.service_id.in_(agency_services.scalar_subquery())

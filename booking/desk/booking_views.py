@@ -45,7 +45,7 @@ def _set_choices(form: CallerForm, session: Session, user: StaffUser) -> None:
     services = session.scalars(
         select(Service)
         .join(Offering, Offering.service_id == Service.id)
-        .where(Offering.point_id.in_([point.id for point in points] or [""]), Service.active)
+        .where(Offering.point_id.in_([point.id for point in points]), Service.active)
         .distinct()
         .order_by(Service.agency_id, Service.id)
     ).all()

@@ -15,9 +15,9 @@ from flask import url_for
 from sqlalchemy import select
 
 from booking import create_app
-from booking.models import Appointment, StaffUser
+from booking.models import Appointment, Role, StaffUser
 from tests.conftest import test_settings as settings_for
-from tests.staff.conftest import CSRF_INPUT, sign_in
+from tests.staff.conftest import CSRF_INPUT, add_account, sign_in
 
 STAFF_BLUEPRINTS = {"auth", "desk", "expert", "feeds", "admin"}
 ACCOUNTS = ("advisor_a", "advisor_b", "expert_kela", "expert_vero", "admin")
@@ -235,3 +235,13 @@ def test_expert_sees_no_other_agency_s_calls(app, staff_world):
     page = client.get("/expert/?day=2026-03-02&scope=agency").get_data(as_text=True)
     assert "Veera" in page
     assert "Maija" not in page and "Pekka" not in page
+
+
+def test_advisor_without_points_sees_no_desk(app, staff_world, session):
+    lonely = add_account(session, "lonely", Role.ADVISOR)
+    client = app.test_client()
+    sign_in(client, lonely)
+    assert client.get("/desk/").status_code == 200
+    assert client.get("/desk/testila").status_code == 403
+    assert client.get(f"/desk/appointments/{staff_world.kela_at_a.id}").status_code == 404
+    assert "Meikäläinen" not in client.get("/desk/search?q=Maija").get_data(as_text=True)
