@@ -12,6 +12,7 @@ import vobject
 from sqlalchemy import select
 
 from booking.models import Appointment, AppointmentStatus
+from tests.factories import NOW
 from tests.public.booking_steps import book_token, stored_counts
 
 
@@ -217,3 +218,26 @@ def test_calendar_times_are_right_on_both_sides_of_the_autumn_clock_change(clien
     assert moved.dtstart.value == datetime(2026, 10, 26, 8, 0, tzinfo=UTC)
     assert moved.dtstart.value.hour == 10
     assert "10:00–10:30" in page_text(client.get(f"/manage/{token}?lang=en"))
+
+
+def test_calendar_url_of_an_api_booking_opens_without_headers(client, region, monkeypatch):
+    import booking.api.appointments as api
+
+    monkeypatch.setattr(api, "utc_now", lambda: NOW)
+    answer = client.post(
+        "/api/v1/appointments",
+        json={
+            "point": "testila",
+            "service": "kela-benefits",
+            "start": "2026-03-03T10:00:00+02:00",
+            "name": "Maija Meikäläinen",
+            "phone": "040 123 4567",
+            "language": "sv",
+        },
+    )
+    assert answer.status_code == 201
+    calendar = client.get(answer.get_json()["calendar_url"].removeprefix("http://booking.test"))
+    assert calendar.status_code == 200
+    assert calendar.mimetype == "text/calendar"
+    manage_page = client.get(answer.get_json()["manage_url"].removeprefix("http://booking.test"))
+    assert manage_page.status_code == 200
