@@ -239,3 +239,10 @@ def test_confirming_twice_tells_the_citizen_the_time_is_already_theirs(client, r
     assert answer.status_code == 200
     assert "This time is already yours" in page_text(answer)
     assert stored_counts(session)[0] == 1
+
+
+def test_accepted_text_with_special_characters_is_shown_escaped(client, region):
+    token = book_token(client, name="Aino O'Brien-Öhman", needs='Pyörätuoli & "iso" ovi')
+    text = page_text(client.get(f"/manage/{token}?lang=en"))
+    assert "Aino O&#39;Brien-Öhman" in text
+    assert "Pyörätuoli &amp; &#34;iso&#34; ovi" in text
