@@ -27,6 +27,9 @@ def test_service_page_lists_the_services_offered_at_the_point(client, region, fa
 def test_unknown_point_or_service_is_not_found(client, region):
     assert client.get("/book/nowhere?lang=en").status_code == 404
     assert client.get("/book/testila/no-such-service?lang=en").status_code == 404
+    assert client.get("/book/testila/kela-benefits/2026-02-30?lang=en").status_code == 404
+    assert client.get("/book/testila/kela-benefits/tomorrow?lang=en").status_code == 404
+    assert client.get("/book/testila/kela-benefits?month=junk&lang=en").status_code == 200
 
 
 def test_month_links_only_days_with_free_times(client, region, factory):
