@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -351,8 +352,7 @@ def nearby_alternatives(
 
     def nearest(pid: str, count: int) -> list[Alternative]:
         times = calendars.free_times(session, pid, service_id, first_day, last_day, now)
-        times.sort(key=lambda t: (abs((t - around).total_seconds()), t))
-        return [Alternative(pid, t) for t in times[:count]]
+        return [Alternative(pid, t) for t in nearest_times(times, around, count)]
 
     same_point = nearest(point_id, max(1, limit - limit // 3))
     others: list[Alternative] = []
@@ -367,6 +367,25 @@ def nearby_alternatives(
         others.extend(nearest(other, 1))
     others.sort(key=lambda a: (abs((a.starts_at - around).total_seconds()), a.point_id))
     return same_point + others[: max(0, limit - len(same_point))]
+
+
+def nearest_times(times: list[datetime], around: datetime, count: int) -> list[datetime]:
+    """The ``count`` times of ascending ``times`` nearest to ``around`` (ties: the
+    earlier first), nearest first — without sorting them all."""
+    after = bisect_left(times, around)
+    before = after - 1
+    chosen: list[datetime] = []
+    while len(chosen) < count and (before >= 0 or after < len(times)):
+        take_before = after >= len(times) or (
+            before >= 0 and around - times[before] <= times[after] - around
+        )
+        if take_before:
+            chosen.append(times[before])
+            before -= 1
+        else:
+            chosen.append(times[after])
+            after += 1
+    return chosen
 
 
 # --- inside ---------------------------------------------------------------

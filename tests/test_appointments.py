@@ -379,3 +379,22 @@ def test_cancel_and_move_raise_the_calendar_revision(session, world):
     cancel_appointment(session, appointment, now=NOW)
     session.commit()
     assert booked < moved < current_calendar_revision(session)
+
+
+def test_nearest_times_picks_the_closest_on_both_sides():
+    from booking.appointments import nearest_times
+
+    base = TUESDAY_10
+    times = [base + timedelta(minutes=m) for m in (-90, -45, 0, 15, 45, 120)]
+    assert nearest_times(times, base + timedelta(minutes=5), 3) == [
+        base,
+        base + timedelta(minutes=15),
+        base + timedelta(minutes=45),
+    ]
+    # A tie goes to the earlier time.
+    assert nearest_times(times, base + timedelta(minutes=30), 2) == [
+        base + timedelta(minutes=15),
+        base + timedelta(minutes=45),
+    ]
+    assert nearest_times(times, base + timedelta(days=9), 2) == times[-1:-3:-1]
+    assert nearest_times([], base, 3) == []
