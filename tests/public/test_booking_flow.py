@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.public.booking_steps import START, book, book_token, details, stored_counts
 
@@ -249,3 +251,19 @@ def test_accepted_text_with_special_characters_is_shown_escaped(client, region):
     text = page_text(client.get(f"/manage/{token}?lang=en"))
     assert "Aino O&#39;Brien-Öhman" in text
     assert "Pyörätuoli &amp; &#34;iso&#34; ovi" in text
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    field=st.sampled_from(
+        ["point", "service", "start", "name", "phone", "email", "language", "topic", "needs"]
+    ),
+    value=st.text(max_size=300),
+)
+def test_no_form_input_gives_a_server_error(client, region, field, value):
+    answer = client.post("/book/confirm?lang=fi", data=details(**{field: value}))
+    assert answer.status_code in {200, 303, 409, 422}, answer.status_code
