@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -22,10 +22,3 @@ def require_aware(moment: datetime) -> datetime:
 
 def to_helsinki(moment: datetime) -> datetime:
     return require_aware(moment).astimezone(HELSINKI)
-
-
-def helsinki_day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The UTC instants where ``day`` begins and ends in Helsinki (23 or 25 hours at DST)."""
-    start = datetime.combine(day, time(0), tzinfo=HELSINKI)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=HELSINKI)
-    return start.astimezone(UTC), end.astimezone(UTC)

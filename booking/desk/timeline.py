@@ -9,8 +9,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from booking.access import appointment_scope
+from booking.calendars import local_day_window
 from booking.citizen_details import DetailError, normalize_phone_any
-from booking.clock import helsinki_day_bounds
+from booking.clock import HELSINKI
 from booking.models import Appointment, Room, ServicePoint, StaffUser
 from booking.staff_display import with_display_details
 
@@ -25,14 +26,14 @@ class RoomDay:
 
 def point_day(session: Session, point: ServicePoint, day: date) -> list[RoomDay]:
     """Every room of ``point`` with its appointments of ``day`` (cancelled ones too), by time."""
-    start, end = helsinki_day_bounds(day)
+    window = local_day_window(day, day, HELSINKI)
     appointments = session.scalars(
         with_display_details(
             select(Appointment)
             .where(
                 Appointment.point_id == point.id,
-                Appointment.starts_at >= start,
-                Appointment.starts_at < end,
+                Appointment.starts_at >= window.start,
+                Appointment.starts_at < window.end,
             )
             .order_by(Appointment.starts_at, Appointment.id)
         )

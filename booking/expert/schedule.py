@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from booking.access import appointment_scope
-from booking.clock import helsinki_day_bounds
+from booking.calendars import local_day_window
+from booking.clock import HELSINKI
 from booking.models import Appointment, AppointmentStatus, StaffUser
 from booking.staff_display import with_display_details
 
@@ -27,12 +28,11 @@ def calls(
     session: Session, user: StaffUser, first_day: date, last_day: date, scope: str
 ) -> list[Appointment]:
     """Active (not cancelled) appointments ``user`` may see, in time order."""
-    start, _ = helsinki_day_bounds(first_day)
-    _, end = helsinki_day_bounds(last_day)
+    window = local_day_window(first_day, last_day, HELSINKI)
     query = select(Appointment).where(
         appointment_scope(user),
-        Appointment.starts_at >= start,
-        Appointment.starts_at < end,
+        Appointment.starts_at >= window.start,
+        Appointment.starts_at < window.end,
         Appointment.status != AppointmentStatus.CANCELLED,
     )
     if scope == MINE and user.expert_id is not None:
