@@ -25,9 +25,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
+from werkzeug.test import Client
 
 from bench.http_load import fetch, load_tool, requests_per_second, serving
 from bench.region_data import add_appointments, build_region
+from bench.serve_both import both
 from booking import calendars
 from booking.availability import _day_grid as day_grid
 from booking.availability import free_slots
@@ -48,7 +50,7 @@ AVAILABILITY = "/api/v1/points/{point}/availability"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=200)
-    parser.add_argument("--seconds", type=int, default=5, help="per HTTP measurement")
+    parser.add_argument("--seconds", type=int, default=3, help="per HTTP measurement")
     parser.add_argument("--no-http", action="store_true")
     args = parser.parse_args()
 
@@ -135,6 +137,8 @@ def measure_month(engine: Engine, today: date, iterations: int, label: str) -> N
         )
 
     starts = cold()
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"   (machine load average {load} on {os.cpu_count()} cores)")
     print(
         f"-- {label}: {total:,} appointments in the database; month {first}..{last} at {POINT} "
         f"for {SERVICE}: {len(inputs.rooms)} rooms, {len(inputs.experts)} experts, "
@@ -176,7 +180,7 @@ def timings(call, iterations: int) -> str:
 # --- HTTP -------------------------------------------------------------------------
 
 
-def http_ratio(url: str, seconds: int, rounds: int = 3) -> None:
+def http_ratio(url: str, seconds: int, rounds: int = 5) -> None:
     """Bare hello vs one month of one point (cache hits) vs many points and ranges
     (more distinct questions than the cache holds: every answer computed)."""
     first, last = month(utc_now().astimezone(HELSINKI).date())
@@ -203,6 +207,34 @@ def http_ratio(url: str, seconds: int, rounds: int = 3) -> None:
             f"   rounds {[round(m) for m in measured]}"
         )
     print("   budget: ratio >= 0.3")
+    wsgi_costs(url, scenarios)
+
+
+def wsgi_costs(url: str, scenarios: dict[str, list[str]], requests: int = 720) -> None:
+    """The same requests through the WSGI app in this process, without a server or a
+    load generator: CPU time per request, which a busy machine disturbs less."""
+    saved = {name: os.environ.get(name) for name in ("BOOKING_DATABASE_URL", "BOOKING_SECRET_KEY")}
+    os.environ.update(BOOKING_DATABASE_URL=url, BOOKING_SECRET_KEY="bench-secret")
+    try:
+        client = Client(both())
+        costs = {}
+        for name, paths in scenarios.items():
+            for path in paths[:50]:
+                client.get(path)
+            started = time.thread_time()
+            for number in range(requests):
+                client.get(paths[(number + 50) % len(paths)])
+            costs[name] = (time.thread_time() - started) / requests * 1000
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    print("-- the same requests in-process (WSGI test client, CPU time per request):")
+    bare = costs["bare Flask hello"]
+    for name, cost in costs.items():
+        print(f"   {name:28s} {cost:6.3f} ms   bare/this {bare / cost:.2f}")
 
 
 def varied_paths(url: str, first: date) -> list[str]:

@@ -50,7 +50,7 @@ from booking.models import (
 )
 
 #: Entries kept per engine; one entry is one (point, service, date range).
-CACHE_SIZE = 512
+CACHE_SIZE = 256
 
 _REVISION = CalendarRevision.__table__
 _READ_REVISION = select(_REVISION.c.value).where(_REVISION.c.id == 1)
