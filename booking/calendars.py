@@ -47,7 +47,7 @@ from booking.calendar_rules import (
     opening_spans,
     working_spans,
 )
-from booking.clock import HELSINKI
+from booking.clock import HELSINKI, require_aware
 from booking.models import ServicePoint
 
 __all__ = [
@@ -138,6 +138,7 @@ def pick_for_booking(
     """The (room id, expert id) to book at ``start``, chosen fairly (fewest bookings that
     local day, then lowest id); None when ``start`` is not a bookable time.  Reads the
     database afresh (no cache): call it in the booking's own transaction."""
+    start = require_aware(start)
     tz = _point_zone(session, point_id)
     day = start.astimezone(tz).date()
     inputs = availability_inputs(session, point_id, service_id, day, day, calendar)
