@@ -40,7 +40,7 @@ from booking.public.choice import (
     ChoiceError,
     format_start,
     parse_day,
-    parse_start,
+    resolve_choice,
 )
 from booking.public.forms import CancelForm, MoveForm
 from booking.public.timetable import (
@@ -266,7 +266,9 @@ def move_confirm(token: str):
     status = 200
     new_start = None
     try:
-        new_start = parse_start(form.start.data)
+        new_start = resolve_choice(
+            session, choice.point.id, choice.service.id, form.start.data, now=now
+        ).starts_at
     except ChoiceError as refused:
         form.start.errors = [str(refused.message)]
         status = 422

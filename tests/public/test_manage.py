@@ -241,3 +241,11 @@ def test_calendar_url_of_an_api_booking_opens_without_headers(client, region, mo
     assert calendar.mimetype == "text/calendar"
     manage_page = client.get(answer.get_json()["manage_url"].removeprefix("http://booking.test"))
     assert manage_page.status_code == 200
+
+
+def test_move_review_names_a_closed_day_before_anything_is_sent(client, region):
+    token = book_token(client)
+    answer = client.get(f"/manage/{token}/move/confirm?start=2026-03-07T10:00%2B02:00&lang=en")
+    assert answer.status_code == 422
+    assert "The service point is closed at this time." in page_text(answer)
+    assert "Move to the new time" not in page_text(answer)
