@@ -59,7 +59,10 @@ class FakeTwilio:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+                data = self.rfile.read(length)
+                if len(data) < length:
+                    return  # the client died mid-request: like Twilio, accept nothing
+                form = {k: v[0] for k, v in parse_qs(data.decode()).items()}
                 status, payload = fake.answer(self.path, form)
                 data = json.dumps(payload).encode()
                 self.send_response(status)
