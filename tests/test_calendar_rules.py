@@ -5,6 +5,9 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime, time, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from booking.calendar_rules import (
     ClosureRule,
     FinnishCalendar,
@@ -112,3 +115,71 @@ def test_experts_do_not_work_on_holidays_or_when_absent():
     )
     spans = working_spans(week, [absent], date(2026, 6, 17), date(2026, 6, 19), HELSINKI)
     assert [local(s) for s in spans] == [("17.06. 08:00", "12:00"), ("18.06. 12:00", "16:00")]
+
+
+# --- property: opening spans against a minute-by-minute reading of the rules --------
+
+SAMPLE_DAYS = [
+    date(2026, 3, 28),  # the day before the clocks spring forward
+    date(2026, 4, 1),  # the day before Maundy Thursday
+    date(2026, 4, 29),
+    date(2026, 6, 18),  # Midsummer Eve follows
+    date(2026, 10, 24),  # the clocks fall back the next night
+    date(2026, 12, 22),
+]
+quarter_hours = st.integers(6 * 4, 22 * 4).map(lambda q: time(q // 4, q % 4 * 15))
+
+
+@st.composite
+def rule_sets(draw):
+    first_day = draw(st.sampled_from(SAMPLE_DAYS))
+    weekly = {
+        weekday: sorted(
+            tuple(sorted(draw(st.tuples(quarter_hours, quarter_hours))))
+            for _ in range(draw(st.integers(0, 2)))
+        )
+        for weekday in range(7)
+    }
+    closures = [
+        ClosureRule(
+            first_day + timedelta(days=draw(st.integers(0, 2))),
+            draw(st.none() | quarter_hours),
+            draw(st.none() | quarter_hours),
+        )
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    return weekly, closures, first_day, first_day + timedelta(days=2)
+
+
+def open_by_the_rules(day: date, wall: time, weekly, closures) -> bool:
+    if CALENDAR.is_holiday(day):
+        return False
+    if not any(opens <= wall < closes for opens, closes in weekly.get(day.weekday(), [])):
+        return False
+    early = CALENDAR.short_day_closes(day)
+    if early is not None and wall >= early:
+        return False
+    for closure in closures:
+        if closure.closed_on != day:
+            continue
+        starts = closure.starts or time(0)
+        if closure.whole_day or (starts <= wall and (closure.ends is None or wall < closure.ends)):
+            return False
+    return True
+
+
+@settings(max_examples=60, deadline=None)
+@given(rule_sets())
+def test_opening_spans_are_exactly_the_minutes_the_rules_open(rules):
+    weekly, closures, first_day, last_day = rules
+    spans = opening_spans(weekly, closures, first_day, last_day, HELSINKI, CALENDAR)
+    day = first_day
+    while day <= last_day:
+        for minute in range(24 * 60):
+            wall = time(minute // 60, minute % 60)
+            instant = datetime.combine(day, wall, tzinfo=HELSINKI).astimezone(UTC)
+            if instant.astimezone(HELSINKI).time() != wall:
+                continue  # a wall time the clocks skip
+            is_open = any(s.start <= instant < s.end for s in spans)
+            assert is_open == open_by_the_rules(day, wall, weekly, closures), (day, wall)
+        day += timedelta(days=1)
