@@ -163,11 +163,15 @@ def browser(tmp_path_factory) -> Iterator[object]:
 
 @pytest.fixture
 def new_page(browser):
-    """``new_page(viewport=..., locale=...)``: a page in its own browser context."""
+    """``new_page(viewport=..., locale=..., javascript=...)``: a page in its own context."""
     contexts = []
 
-    def open_page(viewport: dict[str, int] | None = None, locale: str = "fi-FI"):
-        context = browser.new_context(viewport=viewport or PHONE_VIEWPORT, locale=locale)
+    def open_page(
+        viewport: dict[str, int] | None = None, locale: str = "fi-FI", javascript: bool = True
+    ):
+        context = browser.new_context(
+            viewport=viewport or PHONE_VIEWPORT, locale=locale, java_script_enabled=javascript
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

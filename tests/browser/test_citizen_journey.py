@@ -195,3 +195,17 @@ def test_second_citizen_on_the_same_time_hears_just_taken_and_books_another(
     assert second.locator("h1").inner_text() == "Page not found"
     assert not axe_violations(second)
     assert live_server.errors == []
+
+
+def test_booking_works_with_javascript_turned_off(new_page, live_server, live_region):
+    page = new_page(locale="sv-FI", javascript=False)
+    page.goto(f"{live_server.url}/book/testila?lang=sv")
+    page.get_by_role("link", name=re.compile("kela-benefits")).click()
+    page.locator("a.day-free").first.click()
+    page.locator(".time-list a").first.click()
+    page.get_by_label("Ditt namn").fill("Anna Nyström")
+    page.get_by_label("Mobilnummer").fill("0401234999")
+    page.get_by_role("button", name="Fortsätt").click()
+    page.get_by_role("button", name="Bekräfta bokningen").click()
+    assert page.locator("h1").inner_text() == "Din tid är bokad"
+    assert live_server.errors == []
