@@ -112,7 +112,8 @@ def appointment_calendar(
             lines.append(words["manage"].format(url=facts.manage_url))
     organizer = vCalAddress.new(facts.organizer_email, cn=ORGANIZER_NAME)
     attendees = []
-    if facts.citizen_email:
+    # RFC 5546: a PUBLISH carries no attendees; REQUEST and CANCEL name the citizen.
+    if facts.citizen_email and method != PUBLISH:
         attendees.append(
             vCalAddress.new(
                 facts.citizen_email,

@@ -109,3 +109,10 @@ def test_feed_publishes_several_events_across_dst():
         AFTER_SPRING_CHANGE,
     ]
     assert [event.status.value for event in parsed] == ["CONFIRMED", "CANCELLED"]
+
+
+def test_publish_variant_of_one_appointment_has_no_attendee():
+    calendar = parse(appointment_calendar(facts(), stamp=STAMP, method="PUBLISH"))
+    assert calendar.method.value == "PUBLISH"
+    assert "attendee" not in calendar.vevent.contents
+    assert calendar.vevent.uid.value == "4f1c2a9e@etavaraus.test"
