@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import phonenumbers
-from babel.dates import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
@@ -16,7 +14,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from booking.citizen_details import is_finnish_mobile, topics_for
 from booking.clock import to_helsinki
-from booking.i18n import current_language
 from booking.models import (
     Appointment,
     AppointmentStatus,
@@ -87,22 +84,6 @@ def local_day(appointment: Appointment) -> date:
     return to_helsinki(appointment.starts_at).date()
 
 
-def day_label(day: date, fmt: str = "full") -> str:
-    """A calendar date in the page's language, e.g. "maanantai 2. maaliskuuta 2026"."""
-    return format_date(day, format=fmt, locale=current_language())
-
-
-def phone_display(e164: str | None) -> str:
-    """An E.164 number as people write it in Finland (040 1234567); '' for none."""
-    if not e164:
-        return ""
-    try:
-        number = phonenumbers.parse(e164, "FI")
-    except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
 def with_display_details(query: Select) -> Select:
     """Load what staff lists show of each appointment, in a fixed number of queries."""
     return query.options(
@@ -123,6 +104,4 @@ def template_helpers() -> dict[str, object]:
         "first_name": first_name,
         "topic_label": topic_label,
         "meeting_link": meeting_link,
-        "day_label": day_label,
-        "phone_display": phone_display,
     }

@@ -1,12 +1,18 @@
-"""What every staff page reads from a request: the day asked for, a bare button form."""
+"""What staff pages share: the day asked for, a bare button form, and running a button."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
+from flask import flash, redirect
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from booking.clock import to_helsinki
+from booking.appointment_errors import BookingError
+from booking.clock import to_helsinki, utc_now
+from booking.db import get_session
+from booking.models import Appointment
 
 
 class ActionForm(FlaskForm):
@@ -30,3 +36,38 @@ def parse_start(raw: str | None) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else None
+
+
+def run_change(
+    appointment_id: int,
+    form: FlaskForm,
+    change: Callable[..., object],
+    *,
+    done_message: str,
+    back: Callable[[Appointment], str],
+):
+    """A staff button: run one use case on an appointment the signed-in user may see.
+
+    ``change(session, appointment, now=..., by_user_id=...)`` is a use case of
+    :mod:`booking.appointments` (it writes its own audit event and outbox rows).
+    Commits on success; a refusal is flashed and changes nothing.  Redirects to
+    ``back(appointment)`` either way.
+    """
+    from booking.access import appointment_or_404, staff_user
+
+    db = get_session()
+    user = staff_user()
+    item = appointment_or_404(db, user, appointment_id)
+    target = back(item)
+    if not form.validate_on_submit():
+        flash(_("Please try again."), "error")
+        return redirect(target)
+    try:
+        change(db, item, now=utc_now(), by_user_id=user.id)
+    except BookingError as error:
+        db.rollback()
+        flash(str(error.message), "error")
+        return redirect(target)
+    db.commit()
+    flash(done_message, "success")
+    return redirect(target)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
@@ -25,7 +26,7 @@ from booking.desk.forms import CancelForm, MoveForm
 from booking.desk.timeline import point_day
 from booking.models import Role, ServicePoint
 from booking.staff_display import local_day
-from booking.staff_requests import ActionForm, parse_day, parse_start
+from booking.staff_requests import ActionForm, parse_day, parse_start, run_change
 
 DESK_ROLES = (Role.ADVISOR, Role.ADMIN)
 
@@ -121,30 +122,8 @@ def slip(appointment_id: int):
         return render_template("desk/slip.html", title=_("Booking slip"), appointment=item)
 
 
-def _change(appointment_id: int, form, change, done_message: str):
-    """Run one use case on a visible appointment (it writes the audit event), commit, go back."""
-    db = get_session()
-    user = staff_user()
-    item = appointment_or_404(db, user, appointment_id)
-    back = _back_to(item)
-    if not form.validate_on_submit():
-        flash(_("Please try again."), "error")
-        return redirect(back)
-    now = utc_now()
-    try:
-        change(db, item, now, user)
-    except use_cases.BookingError as error:
-        db.rollback()
-        flash(str(error.message), "error")
-        return redirect(back)
-    db.commit()
-    flash(done_message, "success")
-    return redirect(back)
-
-
 def _back_to(item) -> str:
-    target = request.form.get("back")
-    if target == "appointment":
+    if request.form.get("back") == "appointment":
         return url_for("desk.appointment", appointment_id=item.id)
     return url_for("desk.day", point_id=item.point_id, day=local_day(item).isoformat())
 
@@ -152,22 +131,24 @@ def _back_to(item) -> str:
 @bp.post("/desk/appointments/<int:appointment_id>/check-in")
 @staff_required(*DESK_ROLES)
 def check_in(appointment_id: int):
-    return _change(
+    return run_change(
         appointment_id,
         ActionForm(),
-        lambda db, item, now, user: use_cases.check_in(db, item, now=now, by_user_id=user.id),
-        _("Checked in. The expert sees that the citizen has arrived."),
+        use_cases.check_in,
+        done_message=_("Checked in. The expert sees that the citizen has arrived."),
+        back=_back_to,
     )
 
 
 @bp.post("/desk/appointments/<int:appointment_id>/no-show")
 @staff_required(*DESK_ROLES)
 def no_show(appointment_id: int):
-    return _change(
+    return run_change(
         appointment_id,
         ActionForm(),
-        lambda db, item, now, user: use_cases.mark_no_show(db, item, now=now, by_user_id=user.id),
-        _("Marked as a no-show."),
+        use_cases.mark_no_show,
+        done_message=_("Marked as a no-show."),
+        back=_back_to,
     )
 
 
@@ -175,13 +156,12 @@ def no_show(appointment_id: int):
 @staff_required(*DESK_ROLES)
 def cancel(appointment_id: int):
     form = CancelForm()
-    return _change(
+    return run_change(
         appointment_id,
         form,
-        lambda db, item, now, user: use_cases.cancel_appointment(
-            db, item, now=now, reason=form.reason.data or "", by_user_id=user.id
-        ),
-        _("Cancelled. The citizen is notified."),
+        partial(use_cases.cancel_appointment, reason=form.reason.data or ""),
+        done_message=_("Cancelled. The citizen is notified."),
+        back=_back_to,
     )
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
 from booking import appointments as use_cases
-from booking.access import appointment_or_404, staff_required, staff_user
+from booking.access import staff_required, staff_user
 from booking.audit import AuditAction, record_viewed
 from booking.clock import utc_now
 from booking.db import get_session
@@ -16,7 +16,7 @@ from booking.expert import bp
 from booking.expert.schedule import AGENCY, MINE, calls, effective_scope
 from booking.models import Role
 from booking.staff_display import local_day, status_label
-from booking.staff_requests import ActionForm, parse_day
+from booking.staff_requests import ActionForm, parse_day, run_change
 
 EXPERT_ROLES = (Role.EXPERT, Role.ADMIN)
 
@@ -85,34 +85,29 @@ def status():
     )
 
 
-def _change(appointment_id: int, change, done_message: str):
-    """Run one use case on a visible appointment (it writes the audit event), commit, go back."""
-    db = get_session()
-    user = staff_user()
-    item = appointment_or_404(db, user, appointment_id)
-    back = url_for("expert.day", day=local_day(item).isoformat())
-    if not ActionForm().validate_on_submit():
-        flash(_("Please try again."), "error")
-        return redirect(back)
-    now = utc_now()
-    try:
-        change(db, item, now=now, by_user_id=user.id)
-    except use_cases.BookingError as error:
-        db.rollback()
-        flash(str(error.message), "error")
-        return redirect(back)
-    db.commit()
-    flash(done_message, "success")
-    return redirect(back)
+def _back_to_day(item) -> str:
+    return url_for("expert.day", day=local_day(item).isoformat())
 
 
 @bp.post("/expert/appointments/<int:appointment_id>/done")
 @staff_required(*EXPERT_ROLES)
 def done(appointment_id: int):
-    return _change(appointment_id, use_cases.mark_done, _("Marked as done."))
+    return run_change(
+        appointment_id,
+        ActionForm(),
+        use_cases.mark_done,
+        done_message=_("Marked as done."),
+        back=_back_to_day,
+    )
 
 
 @bp.post("/expert/appointments/<int:appointment_id>/no-show")
 @staff_required(*EXPERT_ROLES)
 def no_show(appointment_id: int):
-    return _change(appointment_id, use_cases.mark_no_show, _("Marked as a no-show."))
+    return run_change(
+        appointment_id,
+        ActionForm(),
+        use_cases.mark_no_show,
+        done_message=_("Marked as a no-show."),
+        back=_back_to_day,
+    )

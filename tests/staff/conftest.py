@@ -27,6 +27,7 @@ STAFF_CLOCKS = (
     "booking.desk.booking_views.utc_now",
     "booking.expert.views.utc_now",
     "booking.expert.feed_views.utc_now",
+    "booking.staff_requests.utc_now",
 )
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
