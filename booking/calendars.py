@@ -61,6 +61,8 @@ __all__ = [
     "pick_for_booking",
 ]
 
+_REVISION_READ = "booking.calendar_revision_read"
+
 #: No appointment (with its buffer) lasts a day; bounds the indexed scan backwards.
 LONGEST_APPOINTMENT = timedelta(days=1)
 
@@ -113,7 +115,7 @@ def free_times(
     if not may_use_cache(session):
         inputs = availability_inputs(session, point_id, service_id, first_day, last_day, calendar)
         return free_slots(**_engine_arguments(inputs), now=now)
-    revision = current_calendar_revision(session)
+    revision = _revision_of_this_transaction(session)
     cache = cache_for(session)
     key = (point_id, service_id, first_day, last_day, revision, calendar)
     cached = cache.get(key)
@@ -124,6 +126,18 @@ def free_times(
         )
         cache.put(key, cached)
     return bookable_starts(cached.starts, cached.rules, now, cached.tz)
+
+
+def _revision_of_this_transaction(session: Session) -> int:
+    """The revision, read once per transaction (a page asking for several services
+    pays one query).  Safe: data read after it is at least that new."""
+    transaction = session.get_transaction()
+    remembered = session.info.get(_REVISION_READ)
+    if transaction is not None and remembered and remembered[0] is transaction:
+        return remembered[1]
+    revision = current_calendar_revision(session)
+    session.info[_REVISION_READ] = (session.get_transaction(), revision)
+    return revision
 
 
 def pick_for_booking(
