@@ -122,6 +122,8 @@ def queue_appointment_messages(
     """
     now = require_aware(now)
     kind = MessageKind(kind)
+    if appointment.id is None:
+        session.flush()  # the idempotency keys need the appointment's id
     if kind not in IMMEDIATE_KINDS:
         raise ValueError(f"{kind} is queued by the booking itself, not on its own")
     if kind in (MessageKind.MOVED, MessageKind.CANCELLED):
