@@ -1,0 +1,1 @@
+"""Tests of message rendering and the senders."""

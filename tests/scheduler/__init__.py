@@ -1,0 +1,1 @@
+"""Tests of the scheduler: dispatch, retention, agendas, several processes."""
