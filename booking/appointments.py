@@ -49,6 +49,7 @@ from booking.models import (
     AppointmentStatus,
     AuditEvent,
     BookingChannel,
+    CalendarRevision,
     MessageKind,
     Offering,
     Service,
@@ -182,10 +183,15 @@ def book_appointment(
         "updated_at": now,
         "booked_by_user_id": request.booked_by_user_id,
     }
-    # When the database guard refuses the pick (another transaction took that room
-    # or expert meanwhile), pick again: another room or expert may still be free.
-    for _attempt in range(PICK_ATTEMPTS):
+    # The first look is without a lock, so that a crowd of losers is answered in
+    # parallel.  A likely winner then takes the calendar's write lock and looks
+    # again: concurrent winners would otherwise all pick the same "fairest" expert
+    # and keep refusing each other.  Should the database guard still refuse the
+    # pick (a writer outside this path), pick again.
+    for attempt in range(PICK_ATTEMPTS):
         chosen = calendars.pick_for_booking(session, point.id, service.id, starts_at, now)
+        if chosen is not None and attempt == 0 and _lock_calendar(session):
+            chosen = calendars.pick_for_booking(session, point.id, service.id, starts_at, now)
         if chosen is None:
             check_open(session, point, service, starts_at)
             raise taken()
@@ -225,6 +231,7 @@ def move_appointment(
     # Inside one savepoint: free the appointment's own time (so that a move by a
     # few minutes is not refused by itself), pick afresh and write the new time.
     # Any failure rolls the savepoint back, leaving the appointment untouched.
+    _lock_calendar(session)
     try:
         with session.begin_nested():
             appointment.status = AppointmentStatus.CANCELLED
@@ -467,6 +474,21 @@ def _is_reference_clash(error: IntegrityError) -> bool:
     return "reference" in message and (
         getattr(error.orig, "sqlstate", None) == "23505" or "UNIQUE" in message
     )
+
+
+def _lock_calendar(session: Session) -> bool:
+    """Take the calendar's write lock for the rest of the transaction; True if taken.
+
+    On PostgreSQL: the calendar revision row, FOR UPDATE — the row every booking
+    change raises anyway, so changes were already serialised from their first write
+    to their commit; this moves the start of that to before the pick.  On SQLite
+    the transaction already holds the database's only write lock (BEGIN IMMEDIATE)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    session.execute(
+        select(CalendarRevision.value).where(CalendarRevision.id == 1).with_for_update()
+    )
+    return True
 
 
 def _is_overlap(error: IntegrityError) -> bool:
