@@ -264,3 +264,50 @@ def test_move_with_bad_input_answers_422(client, world, payload):
         headers=bearer(data["manage_token"]),
     )
     assert answer.status_code == 422
+
+
+def conforms(body: object, schema_name: str) -> None:
+    """Raise unless ``body`` matches the OpenAPI document's component ``schema_name``."""
+    from openapi_schema_validator import OAS31Validator
+
+    from booking.api.openapi import DOCUMENT
+
+    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": DOCUMENT["components"]}
+    OAS31Validator(schema).validate(body)
+
+
+def test_answers_match_the_openapi_document(client, world):
+    data = booked(client)
+    conforms(data, "BookedAppointment")
+    conforms(post(client, body(phone="050 765 4321")).get_json(), "SlotTaken")
+    conforms(post(client, body(phone="014 123 456")).get_json(), "FieldErrors")
+    url = f"/api/v1/appointments/{data['id']}"
+    conforms(client.get(url, headers=bearer(data["manage_token"])).get_json(), "Appointment")
+    conforms(client.get(url).get_json(), "Error")
+    moved = client.post(
+        f"{url}/move",
+        json={"start": "2026-03-04T13:00:00+02:00"},
+        headers=bearer(data["manage_token"]),
+    )
+    conforms(moved.get_json(), "Appointment")
+    cancelled = client.post(f"{url}/cancel", json={}, headers=bearer(data["manage_token"]))
+    conforms(cancelled.get_json(), "Appointment")
+
+
+def test_booking_is_rate_limited_per_address(database_url, clean_database, factory, frozen_now):
+    from booking import create_app
+    from tests.conftest import test_settings
+
+    factory.region()
+    app = create_app(
+        test_settings(database_url, RATELIMIT_ENABLED=True, BOOKING_RATELIMIT_ENABLED=True)
+    )
+    try:
+        client = app.test_client()
+        statuses = [post(client, body(name="")).status_code for _ in range(21)]
+        assert statuses[:20] == [422] * 20
+        assert statuses[20] == 429
+        limited = post(client, body(name=""))
+        assert limited.is_json and limited.get_json()["error"] == "too_many_requests"
+    finally:
+        app.extensions["booking.engine"].dispose()
