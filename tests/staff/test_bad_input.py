@@ -1,0 +1,77 @@
+"""Bad input to the staff pages changes nothing and never yields a server error."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from booking.models import Appointment
+from tests.staff.test_desk import TUESDAY_NINE, caller
+
+FUZZ = settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+CALLER_FIELDS = [
+    "phone",
+    "name",
+    "point_id",
+    "service_id",
+    "day",
+    "language",
+    "email",
+    "interpreter_language",
+    "needs",
+    "starts_at",
+    "topic",
+]
+
+
+@FUZZ
+@given(field=st.sampled_from(CALLER_FIELDS), value=st.text(max_size=200))
+def test_no_desk_booking_input_gives_a_server_error(signed_in, staff_world, field, value):
+    client = signed_in("admin")
+    form = caller() | {"starts_at": TUESDAY_NINE, "topic": ""} | {field: value}
+    for path in ("/desk/book", "/desk/book/confirm"):
+        answer = client.post(path, data=form)
+        assert answer.status_code in {200, 302, 400}, (path, answer.status_code)
+
+
+@FUZZ
+@given(value=st.text(max_size=120))
+def test_no_query_gives_a_server_error(signed_in, staff_world, value):
+    client = signed_in("admin")
+    query = quote(value, safe="")
+    for path in (
+        f"/desk/search?q={query}",
+        f"/admin/audit?reference={query}&page={query}",
+        f"/desk/testila?day={query}",
+        f"/expert/?day={query}&scope={query}",
+        f"/desk/{query or 'x'}",
+        f"/feeds/{query or 'x'}.ics",
+    ):
+        answer = client.get(path)
+        assert answer.status_code in {200, 302, 308, 400, 403, 404, 405}, (path, answer.status_code)
+
+
+def test_nul_characters_are_refused(signed_in, staff_world, session):
+    client = signed_in("admin")
+    assert client.get("/desk/search?q=a%00b").status_code == 400
+    assert client.get("/desk/%00").status_code == 400
+    assert client.post("/desk/book/confirm", data=caller(name="A\x00")).status_code == 400
+    assert client.post("/staff/sign-in", data={"email": "\x00", "password": "x"}).status_code == 400
+    assert session.scalar(select(func.count()).select_from(Appointment)) == 3
+    session.commit()
+
+
+def test_move_to_a_malformed_time_changes_nothing(signed_in, staff_world, session):
+    client = signed_in("advisor_a")
+    path = f"/desk/appointments/{staff_world.kela_at_a.id}/move"
+    for value in ("", "tomorrow", "2026-03-03T09:00", "2026-03-03T07:07:00+00:00"):
+        answer = client.post(path, data={"starts_at": value})
+        assert answer.status_code == 200, value
+    session.refresh(staff_world.kela_at_a)
+    session.commit()
+    assert staff_world.kela_at_a.revision == 0
