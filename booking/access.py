@@ -26,6 +26,9 @@ from booking.models import Appointment, Role, Service, ServicePoint, StaffUser
 
 View = TypeVar("View", bound=Callable)
 
+#: Ids are 32-bit integers in the database; larger numbers from a URL match nothing.
+LARGEST_ID = 2**31 - 1
+
 #: The roles each staff view was declared for, by view function (read by the access tests).
 STAFF_ROLES_ATTRIBUTE = "staff_roles"
 
@@ -109,6 +112,8 @@ def may_see(user: StaffUser, appointment: Appointment) -> bool:
 
 def appointment_or_404(session: Session, user: StaffUser, appointment_id: int) -> Appointment:
     """The appointment if ``user`` may see it; otherwise 404, so that ids reveal nothing."""
+    if not 0 < appointment_id <= LARGEST_ID:
+        abort(404)  # beyond the database's integer range
     appointment = session.get(Appointment, appointment_id)
     if appointment is None or not may_see(user, appointment):
         abort(404)

@@ -14,6 +14,7 @@ from booking.db import get_session
 from booking.models import Appointment, AuditEvent, Role, StaffUser
 
 PAGE_SIZE = 100
+LAST_PAGE = 10_000  # keeps the offset within the database's integer range
 
 
 @bp.get("/admin/")
@@ -27,7 +28,7 @@ def index():
 @staff_required(Role.ADMIN, read_only=True)
 def audit_log():
     db = get_session()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), LAST_PAGE)
     reference = request.args.get("reference", "").strip().upper()[:12]
     query = (
         select(AuditEvent, StaffUser.email, Appointment.reference)

@@ -66,6 +66,14 @@ def test_nul_characters_are_refused(signed_in, staff_world, session):
     session.commit()
 
 
+def test_huge_numbers_in_addresses_are_not_found(signed_in, staff_world):
+    client = signed_in("admin")
+    huge = 10**30
+    assert client.get(f"/desk/appointments/{huge}").status_code == 404
+    assert client.post(f"/expert/appointments/{huge}/done").status_code == 404
+    assert client.get(f"/admin/audit?page={huge}").status_code == 200
+
+
 def test_move_to_a_malformed_time_changes_nothing(signed_in, staff_world, session):
     client = signed_in("advisor_a")
     path = f"/desk/appointments/{staff_world.kela_at_a.id}/move"
