@@ -14,18 +14,25 @@ from booking.clock import to_helsinki, utc_now
 from booking.db import get_session
 from booking.models import Appointment
 
+#: Days outside these years are taken as a typing slip.
+FIRST_YEAR, LAST_YEAR = 2000, 2200
+
 
 class ActionForm(FlaskForm):
     """A button-only form (check in, no-show, done): just the CSRF token."""
 
 
 def parse_day(raw: str | None, *, now: datetime) -> date:
-    """``YYYY-MM-DD`` from a query string; today in Helsinki when missing or malformed."""
+    """``YYYY-MM-DD`` from a query string; today in Helsinki when missing, malformed or
+    outside the years staff could mean (so that the next week never overflows)."""
     if raw:
         try:
-            return date.fromisoformat(raw)
+            asked = date.fromisoformat(raw)
         except ValueError:
             pass
+        else:
+            if FIRST_YEAR <= asked.year <= LAST_YEAR:
+                return asked
     return to_helsinki(now).date()
 
 

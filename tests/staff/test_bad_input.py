@@ -72,6 +72,9 @@ def test_huge_numbers_in_addresses_are_not_found(signed_in, staff_world):
     assert client.get(f"/desk/appointments/{huge}").status_code == 404
     assert client.post(f"/expert/appointments/{huge}/done").status_code == 404
     assert client.get(f"/admin/audit?page={huge}").status_code == 200
+    for day in ("9999-12-31", "0001-01-01"):
+        assert client.get(f"/expert/week?day={day}").status_code == 200
+        assert client.get(f"/desk/testila?day={day}").status_code == 200
 
 
 def test_move_to_a_malformed_time_changes_nothing(signed_in, staff_world, session):
