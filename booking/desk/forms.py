@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from booking.citizen_details import (
     CANCEL_REASON_MAX_LENGTH,
@@ -16,6 +16,16 @@ from booking.citizen_details import (
     NEEDS_MAX_LENGTH,
     PHONE_MAX_LENGTH,
 )
+from booking.staff_requests import FIRST_YEAR, LAST_YEAR
+
+
+class PlausibleYear:
+    """A date staff could mean (not year 9999, where the day after overflows)."""
+
+    def __call__(self, form, field) -> None:
+        if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+            raise ValidationError(_l("Check the date."))
+
 
 MEETING_LANGUAGES = [
     SelectChoice("fi", _l("Finnish")),
@@ -41,7 +51,7 @@ class CallerForm(FlaskForm):
     )
     point_id = SelectField(_l("Service point"), validators=[DataRequired()])
     service_id = SelectField(_l("Service"), validators=[DataRequired()])
-    day = DateField(_l("Day"), validators=[Optional()])
+    day = DateField(_l("Day"), validators=[Optional(), PlausibleYear()])
     language = SelectField(_l("Language of the meeting"), choices=MEETING_LANGUAGES, default="fi")
     email = EmailField(
         _l("E-mail address (optional)"), validators=[Optional(), Length(max=EMAIL_MAX_LENGTH)]

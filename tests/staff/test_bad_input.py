@@ -77,6 +77,12 @@ def test_huge_numbers_in_addresses_are_not_found(signed_in, staff_world):
         assert client.get(f"/desk/testila?day={day}").status_code == 200
 
 
+def test_far_off_day_is_named_as_a_mistake(signed_in, staff_world):
+    page = signed_in("advisor_a").post("/desk/book", data=caller(day="9999-12-31"))
+    assert page.status_code == 200
+    assert "Tarkista päivämäärä." in page.get_data(as_text=True)
+
+
 def test_move_to_a_malformed_time_changes_nothing(signed_in, staff_world, session):
     client = signed_in("advisor_a")
     path = f"/desk/appointments/{staff_world.kela_at_a.id}/move"
