@@ -56,7 +56,7 @@ from booking.models import (
     ServicePoint,
 )
 from booking.outbox import queue_appointment_messages
-from booking.start_checks import check_open, check_start
+from booking.start_checks import check_start, explain_no_free_resources
 
 __all__ = [
     "Alternative",
@@ -193,7 +193,7 @@ def book_appointment(
         if chosen is not None and attempt == 0 and _lock_calendar(session):
             chosen = calendars.pick_for_booking(session, point.id, service.id, starts_at, now)
         if chosen is None:
-            check_open(session, point, service, starts_at)
+            explain_no_free_resources(session, point, service, starts_at)
             raise taken()
         room_id, expert_id = chosen
         appointment = Appointment(
@@ -249,7 +249,9 @@ def move_appointment(
         if isinstance(error, IntegrityError) and not _is_overlap(error):
             raise
         session.refresh(appointment)
-        check_open(session, point, service, new_start)
+        explain_no_free_resources(
+            session, point, service, new_start, ignore_appointment_id=appointment.id
+        )
         raise SlotTaken(
             nearby_alternatives(session, point.id, service.id, new_start, now=now)
         ) from None

@@ -14,13 +14,21 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from booking.appointment_errors import NotBookable
 from booking.calendar_rules import ClosureRule, opening_spans
 from booking.clock import require_aware
-from booking.models import Closure, Service, ServicePoint
+from booking.models import (
+    Appointment,
+    AppointmentStatus,
+    Closure,
+    ExpertService,
+    Room,
+    Service,
+    ServicePoint,
+)
 
 
 def check_start(
@@ -65,3 +73,41 @@ def check_open(session: Session, point: ServicePoint, service: Service, starts_a
     spans = opening_spans(weekly, closures, day, day, tz)
     if not any(span.start <= starts_at and ends_at <= span.end for span in spans):
         raise NotBookable(_l("The service point is closed at this time."), field="start")
+
+
+def explain_no_free_resources(
+    session: Session,
+    point: ServicePoint,
+    service: Service,
+    starts_at: datetime,
+    *,
+    ignore_appointment_id: int | None = None,
+) -> None:
+    """Called when no room or expert is free at ``starts_at``: :class:`NotBookable` when
+    the point is closed then or when no appointment holds the time (no expert works
+    then, so it was never free); returns when an appointment holds it — the caller
+    then answers "just taken"."""
+    check_open(session, point, service, starts_at)
+    held_until = starts_at + timedelta(minutes=service.duration_minutes + service.buffer_minutes)
+    holding = (
+        select(Appointment.id)
+        .where(
+            Appointment.status != AppointmentStatus.CANCELLED,
+            Appointment.starts_at < held_until,
+            Appointment.blocked_until > starts_at,
+            or_(
+                Appointment.room_id.in_(select(Room.id).where(Room.point_id == point.id)),
+                Appointment.expert_id.in_(
+                    select(ExpertService.expert_id).where(ExpertService.service_id == service.id)
+                ),
+            ),
+        )
+        .limit(1)
+    )
+    if ignore_appointment_id is not None:
+        holding = holding.where(Appointment.id != ignore_appointment_id)
+    if session.scalar(holding) is None:
+        raise NotBookable(
+            _l("This time is not available. Please choose one of the offered times."),
+            field="start",
+        )

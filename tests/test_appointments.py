@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -398,3 +398,14 @@ def test_nearest_times_picks_the_closest_on_both_sides():
     ]
     assert nearest_times(times, base + timedelta(days=9), 2) == times[-1:-3:-1]
     assert nearest_times([], base, 3) == []
+
+
+def test_a_time_no_expert_works_is_not_bookable_rather_than_taken(session, factory):
+    factory.point()
+    factory.service()
+    # The only expert works mornings only.
+    factory.expert("kela-morning", hours={day: [(time(8), time(11))] for day in range(5)})
+    with pytest.raises(NotBookable) as refused:
+        book(session, start=TUESDAY_10 + timedelta(hours=2))  # 12:00
+    assert refused.value.field == "start"
+    book(session)  # 10:00 is fine
