@@ -37,12 +37,14 @@ def parse_day(raw: str | None, *, now: datetime) -> date:
 
 
 def parse_start(raw: str | None) -> datetime | None:
-    """An aware instant from a form's ISO 8601 value, or None."""
+    """An aware instant from a form's ISO 8601 value, or None (also for implausible years)."""
     try:
         moment = datetime.fromisoformat(raw or "")
     except ValueError:
         return None
-    return moment if moment.tzinfo is not None else None
+    if moment.tzinfo is None or not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        return None
+    return moment
 
 
 def run_change(

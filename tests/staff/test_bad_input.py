@@ -78,15 +78,19 @@ def test_huge_numbers_in_addresses_are_not_found(signed_in, staff_world):
 
 
 def test_far_off_day_is_named_as_a_mistake(signed_in, staff_world):
-    page = signed_in("advisor_a").post("/desk/book", data=caller(day="9999-12-31"))
+    client = signed_in("advisor_a")
+    page = client.post("/desk/book", data=caller(day="9999-12-31"))
     assert page.status_code == 200
     assert "Tarkista päivämäärä." in page.get_data(as_text=True)
+    far = caller() | {"starts_at": "9999-12-31T23:59:00+00:00"}
+    assert client.post("/desk/book/confirm", data=far).status_code == 200
 
 
 def test_move_to_a_malformed_time_changes_nothing(signed_in, staff_world, session):
     client = signed_in("advisor_a")
     path = f"/desk/appointments/{staff_world.kela_at_a.id}/move"
-    for value in ("", "tomorrow", "2026-03-03T09:00", "2026-03-03T07:07:00+00:00"):
+    malformed = ("", "tomorrow", "2026-03-03T09:00", "2026-03-03T07:07:00+00:00")
+    for value in (*malformed, "9999-12-31T23:59:00+00:00", "0001-01-01T00:00:00+00:00"):
         answer = client.post(path, data={"starts_at": value})
         assert answer.status_code == 200, value
     session.refresh(staff_world.kela_at_a)
