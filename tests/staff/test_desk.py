@@ -252,3 +252,36 @@ def test_slip_speaks_the_citizen_s_language(signed_in, staff_world, session):
     text = slip.get_data(as_text=True)
     assert '<html lang="sv">' in text
     assert "Ta med fotolegitimation." in text
+
+
+def test_refused_change_writes_no_audit_event(signed_in, staff_world, session):
+    client = signed_in("advisor_a")
+    client.post(f"/desk/appointments/{staff_world.kela_at_a.id}/cancel")
+    page = client.post(
+        f"/desk/appointments/{staff_world.kela_at_a.id}/check-in", follow_redirects=True
+    )
+    assert "Tätä aikaa ei voi enää muuttaa näin." in page.get_data(as_text=True)
+    actions = session.scalars(
+        select(AuditEvent.action).where(AuditEvent.appointment_id == staff_world.kela_at_a.id)
+    ).all()
+    session.commit()
+    assert "cancel" in actions and "check_in" not in actions
+
+
+def test_day_follows_helsinki_midnight_across_the_clock_change(signed_in, staff_world, factory):
+    # Sunday 29 March 2026: clocks go from 03:00 to 04:00; the day is 23 hours long.
+    early = factory.appointment(
+        point=staff_world.point_a,
+        service=staff_world.kela,
+        starts_at=datetime.fromisoformat("2026-03-28T22:30:00+00:00"),  # 00:30 on the 29th
+        name="Aamu Varhainen",
+    )
+    factory.appointment(
+        point=staff_world.point_a,
+        service=staff_world.kela,
+        starts_at=datetime.fromisoformat("2026-03-29T21:30:00+00:00"),  # 00:30 on the 30th
+        name="Huomis Myöhäinen",
+    )
+    page = day_page(signed_in("advisor_a"), day="2026-03-29")
+    assert early.name in page and "00:30–01:00" in page
+    assert "Huomis Myöhäinen" not in page
