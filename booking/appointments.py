@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,7 +25,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from booking import calendars
+from booking import appointment_guard, calendars
+from booking.alternatives import nearby_alternatives
 from booking.appointment_errors import (
     Alternative,
     BookingError,
@@ -36,6 +36,7 @@ from booking.appointment_errors import (
     SlotTaken,
     TooManyActiveBookings,
 )
+from booking.appointment_guard import insert_guarded, is_overlap, lock_calendar
 from booking.citizen_details import (
     CANCEL_REASON_MAX_LENGTH,
     DetailError,
@@ -43,13 +44,11 @@ from booking.citizen_details import (
     clean_citizen_details,
     normalize_free_text,
 )
-from booking.clock import HELSINKI, require_aware
 from booking.models import (
     Appointment,
     AppointmentStatus,
     AuditEvent,
     BookingChannel,
-    CalendarRevision,
     MessageKind,
     Offering,
     Service,
@@ -79,17 +78,10 @@ __all__ = [
     "nearby_alternatives",
 ]
 
-#: Reference codes avoid look-alikes (0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B) for reading aloud.
-REFERENCE_ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"
-REFERENCE_LENGTH = 6
-REFERENCE_ATTEMPTS = 5
 DEFAULT_MAX_ACTIVE_PER_AGENCY = 2
 DEFAULT_MANAGE_LINK_DAYS = 14
 #: Picks tried when the database guard refuses one to a concurrent booking.
 PICK_ATTEMPTS = 3
-#: How far around a taken time alternatives are looked for.
-ALTERNATIVES_DAYS_BEFORE = 2
-ALTERNATIVES_DAYS_AFTER = 14
 
 
 @dataclass(frozen=True)
@@ -190,16 +182,19 @@ def book_appointment(
     # pick (a writer outside this path), pick again.
     for attempt in range(PICK_ATTEMPTS):
         chosen = calendars.pick_for_booking(session, point.id, service.id, starts_at, now)
-        if chosen is not None and attempt == 0 and _lock_calendar(session):
+        if chosen is not None and attempt == 0 and lock_calendar(session):
             chosen = calendars.pick_for_booking(session, point.id, service.id, starts_at, now)
         if chosen is None:
             explain_no_free_resources(session, point, service, starts_at)
             raise taken()
         room_id, expert_id = chosen
         appointment = Appointment(
-            room_id=room_id, expert_id=expert_id, reference=new_reference(), **fields
+            room_id=room_id,
+            expert_id=expert_id,
+            reference=appointment_guard.new_reference(),
+            **fields,
         )
-        if _insert_guarded(session, appointment):
+        if insert_guarded(session, appointment):
             break
     else:
         raise taken()
@@ -231,7 +226,7 @@ def move_appointment(
     # Inside one savepoint: free the appointment's own time (so that a move by a
     # few minutes is not refused by itself), pick afresh and write the new time.
     # Any failure rolls the savepoint back, leaving the appointment untouched.
-    _lock_calendar(session)
+    lock_calendar(session)
     try:
         with session.begin_nested():
             appointment.status = AppointmentStatus.CANCELLED
@@ -246,7 +241,7 @@ def move_appointment(
             appointment.blocked_until = ends_at + timedelta(minutes=service.buffer_minutes)
             session.flush()
     except (_NoFreeResources, IntegrityError) as error:
-        if isinstance(error, IntegrityError) and not _is_overlap(error):
+        if isinstance(error, IntegrityError) and not is_overlap(error):
             raise
         session.refresh(appointment)
         explain_no_free_resources(
@@ -343,60 +338,6 @@ def find_by_manage_token(
     return appointment
 
 
-def nearby_alternatives(
-    session: Session,
-    point_id: str,
-    service_id: str,
-    around: datetime,
-    *,
-    now: datetime,
-    limit: int = 6,
-) -> list[Alternative]:
-    """Free times near ``around``: the nearest at the same point first, then the
-    nearest at other points offering the service (one or two each)."""
-    around = require_aware(around)
-    day = around.astimezone(HELSINKI).date()
-    first_day = max(day - timedelta(days=ALTERNATIVES_DAYS_BEFORE), now.astimezone(HELSINKI).date())
-    last_day = day + timedelta(days=ALTERNATIVES_DAYS_AFTER)
-
-    def nearest(pid: str, count: int) -> list[Alternative]:
-        times = calendars.free_times(session, pid, service_id, first_day, last_day, now)
-        return [Alternative(pid, t) for t in nearest_times(times, around, count)]
-
-    same_point = nearest(point_id, max(1, limit - limit // 3))
-    others: list[Alternative] = []
-    other_points = session.scalars(
-        select(Offering.point_id)
-        .join(ServicePoint, ServicePoint.id == Offering.point_id)
-        .where(Offering.service_id == service_id, Offering.point_id != point_id)
-        .where(ServicePoint.active)
-        .order_by(Offering.point_id)
-    ).all()
-    for other in other_points:
-        others.extend(nearest(other, 1))
-    others.sort(key=lambda a: (abs((a.starts_at - around).total_seconds()), a.point_id))
-    return same_point + others[: max(0, limit - len(same_point))]
-
-
-def nearest_times(times: list[datetime], around: datetime, count: int) -> list[datetime]:
-    """The ``count`` times of ascending ``times`` nearest to ``around`` (ties: the
-    earlier first), nearest first — without sorting them all."""
-    after = bisect_left(times, around)
-    before = after - 1
-    chosen: list[datetime] = []
-    while len(chosen) < count and (before >= 0 or after < len(times)):
-        take_before = after >= len(times) or (
-            before >= 0 and around - times[before] <= times[after] - around
-        )
-        if take_before:
-            chosen.append(times[before])
-            before -= 1
-        else:
-            chosen.append(times[after])
-            after += 1
-    return chosen
-
-
 # --- inside ---------------------------------------------------------------
 
 
@@ -442,63 +383,6 @@ def _check_active_limit(
     )
     if active >= limit:
         raise TooManyActiveBookings()
-
-
-def new_reference() -> str:
-    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
-
-
-def _insert_guarded(session: Session, appointment: Appointment) -> bool:
-    """Insert inside a savepoint; False when the database's no-overlap guard refused it.
-
-    A reference code that happens to exist already (the unique index says so) is
-    drawn again, rather than asked about before every insert."""
-    for _attempt in range(REFERENCE_ATTEMPTS):
-        try:
-            with session.begin_nested():
-                session.add(appointment)
-                session.flush()
-        except IntegrityError as error:
-            if appointment in session:
-                session.expunge(appointment)
-            if _is_overlap(error):
-                return False
-            if not _is_reference_clash(error):
-                raise
-            appointment.reference = new_reference()
-            continue
-        return True
-    raise RuntimeError("no free reference code found")
-
-
-def _is_reference_clash(error: IntegrityError) -> bool:
-    message = str(error.orig)
-    return "reference" in message and (
-        getattr(error.orig, "sqlstate", None) == "23505" or "UNIQUE" in message
-    )
-
-
-def _lock_calendar(session: Session) -> bool:
-    """Take the calendar's write lock for the rest of the transaction; True if taken.
-
-    On PostgreSQL: the calendar revision row, FOR UPDATE — the row every booking
-    change raises anyway, so changes were already serialised from their first write
-    to their commit; this moves the start of that to before the pick.  On SQLite
-    the transaction already holds the database's only write lock (BEGIN IMMEDIATE)."""
-    if session.get_bind().dialect.name != "postgresql":
-        return False
-    session.execute(
-        select(CalendarRevision.value).where(CalendarRevision.id == 1).with_for_update()
-    )
-    return True
-
-
-def _is_overlap(error: IntegrityError) -> bool:
-    """True for the no-overlap guard: PostgreSQL's exclusion violation (23P01) or the
-    SQLite trigger's 'appointment_overlap'."""
-    if getattr(error.orig, "sqlstate", None) == "23P01":
-        return True
-    return "appointment_overlap" in str(error.orig)
 
 
 def _after_change(

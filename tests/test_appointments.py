@@ -361,11 +361,11 @@ def test_manage_token_opens_the_appointment_until_the_link_expires(session, worl
 
 
 def test_a_reference_code_clash_draws_a_new_code(session, world, monkeypatch):
-    import booking.appointments as appointments
+    import booking.appointment_guard as guard
 
     first = book(session).appointment
     codes = iter([first.reference, "QQQQQQ"])
-    monkeypatch.setattr(appointments, "new_reference", lambda: next(codes))
+    monkeypatch.setattr(guard, "new_reference", lambda: next(codes))
     second = book(session, start=TUESDAY_10 + timedelta(hours=1), phone="050 765 4321")
     assert second.appointment.reference == "QQQQQQ"
 
@@ -382,7 +382,7 @@ def test_cancel_and_move_raise_the_calendar_revision(session, world):
 
 
 def test_nearest_times_picks_the_closest_on_both_sides():
-    from booking.appointments import nearest_times
+    from booking.alternatives import nearest_times
 
     base = TUESDAY_10
     times = [base + timedelta(minutes=m) for m in (-90, -45, 0, 15, 45, 120)]
