@@ -1,14 +1,16 @@
 """Availability benchmark at region scale (issue 2): in-process month and HTTP ratio.
 
-    .venv/bin/python -m bench.availability [--seconds 10] [--iterations 200] [--no-http]
+    .venv/bin/python -m bench.availability [--iterations 200] [--seconds 3] [--no-http]
 
-Builds a fresh SQLite database (and a PostgreSQL one where
+Builds a fresh SQLite database (and PostgreSQL ones where
 ``BOOKING_TEST_POSTGRES_URL`` is set) with 15 points, 60 experts and 20,000
-future appointments; measures one month of free times for one point and one
-service — cold (computed: cache emptied before each call) and warm (cache hit)
-— then adds 200,000 past appointments and measures again.  Finally it serves
-the app and a bare Flask endpoint from one gunicorn (``bench/serve_both.py``)
-and compares their requests per second with ``wrk`` (or a small Python client).
+future appointments, clones it and gives the clone 200,000 past appointments.
+Then it times one month of free times for one point and one service on both,
+in turns: cold (the availability cache emptied before each call: load and
+compute), cold without the calendar-arithmetic memos, warm (a cache hit) and
+the engine alone.  Finally it serves the app and a bare Flask endpoint from one
+gunicorn (``bench/serve_both.py``), compares their requests per second with
+``wrk`` (or a small Python client), and the same requests' CPU cost in-process.
 """
 
 from __future__ import annotations
@@ -16,28 +18,25 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import sqlite3
 import statistics
 import tempfile
 import time
 import uuid
+from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from werkzeug.test import Client
 
 from bench.http_load import fetch, load_tool, requests_per_second, serving
+from bench.month_timings import MonthProbe, compare, month
 from bench.region_data import add_appointments, build_region
 from bench.serve_both import both
-from booking import calendars
-from booking.availability import _day_grid as day_grid
-from booking.availability import free_slots
-from booking.calendar_revision import clear_availability_cache
-from booking.calendars import working_seconds
 from booking.clock import HELSINKI, utc_now
-from booking.db import make_engine, make_session_factory, read_only
-from booking.models import Appointment
+from booking.db import make_engine
 from booking.schema import upgrade_schema
 
 POINT = "jyvaskyla-saynatsalo"
@@ -56,45 +55,59 @@ def main() -> None:
 
     workdir = Path(tempfile.mkdtemp(prefix="booking-bench-"))
     try:
-        url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-        print(f"== SQLite ({url})")
-        run_backend(url, args.iterations)
-        if not args.no_http:
-            http_ratio(url, args.seconds)
+        print("== SQLite")
+        run_backend(SQLiteFiles(workdir), args)
         server = os.environ.get("BOOKING_TEST_POSTGRES_URL")
         if server:
-            pg_url = create_pg_database(server)
-            print(f"\n== PostgreSQL ({make_url(pg_url).database})")
-            try:
-                run_backend(pg_url, args.iterations)
-                if not args.no_http:
-                    http_ratio(pg_url, args.seconds)
-            finally:
-                drop_pg_database(server, make_url(pg_url).database)
+            print("\n== PostgreSQL")
+            run_backend(PostgresDatabases(server), args)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def run_backend(url: str, iterations: int) -> None:
-    engine = make_engine(url)
-    started = time.perf_counter()
-    upgrade_schema(engine)
-    region = build_region(engine)
-    today = utc_now().astimezone(HELSINKI).date()
-    added = add_appointments(
-        engine, region, first_day=today + timedelta(days=1), count=FUTURE, past=False
-    )
-    analyze(engine)
-    print(f"built region + {added} future appointments in {time.perf_counter() - started:.1f} s")
-    measure_month(engine, today, iterations, "0 past")
-    started = time.perf_counter()
-    added = add_appointments(
-        engine, region, first_day=today - timedelta(days=1), count=PAST, past=True
-    )
-    analyze(engine)
-    print(f"added {added} past appointments in {time.perf_counter() - started:.1f} s")
-    measure_month(engine, today, iterations, f"{PAST:,} past")
-    engine.dispose()
+def run_backend(databases, args) -> None:
+    """Region + future appointments in database A; A cloned to B, B given the past."""
+    try:
+        started = time.perf_counter()
+        future_only = databases.create("future")
+        engine = make_engine(future_only)
+        upgrade_schema(engine)
+        region = build_region(engine)
+        today = utc_now().astimezone(HELSINKI).date()
+        added = add_appointments(
+            engine, region, first_day=today + timedelta(days=1), count=FUTURE, past=False
+        )
+        analyze(engine)
+        engine.dispose()
+        print(f"built region + {added:,} future appointments in {elapsed(started)}")
+        started = time.perf_counter()
+        with_past = databases.clone(future_only, "past")
+        engine = make_engine(with_past)
+        added = add_appointments(
+            engine, region, first_day=today - timedelta(days=1), count=PAST, past=True
+        )
+        analyze(engine)
+        engine.dispose()
+        print(f"cloned it and added {added:,} past appointments in {elapsed(started)}")
+
+        engines = [make_engine(future_only), make_engine(with_past)]
+        probes = [
+            MonthProbe(engine, label, POINT, SERVICE, today)
+            for engine, label in zip(engines, ("0 past", f"{PAST:,} past"), strict=True)
+        ]
+        for probe in probes:
+            print(f"-- {probe.describe()}")
+        compare(probes, args.iterations)
+        for engine in engines:
+            engine.dispose()
+        if not args.no_http:
+            http_ratio(with_past, args.seconds)
+    finally:
+        databases.drop_all()
+
+
+def elapsed(started: float) -> str:
+    return f"{time.perf_counter() - started:.1f} s"
 
 
 def analyze(engine: Engine) -> None:
@@ -102,79 +115,22 @@ def analyze(engine: Engine) -> None:
         connection.execute(text("ANALYZE"))
 
 
-def month(today: date) -> tuple[date, date]:
-    first = today + timedelta(days=1)
-    return first, first + timedelta(days=30)
+class SQLiteFiles:
+    def __init__(self, folder: Path):
+        self.folder = folder
 
+    def create(self, name: str) -> str:
+        return f"sqlite:///{self.folder / name}.sqlite3"
 
-def measure_month(engine: Engine, today: date, iterations: int, label: str) -> None:
-    sessions = make_session_factory(engine)
-    first, last = month(today)
-    now = utc_now()
-    with sessions() as session:
-        total = session.scalar(select(func.count()).select_from(Appointment))
-        inputs = calendars.availability_inputs(session, POINT, SERVICE, first, last)
-    busy = sum(len(r.busy) for r in inputs.rooms) + sum(len(e.busy) for e in inputs.experts)
+    def clone(self, url: str, name: str) -> str:
+        target = self.folder / f"{name}.sqlite3"
+        source = closing(sqlite3.connect(make_url(url).database))
+        with source as original, closing(sqlite3.connect(target)) as copy:
+            original.backup(copy)
+        return f"sqlite:///{target}"
 
-    def cold():
-        clear_availability_cache()
-        with read_only(), sessions() as session:
-            return calendars.free_times(session, POINT, SERVICE, first, last, now)
-
-    def warm():
-        with read_only(), sessions() as session:
-            return calendars.free_times(session, POINT, SERVICE, first, last, now)
-
-    def engine_only():
-        return free_slots(
-            opening=inputs.opening,
-            rooms=inputs.rooms,
-            experts=inputs.experts,
-            rules=inputs.rules,
-            window=inputs.window,
-            now=now,
-            tz=inputs.tz,
-        )
-
-    starts = cold()
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"   (machine load average {load} on {os.cpu_count()} cores)")
-    print(
-        f"-- {label}: {total:,} appointments in the database; month {first}..{last} at {POINT} "
-        f"for {SERVICE}: {len(inputs.rooms)} rooms, {len(inputs.experts)} experts, "
-        f"{busy} busy spans loaded, {len(starts)} free times"
-    )
-
-    def coldest():
-        working_seconds.cache_clear()
-        day_grid.cache_clear()
-        return cold()
-
-    for name, call in (
-        ("cold (load + compute)", cold),
-        ("cold, no calendar memos", coldest),
-        ("warm (cache hit)", warm),
-    ):
-        print(f"   {name:24s} {timings(call, iterations)}")
-    print(f"   {'engine only':24s} {timings(engine_only, iterations)}")
-
-
-def timings(call, iterations: int) -> str:
-    """Wall-clock median and p95, and the median CPU time of this thread (which a
-    busy machine inflates less)."""
-    call()
-    wall, cpu = [], []
-    for _ in range(iterations):
-        started, started_cpu = time.perf_counter(), time.thread_time()
-        call()
-        cpu.append((time.thread_time() - started_cpu) * 1000)
-        wall.append((time.perf_counter() - started) * 1000)
-    wall.sort()
-    p95 = wall[min(len(wall) - 1, int(len(wall) * 0.95))]
-    return (
-        f"median {statistics.median(wall):6.2f} ms   p95 {p95:6.2f} ms"
-        f"   (cpu median {statistics.median(cpu):5.2f} ms)"
-    )
+    def drop_all(self) -> None:
+        """The work folder goes as a whole."""
 
 
 # --- HTTP -------------------------------------------------------------------------
@@ -254,21 +210,33 @@ def varied_paths(url: str, first: date) -> list[str]:
 # --- PostgreSQL -------------------------------------------------------------------
 
 
-def create_pg_database(server_url: str) -> str:
-    name = f"booking_bench_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    url = make_url(make_engine(server_url).url).set(database=name)
-    return url.render_as_string(hide_password=False)
+class PostgresDatabases:
+    """Fresh databases on the server at ``server_url``, dropped at the end."""
 
+    def __init__(self, server_url: str):
+        self.server_url = server_url
+        self.names: list[str] = []
 
-def drop_pg_database(server_url: str, name: str) -> None:
-    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    def create(self, name: str, template: str | None = None) -> str:
+        database = f"booking_bench_{name}_{uuid.uuid4().hex[:8]}"
+        clause = f' TEMPLATE "{template}"' if template else ""
+        self._admin(f'CREATE DATABASE "{database}"{clause}')
+        self.names.append(database)
+        url = make_url(make_engine(self.server_url).url).set(database=database)
+        return url.render_as_string(hide_password=False)
+
+    def clone(self, url: str, name: str) -> str:
+        return self.create(name, template=make_url(url).database)
+
+    def drop_all(self) -> None:
+        for database in self.names:
+            self._admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+    def _admin(self, statement: str) -> None:
+        admin = make_engine(self.server_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(statement))
+        admin.dispose()
 
 
 if __name__ == "__main__":
