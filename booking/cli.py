@@ -77,9 +77,10 @@ def user() -> None:
 @click.option("--password", required=True)
 @click.option("--point", "points", multiple=True, help="Service point id (advisors); repeatable.")
 @click.option("--agency", default=None, help="Agency id (experts).")
+@click.option("--expert", "expert_key", default=None, help="Expert key of the region file.")
 @click.option("--name", default="", help="Display name.")
 @with_appcontext
-def user_add(role, email, password, points, agency, name) -> None:
+def user_add(role, email, password, points, agency, expert_key, name) -> None:
     """Create a staff account, or update the one with this e-mail."""
     from booking.db import get_session
     from booking.staff import StaffAccountError, add_staff_user
@@ -93,6 +94,7 @@ def user_add(role, email, password, points, agency, name) -> None:
             password=password,
             point_ids=list(points),
             agency_id=agency,
+            expert_key=expert_key,
             display_name=name,
         )
     except StaffAccountError as error:
