@@ -347,8 +347,10 @@ class _NoFreeResources(Exception):
 
 def _offered(session: Session, point_id: str, service_id: str) -> tuple[ServicePoint, Service]:
     """The point and the service, in one query; :class:`NotBookable` naming the field."""
-    if not isinstance(point_id, str) or not isinstance(service_id, str):
+    if not isinstance(point_id, str) or "\x00" in point_id:
         raise NotBookable(_l("There is no such service point."), field="point")
+    if not isinstance(service_id, str) or "\x00" in service_id:
+        raise NotBookable(_l("There is no such service."), field="service")
     offered = select(Offering.point_id).where(
         Offering.point_id == ServicePoint.id, Offering.service_id == Service.id
     )

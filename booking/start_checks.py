@@ -40,7 +40,14 @@ def check_start(
         starts_at = require_aware(starts_at)
     except ValueError as error:
         raise NotBookable(_l("Please give the time with its time zone."), field="start") from error
+    except OverflowError as error:
+        raise NotBookable(_l("This time is too far ahead to book yet."), field="start") from error
     tz = ZoneInfo(point.timezone)
+    # Far-off years are refused before any arithmetic that could overflow.
+    if starts_at.year > now.year + 1 + service.horizon_days // 365:
+        raise NotBookable(_l("This time is too far ahead to book yet."), field="start")
+    if starts_at.year < now.year - 1:
+        raise NotBookable(_l("This time has already passed."), field="start")
     local = starts_at.astimezone(tz)
     minute_of_day = local.hour * 60 + local.minute
     if local.second or local.microsecond or minute_of_day % service.grid_minutes:

@@ -409,3 +409,16 @@ def test_a_time_no_expert_works_is_not_bookable_rather_than_taken(session, facto
         book(session, start=TUESDAY_10 + timedelta(hours=2))  # 12:00
     assert refused.value.field == "start"
     book(session)  # 10:00 is fine
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        datetime(9999, 12, 31, 23, 45, tzinfo=UTC),
+        datetime(1, 1, 1, 0, 0, tzinfo=UTC),
+    ],
+)
+def test_far_off_years_are_refused_without_overflowing(session, world, start):
+    with pytest.raises(NotBookable) as refused:
+        book(session, start=start)
+    assert refused.value.field == "start"

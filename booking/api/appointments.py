@@ -9,7 +9,7 @@ a wrong token gets the same 404 as an unknown id, so it reveals nothing.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
@@ -37,6 +37,8 @@ from booking.models import Appointment, BookingChannel
 MAX_BODY_BYTES = 16 * 1024
 #: An ISO 8601 instant is short; anything longer is not one.
 MAX_START_LENGTH = 40
+#: Years outside these are typing mistakes, refused before any date arithmetic.
+MIN_YEAR, MAX_YEAR = 2000, 2200
 
 BOOKING_LIMIT = "20/minute;200/hour"
 MANAGE_LIMIT = "30/minute"
@@ -50,14 +52,18 @@ def iso(moment: datetime) -> str:
 
 
 def parse_start(raw: object) -> datetime | None:
-    """An aware instant from ISO 8601 with an offset (or Z); None when it is not one."""
+    """An aware instant from ISO 8601 with an offset (or Z); None when it is not one,
+    or lies outside the years a booking can be about."""
     if not isinstance(raw, str) or not 16 <= len(raw) <= MAX_START_LENGTH:
         return None
     try:
         moment = datetime.fromisoformat(raw)
-    except ValueError:
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            return None
+        moment.astimezone(UTC), moment.astimezone(HELSINKI)  # representable both ways
+    except (ValueError, OverflowError):
         return None
-    if moment.tzinfo is None or moment.utcoffset() is None:
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
         return None
     return moment
 
@@ -134,6 +140,10 @@ def create_appointment():
             errors[field] = _("This field is required.")
     for field in _OPTIONAL_TEXT_FIELDS:
         if body.get(field) is not None and not isinstance(body[field], str):
+            errors[field] = _("Please write plain text.")
+    for field in (*_TEXT_FIELDS, *_OPTIONAL_TEXT_FIELDS):
+        # U+0000 has no place in any of these, and PostgreSQL text cannot hold it.
+        if field not in errors and isinstance(body.get(field), str) and "\x00" in body[field]:
             errors[field] = _("Please write plain text.")
     start = parse_start(body.get("start"))
     if start is None:

@@ -114,6 +114,15 @@ def test_a_time_just_taken_answers_409_with_alternatives(client, world, session)
         ({"phone": None}, "phone"),
         ({"name": ["Maija"]}, "name"),
         ({"email": 42}, "email"),
+        ({"start": "9999-12-31T23:59:00+00:00"}, "start"),  # beyond what a date holds
+        ({"start": "0001-01-01T00:00:00+05:00"}, "start"),
+        ({"point": "testila\x00"}, "point"),  # PostgreSQL text cannot hold U+0000
+        ({"service": "\x00"}, "service"),
+        ({"name": "Maija\x00"}, "name"),
+        ({"phone": "040\x001234567"}, "phone"),
+        ({"email": "maija\x00@example.fi"}, "email"),
+        ({"topic": "housing\x00"}, "topic"),
+        ({"language": "fi\x00"}, "language"),
     ],
 )
 def test_bad_input_answers_422_naming_the_field_and_writes_nothing(

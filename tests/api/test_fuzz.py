@@ -7,7 +7,7 @@ booking path as well as the parsers.  About a hundred examples per backend.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -47,6 +47,12 @@ def plausible_starts():
     )
 
 
+#: Any aware instant, from year 1 to 9999 (date arithmetic must not overflow).
+any_instants = st.datetimes(timezones=st.sampled_from([UTC, HELSINKI])).map(
+    lambda moment: moment.isoformat()
+)
+
+
 def mostly(valid: str, *others: object):
     """``valid`` nine times in ten, else one of ``others``."""
     return st.sampled_from([valid] * 9 + list(others))
@@ -55,7 +61,7 @@ def mostly(valid: str, *others: object):
 plausible = {
     "point": mostly("testila", "nowhere"),
     "service": mostly("kela-benefits", "vero-personal", "nothing"),
-    "start": plausible_starts(),
+    "start": plausible_starts() | any_instants,
     "name": mostly("Maija Meikäläinen", "<script>alert(1)</script>", "M" * 121),
     # Many numbers, so that the limit per number does not answer for the rest.
     "phone": st.integers(min_value=1_000_000, max_value=9_999_999).map("040 {}".format)
@@ -165,7 +171,7 @@ def booked(client, world):
     use_real_token=st.booleans(),
     authorization=st.text(max_size=80) | st.text(max_size=60).map("Bearer {}".format),
     action=st.sampled_from(["", "/cancel", "/move"]),
-    body=json_values | st.fixed_dictionaries({"start": plausible_starts()}),
+    body=json_values | st.fixed_dictionaries({"start": plausible_starts() | any_instants}),
 )
 def test_manage_requests_never_yield_a_5xx(
     client, booked, use_real_id, other_id, use_real_token, authorization, action, body
