@@ -6,12 +6,15 @@ from pathlib import Path
 
 import pytest
 
+from booking import create_app
 from booking.auth.sign_in import LOCKOUT, MAX_FAILED_SIGN_INS
 from booking.demo import DEMO_STAFF, add_demo_data
+from booking.extensions import limiter
 from booking.models import AuditEvent
 from booking.region import read_region_file
 from booking.region_loader import load_region
 from booking.staff import add_staff_user
+from tests.conftest import test_settings as settings_for
 from tests.factories import NOW
 from tests.staff.conftest import fresh
 
@@ -121,3 +124,16 @@ def test_every_demo_login_signs_in(app, session):
     for login in DEMO_STAFF:
         answer = post_sign_in(app.test_client(), login.email, login.password)
         assert answer.status_code == 302, login.role
+
+
+def test_sign_in_attempts_are_rate_limited_per_address(database_url, advisor):
+    limited = create_app(
+        settings_for(database_url, RATELIMIT_ENABLED=True, BOOKING_RATELIMIT_ENABLED=True)
+    )
+    try:
+        client = limited.test_client()
+        answers = [post_sign_in(client, f"guess{n}@x.example", "arvaus") for n in range(11)]
+        assert [a.status_code for a in answers] == [200] * 10 + [429]
+    finally:
+        limited.extensions["booking.engine"].dispose()
+        limiter.enabled = False  # as every other test app has it
