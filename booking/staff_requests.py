@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from booking.appointment_errors import BookingError
+from booking.appointment_errors import BookingError, DetailsRefused
 from booking.clock import to_helsinki, utc_now
 from booking.db import get_session
 from booking.models import Appointment
@@ -73,6 +73,10 @@ def run_change(
         return redirect(target)
     try:
         change(db, item, now=utc_now(), by_user_id=user.id)
+    except DetailsRefused as refused:  # e.g. a cancel reason with markup in it
+        db.rollback()
+        flash(" ".join(_(message) for message in refused.errors.values()), "error")
+        return redirect(target)
     except BookingError as error:
         db.rollback()
         flash(str(error.message), "error")

@@ -285,3 +285,13 @@ def test_day_follows_helsinki_midnight_across_the_clock_change(signed_in, staff_
     page = day_page(signed_in("advisor_a"), day="2026-03-29")
     assert early.name in page and "00:30–01:00" in page
     assert "Huomis Myöhäinen" not in page
+
+
+def test_cancel_reason_with_markup_is_refused_by_name(signed_in, staff_world, session):
+    page = signed_in("advisor_a").post(
+        f"/desk/appointments/{staff_world.kela_at_a.id}/cancel",
+        data={"reason": "<script>alert(1)</script>", "back": "appointment"},
+        follow_redirects=True,
+    )
+    assert "Jätä pois merkit &lt; ja &gt;." in page.get_data(as_text=True)
+    assert fresh(session, staff_world.kela_at_a).status is AppointmentStatus.BOOKED
