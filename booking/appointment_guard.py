@@ -9,12 +9,13 @@ on both backends, drawing unique reference codes, and the calendar write lock.
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from booking.models import Appointment, CalendarRevision
+from booking.models import Appointment, AppointmentStatus, CalendarRevision
 
 #: Reference codes avoid look-alikes (0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B) for reading aloud.
 REFERENCE_ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"
@@ -69,6 +70,24 @@ def lock_calendar(session: Session) -> bool:
         select(CalendarRevision.value).where(CalendarRevision.id == 1).with_for_update()
     )
     return True
+
+
+def still_free(
+    session: Session, room_id: int, expert_id: int, starts_at: datetime, blocked_until: datetime
+) -> bool:
+    """True when no active appointment holds the room or the expert in
+    ``[starts_at, blocked_until)`` — the database guard's own condition, asked first."""
+    holder = session.scalar(
+        select(Appointment.id)
+        .where(
+            Appointment.status != AppointmentStatus.CANCELLED,
+            Appointment.starts_at < blocked_until,
+            Appointment.blocked_until > starts_at,
+            or_(Appointment.room_id == room_id, Appointment.expert_id == expert_id),
+        )
+        .limit(1)
+    )
+    return holder is None
 
 
 def is_overlap(error: IntegrityError) -> bool:

@@ -36,7 +36,7 @@ from booking.appointment_errors import (
     SlotTaken,
     TooManyActiveBookings,
 )
-from booking.appointment_guard import insert_guarded, is_overlap, lock_calendar
+from booking.appointment_guard import insert_guarded, is_overlap, lock_calendar, still_free
 from booking.citizen_details import (
     CANCEL_REASON_MAX_LENGTH,
     DetailError,
@@ -176,13 +176,19 @@ def book_appointment(
         "booked_by_user_id": request.booked_by_user_id,
     }
     # The first look is without a lock, so that a crowd of losers is answered in
-    # parallel.  A likely winner then takes the calendar's write lock and looks
-    # again: concurrent winners would otherwise all pick the same "fairest" expert
-    # and keep refusing each other.  Should the database guard still refuse the
-    # pick (a writer outside this path), pick again.
+    # parallel.  A likely winner then takes the calendar's write lock and checks
+    # that its room and expert are still free (else picks again under the lock):
+    # concurrent winners would otherwise all pick the same "fairest" expert and
+    # keep refusing each other.  Should the database guard still refuse the pick
+    # (a writer outside this path), pick again.
     for attempt in range(PICK_ATTEMPTS):
         chosen = calendars.pick_for_booking(session, point.id, service.id, starts_at, now)
-        if chosen is not None and attempt == 0 and lock_calendar(session):
+        if (
+            chosen is not None
+            and attempt == 0
+            and lock_calendar(session)
+            and not still_free(session, *chosen, starts_at, fields["blocked_until"])
+        ):
             chosen = calendars.pick_for_booking(session, point.id, service.id, starts_at, now)
         if chosen is None:
             explain_no_free_resources(session, point, service, starts_at)
