@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, abort, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -12,7 +12,23 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def refuse_nul_characters() -> None:
+    """``before_request``: 400 for U+0000 anywhere in the path, query or form.
+
+    PostgreSQL cannot hold that character in text and would answer with an
+    error; refusing it first keeps such input from ever becoming a 500.
+    """
+    values = [request.path]
+    for source in (request.args, request.form):
+        for _name, items in source.lists():
+            values.extend(items)
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         message = _("The form had expired or was sent from elsewhere. Please try again.")
@@ -23,6 +39,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         titles = {
+            400: _("The request could not be read"),
             404: _("Page not found"),
             403: _("No access"),
             405: _("Not allowed"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
-from flask import abort, flash, redirect, request
+from flask import flash, redirect
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
@@ -84,17 +84,3 @@ def run_change(
     db.commit()
     flash(done_message, "success")
     return redirect(target)
-
-
-def refuse_nul_characters() -> None:
-    """A blueprint's ``before_request``: 400 for U+0000 anywhere in the request's input.
-
-    PostgreSQL cannot hold that character in text and would answer with an
-    error; refusing it first keeps bad input from ever becoming a 500.
-    """
-    values = [request.path]
-    for source in (request.args, request.form):
-        for _name, items in source.lists():
-            values.extend(items)
-    if any("\x00" in value for value in values):
-        abort(400)

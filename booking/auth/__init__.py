@@ -3,10 +3,7 @@
 from flask import Blueprint
 from flask_babel import lazy_gettext
 
-from booking.staff_requests import refuse_nul_characters
-
 bp = Blueprint("auth", __name__)
-bp.before_request(refuse_nul_characters)
 
 
 @bp.record_once

@@ -3,10 +3,8 @@
 from flask import Blueprint
 
 from booking.staff_display import template_helpers
-from booking.staff_requests import refuse_nul_characters
 
 bp = Blueprint("desk", __name__)
 bp.context_processor(template_helpers)
-bp.before_request(refuse_nul_characters)
 
 from booking.desk import booking_views, views  # noqa: E402,F401  (registers the routes)

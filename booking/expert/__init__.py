@@ -3,14 +3,11 @@
 from flask import Blueprint
 
 from booking.staff_display import template_helpers
-from booking.staff_requests import refuse_nul_characters
 
 bp = Blueprint("expert", __name__)
 bp.context_processor(template_helpers)
-bp.before_request(refuse_nul_characters)
 
 #: The subscribed calendar feed: no sign-in, a secret token in the address instead.
 feeds_bp = Blueprint("feeds", __name__)
-feeds_bp.before_request(refuse_nul_characters)
 
 from booking.expert import feed_views, views  # noqa: E402,F401  (registers the routes)
