@@ -1,6 +1,6 @@
 """Booking benchmark (issue 3): bookings per second over HTTP, and 200 at one time.
 
-    .venv/bin/python -m bench.booking [--seconds 8] [--threads 8] [--crowd 200]
+    .venv/bin/python -m bench.booking [--seconds 5] [--rounds 3] [--threads 8] [--crowd 200]
 
 For SQLite (a fresh file) and PostgreSQL (a fresh database, where
 ``BOOKING_TEST_POSTGRES_URL`` is set) it builds a small region with room for
@@ -36,8 +36,8 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
 
-from bench.availability import create_pg_database, drop_pg_database
 from bench.http_load import serving
 from booking.calendar_rules import DEFAULT_CALENDAR
 from booking.clock import HELSINKI, utc_now
@@ -59,6 +59,23 @@ OVERLAPS = text(
         AND a.starts_at < b.blocked_until AND b.starts_at < a.blocked_until
       WHERE a.status <> 'cancelled' AND b.status <> 'cancelled'"""
 )
+
+
+def create_pg_database(server_url: str) -> str:
+    name = f"booking_bench_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_pg_database(server_url: str, url: str) -> None:
+    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        name = make_url(url).database
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def build_world(url: str) -> None:
@@ -186,7 +203,7 @@ def crowd_on_one_time(base: str, crowd: int, start: datetime) -> None:
     )
 
 
-def run_backend(label: str, url: str, seconds: float, threads: int, crowd: int) -> None:
+def run_backend(label: str, url: str, args: argparse.Namespace) -> None:
     print(f"\n{label}")
     build_world(url)
     today = utc_now().astimezone(HELSINKI).date()
@@ -197,18 +214,28 @@ def run_backend(label: str, url: str, seconds: float, threads: int, crowd: int) 
         for _ in range(4):
             request(base, "GET", "/bare/")
             request(base, "GET", "/api/v1/health")
-        bare, bare_statuses = per_second(base, seconds, threads, lambda: ("GET", "/bare/", None))
-        booked, statuses = per_second(
-            base, seconds, threads, lambda: ("POST", "/api/v1/appointments", next(bodies))
-        )
-        print(f"  bare GET /bare/: {bare:.0f} requests/s {dict(bare_statuses)}")
-        print(
-            f"  bookings of distinct times: {booked:.1f} per second "
-            f"{dict(statuses)}; ratio to bare {booked / bare:.3f}"
-        )
+        ratios = []
+        # Alternate the two in rounds: the machine's other load drifts, the ratio less so.
+        for round_number in range(1, args.rounds + 1):
+            bare, bare_statuses = per_second(
+                base, args.seconds, args.threads, lambda: ("GET", "/bare/", None)
+            )
+            booked, statuses = per_second(
+                base,
+                args.seconds,
+                args.threads,
+                lambda: ("POST", "/api/v1/appointments", next(bodies)),
+            )
+            ratios.append(booked / bare)
+            print(
+                f"  round {round_number}: bare GET /bare/ {bare:.0f}/s {dict(bare_statuses)}; "
+                f"bookings of distinct times {booked:.1f}/s {dict(statuses)}; "
+                f"ratio {booked / bare:.3f}"
+            )
+        print(f"  median ratio bookings/bare: {statistics.median(ratios):.3f}")
         first = days[0]
         crowd_on_one_time(
-            base, crowd, datetime(first.year, first.month, first.day, 10, 30, tzinfo=HELSINKI)
+            base, args.crowd, datetime(first.year, first.month, first.day, 10, 30, tzinfo=HELSINKI)
         )
     engine = make_engine(url)
     with engine.connect() as connection:
@@ -220,7 +247,8 @@ def run_backend(label: str, url: str, seconds: float, threads: int, crowd: int) 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--seconds", type=float, default=5, help="per measurement")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--crowd", type=int, default=200)
     arguments = parser.parse_args()
@@ -230,16 +258,16 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory(prefix="booking-bench-") as folder:
         url = f"sqlite:///{folder}/bench-{uuid.uuid4().hex[:8]}.sqlite3"
-        run_backend("SQLite", url, arguments.seconds, arguments.threads, arguments.crowd)
+        run_backend("SQLite", url, arguments)
     server = os.environ.get("BOOKING_TEST_POSTGRES_URL")
     if not server:
         print("\nPostgreSQL: skipped (set BOOKING_TEST_POSTGRES_URL)")
         return
     url = create_pg_database(server)
     try:
-        run_backend("PostgreSQL", url, arguments.seconds, arguments.threads, arguments.crowd)
+        run_backend("PostgreSQL", url, arguments)
     finally:
-        drop_pg_database(server, urlsplit(url).path.lstrip("/"))
+        drop_pg_database(server, url)
 
 
 if __name__ == "__main__":
