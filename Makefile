@@ -44,9 +44,9 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 bench: setup
-	$(BIN)/python bench/availability.py
-	$(BIN)/python bench/booking.py
-	$(BIN)/python bench/dispatch.py
+	$(BIN)/python -m bench.availability
+	$(BIN)/python -m bench.booking
+	$(BIN)/python -m bench.dispatch
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache
