@@ -2,15 +2,17 @@
 
 Started with the ``spawn`` method by ``tests/test_no_double_booking.py``: each
 process builds its own engine, waits at a barrier so that all start together,
-then tries its list of (point, service, start) one transaction each, and
-reports what each attempt got: ``won``, ``taken`` or ``error: ...``.
+then tries its list of (point, service, start) one transaction each — and,
+through the use case, moves some of what it won onto contested times — and
+reports what each attempt got: ``won``, ``taken``, ``move won``, ``move taken``
+or ``error: ...``.
 """
 
 from __future__ import annotations
 
 import time
 import traceback
-from datetime import datetime
+from datetime import datetime, timedelta
 
 
 def run_attempts(
@@ -30,9 +32,9 @@ def run_attempts(
     point's first room and ``expert_id``), so only the database guard stands
     between two processes and an overlap."""
     from booking import calendars
-    from booking.appointments import BookingRequest, SlotTaken, book_appointment
+    from booking.appointments import BookingRequest, book_appointment, move_appointment
     from booking.db import make_engine, make_session_factory
-    from booking.models import Room
+    from booking.models import Appointment, Room
 
     engine = make_engine(database_url)
     sessions = make_session_factory(engine)
@@ -57,21 +59,43 @@ def run_attempts(
             name="Kilpa Varaaja",
             phone=f"040{worker:02d}{number:05d}",
         )
-        session = sessions()
-        try:
-            book_appointment(session, request, now=now, with_alternatives=False)
-            session.commit()
-            outcome = "won"
-        except SlotTaken:
-            session.rollback()
-            outcome = "taken"
-        except Exception as error:  # reported to the test, which fails on it
-            session.rollback()
-            lines = traceback.format_exception_only(type(error), error)
-            outcome = "error: " + "".join(lines).strip()[:300]
-        finally:
-            session.close()
+        outcome, appointment_id = attempt(
+            sessions, lambda s, r=request: book_appointment(s, r, now=now, with_alternatives=False)
+        )
         outcomes.append(((point_id, service_id, start_iso), outcome))
+        # Processes through the use case also move what they won 15 minutes earlier,
+        # onto times others are booking at that moment.
+        if outcome == "won" and not guard_only and request.starts_at.minute != 0:
+            earlier = request.starts_at - timedelta(minutes=15)
+
+            def move(session, appointment_id=appointment_id, earlier=earlier):
+                appointment = session.get(Appointment, appointment_id)
+                return move_appointment(session, appointment, earlier, now=now)
+
+            move_outcome, _id = attempt(sessions, move)
+            outcomes.append(((point_id, service_id, earlier.isoformat()), "move " + move_outcome))
     elapsed = time.perf_counter() - started
     engine.dispose()
     results.put((worker, outcomes, elapsed))
+
+
+def attempt(sessions, change) -> tuple[str, int | None]:
+    """Run ``change(session)`` in its own transaction: ("won", id), ("taken", None) or
+    ("error: ...", None)."""
+    from booking.appointments import SlotTaken
+
+    session = sessions()
+    try:
+        result = change(session)
+        session.commit()
+        appointment = getattr(result, "appointment", result)
+        return "won", appointment.id
+    except SlotTaken:
+        session.rollback()
+        return "taken", None
+    except Exception as error:  # reported to the test, which fails on it
+        session.rollback()
+        lines = traceback.format_exception_only(type(error), error)
+        return "error: " + "".join(lines).strip()[:300], None
+    finally:
+        session.close()
