@@ -1,6 +1,7 @@
 """Availability benchmark at region scale (issue 2): in-process month and HTTP ratio.
 
     .venv/bin/python -m bench.availability [--iterations 200] [--seconds 3] [--no-http]
+        [--only sqlite|postgresql]
 
 Builds a fresh SQLite database (and PostgreSQL ones where
 ``BOOKING_TEST_POSTGRES_URL`` is set) with 15 points, 60 experts and 20,000
@@ -51,14 +52,16 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=3, help="per HTTP measurement")
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="booking-bench-"))
     try:
-        print("== SQLite")
-        run_backend(SQLiteFiles(workdir), args)
+        if args.only != "postgresql":
+            print("== SQLite")
+            run_backend(SQLiteFiles(workdir), args)
         server = os.environ.get("BOOKING_TEST_POSTGRES_URL")
-        if server:
+        if server and args.only != "sqlite":
             print("\n== PostgreSQL")
             run_backend(PostgresDatabases(server), args)
     finally:
