@@ -21,7 +21,6 @@ from booking.appointments import (
     BookingRequest,
     DetailsRefused,
     SlotTaken,
-    TooManyActiveBookings,
     book_appointment,
     cancel_appointment,
     find_by_manage_token,
@@ -102,8 +101,6 @@ def _error_answer(error: BookingError):
         return _taken_answer(error.alternatives)
     if isinstance(error, DetailsRefused):
         return field_errors({field: _(message) for field, message in error.errors.items()})
-    if isinstance(error, TooManyActiveBookings):
-        return field_errors({"phone": str(error.message)})
     return field_errors({error.field or "body": str(error.message)})
 
 
@@ -234,7 +231,7 @@ def cancel(appointment_id: int):
     if refusal:
         return refusal
     reason = ""
-    if request.content_length or request.data:
+    if request.content_length:  # the body is optional
         body, errors = _json_object()
         if body is None:
             return field_errors(errors)
