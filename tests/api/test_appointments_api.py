@@ -320,3 +320,30 @@ def test_booking_is_rate_limited_per_address(database_url, clean_database, facto
         assert limited.is_json and limited.get_json()["error"] == "too_many_requests"
     finally:
         app.extensions["booking.engine"].dispose()
+
+
+def test_an_expired_manage_token_answers_404(client, world, monkeypatch):
+    import booking.api.appointments as api
+
+    data = booked(client)
+    url = f"/api/v1/appointments/{data['id']}"
+    monkeypatch.setattr(api, "utc_now", lambda: NOW + timedelta(days=16))
+    assert client.get(url, headers=bearer(data["manage_token"])).status_code == 404
+
+
+def test_a_past_appointment_cannot_be_moved_or_cancelled(client, world, monkeypatch, session):
+    import booking.api.appointments as api
+
+    data = booked(client)
+    url = f"/api/v1/appointments/{data['id']}"
+    monkeypatch.setattr(api, "utc_now", lambda: TUESDAY_10 + timedelta(hours=1))
+    moved = client.post(
+        f"{url}/move",
+        json={"start": "2026-03-04T13:00:00+02:00"},
+        headers=bearer(data["manage_token"]),
+    )
+    cancelled = client.post(f"{url}/cancel", headers=bearer(data["manage_token"]))
+    assert moved.status_code == cancelled.status_code == 422
+    assert "status" in cancelled.get_json()["errors"]
+    session.rollback()
+    assert session.get(Appointment, data["id"]).status.value == "booked"
