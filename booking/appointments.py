@@ -55,7 +55,7 @@ from booking.models import (
     ServicePoint,
 )
 from booking.outbox import queue_appointment_messages
-from booking.start_checks import check_start, explain_no_free_resources
+from booking.start_checks import check_open, check_start, held_by_appointment, not_available
 
 __all__ = [
     "Alternative",
@@ -181,18 +181,20 @@ def book_appointment(
     # concurrent winners would otherwise all pick the same "fairest" expert and
     # keep refusing each other.  Should the database guard still refuse the pick
     # (a writer outside this path), pick again.
+    locked = False
     for attempt in range(PICK_ATTEMPTS):
         chosen = calendars.pick_for_booking(session, point.id, service.id, starts_at, now)
-        if (
-            chosen is not None
-            and attempt == 0
-            and lock_calendar(session)
-            and not still_free(session, *chosen, starts_at, fields["blocked_until"])
-        ):
-            chosen = calendars.pick_for_booking(session, point.id, service.id, starts_at, now)
+        if chosen is not None and not locked and lock_calendar(session):
+            locked = True
+            if not still_free(session, *chosen, starts_at, fields["blocked_until"]):
+                chosen = calendars.pick_for_booking(session, point.id, service.id, starts_at, now)
         if chosen is None:
-            explain_no_free_resources(session, point, service, starts_at)
-            raise taken()
+            check_open(session, point, service, starts_at)
+            if held_by_appointment(session, point, service, starts_at):
+                raise taken()
+            if attempt == 0:
+                continue  # what held the time was moved or cancelled meanwhile: look again
+            raise not_available()
         room_id, expert_id = chosen
         appointment = Appointment(
             room_id=room_id,
@@ -250,9 +252,11 @@ def move_appointment(
         if isinstance(error, IntegrityError) and not is_overlap(error):
             raise
         session.refresh(appointment)
-        explain_no_free_resources(
+        check_open(session, point, service, new_start)
+        if not held_by_appointment(
             session, point, service, new_start, ignore_appointment_id=appointment.id
-        )
+        ):
+            raise not_available() from None
         raise SlotTaken(
             nearby_alternatives(session, point.id, service.id, new_start, now=now)
         ) from None

@@ -82,19 +82,16 @@ def check_open(session: Session, point: ServicePoint, service: Service, starts_a
         raise NotBookable(_l("The service point is closed at this time."), field="start")
 
 
-def explain_no_free_resources(
+def held_by_appointment(
     session: Session,
     point: ServicePoint,
     service: Service,
     starts_at: datetime,
     *,
     ignore_appointment_id: int | None = None,
-) -> None:
-    """Called when no room or expert is free at ``starts_at``: :class:`NotBookable` when
-    the point is closed then or when no appointment holds the time (no expert works
-    then, so it was never free); returns when an appointment holds it — the caller
-    then answers "just taken"."""
-    check_open(session, point, service, starts_at)
+) -> bool:
+    """True when an active appointment holds one of the point's rooms or one of the
+    service's experts over ``starts_at`` — so a refusal there is "just taken"."""
     held_until = starts_at + timedelta(minutes=service.duration_minutes + service.buffer_minutes)
     holding = (
         select(Appointment.id)
@@ -113,8 +110,11 @@ def explain_no_free_resources(
     )
     if ignore_appointment_id is not None:
         holding = holding.where(Appointment.id != ignore_appointment_id)
-    if session.scalar(holding) is None:
-        raise NotBookable(
-            _l("This time is not available. Please choose one of the offered times."),
-            field="start",
-        )
+    return session.scalar(holding) is not None
+
+
+def not_available() -> NotBookable:
+    """No expert works then (or no room exists): the time was never free."""
+    return NotBookable(
+        _l("This time is not available. Please choose one of the offered times."), field="start"
+    )

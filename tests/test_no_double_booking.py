@@ -116,7 +116,7 @@ def assert_no_overlaps_and_clean_losses(session, outcomes: list[str]) -> None:
     assert errors == []
     bookings = [outcome for outcome in outcomes if not outcome.startswith("move")]
     assert len(bookings) == PROCESSES * ATTEMPTS_PER_PROCESS
-    assert "move won" in outcomes
+    assert any(outcome.startswith("move") for outcome in outcomes)  # moves raced too
     session.rollback()
     assert session.execute(OVERLAPS).scalar() == 0
     booked = session.scalar(select(func.count(Appointment.id)))
