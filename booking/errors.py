@@ -13,11 +13,14 @@ def wants_json() -> bool:
 
 
 def refuse_nul_characters() -> None:
-    """``before_request``: 400 for U+0000 anywhere in the path, query or form.
+    """``before_request``: 400 for U+0000 anywhere in a page's path, query or form.
 
     PostgreSQL cannot hold that character in text and would answer with an
-    error; refusing it first keeps such input from ever becoming a 500.
+    error; refusing it first keeps such input from ever becoming a 500.  The
+    JSON API checks its own input and names the field (404 or 422).
     """
+    if wants_json():
+        return
     values = [request.path]
     for source in (request.args, request.form):
         for _name, items in source.lists():
