@@ -72,6 +72,15 @@ def lock_calendar(session: Session) -> bool:
     return True
 
 
+def lock_appointment(session: Session, appointment: Appointment) -> None:
+    """Re-read ``appointment`` and hold its row until the transaction ends, so that two
+    changes of one appointment at once (a double click) see each other: the second
+    finds it already cancelled or moved.  On SQLite the transaction's write lock
+    (BEGIN IMMEDIATE) already serialises them."""
+    if session.get_bind().dialect.name == "postgresql" and appointment in session:
+        session.refresh(appointment, with_for_update=True)
+
+
 def still_free(
     session: Session, room_id: int, expert_id: int, starts_at: datetime, blocked_until: datetime
 ) -> bool:

@@ -36,7 +36,13 @@ from booking.appointment_errors import (
     SlotTaken,
     TooManyActiveBookings,
 )
-from booking.appointment_guard import insert_guarded, is_overlap, lock_calendar, still_free
+from booking.appointment_guard import (
+    insert_guarded,
+    is_overlap,
+    lock_appointment,
+    lock_calendar,
+    still_free,
+)
 from booking.citizen_details import (
     CANCEL_REASON_MAX_LENGTH,
     DetailError,
@@ -224,6 +230,7 @@ def move_appointment(
     """Move a booked appointment to ``new_start``: the same id and calendar UID, the
     revision up by one, a room and an expert chosen afresh.  Flushes, never commits.
     Raises :class:`InvalidTransition`, :class:`NotBookable` or :class:`SlotTaken`."""
+    lock_appointment(session, appointment)
     if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= now:
         raise InvalidTransition()
     point, service = appointment.point, appointment.service
@@ -279,6 +286,7 @@ def cancel_appointment(
     """Cancel: the time is free again at once; the revision goes up by one and the
     cancellation messages are queued.  A citizen (no ``by_user_id``) can cancel only
     before the start; staff may also cancel an arrived appointment."""
+    lock_appointment(session, appointment)
     allowed = {AppointmentStatus.BOOKED}
     if by_user_id is not None:
         allowed.add(AppointmentStatus.ARRIVED)
@@ -304,7 +312,7 @@ def check_in(
     session: Session, appointment: Appointment, *, now: datetime, by_user_id: int | None
 ) -> Appointment:
     """booked → arrived, at the desk."""
-    _transition(appointment, AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, now)
+    _transition(session, appointment, AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, now)
     appointment.checked_in_at = now
     return _after_staff_transition(session, appointment, by_user_id, "check_in", now)
 
@@ -315,7 +323,7 @@ def mark_no_show(
     """booked → no_show; only once the start has passed."""
     if appointment.starts_at > now:
         raise InvalidTransition(_l("A no-show can be marked only after the start time."))
-    _transition(appointment, AppointmentStatus.BOOKED, AppointmentStatus.NO_SHOW, now)
+    _transition(session, appointment, AppointmentStatus.BOOKED, AppointmentStatus.NO_SHOW, now)
     return _after_staff_transition(session, appointment, by_user_id, "no_show", now)
 
 
@@ -323,7 +331,7 @@ def mark_done(
     session: Session, appointment: Appointment, *, now: datetime, by_user_id: int | None
 ) -> Appointment:
     """arrived → done."""
-    _transition(appointment, AppointmentStatus.ARRIVED, AppointmentStatus.DONE, now)
+    _transition(session, appointment, AppointmentStatus.ARRIVED, AppointmentStatus.DONE, now)
     return _after_staff_transition(session, appointment, by_user_id, "done", now)
 
 
@@ -412,7 +420,10 @@ def _after_change(
     session.flush()
 
 
-def _transition(appointment, expected: AppointmentStatus, new: AppointmentStatus, now) -> None:
+def _transition(
+    session: Session, appointment: Appointment, expected: AppointmentStatus, new, now
+) -> None:
+    lock_appointment(session, appointment)
     if appointment.status != expected:
         raise InvalidTransition()
     appointment.status = new

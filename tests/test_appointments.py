@@ -422,3 +422,29 @@ def test_far_off_years_are_refused_without_overflowing(session, world, start):
     with pytest.raises(NotBookable) as refused:
         book(session, start=start)
     assert refused.value.field == "start"
+
+
+def test_two_cancels_at_once_one_is_refused_cleanly(session, world, engine):
+    """A double click: two transactions cancel one appointment at once (PostgreSQL;
+    on SQLite the first one's write lock keeps the second from starting)."""
+    from booking.db import make_session_factory
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one write transaction at a time")
+    appointment_id = book(session).appointment.id
+    first, second = make_session_factory(engine)(), make_session_factory(engine)()
+    try:
+        mine = first.get(Appointment, appointment_id)
+        theirs = second.get(Appointment, appointment_id)
+        cancel_appointment(second, theirs, now=NOW)
+        second.commit()
+        with pytest.raises(InvalidTransition):
+            cancel_appointment(first, mine, now=NOW)
+        first.rollback()
+    finally:
+        first.close()
+        second.close()
+    cancellations = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == MessageKind.CANCELLED)
+    ).all()
+    assert len(cancellations) == 1
