@@ -303,8 +303,9 @@ class Appointment(Base):
 
     __tablename__ = "appointment"
     __table_args__ = (
-        Index("ix_appointment_room_start", "room_id", "starts_at"),
-        Index("ix_appointment_expert_start", "expert_id", "starts_at"),
+        # Covering the availability query: the spans come from the index alone.
+        Index("ix_appointment_room_start", "room_id", "starts_at", "blocked_until", "status"),
+        Index("ix_appointment_expert_start", "expert_id", "starts_at", "blocked_until", "status"),
         Index("ix_appointment_point_start", "point_id", "starts_at"),
         Index("ix_appointment_phone", "phone"),
     )
