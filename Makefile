@@ -21,6 +21,7 @@ translations: $(STAMP)
 	@$(BIN)/pybabel compile --use-fuzzy --statistics -d booking/translations 2>&1 | grep -v '^$$' || true
 
 # The demo: SQLite, region and demo data loaded, scheduler beside the web server.
+run: export BOOKING_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: setup
 	$(BIN)/booking setup --demo
 	@echo "Serving on http://127.0.0.1:$(PORT) (scheduler running beside it; Ctrl-C stops both)"
