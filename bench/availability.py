@@ -1,4 +1,4 @@
-"""Availability benchmark at region scale (issue 2): in-process month and HTTP ratio.
+"""Availability benchmark at region scale: in-process month and HTTP ratio.
 
     .venv/bin/python -m bench.availability [--iterations 200] [--seconds 3] [--no-http]
         [--only sqlite|postgresql]

@@ -1,4 +1,4 @@
-"""Booking benchmark (issue 3): bookings per second over HTTP, and 200 at one time.
+"""Booking benchmark: bookings per second over HTTP, and 200 at one time.
 
     .venv/bin/python -m bench.booking [--seconds 5] [--rounds 3] [--threads 8] [--crowd 200]
 
