@@ -122,7 +122,7 @@ def run_scheduler(settings: Mapping[str, object], once: bool = False) -> Dispatc
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
             timezone=HELSINKI,
         )
-        started = datetime.now(HELSINKI)
+        started = utc_now()
         lease = runtime.dispatcher.policy.lease.total_seconds()
         scheduler.add_job(
             runtime.dispatch_due,
