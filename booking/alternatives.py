@@ -30,16 +30,20 @@ def nearby_alternatives(
     *,
     now: datetime,
     limit: int = 6,
+    min_notice: timedelta | None = None,
 ) -> list[Alternative]:
     """Free times near ``around``: the nearest at the same point first, then the
-    nearest at other points offering the service (one or two each)."""
+    nearest at other points offering the service (one or two each).  ``min_notice``
+    replaces the service's minimum notice (see ``calendars.free_times``)."""
     around = require_aware(around)
     day = around.astimezone(HELSINKI).date()
     first_day = max(day - timedelta(days=ALTERNATIVES_DAYS_BEFORE), now.astimezone(HELSINKI).date())
     last_day = day + timedelta(days=ALTERNATIVES_DAYS_AFTER)
 
     def nearest(pid: str, count: int) -> list[Alternative]:
-        times = calendars.free_times(session, pid, service_id, first_day, last_day, now)
+        times = calendars.free_times(
+            session, pid, service_id, first_day, last_day, now, min_notice=min_notice
+        )
         return [Alternative(pid, t) for t in nearest_times(times, around, count)]
 
     same_point = nearest(point_id, max(1, limit - limit // 3))

@@ -64,6 +64,7 @@ from booking.outbox import queue_appointment_messages
 from booking.start_checks import check_open, check_start, held_by_appointment, not_available
 
 __all__ = [
+    "DESK_MIN_NOTICE",
     "Alternative",
     "BookingError",
     "BookingRequest",
@@ -88,6 +89,8 @@ DEFAULT_MAX_ACTIVE_PER_AGENCY = 2
 DEFAULT_MANAGE_LINK_DAYS = 14
 #: Picks tried when the database guard refuses one to a concurrent booking.
 PICK_ATTEMPTS = 3
+#: At the desk the citizen may be standing there: any start from now on, no notice.
+DESK_MIN_NOTICE = timedelta(0)
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,8 @@ def book_appointment(
     grid, too soon or far, point closed), :class:`DetailsRefused`,
     :class:`TooManyActiveBookings`, or :class:`SlotTaken` (with nearby
     alternatives unless ``with_alternatives`` is False).  ``base_url`` (the site's
-    public address) puts the manage link into the confirmation messages."""
+    public address) puts the manage link into the confirmation messages.  A desk
+    booking (``channel`` DESK) needs no minimum notice: any start from ``now`` on."""
     point, service = _offered(session, request.point_id, request.service_id)
     try:
         details = clean_citizen_details(
@@ -148,14 +152,19 @@ def book_appointment(
         )
     except InvalidDetails as error:
         raise DetailsRefused(error.errors) from error
-    starts_at = check_start(point, service, request.starts_at, now=now)
+    notice = DESK_MIN_NOTICE if request.channel == BookingChannel.DESK else None
+    starts_at = check_start(point, service, request.starts_at, now=now, min_notice=notice)
     if details.phone and request.channel != BookingChannel.DESK:
         _check_active_limit(session, details.phone, service, now, max_active_per_agency)
 
     def taken() -> SlotTaken:
         if not with_alternatives:
             return SlotTaken()
-        return SlotTaken(nearby_alternatives(session, point.id, service.id, starts_at, now=now))
+        return SlotTaken(
+            nearby_alternatives(
+                session, point.id, service.id, starts_at, now=now, min_notice=notice
+            )
+        )
 
     ends_at = starts_at + timedelta(minutes=service.duration_minutes)
     token = secrets.token_urlsafe(32)
@@ -189,11 +198,15 @@ def book_appointment(
     # (a writer outside this path), pick again.
     locked = False
     for attempt in range(PICK_ATTEMPTS):
-        chosen = calendars.pick_for_booking(session, point.id, service.id, starts_at, now)
+        chosen = calendars.pick_for_booking(
+            session, point.id, service.id, starts_at, now, min_notice=notice
+        )
         if chosen is not None and not locked and lock_calendar(session):
             locked = True
             if not still_free(session, *chosen, starts_at, fields["blocked_until"]):
-                chosen = calendars.pick_for_booking(session, point.id, service.id, starts_at, now)
+                chosen = calendars.pick_for_booking(
+                    session, point.id, service.id, starts_at, now, min_notice=notice
+                )
         if chosen is None:
             check_open(session, point, service, starts_at)
             if held_by_appointment(session, point, service, starts_at):
@@ -226,15 +239,17 @@ def move_appointment(
     *,
     now: datetime,
     by_user_id: int | None = None,
+    min_notice: timedelta | None = None,
 ) -> Appointment:
     """Move a booked appointment to ``new_start``: the same id and calendar UID, the
     revision up by one, a room and an expert chosen afresh.  Flushes, never commits.
-    Raises :class:`InvalidTransition`, :class:`NotBookable` or :class:`SlotTaken`."""
+    Raises :class:`InvalidTransition`, :class:`NotBookable` or :class:`SlotTaken`.
+    ``min_notice`` replaces the service's minimum notice (the desk: ``DESK_MIN_NOTICE``)."""
     lock_appointment(session, appointment)
     if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= now:
         raise InvalidTransition()
     point, service = appointment.point, appointment.service
-    new_start = check_start(point, service, new_start, now=now)
+    new_start = check_start(point, service, new_start, now=now, min_notice=min_notice)
     if new_start == appointment.starts_at:
         return appointment
     ends_at = new_start + timedelta(minutes=service.duration_minutes)
@@ -246,7 +261,9 @@ def move_appointment(
         with session.begin_nested():
             appointment.status = AppointmentStatus.CANCELLED
             session.flush()
-            chosen = calendars.pick_for_booking(session, point.id, service.id, new_start, now)
+            chosen = calendars.pick_for_booking(
+                session, point.id, service.id, new_start, now, min_notice=min_notice
+            )
             if chosen is None:
                 raise _NoFreeResources
             appointment.status = AppointmentStatus.BOOKED
@@ -265,7 +282,9 @@ def move_appointment(
         ):
             raise not_available() from None
         raise SlotTaken(
-            nearby_alternatives(session, point.id, service.id, new_start, now=now)
+            nearby_alternatives(
+                session, point.id, service.id, new_start, now=now, min_notice=min_notice
+            )
         ) from None
     appointment.revision += 1
     appointment.updated_at = now

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -107,14 +107,20 @@ def free_times(
     now: datetime,
     *,
     calendar: FinnishCalendar = DEFAULT_CALENDAR,
+    min_notice: timedelta | None = None,
 ) -> list[datetime]:
     """Bookable start times (aware UTC, ascending) of ``service_id`` at ``point_id`` on the
     local dates ``first_day`` to ``last_day``.  Raises ``UnknownPointOrService``; a
     service not offered at the point has no times.  Never serves a taken time: see
-    ``booking.calendar_revision``."""
+    ``booking.calendar_revision``.
+
+    ``min_notice`` replaces the service's minimum notice (``timedelta(0)``: any start
+    from ``now`` on); it is applied after the cache, so every caller shares one entry."""
     if not may_use_cache(session):
         inputs = availability_inputs(session, point_id, service_id, first_day, last_day, calendar)
-        return free_slots(**_engine_arguments(inputs), now=now)
+        arguments = _engine_arguments(inputs)
+        arguments["rules"] = _with_notice(inputs.rules, min_notice)
+        return free_slots(**arguments, now=now)
     revision = _revision_of_this_transaction(session)
     cache = cache_for(session)
     key = (point_id, service_id, first_day, last_day, revision, calendar)
@@ -125,7 +131,11 @@ def free_times(
             tuple(candidate_starts(**_engine_arguments(inputs))), inputs.rules, inputs.tz
         )
         cache.put(key, cached)
-    return bookable_starts(cached.starts, cached.rules, now, cached.tz)
+    return bookable_starts(cached.starts, _with_notice(cached.rules, min_notice), now, cached.tz)
+
+
+def _with_notice(rules: ServiceRules, min_notice: timedelta | None) -> ServiceRules:
+    return rules if min_notice is None else replace(rules, min_notice=min_notice)
 
 
 def _revision_of_this_transaction(session: Session) -> int:
@@ -148,15 +158,19 @@ def pick_for_booking(
     now: datetime,
     *,
     calendar: FinnishCalendar = DEFAULT_CALENDAR,
+    min_notice: timedelta | None = None,
 ) -> tuple[int, int] | None:
     """The (room id, expert id) to book at ``start``, chosen fairly (fewest bookings that
     local day, then lowest id); None when ``start`` is not a bookable time.  Reads the
-    database afresh (no cache): call it in the booking's own transaction."""
+    database afresh (no cache): call it in the booking's own transaction.
+    ``min_notice`` replaces the service's minimum notice, as in ``free_times``."""
     start = require_aware(start)
     tz = _point_zone(session, point_id)
     day = start.astimezone(tz).date()
     inputs = availability_inputs(session, point_id, service_id, day, day, calendar)
-    if start not in free_slots(**_engine_arguments(inputs), now=now):
+    arguments = _engine_arguments(inputs)
+    arguments["rules"] = _with_notice(inputs.rules, min_notice)
+    if start not in free_slots(**arguments, now=now):
         return None
     return choose_resources(start, rooms=inputs.rooms, experts=inputs.experts, rules=inputs.rules)
 

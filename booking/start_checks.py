@@ -32,10 +32,16 @@ from booking.models import (
 
 
 def check_start(
-    point: ServicePoint, service: Service, starts_at: datetime, *, now: datetime
+    point: ServicePoint,
+    service: Service,
+    starts_at: datetime,
+    *,
+    now: datetime,
+    min_notice: timedelta | None = None,
 ) -> datetime:
     """``starts_at`` in UTC when it is on the grid and in the bookable window;
-    else :class:`NotBookable` with ``field="start"``."""
+    else :class:`NotBookable` with ``field="start"``.  ``min_notice`` replaces the
+    service's minimum notice (``timedelta(0)``: any start from ``now`` on)."""
     try:
         starts_at = require_aware(starts_at)
     except ValueError as error:
@@ -52,9 +58,11 @@ def check_start(
     minute_of_day = local.hour * 60 + local.minute
     if local.second or local.microsecond or minute_of_day % service.grid_minutes:
         raise NotBookable(_l("Please choose one of the offered start times."), field="start")
-    if starts_at <= now:
+    if starts_at < now:
         raise NotBookable(_l("This time has already passed."), field="start")
-    if starts_at < now + timedelta(minutes=service.min_notice_minutes):
+    if min_notice is None:
+        min_notice = timedelta(minutes=service.min_notice_minutes)
+    if starts_at < now + min_notice:
         raise NotBookable(_l("This time is too soon to book. Please choose a later time."))
     last_day = now.astimezone(tz).date() + timedelta(days=service.horizon_days)
     if local.date() > last_day:

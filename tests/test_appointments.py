@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from booking.appointments import (
+    DESK_MIN_NOTICE,
     BookingRequest,
     DetailsRefused,
     InvalidTransition,
@@ -178,6 +179,38 @@ def test_unbookable_times_are_refused_with_the_start_field(session, world, start
     assert refused.value.field == "start"
     session.rollback()
     assert count_appointments(session) == 0
+
+
+def test_a_desk_booking_needs_no_notice_but_online_and_api_keep_it(session, world):
+    soon = NOW + timedelta(minutes=15)  # the service asks 60 minutes' notice
+    for channel in (BookingChannel.ONLINE, BookingChannel.API):
+        with pytest.raises(NotBookable) as refused:
+            book(session, start=soon, channel=channel)
+        assert "too soon" in str(refused.value.message)
+        session.rollback()
+    booked = book(session, start=soon, channel=BookingChannel.DESK).appointment
+    assert booked.starts_at == soon
+    an_hour_later = NOW + timedelta(hours=1)  # "now" right on the grid: still bookable
+    right_now = book_appointment(
+        session,
+        request_for(an_hour_later, channel=BookingChannel.DESK, phone="050 765 4321"),
+        now=an_hour_later,
+    )
+    assert right_now.appointment.starts_at == an_hour_later
+    with pytest.raises(NotBookable) as refused:
+        book(session, start=NOW - timedelta(minutes=15), channel=BookingChannel.DESK)
+    assert "already passed" in str(refused.value.message)
+
+
+def test_a_desk_move_needs_no_notice_but_a_citizen_s_move_keeps_it(session, world):
+    appointment = book(session).appointment
+    soon = NOW + timedelta(minutes=30)
+    with pytest.raises(NotBookable):
+        move_appointment(session, appointment, soon, now=NOW)
+    session.rollback()
+    move_appointment(session, appointment, soon, now=NOW, min_notice=DESK_MIN_NOTICE)
+    session.commit()
+    assert appointment.starts_at == soon
 
 
 def test_a_closure_day_is_refused(session, factory, world):

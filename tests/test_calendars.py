@@ -270,3 +270,40 @@ def _row(world, starts_at: datetime) -> dict:
         "created_at": NOW,
         "updated_at": NOW,
     }
+
+
+def test_a_minimum_notice_override_shares_the_cached_entry(session, factory):
+    factory.region()  # the service asks 60 minutes' notice; NOW is Monday 10:00
+    today = NOW.astimezone(HELSINKI).date()
+    online = hhmm(calendars.free_times(session, "testila", "kela-benefits", today, today, NOW))
+    session.commit()
+    statements, stop = count_queries(session)
+    try:
+        desk = calendars.free_times(
+            session, "testila", "kela-benefits", today, today, NOW, min_notice=timedelta(0)
+        )
+    finally:
+        stop()
+    assert online[0] == "11:00"
+    assert hhmm(desk)[:3] == ["10:00", "10:15", "10:30"]  # from now on, on the grid
+    assert hhmm(desk)[4:] == online  # the rest is the same answer
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+    later = NOW + timedelta(minutes=5)
+    with_override = calendars.free_times(
+        session, "testila", "kela-benefits", today, today, later, min_notice=timedelta(0)
+    )
+    assert hhmm(with_override)[0] == "10:15"  # a passed start is never offered
+    assert (
+        calendars.pick_for_booking(
+            session, "testila", "kela-benefits", NOW + timedelta(minutes=15), NOW
+        )
+        is None
+    )
+    assert calendars.pick_for_booking(
+        session,
+        "testila",
+        "kela-benefits",
+        NOW + timedelta(minutes=15),
+        NOW,
+        min_notice=timedelta(0),
+    )

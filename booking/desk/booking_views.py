@@ -101,12 +101,15 @@ def _times_page(form: TimeChoiceForm | CallerForm, session: Session, *, next_fre
     now = utc_now()
     today = to_helsinki(now).date()
     point_id, service_id = form.point_id.data, form.service_id.data
+    notice = use_cases.DESK_MIN_NOTICE  # the caller may be standing at the desk
     if next_free or form.day.data is None:
         next_free = True
         last = today + timedelta(days=NEXT_FREE_DAYS)
-        times = free_times(session, point_id, service_id, today, last, now)[:NEXT_FREE_COUNT]
+        times = free_times(session, point_id, service_id, today, last, now, min_notice=notice)
+        times = times[:NEXT_FREE_COUNT]
     else:
-        times = free_times(session, point_id, service_id, form.day.data, form.day.data, now)
+        day = form.day.data
+        times = free_times(session, point_id, service_id, day, day, now, min_notice=notice)
     day = None if next_free else form.day.data
     choice = form if isinstance(form, TimeChoiceForm) else TimeChoiceForm(formdata=None)
     if choice is not form:

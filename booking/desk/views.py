@@ -179,7 +179,14 @@ def move(appointment_id: int):
             form.starts_at.errors.append(_("Choose a time."))
         else:
             try:
-                use_cases.move_appointment(db, item, new_start, now=now, by_user_id=user.id)
+                use_cases.move_appointment(
+                    db,
+                    item,
+                    new_start,
+                    now=now,
+                    by_user_id=user.id,
+                    min_notice=use_cases.DESK_MIN_NOTICE,
+                )
             except use_cases.BookingError as error:
                 db.rollback()
                 form.starts_at.errors.append(str(error.message))
@@ -188,7 +195,9 @@ def move(appointment_id: int):
                 flash(_("Moved. The citizen is notified."), "success")
                 return redirect(url_for("desk.appointment", appointment_id=item.id))
     day = parse_day(request.args.get("day"), now=now)
-    times = free_times(db, item.point_id, item.service_id, day, day, now)
+    times = free_times(
+        db, item.point_id, item.service_id, day, day, now, min_notice=use_cases.DESK_MIN_NOTICE
+    )
     record(
         db, user_id=user.id, action=AuditAction.VIEW_APPOINTMENT, now=now, appointment_id=item.id
     )

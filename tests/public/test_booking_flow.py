@@ -173,6 +173,13 @@ def test_errors_are_in_the_users_language(client, region):
     assert "matkapuhelinnumero" in text.lower()
 
 
+def test_a_time_fifteen_minutes_from_now_is_too_soon_online(client, region, session):
+    answer = book(client, start="2026-03-02T10:15+02:00")  # NOW is 10:00; 60 minutes' notice
+    assert answer.status_code == 422
+    assert "This time is too soon to book. Please choose a later time." in page_text(answer)
+    assert stored_counts(session) == (0, 0)
+
+
 def test_a_time_just_taken_offers_the_nearest_free_times_here_and_elsewhere(
     client, region, factory, session
 ):

@@ -189,13 +189,31 @@ def test_caller_without_any_number_can_be_booked(signed_in, staff_world, session
     assert booked.phone is None
 
 
-def test_next_free_time_now_offers_today_first(signed_in, staff_world):
+def test_next_free_time_now_offers_the_nearest_grid_time_without_notice(
+    signed_in, staff_world, clock
+):
+    clock.set(NOW + timedelta(minutes=5))  # 10:05; the service asks 60 minutes' notice online
     page = signed_in("advisor_a").post("/desk/book", data=caller(next_free="1", day=""))
     text = page.get_data(as_text=True)
     assert "Seuraavat vapaat ajat" in text
+    assert 'value="2026-03-02T08:15:00+00:00" checked' in text  # 10:15, the next grid time
+    assert 'value="2026-03-02T08:00:00+00:00"' not in text  # 10:00 has passed
     # The room holds Maija 11:00–11:45 and Veera 13:00–13:45 (buffers included), and
-    # Kela's one expert is at point B 12:00–12:45: the first free start is 13:45.
-    assert 'value="2026-03-02T11:45:00+00:00" checked' in text
+    # Kela's one expert is at point B 12:00–12:45: after 10:15 the next free start is 13:45.
+    assert 'value="2026-03-02T08:30:00+00:00"' not in text
+    assert 'value="2026-03-02T11:45:00+00:00"' in text
+
+
+def test_a_walk_in_is_booked_fifteen_minutes_from_now(signed_in, staff_world, session):
+    soon = "2026-03-02T08:15:00+00:00"  # 10:15, NOW being 10:00
+    client = signed_in("advisor_a")
+    data = caller(day="") | {"starts_at": soon, "topic": "housing"}
+    answer = client.post("/desk/book/confirm", data=data)
+    assert answer.status_code == 302
+    booked = session.scalar(select(Appointment).where(Appointment.name == "Aino Asiakas"))
+    session.commit()
+    assert booked.starts_at.isoformat() == soon
+    assert booked.channel is BookingChannel.DESK
 
 
 def test_bad_phone_number_is_named_and_nothing_is_booked(signed_in, staff_world, session):
