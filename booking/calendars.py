@@ -48,7 +48,7 @@ from booking.calendar_rules import (
     working_spans,
 )
 from booking.clock import HELSINKI, require_aware
-from booking.models import ServicePoint
+from booking.models import ACTIVE_STATUSES, Appointment, ServicePoint
 
 __all__ = [
     "AvailabilityInputs",
@@ -108,6 +108,7 @@ def free_times(
     *,
     calendar: FinnishCalendar = DEFAULT_CALENDAR,
     min_notice: timedelta | None = None,
+    ignoring_appointment_id: int | None = None,
 ) -> list[datetime]:
     """Bookable start times (aware UTC, ascending) of ``service_id`` at ``point_id`` on the
     local dates ``first_day`` to ``last_day``.  Raises ``UnknownPointOrService``; a
@@ -115,9 +116,14 @@ def free_times(
     ``booking.calendar_revision``.
 
     ``min_notice`` replaces the service's minimum notice (``timedelta(0)``: any start
-    from ``now`` on); it is applied after the cache, so every caller shares one entry."""
-    if not may_use_cache(session):
-        inputs = availability_inputs(session, point_id, service_id, first_day, last_day, calendar)
+    from ``now`` on); it is applied after the cache, so every caller shares one entry.
+    ``ignoring_appointment_id``: that appointment's own time counts as free (a move
+    may overlap it); such an answer is computed afresh, never cached."""
+    ignoring = _span_of(session, ignoring_appointment_id)
+    if ignoring is not None or not may_use_cache(session):
+        inputs = availability_inputs(
+            session, point_id, service_id, first_day, last_day, calendar, ignoring=ignoring
+        )
         arguments = _engine_arguments(inputs)
         arguments["rules"] = _with_notice(inputs.rules, min_notice)
         return free_slots(**arguments, now=now)
@@ -136,6 +142,34 @@ def free_times(
 
 def _with_notice(rules: ServiceRules, min_notice: timedelta | None) -> ServiceRules:
     return rules if min_notice is None else replace(rules, min_notice=min_notice)
+
+
+#: An appointment's hold on its room and its expert: (room id, expert id, start, end),
+#: the span in epoch seconds as the busy query gives it.
+_Hold = tuple[int, int, int, int]
+
+
+def _span_of(session: Session, appointment_id: int | None) -> _Hold | None:
+    """The hold of an active appointment, or None (no id, unknown, or not active)."""
+    if appointment_id is None:
+        return None
+    row = session.execute(
+        select(
+            Appointment.room_id,
+            Appointment.expert_id,
+            Appointment.starts_at,
+            Appointment.blocked_until,
+        ).where(Appointment.id == appointment_id, Appointment.status.in_(ACTIVE_STATUSES))
+    ).one_or_none()
+    if row is None:
+        return None
+    room_id, expert_id, starts_at, blocked_until = row
+    return room_id, expert_id, _seconds(_utc(starts_at)), _seconds(_utc(blocked_until))
+
+
+def _utc(moment: datetime) -> datetime:
+    """A stored instant as aware UTC (SQLite hands back naive UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _revision_of_this_transaction(session: Session) -> int:
@@ -182,12 +216,15 @@ def availability_inputs(
     first_day: date,
     last_day: date,
     calendar: FinnishCalendar = DEFAULT_CALENDAR,
+    *,
+    ignoring: _Hold | None = None,
 ) -> AvailabilityInputs:
     """Load opening hours, closures, rooms, the agency's active experts who do the service
     (hours, absences) and the active appointments that can block them in the window
     (the point's rooms; those experts at any point).  ``booked_count`` is each resource's
     number of bookings starting in the window.  Busy and working spans are given to the
-    engine as integer epoch seconds."""
+    engine as integer epoch seconds.  ``ignoring``: one appointment's hold, left out of
+    its room's and its expert's busy spans."""
     queries = calendar_queries(session.get_bind().dialect.name)
     connection = session.connection()
     head = connection.execute(
@@ -248,6 +285,10 @@ def availability_inputs(
         if not queries.busy_in_seconds:
             starts_at, blocked_until = _seconds(starts_at), _seconds(blocked_until)
         busy[kind][resource_id].append((starts_at, blocked_until))
+    if ignoring is not None:
+        room_id, expert_id, starts_at, blocked_until = ignoring
+        _drop(busy[ROOM], room_id, (starts_at, blocked_until))
+        _drop(busy[EXPERT], expert_id, (starts_at, blocked_until))
     in_window = (_seconds(window.start), _seconds(window.end))
     rooms = [_resource(room_id, busy[ROOM], in_window) for room_id in room_ids]
     experts = []
@@ -267,6 +308,14 @@ def working_seconds(
     Pure calendar arithmetic, so remembered: many experts share one pattern."""
     spans = working_spans(dict(weekly), (), first_day, last_day, HELSINKI, calendar)
     return tuple((_seconds(s.start), _seconds(s.end)) for s in spans)
+
+
+def _drop(busy: dict, resource_id: int, span: tuple[int, int]) -> None:
+    """Remove ``span`` from a resource's busy spans (the database guard lets an active
+    appointment's span appear at most once per room and per expert)."""
+    spans = busy.get(resource_id)
+    if spans and span in spans:
+        spans.remove(span)
 
 
 def _weekly_key(weekly: dict[int, list[tuple[time, time]]]) -> tuple:

@@ -307,3 +307,27 @@ def test_a_minimum_notice_override_shares_the_cached_entry(session, factory):
         NOW,
         min_notice=timedelta(0),
     )
+
+
+def test_an_appointment_being_moved_may_overlap_its_own_time(session, factory):
+    world = factory.region()
+    mine = factory.appointment(
+        point=world["point"], service=world["service"], starts_at=at(WEDNESDAY, 10)
+    )
+    factory.appointment(point=world["point"], service=world["service"], starts_at=at(WEDNESDAY, 11))
+    plain = times_on(session)
+    moving = hhmm(
+        calendars.free_times(
+            session,
+            "testila",
+            "kela-benefits",
+            WEDNESDAY,
+            WEDNESDAY,
+            NOW,
+            ignoring_appointment_id=mine.id,
+        )
+    )
+    assert "10:15" not in plain
+    assert {"09:30", "09:45", "10:00", "10:15"} <= set(moving)
+    assert "10:30" not in moving  # its set-up would overlap the 11:00 appointment
+    assert times_on(session) == plain  # the cache was not touched by the move's answer

@@ -196,7 +196,14 @@ def move(appointment_id: int):
                 return redirect(url_for("desk.appointment", appointment_id=item.id))
     day = parse_day(request.args.get("day"), now=now)
     times = free_times(
-        db, item.point_id, item.service_id, day, day, now, min_notice=use_cases.DESK_MIN_NOTICE
+        db,
+        item.point_id,
+        item.service_id,
+        day,
+        day,
+        now,
+        min_notice=use_cases.DESK_MIN_NOTICE,
+        ignoring_appointment_id=item.id,  # a move may overlap the appointment's own time
     )
     record(
         db, user_id=user.id, action=AuditAction.VIEW_APPOINTMENT, now=now, appointment_id=item.id

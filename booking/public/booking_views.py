@@ -72,13 +72,22 @@ def choice_or_404(point_id: str, service_id: str) -> Choice:
         abort(404)
 
 
-def free_starts(choice: Choice, first: date, last: date, now) -> list:
-    """Free start times on local days ``first``..``last``, kept inside the bookable days."""
+def free_starts(choice: Choice, first: date, last: date, now, *, moving: int | None = None) -> list:
+    """Free start times on local days ``first``..``last``, kept inside the bookable days.
+    ``moving``: the id of the appointment being moved, whose own time counts as free."""
     earliest, latest = bookable_days(choice.service, now=now)
     first, last = max(first, earliest), min(last, latest)
     if first > last:
         return []
-    return calendars.free_times(get_session(), choice.point.id, choice.service.id, first, last, now)
+    return calendars.free_times(
+        get_session(),
+        choice.point.id,
+        choice.service.id,
+        first,
+        last,
+        now,
+        ignoring_appointment_id=moving,
+    )
 
 
 def is_free(choice: Choice, now) -> bool:
@@ -117,22 +126,23 @@ def month_view(
     day_url: Callable[[date], str],
     month_url: Callable[[date], str],
     opening_month: date | None = None,
+    moving: int | None = None,
 ) -> dict[str, object]:
     """The month asked in ``?month=`` (kept inside the bookable months) with its free days.
 
     Without an asked month: ``opening_month`` if given, else the first month that
-    has free times."""
+    has free times.  ``moving``: as in :func:`free_starts`."""
     earliest, latest = bookable_days(choice.service, now=now)
     first_month, last_month = first_of_month(earliest), first_of_month(latest)
     asked = parse_month(request.args.get("month")) or opening_month
     month = min(max(asked or first_month, first_month), last_month)
-    starts = free_starts(choice, month, last_of_month(month), now)
+    starts = free_starts(choice, month, last_of_month(month), now, moving=moving)
     if asked is None:
         for _step in range(MONTHS_TO_LOOK_AHEAD):
             if starts or month >= last_month:
                 break
             month = add_months(month, 1)
-            starts = free_starts(choice, month, last_of_month(month), now)
+            starts = free_starts(choice, month, last_of_month(month), now, moving=moving)
     return {
         "grid": month_grid(month, count_by_day(starts), day_url),
         "previous_url": month_url(add_months(month, -1)) if month > first_month else None,

@@ -210,6 +210,7 @@ def move_day(token: str):
         day_url=lambda day: url_for(".move_time", token=token, day=day),
         month_url=lambda other: url_for(".move_day", token=token, month=month_key(other)),
         opening_month=first_of_month(appointment.starts_at.astimezone(HELSINKI).date()),
+        moving=appointment.id,
     )
     return appointment_page(
         "public/book/month.html",
@@ -234,7 +235,7 @@ def move_time(token: str, day: str):
     if not changeable(appointment, now):
         return redirect(url_for(".manage", token=token))
     choice = move_choice(appointment)
-    starts = times_of_day(free_starts(choice, asked, asked, now), asked)
+    starts = times_of_day(free_starts(choice, asked, asked, now, moving=appointment.id), asked)
     times = [
         (start, url_for(".move_confirm", token=token, start=format_start(start)))
         for start in starts

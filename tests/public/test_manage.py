@@ -110,6 +110,36 @@ def test_move_keeps_the_appointment_and_its_calendar_uid(client, region, session
     assert "Your appointment has been moved." in page_text(client.get(f"/manage/{token}?lang=en"))
 
 
+def test_move_offers_times_overlapping_its_own_but_not_others(client, region, session, factory):
+    token = book_token(client)  # Tuesday 10:00–10:30, set-up until 10:45
+    factory.appointment(
+        point=region["point"],
+        service=region["service"],
+        starts_at=datetime(2026, 3, 3, 9, 0, tzinfo=UTC),  # 11:00, someone else's
+        name="Toinen Asiakas",
+    )
+    day = page_text(client.get(f"/manage/{token}/move/2026-03-03?lang=en"))
+    assert "start=2026-03-03T09:45%2B02:00" in day  # ends as mine begins
+    assert "start=2026-03-03T10:15%2B02:00" in day  # overlaps only my own time
+    assert "start=2026-03-03T10:30%2B02:00" not in day  # its set-up would reach 11:00
+    assert "start=2026-03-03T11:00%2B02:00" not in day
+    month = page_text(client.get(f"/manage/{token}/move?month=2026-03&lang=en"))
+    assert f"/manage/{token}/move/2026-03-03" in month
+    answer = client.post(
+        f"/manage/{token}/move/confirm?lang=en", data={"start": "2026-03-03T10:15+02:00"}
+    )
+    assert answer.status_code == 303
+    session.expire_all()
+    mine, other = session.scalars(select(Appointment).order_by(Appointment.starts_at)).all()
+    session.rollback()
+    assert mine.starts_at == datetime(2026, 3, 3, 8, 15, tzinfo=UTC)
+    assert mine.blocked_until <= other.starts_at
+    # The booking pages, which move nothing, still count the time as taken.
+    booking_day = page_text(client.get("/book/testila/kela-benefits/2026-03-03?lang=en"))
+    assert "start=2026-03-03T10:30%2B02:00" not in booking_day
+    assert "start=2026-03-03T09:30%2B02:00" in booking_day
+
+
 def test_moving_to_a_taken_time_changes_nothing_and_offers_others(client, region, session):
     token = book_token(client)
     other = book_token(client, start="2026-03-04T11:00+02:00", phone="050 111 2233")

@@ -121,6 +121,19 @@ def test_move_offers_free_times_and_moves(signed_in, staff_world, session):
     assert moved.revision == 1
 
 
+def test_desk_move_offers_times_overlapping_the_appointment_s_own(signed_in, staff_world, session):
+    client = signed_in("advisor_a")
+    path = f"/desk/appointments/{staff_world.kela_at_a.id}/move"  # Maija, 11:00 Monday
+    page = client.get(f"{path}?day=2026-03-02").get_data(as_text=True)
+    eleven_fifteen = "2026-03-02T09:15:00+00:00"  # ends 11:45 as Kela's expert leaves for B
+    assert f'value="{eleven_fifteen}"' in page
+    assert 'value="2026-03-02T09:30:00+00:00"' not in page  # the expert is at B from 12:00
+    assert 'value="2026-03-02T08:15:00+00:00"' in page  # 10:15: no notice at the desk
+    answer = client.post(f"{path}?day=2026-03-02", data={"starts_at": eleven_fifteen})
+    assert answer.status_code == 302
+    assert fresh(session, staff_world.kela_at_a).starts_at.isoformat() == eleven_fifteen
+
+
 def caller(**overrides):
     data = {
         "phone": "040 123 4567",
