@@ -25,7 +25,7 @@ from booking.citizen_details import (
     topics_for,
 )
 from booking.clock import to_helsinki, utc_now
-from booking.db import get_session
+from booking.db import get_session, read_only
 from booking.desk import bp
 from booking.desk.forms import CARRIED_FIELDS, CallerForm, TimeChoiceForm
 from booking.desk.timeline import search_appointments
@@ -131,6 +131,15 @@ def _times_page(form: TimeChoiceForm | CallerForm, session: Session, *, next_fre
     )
 
 
+def _times_page_after_rollback(form: TimeChoiceForm, session: Session, *, next_free: bool):
+    """The times page once a refused booking is rolled back: looked up read-only, so
+    that no write lock is held while searching (SQLite begins deferred)."""
+    with read_only():
+        page = _times_page(form, session, next_free=next_free)
+    session.rollback()
+    return page
+
+
 @bp.route("/desk/book", methods=["GET", "POST"])
 @staff_required(*DESK_ROLES)
 def book():
@@ -183,13 +192,14 @@ def book_confirm():
             booking,
             now=now,
             max_active_per_agency=current_app.config["BOOKING_MAX_ACTIVE_PER_AGENCY"],
+            with_alternatives=False,  # the page offers the day's fresh times instead
             base_url=current_app.config["BOOKING_BASE_URL"],
         )
     except use_cases.DetailsRefused as refused:
         db.rollback()
         _add_errors(form, refused.errors)
         if set(refused.errors) == {"topic"}:
-            return _times_page(form, db, next_free=next_free)
+            return _times_page_after_rollback(form, db, next_free=next_free)
         return _caller_page(form)
     except use_cases.TooManyActiveBookings as error:
         db.rollback()
@@ -198,7 +208,7 @@ def book_confirm():
     except use_cases.BookingError as error:
         db.rollback()
         form.starts_at.errors.append(str(error.message))
-        return _times_page(form, db, next_free=next_free)
+        return _times_page_after_rollback(form, db, next_free=next_free)
     appointment = result.appointment
     db.commit()
     flash(_("Booked. Reference %(reference)s.", reference=appointment.reference), "success")

@@ -24,7 +24,7 @@ from booking.appointments import (
     nearby_alternatives,
 )
 from booking.clock import utc_now
-from booking.db import get_session
+from booking.db import get_session, read_only
 from booking.extensions import limiter
 from booking.i18n import current_language
 from booking.models import (
@@ -296,6 +296,11 @@ def apply_alternative(form: DetailsForm) -> None:
 
 @bp.route("/book/details", methods=["GET", "POST"])
 def details():
+    with read_only():  # a look and a check, never a write: no write lock on SQLite
+        return details_step()
+
+
+def details_step():
     now = utc_now()
     if request.method == "GET":
         data = {key: request.args.get(key, "") for key in ("point", "service", "start")}
@@ -352,17 +357,17 @@ def confirm():
             booking,
             now=now,
             max_active_per_agency=config["BOOKING_MAX_ACTIVE_PER_AGENCY"],
+            with_alternatives=False,
             base_url=config["BOOKING_BASE_URL"],
         )
-    except SlotTaken as taken:
+    except SlotTaken:
+        # Roll the failed write back first, then look around read-only: a crowd of
+        # losers does not hold the write lock while searching (as in the API).
         session.rollback()
-        if already_booked_by(choice, details.name, details.phone):
-            # A second click on "Confirm": the first one booked it for this citizen.
-            page = render_template(
-                "public/book/already.html", title=_("This time is already yours"), choice=choice
-            )
-            return page, 200
-        return taken_page(choice, form, now, taken.alternatives)
+        with read_only():
+            page = taken_or_already_yours(choice, form, details, now)
+        session.rollback()
+        return page
     except DetailsRefused as refused:
         session.rollback()
         form.add_errors(refused.errors)
@@ -373,6 +378,16 @@ def confirm():
         return details_page(form, choice, 422)
     session.commit()
     return redirect(url_for(".booked", token=result.manage_token), 303)
+
+
+def taken_or_already_yours(choice: Choice, form: DetailsForm, details, now):
+    if already_booked_by(choice, details.name, details.phone):
+        # A second click on "Confirm": the first one booked it for this citizen.
+        page = render_template(
+            "public/book/already.html", title=_("This time is already yours"), choice=choice
+        )
+        return page, 200
+    return taken_page(choice, form, now)
 
 
 @bp.get("/book/confirm")

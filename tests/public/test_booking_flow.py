@@ -8,7 +8,11 @@ from datetime import UTC, date, datetime
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 
+from booking.appointments import nearby_alternatives
+from booking.db import read_only
+from booking.public import booking_views
 from tests.public.booking_steps import START, book, book_token, details, stored_counts
 
 
@@ -195,6 +199,37 @@ def test_a_time_just_taken_offers_the_nearest_free_times_here_and_elsewhere(
     assert "Muurame service point" in text  # another point offering the service
     assert 'name="alternative" value="testila 2026-03-03T' in text
     assert stored_counts(session)[0] == 1  # only the earlier booking
+
+
+def write_from_elsewhere(engine) -> None:
+    """A write on another connection; fails at once while someone holds the write lock."""
+    with read_only(), engine.connect() as other:
+        if engine.dialect.name == "sqlite":
+            other.exec_driver_sql("PRAGMA busy_timeout=0")
+        else:
+            other.exec_driver_sql("SET LOCAL lock_timeout = '2s'")
+        other.execute(text("UPDATE calendar_revision SET value = value WHERE id = 1"))
+        other.rollback()
+
+
+def test_alternatives_are_looked_up_with_no_write_lock_held(
+    client, region, factory, engine, monkeypatch
+):
+    taken_at = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
+    factory.appointment(point=region["point"], service=region["service"], starts_at=taken_at)
+    searched = []
+
+    def searching(*args, **kwargs):
+        alternatives = nearby_alternatives(*args, **kwargs)
+        write_from_elsewhere(engine)  # another booking is not kept waiting meanwhile
+        searched.append(kwargs["now"])
+        return alternatives
+
+    monkeypatch.setattr(booking_views, "nearby_alternatives", searching)
+    answer = book(client, name="Toinen Asiakas", phone="050 765 4321")
+    assert answer.status_code == 409
+    assert 'name="alternative" value="testila 2026-03-03T' in page_text(answer)
+    assert len(searched) == 1
 
 
 def test_choosing_an_alternative_keeps_the_details_and_goes_to_review(client, region):

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
+from booking.calendars import free_times
+from booking.db import read_only
+from booking.desk import booking_views
 from booking.models import (
     Appointment,
     AppointmentStatus,
@@ -274,6 +277,42 @@ def test_time_taken_meanwhile_gets_a_calm_answer_and_fresh_times(signed_in, staf
     assert page.status_code == 200
     assert "Valitettavasti tämä aika ehdittiin juuri varata." in text
     assert f'value="{TUESDAY_NINE}"' not in text  # the taken time is no longer offered
+
+
+def test_fresh_times_after_a_refusal_are_looked_up_with_no_write_lock_held(
+    signed_in, staff_world, factory, engine, monkeypatch
+):
+    client = signed_in("advisor_a")
+    assert client.post("/desk/book", data=caller()).status_code == 200
+    factory.appointment(
+        point=staff_world.point_a,
+        service=staff_world.kela,
+        starts_at=datetime.fromisoformat(TUESDAY_NINE),
+        name="Nopeampi Soittaja",
+    )
+    searched = []
+
+    def searching(*args, **kwargs):
+        times = free_times(*args, **kwargs)
+        write_from_elsewhere(engine)  # another booking is not kept waiting meanwhile
+        searched.append(args[1:3])
+        return times
+
+    monkeypatch.setattr(booking_views, "free_times", searching)
+    page = client.post("/desk/book/confirm", data=caller() | {"starts_at": TUESDAY_NINE})
+    assert "Valitettavasti tämä aika ehdittiin juuri varata." in page.get_data(as_text=True)
+    assert searched == [("testila", "kela-benefits")]
+
+
+def write_from_elsewhere(engine) -> None:
+    """A write on another connection; fails at once while someone holds the write lock."""
+    with read_only(), engine.connect() as other:
+        if engine.dialect.name == "sqlite":
+            other.exec_driver_sql("PRAGMA busy_timeout=0")
+        else:
+            other.exec_driver_sql("SET LOCAL lock_timeout = '2s'")
+        other.execute(text("UPDATE calendar_revision SET value = value WHERE id = 1"))
+        other.rollback()
 
 
 def test_slip_speaks_the_citizen_s_language(signed_in, staff_world, session):
