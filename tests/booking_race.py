@@ -42,7 +42,7 @@ def run_attempts(
     if guard_only:
         rooms = {}
 
-        def first_room(session, point_id, _service_id, _start, _now):
+        def first_room(session, point_id, _service_id, _start, _now, **_options):
             if point_id not in rooms:
                 rooms[point_id] = session.query(Room.id).filter_by(point_id=point_id).scalar()
             return rooms[point_id], expert_id
