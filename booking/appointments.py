@@ -14,7 +14,6 @@ race becomes :class:`SlotTaken` and the session stays usable.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -43,6 +42,8 @@ from booking.appointment_guard import (
     lock_calendar,
     still_free,
 )
+from booking.attendance import check_in, mark_done, mark_no_show
+from booking.audit import record_change
 from booking.citizen_details import (
     CANCEL_REASON_MAX_LENGTH,
     DetailError,
@@ -50,10 +51,13 @@ from booking.citizen_details import (
     clean_citizen_details,
     normalize_free_text,
 )
+from booking.manage_tokens import (
+    find_by_manage_token,
+    hash_manage_token,
+)
 from booking.models import (
     Appointment,
     AppointmentStatus,
-    AuditEvent,
     BookingChannel,
     MessageKind,
     Offering,
@@ -86,7 +90,6 @@ __all__ = [
 ]
 
 DEFAULT_MAX_ACTIVE_PER_AGENCY = 2
-DEFAULT_MANAGE_LINK_DAYS = 14
 #: Picks tried when the database guard refuses one to a concurrent booking.
 PICK_ATTEMPTS = 3
 #: At the desk the citizen may be standing there: any start from now on, no notice.
@@ -114,10 +117,6 @@ class BookingResult:
     appointment: Appointment
     #: The secret of the manage link; only its hash is stored, so show it now or never.
     manage_token: str
-
-
-def hash_manage_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def book_appointment(
@@ -228,7 +227,7 @@ def book_appointment(
     manage_url = f"{base_url.rstrip('/')}/manage/{token}" if base_url else None
     _after_change(session, appointment, MessageKind.CONFIRMATION, now, manage_url=manage_url)
     if request.booked_by_user_id is not None:
-        _audit(session, appointment, request.booked_by_user_id, "book", now)
+        record_change(session, appointment, request.booked_by_user_id, "book", now)
     return BookingResult(appointment=appointment, manage_token=token)
 
 
@@ -290,7 +289,7 @@ def move_appointment(
     appointment.updated_at = now
     _after_change(session, appointment, MessageKind.MOVED, now)
     if by_user_id is not None:
-        _audit(session, appointment, by_user_id, "move", now)
+        record_change(session, appointment, by_user_id, "move", now)
     return appointment
 
 
@@ -323,55 +322,7 @@ def cancel_appointment(
     session.flush()
     _after_change(session, appointment, MessageKind.CANCELLED, now)
     if by_user_id is not None:
-        _audit(session, appointment, by_user_id, "cancel", now)
-    return appointment
-
-
-def check_in(
-    session: Session, appointment: Appointment, *, now: datetime, by_user_id: int | None
-) -> Appointment:
-    """booked → arrived, at the desk."""
-    _transition(session, appointment, AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, now)
-    appointment.checked_in_at = now
-    return _after_staff_transition(session, appointment, by_user_id, "check_in", now)
-
-
-def mark_no_show(
-    session: Session, appointment: Appointment, *, now: datetime, by_user_id: int | None
-) -> Appointment:
-    """booked → no_show; only once the start has passed."""
-    if appointment.starts_at > now:
-        raise InvalidTransition(_l("A no-show can be marked only after the start time."))
-    _transition(session, appointment, AppointmentStatus.BOOKED, AppointmentStatus.NO_SHOW, now)
-    return _after_staff_transition(session, appointment, by_user_id, "no_show", now)
-
-
-def mark_done(
-    session: Session, appointment: Appointment, *, now: datetime, by_user_id: int | None
-) -> Appointment:
-    """arrived → done."""
-    _transition(session, appointment, AppointmentStatus.ARRIVED, AppointmentStatus.DONE, now)
-    return _after_staff_transition(session, appointment, by_user_id, "done", now)
-
-
-def find_by_manage_token(
-    session: Session,
-    token: str,
-    *,
-    now: datetime,
-    link_days: int = DEFAULT_MANAGE_LINK_DAYS,
-) -> Appointment | None:
-    """The appointment of a manage link; None when the token is unknown, malformed or
-    the link has expired (``link_days`` after the appointment)."""
-    if not isinstance(token, str) or not 20 <= len(token) <= 100:
-        return None
-    appointment = session.scalar(
-        select(Appointment).where(Appointment.manage_token_hash == hash_manage_token(token))
-    )
-    if appointment is None or appointment.personal_data_erased_at is not None:
-        return None
-    if now > appointment.ends_at + timedelta(days=link_days):
-        return None
+        record_change(session, appointment, by_user_id, "cancel", now)
     return appointment
 
 
@@ -437,24 +388,3 @@ def _after_change(
     # The calendar revision was raised by the flush of the change itself
     # (booking.calendar_revision's before_flush listener), in this transaction.
     session.flush()
-
-
-def _transition(
-    session: Session, appointment: Appointment, expected: AppointmentStatus, new, now
-) -> None:
-    lock_appointment(session, appointment)
-    if appointment.status != expected:
-        raise InvalidTransition()
-    appointment.status = new
-    appointment.updated_at = now
-
-
-def _after_staff_transition(session, appointment, by_user_id, action: str, now) -> Appointment:
-    if by_user_id is not None:
-        _audit(session, appointment, by_user_id, action, now)
-    session.flush()
-    return appointment
-
-
-def _audit(session: Session, appointment: Appointment, user_id: int, action: str, now) -> None:
-    session.add(AuditEvent(at=now, user_id=user_id, action=action, appointment_id=appointment.id))

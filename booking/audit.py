@@ -53,6 +53,19 @@ def record(
     return event
 
 
+def record_change(
+    session: Session, appointment, user_id: int, action: str, now: datetime
+) -> AuditEvent:
+    """Record that staff member ``user_id`` changed ``appointment`` (``action``: an AuditAction)."""
+    return record(
+        session,
+        user_id=user_id,
+        action=AuditAction(action),
+        now=now,
+        appointment_id=appointment.id,
+    )
+
+
 def record_viewed(
     session: Session,
     *,
