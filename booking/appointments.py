@@ -239,11 +239,13 @@ def move_appointment(
     now: datetime,
     by_user_id: int | None = None,
     min_notice: timedelta | None = None,
+    with_alternatives: bool = True,
 ) -> Appointment:
     """Move a booked appointment to ``new_start``: the same id and calendar UID, the
     revision up by one, a room and an expert chosen afresh.  Flushes, never commits.
-    Raises :class:`InvalidTransition`, :class:`NotBookable` or :class:`SlotTaken`.
-    ``min_notice`` replaces the service's minimum notice (the desk: ``DESK_MIN_NOTICE``)."""
+    Raises :class:`InvalidTransition`, :class:`NotBookable` or :class:`SlotTaken` (with
+    nearby alternatives unless ``with_alternatives`` is False).  ``min_notice`` replaces
+    the service's minimum notice (the desk: ``DESK_MIN_NOTICE``)."""
     lock_appointment(session, appointment)
     if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= now:
         raise InvalidTransition()
@@ -280,6 +282,8 @@ def move_appointment(
             session, point, service, new_start, ignore_appointment_id=appointment.id
         ):
             raise not_available() from None
+        if not with_alternatives:
+            raise SlotTaken() from None
         raise SlotTaken(
             nearby_alternatives(
                 session, point.id, service.id, new_start, now=now, min_notice=min_notice

@@ -264,10 +264,12 @@ def move(appointment_id: int):
         return field_errors({"start": _("Give the time in ISO 8601 with its offset.")})
     now = utc_now()
     try:
-        move_appointment(session, appointment, start, now=now)
-    except SlotTaken as error:
-        session.rollback()
-        return _taken_answer(error.alternatives)
+        move_appointment(session, appointment, start, now=now, with_alternatives=False)
+    except SlotTaken:
+        point_id, service_id = appointment.point_id, appointment.service_id
+        return _taken_answer(
+            _alternatives_after_rollback(session, point_id, service_id, start, now)
+        )
     except BookingError as error:
         session.rollback()
         return _error_answer(error)

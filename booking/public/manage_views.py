@@ -26,9 +26,10 @@ from booking.appointments import (
     cancel_appointment,
     find_by_manage_token,
     move_appointment,
+    nearby_alternatives,
 )
 from booking.clock import HELSINKI, utc_now
-from booking.db import get_session
+from booking.db import get_session, read_only
 from booking.extensions import limiter
 from booking.i18n import current_language
 from booking.message_facts import appointment_facts, point_address
@@ -275,10 +276,15 @@ def move_confirm(token: str):
         status = 422
     if new_start is not None and form.validate_on_submit():
         try:
-            move_appointment(session, appointment, new_start, now=now)
-        except SlotTaken as taken:
+            move_appointment(session, appointment, new_start, now=now, with_alternatives=False)
+        except SlotTaken:
+            # Roll the failed write back first, then look around read-only: no write
+            # lock is held on SQLite while searching (as when booking).
             session.rollback()
-            return moved_taken_page(token, appointment, choice, taken, now)
+            with read_only():
+                page = moved_taken_page(token, appointment, choice, new_start, now)
+            session.rollback()
+            return page
         except BookingError as refused:
             session.rollback()
             form.start.errors = [str(refused.message)]
@@ -298,10 +304,13 @@ def move_confirm(token: str):
     ), status
 
 
-def moved_taken_page(token, appointment, choice, taken: SlotTaken, now):
+def moved_taken_page(token, appointment, choice, asked, now):
+    """The answer when ``asked`` was just taken: the nearest free times at this point."""
+    session = get_session()
+    alternatives = nearby_alternatives(session, choice.point.id, choice.service.id, asked, now=now)
     here = [
         (a.starts_at, url_for(".move_confirm", token=token, start=format_start(a.starts_at)))
-        for a in taken.alternatives
+        for a in alternatives
         if a.point_id == choice.point.id
     ]
     page = appointment_page(

@@ -7,8 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from booking import appointments
+from booking.alternatives import nearby_alternatives
+from booking.api import appointments as api
 from booking.clock import HELSINKI
 from booking.models import Appointment, OutboxMessage
+from tests.write_lock import write_from_elsewhere
 
 #: The clock the app sees: Monday 2026-03-02 10:00 Helsinki.
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -262,6 +266,32 @@ def test_move_onto_a_taken_time_answers_409(client, world):
     )
     assert answer.status_code == 409
     assert answer.get_json()["alternatives"]
+
+
+def test_move_alternatives_are_looked_up_with_no_write_lock_held(
+    client, world, engine, monkeypatch
+):
+    data = booked(client)
+    other_start = (TUESDAY_10 + timedelta(hours=2)).isoformat()
+    assert post(client, body(start=other_start, phone="050 765 4321")).status_code == 201
+    searched = []
+
+    def searching(*args, **kwargs):
+        alternatives = nearby_alternatives(*args, **kwargs)
+        write_from_elsewhere(engine)  # another booking is not kept waiting meanwhile
+        searched.append(kwargs["now"])
+        return alternatives
+
+    for module in (appointments, api):
+        monkeypatch.setattr(module, "nearby_alternatives", searching)
+    answer = client.post(
+        f"/api/v1/appointments/{data['id']}/move",
+        json={"start": other_start},
+        headers=bearer(data["manage_token"]),
+    )
+    assert answer.status_code == 409
+    assert answer.get_json()["alternatives"]
+    assert searched == [NOW]
 
 
 @pytest.mark.parametrize("payload", [{"start": "soon"}, {}, [], {"start": None}])

@@ -11,9 +11,13 @@ import pytest
 import vobject
 from sqlalchemy import select
 
+from booking import appointments
+from booking.alternatives import nearby_alternatives
 from booking.models import Appointment, AppointmentStatus
+from booking.public import manage_views
 from tests.factories import NOW
 from tests.public.booking_steps import book_token, stored_counts
+from tests.write_lock import write_from_elsewhere
 
 
 def page_text(answer) -> str:
@@ -154,6 +158,29 @@ def test_moving_to_a_taken_time_changes_nothing_and_offers_others(client, region
     mine_now = (mine.starts_at, mine.revision)
     session.rollback()
     assert mine_now == (datetime(2026, 3, 3, 8, 0, tzinfo=UTC), 0)
+
+
+def test_times_offered_after_a_taken_move_are_looked_up_with_no_write_lock_held(
+    client, region, engine, monkeypatch
+):
+    token = book_token(client)
+    book_token(client, start="2026-03-04T11:00+02:00", phone="050 111 2233")
+    searched = []
+
+    def searching(*args, **kwargs):
+        alternatives = nearby_alternatives(*args, **kwargs)
+        write_from_elsewhere(engine)  # another booking is not kept waiting meanwhile
+        searched.append(kwargs["now"])
+        return alternatives
+
+    for module in (appointments, manage_views):
+        monkeypatch.setattr(module, "nearby_alternatives", searching, raising=False)
+    answer = client.post(
+        f"/manage/{token}/move/confirm?lang=en", data={"start": "2026-03-04T11:00+02:00"}
+    )
+    assert answer.status_code == 409
+    assert "start=2026-03-04T10:" in page_text(answer)  # the nearest free times offered
+    assert len(searched) == 1
 
 
 @pytest.mark.parametrize("start", ["2026-03-07T10:00+02:00", "2026-03-04T10:10+02:00", "junk"])
