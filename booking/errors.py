@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from booking.secret_paths import mask_secrets
+
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
@@ -55,7 +57,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
-        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        app.logger.exception("unhandled error on %s %s", request.method, mask_secrets(request.path))
         title = _("Something went wrong")
         if wants_json():
             return jsonify(error="internal", message=title), 500

@@ -6,17 +6,10 @@ feeds carry secret tokens in their paths, so those are masked.
 
 from __future__ import annotations
 
-import re
-
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
-#: Path segments after these prefixes are secrets (manage tokens, feed tokens).
-SECRET_PATH = re.compile(r"(/(?:manage|feeds)/)[^/?\s]+")
-
-
-def mask_secrets(path: str) -> str:
-    return SECRET_PATH.sub(r"\1…", path)
+from booking.secret_paths import mask_secrets
 
 
 class MaskingLogger(Logger):
