@@ -38,14 +38,15 @@ def staff_required(*roles: Role, read_only: bool = False) -> Callable[[View], Vi
 
     Anonymous visitors are redirected to sign-in; other roles get 403.  Unless
     ``read_only``, the request's transaction starts as a write transaction, because
-    staff views write audit events beside what they show.
+    staff views write audit events beside what they show.  A ``read_only`` view
+    writes nothing: its transaction starts as a read (deferred on SQLite), even
+    for a POST, so that a slow look holds no write lock.
     """
 
     def decorate(view: View) -> View:
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if not read_only:
-                read_only_context.set(False)  # before the user loader opens the session
+            read_only_context.set(read_only)  # before the user loader opens the session
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if roles and current_user.role not in roles:

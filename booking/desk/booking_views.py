@@ -141,7 +141,7 @@ def _times_page_after_rollback(form: TimeChoiceForm, session: Session, *, next_f
 
 
 @bp.route("/desk/book", methods=["GET", "POST"])
-@staff_required(*DESK_ROLES)
+@staff_required(*DESK_ROLES, read_only=True)  # step one writes nothing; it looks and checks
 def book():
     db = get_session()
     form = CallerForm()

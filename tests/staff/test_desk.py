@@ -315,6 +315,24 @@ def write_from_elsewhere(engine) -> None:
         other.rollback()
 
 
+def test_next_free_times_are_looked_up_with_no_write_lock_held(
+    signed_in, staff_world, engine, monkeypatch
+):
+    client = signed_in("advisor_a")
+    searched = []
+
+    def searching(*args, **kwargs):
+        times = free_times(*args, **kwargs)
+        write_from_elsewhere(engine)  # a booking elsewhere is not kept waiting meanwhile
+        searched.append(args[1:3])
+        return times
+
+    monkeypatch.setattr(booking_views, "free_times", searching)
+    page = client.post("/desk/book", data=caller(next_free="1", day=""))
+    assert "Seuraavat vapaat ajat" in page.get_data(as_text=True)
+    assert searched == [("testila", "kela-benefits")]
+
+
 def test_slip_speaks_the_citizen_s_language(signed_in, staff_world, session):
     staff_world.kela_at_a.language = "sv"
     session.commit()
