@@ -36,7 +36,6 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
 
 from bench.http_load import serving
 from booking.calendar_rules import DEFAULT_CALENDAR
@@ -44,6 +43,7 @@ from booking.clock import HELSINKI, utc_now
 from booking.db import make_engine, make_session_factory
 from booking.models import Appointment
 from booking.schema import upgrade_schema
+from booking.scratch_databases import create_scratch_database, drop_scratch_database
 from tests.factories import Factory
 
 POINTS = 15
@@ -59,23 +59,6 @@ OVERLAPS = text(
         AND a.starts_at < b.blocked_until AND b.starts_at < a.blocked_until
       WHERE a.status <> 'cancelled' AND b.status <> 'cancelled'"""
 )
-
-
-def create_pg_database(server_url: str) -> str:
-    name = f"booking_bench_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_pg_database(server_url: str, url: str) -> None:
-    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        name = make_url(url).database
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def build_world(url: str) -> None:
@@ -263,11 +246,11 @@ def main() -> None:
     if not server:
         print("\nPostgreSQL: skipped (set BOOKING_TEST_POSTGRES_URL)")
         return
-    url = create_pg_database(server)
+    url = create_scratch_database(server, "booking_bench")
     try:
         run_backend("PostgreSQL", url, arguments)
     finally:
-        drop_pg_database(server, url)
+        drop_scratch_database(server, url)
 
 
 if __name__ == "__main__":

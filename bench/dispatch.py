@@ -18,12 +18,10 @@ import time
 import uuid
 from pathlib import Path
 
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-
 from booking.clock import utc_now
 from booking.db import make_engine, make_session_factory
 from booking.schema import upgrade_schema
+from booking.scratch_databases import create_scratch_database, drop_scratch_database
 from notifications.senders import SmsMessage, TwilioSmsSender
 from tests.factories import Factory
 from tests.fakes.twilio_server import FakeTwilio
@@ -35,23 +33,6 @@ ACCOUNT_SID = "AC" + "2" * 32
 
 def fresh_sqlite(folder: str) -> str:
     return f"sqlite:///{folder}/bench-{uuid.uuid4().hex[:8]}.sqlite3"
-
-
-def fresh_postgres(server_url: str) -> str:
-    name = f"booking_bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_postgres(server_url: str, url: str) -> None:
-    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        name = make_url(url).database
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def prepare(url: str, messages: int) -> None:
@@ -124,13 +105,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for backend in backends:
             for processes in (1, 2):
-                url = fresh_sqlite(folder) if backend == "sqlite" else fresh_postgres(args.postgres)
+                url = (
+                    fresh_sqlite(folder)
+                    if backend == "sqlite"
+                    else create_scratch_database(args.postgres, "booking_bench")
+                )
                 try:
                     prepare(url, args.messages)
                     figures = run_schedulers(url, processes, args.messages)
                 finally:
                     if backend == "postgresql":
-                        drop_postgres(args.postgres, url)
+                        drop_scratch_database(args.postgres, url)
                 print(
                     f"{backend:10s} {processes} scheduler process(es): "
                     f"{figures['rate']:5.0f} messages/s while sending "

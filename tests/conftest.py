@@ -9,12 +9,10 @@ server (CI sets it); each run creates its own database and drops it after.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from booking import create_app
@@ -22,6 +20,7 @@ from booking.calendar_revision import clear_availability_cache
 from booking.db import make_engine, make_session_factory
 from booking.models import Base
 from booking.schema import upgrade_schema
+from booking.scratch_databases import create_scratch_database, drop_scratch_database
 from tests.factories import Factory
 
 POSTGRES_ENV = "BOOKING_TEST_POSTGRES_URL"
@@ -32,26 +31,6 @@ def postgres_server_url() -> str | None:
     if not url and os.environ.get("CI"):
         pytest.fail(f"{POSTGRES_ENV} must be set in CI: PostgreSQL tests may not be skipped")
     return url
-
-
-def create_postgres_database(server_url: str) -> str:
-    name = f"booking_test_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return (
-        make_url(make_engine(server_url).url)
-        .set(database=name)
-        .render_as_string(hide_password=False)
-    )
-
-
-def drop_postgres_database(server_url: str, name: str) -> None:
-    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -67,12 +46,12 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
     server_url = postgres_server_url()
     if not server_url:
         pytest.skip(f"{POSTGRES_ENV} not set")
-    url = create_postgres_database(server_url)
+    url = create_scratch_database(server_url, "booking_test")
     engine = make_engine(url)
     upgrade_schema(engine)
     engine.dispose()
     yield url
-    drop_postgres_database(server_url, make_url(url).database)
+    drop_scratch_database(server_url, url)
 
 
 @pytest.fixture(scope="session")
