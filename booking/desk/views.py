@@ -186,6 +186,7 @@ def move(appointment_id: int):
                     now=now,
                     by_user_id=user.id,
                     min_notice=use_cases.DESK_MIN_NOTICE,
+                    with_alternatives=False,  # the page offers the day's fresh times instead
                 )
             except use_cases.BookingError as error:
                 db.rollback()

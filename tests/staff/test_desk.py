@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, text
 
+from booking import appointments
 from booking.calendars import free_times
 from booking.db import read_only
 from booking.desk import booking_views
@@ -135,6 +136,23 @@ def test_desk_move_offers_times_overlapping_the_appointment_s_own(signed_in, sta
     answer = client.post(f"{path}?day=2026-03-02", data={"starts_at": eleven_fifteen})
     assert answer.status_code == 302
     assert fresh(session, staff_world.kela_at_a).starts_at.isoformat() == eleven_fifteen
+
+
+def test_desk_move_to_a_taken_time_searches_no_alternatives_it_would_not_show(
+    signed_in, staff_world, factory, monkeypatch
+):
+    factory.appointment(
+        point=staff_world.point_a,
+        service=staff_world.kela,
+        starts_at=datetime.fromisoformat(TUESDAY_NINE),
+        name="Nopeampi Soittaja",
+    )
+    searched = []
+    monkeypatch.setattr(appointments, "nearby_alternatives", lambda *a, **k: searched.append(a))
+    path = f"/desk/appointments/{staff_world.kela_at_a.id}/move?day={TUESDAY}"
+    page = signed_in("advisor_a").post(path, data={"starts_at": TUESDAY_NINE})
+    assert "Valitettavasti tämä aika ehdittiin juuri varata." in page.get_data(as_text=True)
+    assert searched == []
 
 
 def caller(**overrides):
