@@ -8,12 +8,11 @@ from datetime import UTC, date, datetime
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
 
 from booking.appointments import nearby_alternatives
-from booking.db import read_only
 from booking.public import booking_views
 from tests.public.booking_steps import START, book, book_token, details, stored_counts
+from tests.write_lock import write_from_elsewhere
 
 
 def page_text(answer) -> str:
@@ -199,17 +198,6 @@ def test_a_time_just_taken_offers_the_nearest_free_times_here_and_elsewhere(
     assert "Muurame service point" in text  # another point offering the service
     assert 'name="alternative" value="testila 2026-03-03T' in text
     assert stored_counts(session)[0] == 1  # only the earlier booking
-
-
-def write_from_elsewhere(engine) -> None:
-    """A write on another connection; fails at once while someone holds the write lock."""
-    with read_only(), engine.connect() as other:
-        if engine.dialect.name == "sqlite":
-            other.exec_driver_sql("PRAGMA busy_timeout=0")
-        else:
-            other.exec_driver_sql("SET LOCAL lock_timeout = '2s'")
-        other.execute(text("UPDATE calendar_revision SET value = value WHERE id = 1"))
-        other.rollback()
 
 
 def test_alternatives_are_looked_up_with_no_write_lock_held(

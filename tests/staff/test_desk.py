@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from booking import appointments
 from booking.calendars import free_times
-from booking.db import read_only
 from booking.desk import booking_views
 from booking.models import (
     Appointment,
@@ -22,6 +21,7 @@ from booking.models import (
 )
 from tests.factories import NOW
 from tests.staff.conftest import fresh
+from tests.write_lock import write_from_elsewhere
 
 TUESDAY = "2026-03-03"
 TUESDAY_NINE = "2026-03-03T07:00:00+00:00"  # 09:00 Helsinki
@@ -320,17 +320,6 @@ def test_fresh_times_after_a_refusal_are_looked_up_with_no_write_lock_held(
     page = client.post("/desk/book/confirm", data=caller() | {"starts_at": TUESDAY_NINE})
     assert "Valitettavasti tämä aika ehdittiin juuri varata." in page.get_data(as_text=True)
     assert searched == [("testila", "kela-benefits")]
-
-
-def write_from_elsewhere(engine) -> None:
-    """A write on another connection; fails at once while someone holds the write lock."""
-    with read_only(), engine.connect() as other:
-        if engine.dialect.name == "sqlite":
-            other.exec_driver_sql("PRAGMA busy_timeout=0")
-        else:
-            other.exec_driver_sql("SET LOCAL lock_timeout = '2s'")
-        other.execute(text("UPDATE calendar_revision SET value = value WHERE id = 1"))
-        other.rollback()
 
 
 def test_next_free_times_are_looked_up_with_no_write_lock_held(
