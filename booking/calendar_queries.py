@@ -75,7 +75,6 @@ class CalendarQueries:
     busy: Select
     busy_in_seconds: bool
     #: Run before ``busy`` in the same transaction, or None.
-    before_busy: str | None = None
 
 
 @lru_cache(maxsize=8)
@@ -113,12 +112,6 @@ def calendar_queries(dialect: str) -> CalendarQueries:
             _absences(dialect, in_seconds),
         ),
         busy_in_seconds=in_seconds,
-        # On a large appointment table PostgreSQL may plan the busy query in parallel;
-        # starting the workers costs more than the sub-millisecond scan they share,
-        # and takes CPU from the other requests.  Serial for this transaction.
-        before_busy=(
-            "SET LOCAL max_parallel_workers_per_gather = 0" if dialect == "postgresql" else None
-        ),
     )
 
 

@@ -268,8 +268,6 @@ def availability_inputs(
 
     # A start t in the window holds its resources until at most t + duration + buffer.
     reach = window.end + rules.duration + rules.buffer
-    if queries.before_busy:
-        connection.exec_driver_sql(queries.before_busy)
     rows = connection.execute(
         queries.busy,
         {
