@@ -163,17 +163,14 @@ class _Loader:
 
     def _opening_hours(self, point: ServicePoint, hours: tuple[WeeklyInterval, ...]) -> bool:
         """Make the point's weekly hours match ``hours``; True when they changed."""
-        current = {(h.weekday, h.opens, h.closes): h for h in point.opening_hours}
-        wanted = {(h.weekday, h.starts, h.ends) for h in hours}
-        if set(current) == wanted:
-            return False
-        for key, row in current.items():
-            if key not in wanted:
-                point.opening_hours.remove(row)
-                self.session.delete(row)
-        for weekday, opens, closes in sorted(wanted - set(current)):
-            point.opening_hours.append(OpeningHours(weekday=weekday, opens=opens, closes=closes))
-        return True
+        return self._match_weekly(
+            point.opening_hours,
+            hours,
+            key=lambda row: (row.weekday, row.opens, row.closes),
+            make=lambda weekday, opens, closes: OpeningHours(
+                weekday=weekday, opens=opens, closes=closes
+            ),
+        )
 
     def _offerings(self, region: Region) -> None:
         wanted = {(point.id, service) for point in region.points for service in point.offers}
@@ -237,16 +234,29 @@ class _Loader:
         self._deactivate((e for k, e in existing.items() if k not in listed), "experts")
 
     def _expert_hours(self, expert: Expert, hours: tuple[WeeklyInterval, ...]) -> bool:
-        current = {(h.weekday, h.starts, h.ends): h for h in expert.working_hours}
+        """Make the expert's working hours match ``hours``; True when they changed."""
+        return self._match_weekly(
+            expert.working_hours,
+            hours,
+            key=lambda row: (row.weekday, row.starts, row.ends),
+            make=lambda weekday, starts, ends: ExpertHours(
+                weekday=weekday, starts=starts, ends=ends
+            ),
+        )
+
+    def _match_weekly(self, rows: list, hours: tuple[WeeklyInterval, ...], *, key, make) -> bool:
+        """Make a collection of weekly interval rows match ``hours``, deleting the rows
+        no longer listed and adding the new ones; True when anything changed."""
+        current = {key(row): row for row in rows}
         wanted = {(h.weekday, h.starts, h.ends) for h in hours}
         if set(current) == wanted:
             return False
-        for key, row in current.items():
-            if key not in wanted:
-                expert.working_hours.remove(row)
+        for interval, row in current.items():
+            if interval not in wanted:
+                rows.remove(row)
                 self.session.delete(row)
         for weekday, starts, ends in sorted(wanted - set(current)):
-            expert.working_hours.append(ExpertHours(weekday=weekday, starts=starts, ends=ends))
+            rows.append(make(weekday, starts, ends))
         return True
 
 
