@@ -36,9 +36,9 @@ from bench.http_load import fetch, load_tool, requests_per_second, serving
 from bench.month_timings import MonthProbe, compare, month
 from bench.region_data import add_appointments, build_region
 from bench.serve_both import both
-from booking.clock import HELSINKI, utc_now
-from booking.db import make_engine
-from booking.schema import upgrade_schema
+from booking.data.schema import upgrade_schema
+from booking.data.sessions import make_engine
+from booking.engine.clock import HELSINKI, utc_now
 
 POINT = "jyvaskyla-saynatsalo"
 SERVICE = "kela-benefits"

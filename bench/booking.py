@@ -38,12 +38,12 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select, text
 
 from bench.http_load import serving
-from booking.calendar_rules import DEFAULT_CALENDAR
-from booking.clock import HELSINKI, utc_now
-from booking.db import make_engine, make_session_factory
-from booking.models import Appointment
-from booking.schema import upgrade_schema
-from booking.scratch_databases import create_scratch_database, drop_scratch_database
+from booking.data.models import Appointment
+from booking.data.schema import upgrade_schema
+from booking.data.sessions import make_engine, make_session_factory
+from booking.engine.calendar_rules import DEFAULT_CALENDAR
+from booking.engine.clock import HELSINKI, utc_now
+from booking.testing.scratch_databases import create_scratch_database, drop_scratch_database
 from tests.factories import Factory
 
 POINTS = 15

@@ -18,10 +18,10 @@ import time
 import uuid
 from pathlib import Path
 
-from booking.clock import utc_now
-from booking.db import make_engine, make_session_factory
-from booking.schema import upgrade_schema
-from booking.scratch_databases import create_scratch_database, drop_scratch_database
+from booking.data.schema import upgrade_schema
+from booking.data.sessions import make_engine, make_session_factory
+from booking.engine.clock import utc_now
+from booking.testing.scratch_databases import create_scratch_database, drop_scratch_database
 from notifications.senders import SmsMessage, TwilioSmsSender
 from tests.factories import Factory
 from tests.fakes.twilio_server import FakeTwilio

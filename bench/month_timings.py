@@ -15,14 +15,14 @@ from datetime import date, timedelta
 
 from sqlalchemy import Engine, func, select
 
-from booking import calendars
-from booking.availability import _day_grid as day_grid
-from booking.availability import free_slots
-from booking.calendar_revision import clear_availability_cache
-from booking.calendars import working_seconds
-from booking.clock import utc_now
-from booking.db import make_session_factory, read_only
-from booking.models import Appointment
+from booking.data import availability as calendars
+from booking.data.availability import working_seconds
+from booking.data.calendar_revision import clear_availability_cache
+from booking.data.models import Appointment
+from booking.data.sessions import make_session_factory, read_only
+from booking.engine.clock import utc_now
+from booking.engine.slots import _day_grid as day_grid
+from booking.engine.slots import free_slots
 
 SCENARIOS = {
     "cold (load + compute)": "cold",

@@ -13,13 +13,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Engine, insert
 
-from booking.calendar_revision import bump_calendar_revision
-from booking.clock import HELSINKI
-from booking.db import make_session_factory
-from booking.models import (
+from booking.data.calendar_revision import bump_calendar_revision
+from booking.data.enums import AppointmentStatus
+from booking.data.models import (
     Agency,
     Appointment,
-    AppointmentStatus,
     Expert,
     ExpertHours,
     ExpertService,
@@ -30,6 +28,8 @@ from booking.models import (
     Service,
     ServicePoint,
 )
+from booking.data.sessions import make_session_factory
+from booking.engine.clock import HELSINKI
 
 POINTS = [
     ("jyvaskyla-saynatsalo", "jyvaskyla", 3),

@@ -26,7 +26,7 @@ def bare_app() -> Flask:
 
 
 def both():
-    from booking import create_app
+    from booking.app import create_app
 
     return DispatcherMiddleware(create_app(), {"/bare": bare_app()})
 

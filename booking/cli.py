@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from booking import create_app
+from booking.app import create_app
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
@@ -21,11 +21,11 @@ def cli() -> None:
 @with_appcontext
 def setup(demo: bool) -> None:
     """Create or upgrade the schema and load the region file. Safe to run again."""
-    from booking.clock import utc_now
-    from booking.db import get_engine, get_session
-    from booking.region import RegionFileError, read_region_file
-    from booking.region_loader import load_region
-    from booking.schema import upgrade_schema
+    from booking.data.schema import upgrade_schema
+    from booking.engine.clock import utc_now
+    from booking.region.loader import load_region
+    from booking.region.reader import RegionFileError, read_region_file
+    from booking.web.database import get_engine, get_session
 
     region_file = current_app.config["BOOKING_REGION_FILE"]
     try:
@@ -38,7 +38,7 @@ def setup(demo: bool) -> None:
     session.commit()
     click.echo(f"Region loaded from {region_file}: {summary}")
     if demo:
-        from booking.demo import add_demo_data
+        from booking.demo.calendar import add_demo_data
 
         demo_summary = add_demo_data(session, now=utc_now())
         session.commit()
@@ -82,8 +82,8 @@ def user() -> None:
 @with_appcontext
 def user_add(role, email, password, points, agency, expert_key, name) -> None:
     """Create a staff account, or update the one with this e-mail."""
-    from booking.db import get_session
-    from booking.staff import StaffAccountError, add_staff_user
+    from booking.staff.accounts import StaffAccountError, add_staff_user
+    from booking.web.database import get_session
 
     session = get_session()
     try:

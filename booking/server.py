@@ -9,7 +9,7 @@ from __future__ import annotations
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
-from booking.secret_paths import mask_secrets
+from booking.web.secret_paths import mask_secrets
 
 
 class MaskingLogger(Logger):
@@ -33,7 +33,7 @@ class BookingServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from booking import create_app
+        from booking.app import create_app
 
         return create_app()
 

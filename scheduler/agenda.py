@@ -12,18 +12,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from booking.clock import HELSINKI, require_aware, to_helsinki
-from booking.message_facts import localized_name, meeting_link
-from booking.models import (
-    Appointment,
-    AppointmentStatus,
-    Expert,
-    MessageChannel,
-    MessageKind,
-    MessageStatus,
-    OutboxMessage,
-    StaffUser,
-)
+from booking.data.enums import AppointmentStatus, MessageChannel, MessageKind, MessageStatus
+from booking.data.models import Appointment, Expert, OutboxMessage, StaffUser
+from booking.engine.clock import HELSINKI, require_aware, to_helsinki
+from booking.messages.facts import localized_name, meeting_link
 from notifications.content import LANGUAGES, AgendaFacts, AgendaItem
 from notifications.email import build_agenda_email
 from scheduler.outcomes import Outgoing, Skip

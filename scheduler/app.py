@@ -23,8 +23,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from booking.clock import HELSINKI, utc_now
-from booking.db import make_engine, make_session_factory
+from booking.data.sessions import make_engine, make_session_factory
+from booking.engine.clock import HELSINKI, utc_now
 from notifications.senders import email_sender_from_settings, sms_sender_from_settings
 from scheduler.agenda import queue_daily_agendas
 from scheduler.dispatch import Dispatcher, DispatchPolicy, DispatchReport, release_stale_claims

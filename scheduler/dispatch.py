@@ -26,10 +26,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
-from booking.clock import utc_now
-from booking.db import read_only
-from booking.models import Appointment, MessageChannel, MessageStatus, OutboxMessage, Service
-from booking.outbox import outside_quiet_hours, queue_email_instead
+from booking.data.enums import MessageChannel, MessageStatus
+from booking.data.models import Appointment, OutboxMessage, Service
+from booking.data.sessions import read_only
+from booking.engine.clock import utc_now
+from booking.messages.outbox import outside_quiet_hours, queue_email_instead
 from notifications.senders import (
     EmailSender,
     PermanentSendError,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 
-from booking.models import MessageStatus
+from booking.data.enums import MessageStatus
 from notifications.senders import SmsMessage
 
 

@@ -11,16 +11,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from booking.clock import to_helsinki
-from booking.message_facts import appointment_facts
-from booking.models import (
-    AppointmentStatus,
-    MessageChannel,
-    MessageKind,
-    MessageStatus,
-    OutboxMessage,
-)
-from booking.outbox import REMINDER_KINDS, is_mobile_number, outside_quiet_hours
+from booking.data.enums import AppointmentStatus, MessageChannel, MessageKind, MessageStatus
+from booking.data.models import OutboxMessage
+from booking.engine.clock import to_helsinki
+from booking.messages.facts import appointment_facts
+from booking.messages.outbox import REMINDER_KINDS, is_mobile_number, outside_quiet_hours
 from notifications.email import build_appointment_email
 from notifications.senders import SmsMessage
 from notifications.sms import render_sms

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from booking.models import Appointment, MessageKind, OutboxMessage
+from booking.data.enums import MessageKind
+from booking.data.models import Appointment, OutboxMessage
 
 BATCH = 500
 

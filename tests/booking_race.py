@@ -31,10 +31,10 @@ def run_attempts(
     ``guard_only``: skip the service layer's friendly check (always "pick" the
     point's first room and ``expert_id``), so only the database guard stands
     between two processes and an overlap."""
-    from booking import calendars
-    from booking.appointments import BookingRequest, book_appointment, move_appointment
-    from booking.db import make_engine, make_session_factory
-    from booking.models import Appointment, Room
+    from booking.appointments.lifecycle import BookingRequest, book_appointment, move_appointment
+    from booking.data import availability as calendars
+    from booking.data.models import Appointment, Room
+    from booking.data.sessions import make_engine, make_session_factory
 
     engine = make_engine(database_url)
     sessions = make_session_factory(engine)
@@ -82,7 +82,7 @@ def run_attempts(
 def attempt(sessions, change) -> tuple[str, int | None]:
     """Run ``change(session)`` in its own transaction: ("won", id), ("taken", None) or
     ("error: ...", None)."""
-    from booking.appointments import SlotTaken
+    from booking.appointments.lifecycle import SlotTaken
 
     session = sessions()
     try:

@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from booking import create_app
-from booking.calendar_revision import clear_availability_cache
-from booking.db import make_engine, make_session_factory
-from booking.models import Base
-from booking.schema import upgrade_schema
-from booking.scratch_databases import create_scratch_database, drop_scratch_database
+from booking.app import create_app
+from booking.data.calendar_revision import clear_availability_cache
+from booking.data.models import Base
+from booking.data.schema import upgrade_schema
+from booking.data.sessions import make_engine, make_session_factory
+from booking.testing.scratch_databases import create_scratch_database, drop_scratch_database
 from tests.factories import Factory
 
 POSTGRES_ENV = "BOOKING_TEST_POSTGRES_URL"

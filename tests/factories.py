@@ -12,10 +12,10 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from booking.models import (
+from booking.data.enums import AppointmentStatus
+from booking.data.models import (
     Agency,
     Appointment,
-    AppointmentStatus,
     Closure,
     Expert,
     ExpertHours,

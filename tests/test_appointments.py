@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from booking.appointments import (
+from booking.appointments.lifecycle import (
     DESK_MIN_NOTICE,
     BookingRequest,
     DetailsRefused,
@@ -25,15 +25,9 @@ from booking.appointments import (
     move_appointment,
     nearby_alternatives,
 )
-from booking.calendar_revision import current_calendar_revision
-from booking.models import (
-    Appointment,
-    AppointmentStatus,
-    BookingChannel,
-    MessageKind,
-    MessageStatus,
-    OutboxMessage,
-)
+from booking.data.calendar_revision import current_calendar_revision
+from booking.data.enums import AppointmentStatus, BookingChannel, MessageKind, MessageStatus
+from booking.data.models import Appointment, OutboxMessage
 from tests.factories import NOW
 
 #: Tuesday 2026-03-03 10:00 Helsinki (UTC+2).
@@ -134,7 +128,7 @@ def test_a_time_inside_the_set_up_buffer_is_taken(session, world):
 def test_the_database_guard_turns_a_lost_race_into_slot_taken(session, world, monkeypatch):
     book(session)
     # As if another process had booked between the check and the insert.
-    from booking import calendars
+    from booking.data import availability as calendars
 
     monkeypatch.setattr(
         calendars, "pick_for_booking", lambda *a, **k: (world["room"].id, world["expert"].id)
@@ -394,7 +388,7 @@ def test_manage_token_opens_the_appointment_until_the_link_expires(session, worl
 
 
 def test_a_reference_code_clash_draws_a_new_code(session, world, monkeypatch):
-    import booking.appointment_guard as guard
+    import booking.appointments.guard as guard
 
     first = book(session).appointment
     codes = iter([first.reference, "QQQQQQ"])
@@ -415,7 +409,7 @@ def test_cancel_and_move_raise_the_calendar_revision(session, world):
 
 
 def test_nearest_times_picks_the_closest_on_both_sides():
-    from booking.alternatives import nearest_times
+    from booking.appointments.alternatives import nearest_times
 
     base = TUESDAY_10
     times = [base + timedelta(minutes=m) for m in (-90, -45, 0, 15, 45, 120)]
@@ -461,7 +455,7 @@ def test_two_cancels_at_once_one_is_refused_cleanly(session, world, engine):
     """A double click: two transactions cancel one appointment.  On PostgreSQL both
     read it before either writes; on SQLite the first one's write lock makes the
     second start after the first has committed."""
-    from booking.db import make_session_factory
+    from booking.data.sessions import make_session_factory
 
     appointment_id = book(session).appointment.id
     session.commit()

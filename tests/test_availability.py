@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from booking.availability import (
+from booking.engine.calendar_rules import FinnishCalendar, opening_spans, working_spans
+from booking.engine.clock import HELSINKI
+from booking.engine.slots import (
     Resource,
     ServiceRules,
     Span,
@@ -16,8 +18,6 @@ from booking.availability import (
     choose_resources,
     free_slots,
 )
-from booking.calendar_rules import FinnishCalendar, opening_spans, working_spans
-from booking.clock import HELSINKI
 
 MINUTE = timedelta(minutes=1)
 WEEKDAYS_9_TO_15 = {d: [(time(9), time(15))] for d in range(5)}

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from booking.calendar_rules import (
+from booking.engine.calendar_rules import (
     ClosureRule,
     FinnishCalendar,
     ShortDayRules,
@@ -16,7 +16,7 @@ from booking.calendar_rules import (
     opening_spans,
     working_spans,
 )
-from booking.clock import HELSINKI
+from booking.engine.clock import HELSINKI
 
 WEEKDAYS_9_TO_15_WITH_LUNCH = {d: [(time(9), time(11, 30)), (time(12), time(15))] for d in range(5)}
 EVERY_DAY_9_TO_16 = {d: [(time(9), time(16))] for d in range(7)}

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, event, select
 
-from booking import calendars
-from booking.calendar_revision import current_calendar_revision
-from booking.clock import HELSINKI
-from booking.models import Appointment, AppointmentStatus, CalendarRevision, ExpertAbsence
+from booking.data import availability as calendars
+from booking.data.calendar_revision import current_calendar_revision
+from booking.data.enums import AppointmentStatus
+from booking.data.models import Appointment, CalendarRevision, ExpertAbsence
+from booking.engine.clock import HELSINKI
 from tests.factories import NOW
 
 WEDNESDAY = date(2026, 3, 4)  # NOW is Monday 2.3.2026 10:00 Helsinki
@@ -168,9 +169,10 @@ BOOK_IN_ANOTHER_PROCESS = """
 import json, sys
 from datetime import datetime
 from sqlalchemy import insert
-from booking.calendars import bump_calendar_revision
-from booking.db import make_engine, make_session_factory
-from booking.models import Appointment, AppointmentStatus
+from booking.data.availability import bump_calendar_revision
+from booking.data.sessions import make_engine, make_session_factory
+from booking.data.enums import AppointmentStatus
+from booking.data.models import Appointment
 
 url, row = sys.argv[1], json.loads(sys.argv[2])
 for key in ("starts_at", "ends_at", "blocked_until", "created_at", "updated_at"):

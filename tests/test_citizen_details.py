@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from booking.citizen_details import (
+from booking.appointments.citizen_details import (
     NAME_MAX_LENGTH,
     NEEDS_MAX_LENGTH,
     TOPICS,

@@ -10,13 +10,14 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from booking.calendar_revision import clear_availability_cache
-from booking.clock import HELSINKI
-from booking.db import make_session_factory
-from booking.demo import add_demo_data
-from booking.models import Appointment, AppointmentStatus, Role, Service, StaffUser
-from booking.region import read_region_file
-from booking.region_loader import load_region
+from booking.data.calendar_revision import clear_availability_cache
+from booking.data.enums import AppointmentStatus, Role
+from booking.data.models import Appointment, Service, StaffUser
+from booking.data.sessions import make_session_factory
+from booking.demo.calendar import add_demo_data
+from booking.engine.clock import HELSINKI
+from booking.region.loader import load_region
+from booking.region.reader import read_region_file
 from tests.conftest import empty_all_tables
 
 REGION_FILE = Path(__file__).resolve().parent.parent / "config" / "regions" / "keski-suomi.toml"

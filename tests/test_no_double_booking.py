@@ -19,15 +19,20 @@ from datetime import datetime, time
 import pytest
 from sqlalchemy import func, select, text
 
-from booking.clock import HELSINKI
-from booking.models import Appointment
+from booking.data.models import Appointment
+from booking.engine.clock import HELSINKI
 from tests.booking_race import run_attempts
 from tests.factories import NOW
 
 PROCESSES = 8
 ATTEMPTS_PER_PROCESS = 24
 RACE_TIMEOUT_SECONDS = 120
-PRELOAD = ["booking.appointments", "booking.calendars", "booking.db", "booking.outbox"]
+PRELOAD = [
+    "booking.appointments.lifecycle",
+    "booking.data.availability",
+    "booking.data.sessions",
+    "booking.messages.outbox",
+]
 
 OVERLAPS = text(
     """

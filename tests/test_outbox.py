@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from booking.clock import to_helsinki
-from booking.models import MessageKind, MessageStatus, OutboxMessage
-from booking.outbox import outside_quiet_hours, queue_appointment_messages, reminder_times
+from booking.data.enums import MessageKind, MessageStatus
+from booking.data.models import OutboxMessage
+from booking.engine.clock import to_helsinki
+from booking.messages.outbox import outside_quiet_hours, queue_appointment_messages, reminder_times
 from tests.factories import NOW
 
 #: Mon 30.3.2026 10:00 Helsinki (summer time, UTC+3).

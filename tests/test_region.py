@@ -9,13 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from booking.calendar_rules import DEFAULT_CALENDAR
-from booking.region import (
-    RegionFileError,
-    finnish_calendar,
-    parse_region,
-    read_region_file,
-)
+from booking.engine.calendar_rules import DEFAULT_CALENDAR
+from booking.region.reader import RegionFileError, finnish_calendar, parse_region, read_region_file
 
 REGION_FILE = Path(__file__).resolve().parent.parent / "config" / "regions" / "keski-suomi.toml"
 SHIPPED = REGION_FILE.read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from booking.models import (
+from booking.data.models import (
     Appointment,
     CalendarRevision,
     Closure,
@@ -20,8 +20,8 @@ from booking.models import (
     Service,
     ServicePoint,
 )
-from booking.region import RegionFileError, parse_region, read_region_file
-from booking.region_loader import load_region
+from booking.region.loader import load_region
+from booking.region.reader import RegionFileError, parse_region, read_region_file
 
 REGION_FILE = Path(__file__).resolve().parent.parent / "config" / "regions" / "keski-suomi.toml"
 SHIPPED = REGION_FILE.read_text(encoding="utf-8")
@@ -174,7 +174,7 @@ def test_setup_with_a_malformed_file_names_it_and_changes_nothing(
     from click.testing import CliRunner
     from flask.cli import ScriptInfo
 
-    from booking import create_app
+    from booking.app import create_app
     from booking.cli import setup
     from tests.conftest import test_settings
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from booking.models import Base
-from booking.schema import upgrade_schema
+from booking.data.models import Base
+from booking.data.schema import upgrade_schema
 
 
 def test_migrated_schema_matches_the_models(engine):

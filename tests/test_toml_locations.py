@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from booking.toml_locations import TomlLocations, format_path, split_key
+from booking.region.toml_locations import TomlLocations, format_path, split_key
 
 TEXT = """\
 # a comment

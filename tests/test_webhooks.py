@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
-from booking import create_app
-from booking.db import read_only
-from booking.models import MessageChannel, MessageKind, MessageStatus, OutboxMessage
+from booking.app import create_app
+from booking.data.enums import MessageChannel, MessageKind, MessageStatus
+from booking.data.models import OutboxMessage
+from booking.data.sessions import read_only
 from tests import conftest
 from tests.factories import NOW
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, text
 
-from booking.db import read_only
+from booking.data.sessions import read_only
 
 
 def write_from_elsewhere(engine: Engine) -> None:

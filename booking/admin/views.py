@@ -7,11 +7,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from booking.access import desk_points, staff_required, staff_user
-from booking.admin import bp
-from booking.audit import AuditAction
-from booking.db import get_session
-from booking.models import Appointment, AuditEvent, Role, StaffUser
+from booking.admin.blueprint import bp
+from booking.data.enums import Role
+from booking.data.models import Appointment, AuditEvent, StaffUser
+from booking.staff.access import desk_points
+from booking.staff.audit import AuditAction
+from booking.web.access import staff_required, staff_user
+from booking.web.database import get_session
 
 PAGE_SIZE = 100
 LAST_PAGE = 10_000  # keeps the offset within the database's integer range

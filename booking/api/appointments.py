@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
-from booking.api import bp
+from booking.api.blueprint import bp
 from booking.api.json_errors import field_errors
-from booking.appointments import (
+from booking.appointments.lifecycle import (
     BookingError,
     BookingRequest,
     DetailsRefused,
@@ -27,10 +27,12 @@ from booking.appointments import (
     move_appointment,
     nearby_alternatives,
 )
-from booking.clock import HELSINKI, utc_now
-from booking.db import get_session, read_only
-from booking.extensions import limiter
-from booking.models import Appointment, BookingChannel
+from booking.data.enums import BookingChannel
+from booking.data.models import Appointment
+from booking.data.sessions import read_only
+from booking.engine.clock import HELSINKI, utc_now
+from booking.web.database import get_session
+from booking.web.extensions import limiter
 
 #: Bodies larger than this are refused before parsing (413).
 MAX_BODY_BYTES = 16 * 1024

@@ -11,9 +11,9 @@ from collections import defaultdict
 from flask import jsonify
 from sqlalchemy import select
 
-from booking.api import bp
-from booking.db import get_session
-from booking.models import Agency, Municipality, Offering, Service, ServicePoint
+from booking.api.blueprint import bp
+from booking.data.models import Agency, Municipality, Offering, Service, ServicePoint
+from booking.web.database import get_session
 
 _POINTS = (
     select(

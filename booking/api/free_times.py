@@ -21,12 +21,12 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
-from booking.api import bp
+from booking.api.blueprint import bp
 from booking.api.json_errors import field_errors, not_found
-from booking.calendars import UnknownPointOrService, free_times
-from booking.clock import HELSINKI, utc_now
-from booking.db import get_session
-from booking.models import Offering, Service, ServicePoint
+from booking.data.availability import UnknownPointOrService, free_times
+from booking.data.models import Offering, Service, ServicePoint
+from booking.engine.clock import HELSINKI, utc_now
+from booking.web.database import get_session
 
 #: Days shown when ``to`` is not given: ``from`` and the 30 days after it.
 DEFAULT_SPAN_DAYS = 30

@@ -11,7 +11,7 @@ import copy
 
 from flask import jsonify, request
 
-from booking.api import bp
+from booking.api.blueprint import bp
 
 
 def ref(name: str) -> dict[str, str]:

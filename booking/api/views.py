@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from booking.api import bp
-from booking.extensions import csrf
+from booking.api.blueprint import bp
+from booking.web.extensions import csrf
 
 csrf.exempt(bp)
 

@@ -6,16 +6,17 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from booking.access import staff_required, staff_user
-from booking.audit import AuditAction, record
-from booking.auth import bp
+from booking.auth.blueprint import bp
 from booking.auth.forms import SignInForm
-from booking.auth.sign_in import SignInRefused, authenticate
-from booking.clock import utc_now
-from booking.db import get_session
-from booking.extensions import limiter
-from booking.i18n import local_time
-from booking.models import Role, StaffUser
+from booking.data.enums import Role
+from booking.data.models import StaffUser
+from booking.engine.clock import utc_now
+from booking.staff.audit import AuditAction, record
+from booking.staff.sign_in import SignInRefused, authenticate
+from booking.web.access import staff_required, staff_user
+from booking.web.database import get_session
+from booking.web.extensions import limiter
+from booking.web.i18n import local_time
 
 
 def home_for(user: StaffUser) -> str:

@@ -15,24 +15,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
-from booking import appointments as use_cases
-from booking.access import desk_points, staff_required, staff_user
-from booking.audit import AuditAction, record_viewed
-from booking.calendars import free_times
-from booking.citizen_details import (
-    InvalidDetails,
-    clean_citizen_details,
-    topics_for,
-)
-from booking.clock import to_helsinki, utc_now
-from booking.db import get_session, read_only
-from booking.desk import bp
+from booking.appointments import lifecycle as use_cases
+from booking.appointments.citizen_details import InvalidDetails, clean_citizen_details, topics_for
+from booking.data.availability import free_times
+from booking.data.enums import BookingChannel
+from booking.data.models import Offering, Service, StaffUser
+from booking.data.sessions import read_only
+from booking.desk.blueprint import bp
 from booking.desk.forms import CARRIED_FIELDS, CallerForm, TimeChoiceForm
 from booking.desk.timeline import search_appointments
 from booking.desk.views import DESK_ROLES
-from booking.i18n import localized
-from booking.models import BookingChannel, Offering, Service, StaffUser
-from booking.staff_requests import parse_start
+from booking.engine.clock import to_helsinki, utc_now
+from booking.staff.access import desk_points
+from booking.staff.audit import AuditAction, record_viewed
+from booking.web.access import staff_required, staff_user
+from booking.web.database import get_session
+from booking.web.i18n import localized
+from booking.web.staff_requests import parse_start
 
 #: How far "next free time now" looks, and how many times it offers.
 NEXT_FREE_DAYS = 14

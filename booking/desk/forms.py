@@ -8,7 +8,7 @@ from wtforms import DateField, EmailField, SelectField, StringField, TextAreaFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from booking.citizen_details import (
+from booking.appointments.citizen_details import (
     CANCEL_REASON_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
     INTERPRETER_LANGUAGE_MAX_LENGTH,
@@ -16,7 +16,7 @@ from booking.citizen_details import (
     NEEDS_MAX_LENGTH,
     PHONE_MAX_LENGTH,
 )
-from booking.staff_requests import FIRST_YEAR, LAST_YEAR
+from booking.web.staff_requests import FIRST_YEAR, LAST_YEAR
 
 
 class PlausibleYear:

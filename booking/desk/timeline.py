@@ -8,12 +8,12 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from booking.access import appointment_scope
-from booking.calendars import local_day_window
-from booking.citizen_details import DetailError, normalize_phone_any
-from booking.clock import HELSINKI
-from booking.models import Appointment, Room, ServicePoint, StaffUser
-from booking.staff_display import with_display_details
+from booking.appointments.citizen_details import DetailError, normalize_phone_any
+from booking.data.availability import local_day_window
+from booking.data.models import Appointment, Room, ServicePoint, StaffUser
+from booking.engine.clock import HELSINKI
+from booking.staff.access import appointment_scope
+from booking.web.staff_display import with_display_details
 
 SEARCH_LIMIT = 50
 

@@ -9,24 +9,20 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from booking import appointments as use_cases
-from booking.access import (
-    appointment_or_404,
-    desk_points,
-    require_point,
-    staff_required,
-    staff_user,
-)
-from booking.audit import AuditAction, record, record_viewed
-from booking.calendars import free_times
-from booking.clock import utc_now
-from booking.db import get_session
-from booking.desk import bp
+from booking.appointments import lifecycle as use_cases
+from booking.data.availability import free_times
+from booking.data.enums import Role
+from booking.data.models import ServicePoint
+from booking.desk.blueprint import bp
 from booking.desk.forms import CancelForm, MoveForm
 from booking.desk.timeline import point_day
-from booking.models import Role, ServicePoint
-from booking.staff_display import local_day
-from booking.staff_requests import ActionForm, parse_day, parse_start, run_change
+from booking.engine.clock import utc_now
+from booking.staff.access import desk_points
+from booking.staff.audit import AuditAction, record, record_viewed
+from booking.web.access import appointment_or_404, require_point, staff_required, staff_user
+from booking.web.database import get_session
+from booking.web.staff_display import local_day
+from booking.web.staff_requests import ActionForm, parse_day, parse_start, run_change
 
 DESK_ROLES = (Role.ADVISOR, Role.ADMIN)
 

@@ -16,10 +16,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from booking.access import appointment_scope
-from booking.i18n import localized
-from booking.models import Appointment, AppointmentStatus, Role, StaffUser
-from booking.staff_display import first_name, meeting_link, topic_label, with_display_details
+from booking.data.enums import AppointmentStatus, Role
+from booking.data.models import Appointment, StaffUser
+from booking.staff.access import appointment_scope
+from booking.web.i18n import localized
+from booking.web.staff_display import first_name, meeting_link, topic_label, with_display_details
 from notifications.ical import FeedEvent, feed_calendar
 
 #: The feed shows calls from a day back to this far ahead.

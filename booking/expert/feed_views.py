@@ -5,14 +5,15 @@ from __future__ import annotations
 from flask import Response, abort, current_app, render_template, url_for
 from flask_babel import gettext as _
 
-from booking.access import staff_required, staff_user
-from booking.audit import AuditAction, record
-from booking.clock import utc_now
-from booking.db import get_session, read_only_context
-from booking.expert import bp, feeds_bp
+from booking.data.enums import Role
+from booking.data.sessions import read_only_context
+from booking.engine.clock import utc_now
+from booking.expert.blueprint import bp, feeds_bp
 from booking.expert.feed import account_for_token, feed_bytes, renew_feed_token
-from booking.models import Role
-from booking.staff_requests import ActionForm
+from booking.staff.audit import AuditAction, record
+from booking.web.access import staff_required, staff_user
+from booking.web.database import get_session
+from booking.web.staff_requests import ActionForm
 
 
 @bp.get("/expert/feed")

@@ -7,11 +7,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from booking.access import appointment_scope
-from booking.calendars import local_day_window
-from booking.clock import HELSINKI
-from booking.models import Appointment, AppointmentStatus, StaffUser
-from booking.staff_display import with_display_details
+from booking.data.availability import local_day_window
+from booking.data.enums import AppointmentStatus
+from booking.data.models import Appointment, StaffUser
+from booking.engine.clock import HELSINKI
+from booking.staff.access import appointment_scope
+from booking.web.staff_display import with_display_details
 
 MINE = "mine"
 AGENCY = "agency"

@@ -7,16 +7,16 @@ from datetime import timedelta
 from flask import jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
-from booking import appointments as use_cases
-from booking.access import staff_required, staff_user
-from booking.audit import AuditAction, record_viewed
-from booking.clock import utc_now
-from booking.db import get_session
-from booking.expert import bp
+from booking.appointments import lifecycle as use_cases
+from booking.data.enums import Role
+from booking.engine.clock import utc_now
+from booking.expert.blueprint import bp
 from booking.expert.schedule import AGENCY, MINE, calls, effective_scope
-from booking.models import Role
-from booking.staff_display import local_day, status_label
-from booking.staff_requests import ActionForm, parse_day, run_change
+from booking.staff.audit import AuditAction, record_viewed
+from booking.web.access import staff_required, staff_user
+from booking.web.database import get_session
+from booking.web.staff_display import local_day, status_label
+from booking.web.staff_requests import ActionForm, parse_day, run_change
 
 EXPERT_ROLES = (Role.EXPERT, Role.ADMIN)
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from flask import request, url_for
 from werkzeug.routing import BuildError
 
-from booking.clock import to_helsinki
+from booking.engine.clock import to_helsinki
 
 
 def _url(endpoint: str, fallback: str, **values: object) -> str:

@@ -14,8 +14,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from booking import calendars
-from booking.appointments import (
+from booking.appointments.lifecycle import (
     BookingError,
     BookingRequest,
     DetailsRefused,
@@ -23,19 +22,12 @@ from booking.appointments import (
     book_appointment,
     nearby_alternatives,
 )
-from booking.clock import utc_now
-from booking.db import get_session, read_only
-from booking.extensions import limiter
-from booking.i18n import current_language
-from booking.models import (
-    Agency,
-    Appointment,
-    AppointmentStatus,
-    Offering,
-    Service,
-    ServicePoint,
-)
-from booking.public import bp
+from booking.data import availability as calendars
+from booking.data.enums import AppointmentStatus
+from booking.data.models import Agency, Appointment, Offering, Service, ServicePoint
+from booking.data.sessions import read_only
+from booking.engine.clock import utc_now
+from booking.public.blueprint import bp
 from booking.public.choice import (
     Choice,
     ChoiceError,
@@ -56,6 +48,9 @@ from booking.public.timetable import (
     month_key,
     times_of_day,
 )
+from booking.web.database import get_session
+from booking.web.extensions import limiter
+from booking.web.i18n import current_language
 
 #: How many months ahead the month view looks for the first one with free times.
 MONTHS_TO_LOOK_AHEAD = 3

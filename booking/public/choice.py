@@ -15,8 +15,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from booking.clock import HELSINKI
-from booking.models import Offering, Service, ServicePoint
+from booking.data.models import Offering, Service, ServicePoint
+from booking.engine.clock import HELSINKI
 
 
 class ChoiceError(ValueError):
@@ -103,8 +103,8 @@ def resolve_choice(
     """Point, service and a start time that passes the rules (grid, notice, horizon,
     opening hours, closures), so that the citizen hears the real reason for a refusal.
     Whether the time is still free is asked separately."""
-    from booking.appointment_errors import NotBookable
-    from booking.start_checks import check_open, check_start
+    from booking.appointments.errors import NotBookable
+    from booking.appointments.start_checks import check_open, check_start
 
     choice = resolve_point_service(session, point_id, service_id)
     starts_at = parse_start(start)

@@ -11,8 +11,8 @@ from datetime import date, datetime
 import phonenumbers
 from babel.dates import format_date, get_day_names
 
-from booking.i18n import current_language
-from booking.public import bp
+from booking.public.blueprint import bp
+from booking.web.i18n import current_language
 from notifications.dates import clock
 
 

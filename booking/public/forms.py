@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
-from booking.citizen_details import (
+from booking.appointments.citizen_details import (
     CANCEL_REASON_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
     INTERPRETER_LANGUAGE_MAX_LENGTH,

@@ -19,7 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from booking.appointments import (
+from booking.appointments.lifecycle import (
     BookingError,
     DetailsRefused,
     SlotTaken,
@@ -28,13 +28,12 @@ from booking.appointments import (
     move_appointment,
     nearby_alternatives,
 )
-from booking.clock import HELSINKI, utc_now
-from booking.db import get_session, read_only
-from booking.extensions import limiter
-from booking.i18n import current_language
-from booking.message_facts import appointment_facts, point_address
-from booking.models import Appointment, AppointmentStatus
-from booking.public import bp
+from booking.data.enums import AppointmentStatus
+from booking.data.models import Appointment
+from booking.data.sessions import read_only
+from booking.engine.clock import HELSINKI, utc_now
+from booking.messages.facts import appointment_facts, point_address
+from booking.public.blueprint import bp
 from booking.public.booking_views import free_starts, month_view
 from booking.public.choice import (
     Choice,
@@ -49,6 +48,9 @@ from booking.public.timetable import (
     month_key,
     times_of_day,
 )
+from booking.web.database import get_session
+from booking.web.extensions import limiter
+from booking.web.i18n import current_language
 from notifications.ical import appointment_calendar
 
 #: Pages that show personal data: never kept in a shared cache or the browser's history.

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from babel.dates import get_day_names
 
-from booking.calendar_rules import FinnishCalendar
+from booking.engine.calendar_rules import FinnishCalendar
 
 #: Local wall-time opening intervals per weekday (0 = Monday).
 WeeklyHours = Mapping[int, Sequence[tuple[time, time]]]

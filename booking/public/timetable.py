@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from booking.clock import HELSINKI
+from booking.engine.clock import HELSINKI
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from booking.calendar_rules import DEFAULT_CALENDAR
-from booking.calendars import free_times
-from booking.clock import to_helsinki, utc_now
-from booking.db import get_session
-from booking.i18n import current_language, localized
-from booking.models import Agency, Closure, Offering, Service, ServicePoint
-from booking.public import bp
+from booking.data.availability import free_times
+from booking.data.models import Agency, Closure, Offering, Service, ServicePoint
+from booking.engine.calendar_rules import DEFAULT_CALENDAR
+from booking.engine.clock import to_helsinki, utc_now
+from booking.public.blueprint import bp
 from booking.public.booking_links import book_time_url, choose_day_url, choose_service_url
 from booking.public.point_facts import (
     ClosureFact,
@@ -30,6 +28,8 @@ from booking.public.point_facts import (
     week_rows,
     weekly_hours,
 )
+from booking.web.database import get_session
+from booking.web.i18n import current_language, localized
 
 #: How far ahead a point's page looks for holidays, closures and free times.
 DAYS_AHEAD = 30

@@ -10,10 +10,10 @@ from __future__ import annotations
 from flask import abort, current_app, request
 from twilio.request_validator import RequestValidator
 
-from booking.clock import utc_now
-from booking.db import get_session
-from booking.delivery_receipts import record_delivery_receipt
-from booking.webhooks import bp
+from booking.engine.clock import utc_now
+from booking.messages.delivery_receipts import record_delivery_receipt
+from booking.web.database import get_session
+from booking.webhooks.blueprint import bp
 
 STATUS_PATH = "/twilio/status"
 

@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from booking import appointments
-from booking.alternatives import nearby_alternatives
 from booking.api import appointments as api
-from booking.clock import HELSINKI
-from booking.models import Appointment, OutboxMessage
+from booking.appointments import lifecycle as appointments
+from booking.appointments.alternatives import nearby_alternatives
+from booking.data.models import Appointment, OutboxMessage
+from booking.engine.clock import HELSINKI
 from tests.write_lock import write_from_elsewhere
 
 #: The clock the app sees: Monday 2026-03-02 10:00 Helsinki.
@@ -334,7 +334,7 @@ def test_answers_match_the_openapi_document(client, world):
 
 
 def test_booking_is_rate_limited_per_address(database_url, clean_database, factory, frozen_now):
-    from booking import create_app
+    from booking.app import create_app
     from tests.conftest import test_settings
 
     factory.region()

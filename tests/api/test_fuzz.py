@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from booking.clock import HELSINKI, utc_now
+from booking.engine.clock import HELSINKI, utc_now
 
 FUZZ = settings(
     deadline=None,

@@ -31,9 +31,9 @@ from flask import Flask
 from sqlalchemy import Engine
 from werkzeug.serving import make_server
 
-from booking import create_app
-from booking.db import make_engine, make_session_factory
-from booking.schema import upgrade_schema
+from booking.app import create_app
+from booking.data.schema import upgrade_schema
+from booking.data.sessions import make_engine, make_session_factory
 from tests.conftest import empty_all_tables, test_settings
 from tests.factories import Factory
 

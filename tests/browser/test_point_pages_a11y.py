@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from booking.clock import to_helsinki, utc_now
+from booking.engine.clock import to_helsinki, utc_now
 from tests.browser.conftest import axe_violations, describe_violations
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from booking.models import Role
+from booking.data.enums import Role
 from tests.browser.conftest import axe_violations, describe_violations
 from tests.factories import NOW
 from tests.staff.conftest import PASSWORD, STAFF_CLOCKS, add_account

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from booking.secret_paths import mask_secrets
+from booking.web.secret_paths import mask_secrets
 
 
 def test_manage_tokens_are_masked_in_access_logs():

@@ -7,8 +7,8 @@ import os
 import pytest
 import redis
 
-from booking import create_app
-from booking.extensions import limiter
+from booking.app import create_app
+from booking.web.extensions import limiter
 from tests.conftest import test_settings as settings_for
 
 #: A database of its own on the local Redis, emptied before each test.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from booking.models import Appointment, OutboxMessage
+from booking.data.models import Appointment, OutboxMessage
 
 #: Tuesday 3 March 2026, 10:00 Helsinki time (UTC+2): a free time in the usual region.
 START = "2026-03-03T10:00+02:00"

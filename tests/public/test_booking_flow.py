@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from booking.appointments import nearby_alternatives
+from booking.appointments.lifecycle import nearby_alternatives
 from booking.public import booking_views
 from tests.public.booking_steps import START, book, book_token, details, stored_counts
 from tests.write_lock import write_from_elsewhere
@@ -248,7 +248,7 @@ def test_confirm_needs_a_csrf_token_when_protection_is_on(app, region):
 
 
 def test_booking_posts_are_rate_limited(database_url, region):
-    from booking import create_app
+    from booking.app import create_app
     from tests.conftest import test_settings
 
     limited = create_app(

@@ -11,9 +11,10 @@ import pytest
 import vobject
 from sqlalchemy import select
 
-from booking import appointments
-from booking.alternatives import nearby_alternatives
-from booking.models import Appointment, AppointmentStatus
+from booking.appointments import lifecycle as appointments
+from booking.appointments.alternatives import nearby_alternatives
+from booking.data.enums import AppointmentStatus
+from booking.data.models import Appointment
 from booking.public import manage_views
 from tests.factories import NOW
 from tests.public.booking_steps import book_token, stored_counts

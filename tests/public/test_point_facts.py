@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from booking.calendar_rules import FinnishCalendar
+from booking.engine.calendar_rules import FinnishCalendar
 from booking.public.point_facts import (
     ClosureFact,
     DayException,

@@ -6,15 +6,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, insert, select
 
-from booking.models import (
-    Appointment,
-    Expert,
-    MessageChannel,
-    MessageKind,
-    MessageStatus,
-    OutboxMessage,
-    Room,
-)
+from booking.data.enums import MessageChannel, MessageKind, MessageStatus
+from booking.data.models import Appointment, Expert, OutboxMessage, Room
 
 
 def insert_due_confirmations(engine: Engine, count: int, *, now: datetime) -> list[str]:

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from booking.db import make_session_factory
-from booking.models import MessageKind
-from booking.outbox import queue_appointment_messages
+from booking.data.enums import MessageKind
+from booking.data.sessions import make_session_factory
+from booking.messages.outbox import queue_appointment_messages
 from notifications.senders import SmtpEmailSender, TwilioSmsSender
 from scheduler.dispatch import Dispatcher, DispatchPolicy
 from tests.factories import NOW

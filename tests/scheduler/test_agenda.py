@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from booking.clock import utc_now
-from booking.models import AppointmentStatus
+from booking.data.enums import AppointmentStatus
+from booking.engine.clock import utc_now
 from config.settings import settings_from_env
 from scheduler.agenda import queue_daily_agendas
 from scheduler.app import run_scheduler

@@ -7,22 +7,16 @@ from datetime import UTC, datetime, timedelta
 import vobject
 from sqlalchemy import select
 
-from booking.appointments import (
+from booking.appointments.lifecycle import (
     BookingRequest,
     book_appointment,
     cancel_appointment,
     move_appointment,
 )
-from booking.db import read_only
-from booking.models import (
-    Appointment,
-    AppointmentStatus,
-    MessageChannel,
-    MessageKind,
-    MessageStatus,
-    OutboxMessage,
-)
-from booking.outbox import queue_appointment_messages
+from booking.data.enums import AppointmentStatus, MessageChannel, MessageKind, MessageStatus
+from booking.data.models import Appointment, OutboxMessage
+from booking.data.sessions import read_only
+from booking.messages.outbox import queue_appointment_messages
 from scheduler.dispatch import DispatchReport, release_stale_claims
 from tests.factories import NOW
 from tests.scheduler.conftest import make_dispatcher

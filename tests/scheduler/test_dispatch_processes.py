@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from booking.clock import utc_now
-from booking.models import MessageStatus, OutboxMessage
+from booking.data.enums import MessageStatus
+from booking.data.models import OutboxMessage
+from booking.engine.clock import utc_now
 from tests.scheduler.bulk import insert_due_confirmations
 from tests.scheduler.conftest import ACCOUNT_SID
 

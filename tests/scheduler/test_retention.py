@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from booking.db import make_session_factory, read_only
-from booking.models import Appointment, MessageStatus, OutboxMessage
+from booking.data.enums import MessageStatus
+from booking.data.models import Appointment, OutboxMessage
+from booking.data.sessions import make_session_factory, read_only
 from scheduler.retention import purge_all
 
 #: Mon 30.3.2026 10:00 Helsinki.

@@ -15,7 +15,8 @@ from functools import cache
 import pytest
 from werkzeug.security import generate_password_hash
 
-from booking.models import Appointment, Role, StaffUser
+from booking.data.enums import Role
+from booking.data.models import Appointment, StaffUser
 from tests.factories import NOW
 
 PASSWORD = "oikea-hevonen-paristo"
@@ -27,7 +28,7 @@ STAFF_CLOCKS = (
     "booking.desk.booking_views.utc_now",
     "booking.expert.views.utc_now",
     "booking.expert.feed_views.utc_now",
-    "booking.staff_requests.utc_now",
+    "booking.web.staff_requests.utc_now",
 )
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 

@@ -14,8 +14,9 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
-from booking import create_app
-from booking.models import Appointment, Role, StaffUser
+from booking.app import create_app
+from booking.data.enums import Role
+from booking.data.models import Appointment, StaffUser
 from tests.conftest import test_settings as settings_for
 from tests.staff.conftest import CSRF_INPUT, add_account, sign_in
 

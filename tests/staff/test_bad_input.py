@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from booking.models import Appointment
+from booking.data.models import Appointment
 from tests.staff.test_desk import TUESDAY_NINE, caller
 
 FUZZ = settings(

@@ -6,19 +6,17 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from booking import appointments
-from booking.calendars import free_times
-from booking.desk import booking_views
-from booking.models import (
-    Appointment,
+from booking.appointments import lifecycle as appointments
+from booking.data.availability import free_times
+from booking.data.enums import (
     AppointmentStatus,
-    AuditEvent,
     BookingChannel,
     MessageChannel,
     MessageKind,
     MessageStatus,
-    OutboxMessage,
 )
+from booking.data.models import Appointment, AuditEvent, OutboxMessage
+from booking.desk import booking_views
 from tests.factories import NOW
 from tests.staff.conftest import fresh
 from tests.write_lock import write_from_elsewhere

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from booking.models import AppointmentStatus, AuditEvent
+from booking.data.enums import AppointmentStatus
+from booking.data.models import AuditEvent
 from tests.staff.conftest import fresh
 
 DAY = "2026-03-02"

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import vobject
 
-from booking.clock import HELSINKI
+from booking.engine.clock import HELSINKI
 from tests.staff.conftest import fresh
 
 FEED_URL = re.compile(r'value="http://booking\.test(/feeds/[^"]+\.ics)"')

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from booking import create_app
-from booking.auth.sign_in import LOCKOUT, MAX_FAILED_SIGN_INS
-from booking.demo import DEMO_STAFF, add_demo_data
-from booking.extensions import limiter
-from booking.models import AuditEvent
-from booking.region import read_region_file
-from booking.region_loader import load_region
-from booking.staff import add_staff_user
+from booking.app import create_app
+from booking.data.models import AuditEvent
+from booking.demo.calendar import DEMO_STAFF, add_demo_data
+from booking.region.loader import load_region
+from booking.region.reader import read_region_file
+from booking.staff.accounts import add_staff_user
+from booking.staff.sign_in import LOCKOUT, MAX_FAILED_SIGN_INS
+from booking.web.extensions import limiter
 from tests.conftest import test_settings as settings_for
 from tests.factories import NOW
 from tests.staff.conftest import fresh

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from booking.cli import cli
-from booking.models import StaffUser
+from booking.data.models import StaffUser
 
 PASSWORD = "pitkä-ja-hyvä-salasana"
 

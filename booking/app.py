@@ -1,0 +1,99 @@
+"""``create_app`` builds the web application: settings, extensions, blueprints.
+
+Nothing happens at import time, and the scheduler is never started here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+
+from flask import Flask
+
+
+def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
+    from config.settings import settings_from_env
+
+    app = Flask(__name__)
+    app.config.update(settings_from_env())
+    if test_config:
+        app.config.update(test_config)
+
+    from booking.web import database
+
+    database.init_app(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from booking.web.errors import register_error_handlers
+    from booking.web.security_headers import register_security_headers
+    from booking.web.templating import register_template_helpers
+
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from booking.web.extensions import babel, csrf, limiter, login_manager
+    from booking.web.i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_ENABLED", app.config["BOOKING_RATELIMIT_ENABLED"])
+    redis_url = app.config.get("BOOKING_REDIS_URL")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from booking.web.access import load_staff_user
+
+    login_manager.user_loader(load_staff_user)
+
+
+#: The modules whose view functions register themselves on their audience's blueprint.
+VIEW_MODULES = (
+    "booking.admin.views",
+    "booking.api.appointments",
+    "booking.api.catalogue",
+    "booking.api.free_times",
+    "booking.api.openapi",
+    "booking.api.views",
+    "booking.auth.views",
+    "booking.desk.booking_views",
+    "booking.desk.views",
+    "booking.expert.feed_views",
+    "booking.expert.views",
+    "booking.public.booking_views",
+    "booking.public.formatting",
+    "booking.public.manage_views",
+    "booking.public.views",
+    "booking.webhooks.views",
+)
+
+
+def _register_blueprints(app: Flask) -> None:
+    for module in VIEW_MODULES:
+        importlib.import_module(module)
+
+    from booking.admin.blueprint import bp as admin_bp
+    from booking.api.blueprint import bp as api_bp
+    from booking.auth.blueprint import bp as auth_bp
+    from booking.desk.blueprint import bp as desk_bp
+    from booking.expert.blueprint import bp as expert_bp
+    from booking.expert.blueprint import feeds_bp
+    from booking.public.blueprint import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    for staff_bp in (auth_bp, desk_bp, expert_bp, feeds_bp, admin_bp):
+        app.register_blueprint(staff_bp)
+
+    from booking.web.extensions import csrf
+    from booking.webhooks.blueprint import bp as webhooks_bp
+
+    # Webhooks are signed by their sender instead (booking.webhooks.views).
+    csrf.exempt(webhooks_bp)
+    app.register_blueprint(webhooks_bp, url_prefix="/api/v1/webhooks")

@@ -1,0 +1,1 @@
+"""Use cases of an appointment's life: book, move, cancel, attendance; the database guard."""

@@ -1,0 +1,80 @@
+"""Nearby free times, offered when the asked time was just taken.
+
+The nearest free times at the same point first, then the nearest at other
+points that offer the service.  Read-only; cached free times are fine here.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from booking.appointments.errors import Alternative
+from booking.data import availability as calendars
+from booking.data.models import Offering, ServicePoint
+from booking.engine.clock import HELSINKI, require_aware
+
+#: How far around a taken time alternatives are looked for.
+ALTERNATIVES_DAYS_BEFORE = 2
+ALTERNATIVES_DAYS_AFTER = 14
+
+
+def nearby_alternatives(
+    session: Session,
+    point_id: str,
+    service_id: str,
+    around: datetime,
+    *,
+    now: datetime,
+    limit: int = 6,
+    min_notice: timedelta | None = None,
+) -> list[Alternative]:
+    """Free times near ``around``: the nearest at the same point first, then the
+    nearest at other points offering the service (one or two each).  ``min_notice``
+    replaces the service's minimum notice (see ``calendars.free_times``)."""
+    around = require_aware(around)
+    day = around.astimezone(HELSINKI).date()
+    first_day = max(day - timedelta(days=ALTERNATIVES_DAYS_BEFORE), now.astimezone(HELSINKI).date())
+    last_day = day + timedelta(days=ALTERNATIVES_DAYS_AFTER)
+
+    def nearest(pid: str, count: int) -> list[Alternative]:
+        times = calendars.free_times(
+            session, pid, service_id, first_day, last_day, now, min_notice=min_notice
+        )
+        return [Alternative(pid, t) for t in nearest_times(times, around, count)]
+
+    same_point = nearest(point_id, max(1, limit - limit // 3))
+    others: list[Alternative] = []
+    other_points = session.scalars(
+        select(Offering.point_id)
+        .join(ServicePoint, ServicePoint.id == Offering.point_id)
+        .where(Offering.service_id == service_id, Offering.point_id != point_id)
+        .where(ServicePoint.active)
+        .order_by(Offering.point_id)
+    ).all()
+    for other in other_points:
+        others.extend(nearest(other, 1))
+    others.sort(key=lambda a: (abs((a.starts_at - around).total_seconds()), a.point_id))
+    return same_point + others[: max(0, limit - len(same_point))]
+
+
+def nearest_times(times: list[datetime], around: datetime, count: int) -> list[datetime]:
+    """The ``count`` times of ascending ``times`` nearest to ``around`` (ties: the
+    earlier first), nearest first — without sorting them all."""
+    after = bisect_left(times, around)
+    before = after - 1
+    chosen: list[datetime] = []
+    while len(chosen) < count and (before >= 0 or after < len(times)):
+        take_before = after >= len(times) or (
+            before >= 0 and around - times[before] <= times[after] - around
+        )
+        if take_before:
+            chosen.append(times[before])
+            before -= 1
+        else:
+            chosen.append(times[after])
+            after += 1
+    return chosen

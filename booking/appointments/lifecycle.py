@@ -1,0 +1,390 @@
+"""Book, move, cancel, check in: the use cases of an appointment's life.
+
+Each function does one transaction's worth of work on the given session:
+it checks, changes state, writes the outbox rows for the messages the change
+causes, raises the calendar revision, and flushes.  It never commits — the
+request, command or job that called it does, once.  Every refusal is a
+:class:`BookingError` subclass, and leaves the data as it was.
+
+No double booking: the service layer checks first, for a friendly answer; the
+database guard (exclusion constraints on PostgreSQL, triggers on SQLite) is
+what makes it hold across processes.  The insert runs in a SAVEPOINT so a lost
+race becomes :class:`SlotTaken` and the session stays usable.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from booking.appointments import guard as appointment_guard
+from booking.appointments.alternatives import nearby_alternatives
+from booking.appointments.attendance import check_in, mark_done, mark_no_show
+from booking.appointments.citizen_details import (
+    CANCEL_REASON_MAX_LENGTH,
+    DetailError,
+    InvalidDetails,
+    clean_citizen_details,
+    normalize_free_text,
+)
+from booking.appointments.errors import (
+    Alternative,
+    BookingError,
+    DetailsRefused,
+    InvalidTransition,
+    NotBookable,
+    SlotTaken,
+    TooManyActiveBookings,
+)
+from booking.appointments.guard import (
+    insert_guarded,
+    is_overlap,
+    lock_appointment,
+    lock_calendar,
+    still_free,
+)
+from booking.appointments.manage_tokens import find_by_manage_token, hash_manage_token
+from booking.appointments.start_checks import (
+    check_open,
+    check_start,
+    held_by_appointment,
+    not_available,
+)
+from booking.data import availability as calendars
+from booking.data.enums import AppointmentStatus, BookingChannel, MessageKind
+from booking.data.models import Appointment, Offering, Service, ServicePoint
+from booking.messages.outbox import queue_appointment_messages
+from booking.staff.audit import record_change
+
+__all__ = [
+    "DESK_MIN_NOTICE",
+    "Alternative",
+    "BookingError",
+    "BookingRequest",
+    "BookingResult",
+    "DetailsRefused",
+    "InvalidTransition",
+    "NotBookable",
+    "SlotTaken",
+    "TooManyActiveBookings",
+    "book_appointment",
+    "cancel_appointment",
+    "check_in",
+    "find_by_manage_token",
+    "hash_manage_token",
+    "mark_done",
+    "mark_no_show",
+    "move_appointment",
+    "nearby_alternatives",
+]
+
+DEFAULT_MAX_ACTIVE_PER_AGENCY = 2
+#: Picks tried when the database guard refuses one to a concurrent booking.
+PICK_ATTEMPTS = 3
+#: At the desk the citizen may be standing there: any start from now on, no notice.
+DESK_MIN_NOTICE = timedelta(0)
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    point_id: str
+    service_id: str
+    starts_at: datetime
+    name: str
+    phone: str | None
+    email: str | None = None
+    language: str = "fi"
+    topic: str = ""
+    needs: str = ""
+    interpreter_language: str | None = None
+    channel: BookingChannel = BookingChannel.ONLINE
+    booked_by_user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class BookingResult:
+    appointment: Appointment
+    #: The secret of the manage link; only its hash is stored, so show it now or never.
+    manage_token: str
+
+
+def book_appointment(
+    session: Session,
+    request: BookingRequest,
+    *,
+    now: datetime,
+    max_active_per_agency: int = DEFAULT_MAX_ACTIVE_PER_AGENCY,
+    with_alternatives: bool = True,
+    base_url: str | None = None,
+) -> BookingResult:
+    """Book ``request``; flushes, never commits.
+
+    Raises :class:`NotBookable` (unknown point, service not offered, start off the
+    grid, too soon or far, point closed), :class:`DetailsRefused`,
+    :class:`TooManyActiveBookings`, or :class:`SlotTaken` (with nearby
+    alternatives unless ``with_alternatives`` is False).  ``base_url`` (the site's
+    public address) puts the manage link into the confirmation messages.  A desk
+    booking (``channel`` DESK) needs no minimum notice: any start from ``now`` on."""
+    point, service = _offered(session, request.point_id, request.service_id)
+    try:
+        details = clean_citizen_details(
+            name=request.name,
+            phone=request.phone,
+            email=request.email,
+            language=request.language,
+            topic=request.topic,
+            needs=request.needs,
+            interpreter_language=request.interpreter_language,
+            agency_id=service.agency_id,
+            mobile_required=request.channel != BookingChannel.DESK,
+        )
+    except InvalidDetails as error:
+        raise DetailsRefused(error.errors) from error
+    notice = DESK_MIN_NOTICE if request.channel == BookingChannel.DESK else None
+    starts_at = check_start(point, service, request.starts_at, now=now, min_notice=notice)
+    if details.phone and request.channel != BookingChannel.DESK:
+        _check_active_limit(session, details.phone, service, now, max_active_per_agency)
+
+    def taken() -> SlotTaken:
+        if not with_alternatives:
+            return SlotTaken()
+        return SlotTaken(
+            nearby_alternatives(
+                session, point.id, service.id, starts_at, now=now, min_notice=notice
+            )
+        )
+
+    ends_at = starts_at + timedelta(minutes=service.duration_minutes)
+    token = secrets.token_urlsafe(32)
+    fields = {
+        "ical_uid": f"{uuid.uuid4()}@etavaraus",
+        "revision": 0,
+        "status": AppointmentStatus.BOOKED,
+        "channel": request.channel,
+        "point_id": point.id,
+        "service_id": service.id,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "blocked_until": ends_at + timedelta(minutes=service.buffer_minutes),
+        "name": details.name,
+        "phone": details.phone,
+        "email": details.email,
+        "language": details.language,
+        "topic": details.topic,
+        "needs": details.needs,
+        "interpreter_language": details.interpreter_language,
+        "manage_token_hash": hash_manage_token(token),
+        "created_at": now,
+        "updated_at": now,
+        "booked_by_user_id": request.booked_by_user_id,
+    }
+    # The first look is without a lock, so that a crowd of losers is answered in
+    # parallel.  A likely winner then takes the calendar's write lock and checks
+    # that its room and expert are still free (else picks again under the lock):
+    # concurrent winners would otherwise all pick the same "fairest" expert and
+    # keep refusing each other.  Should the database guard still refuse the pick
+    # (a writer outside this path), pick again.
+    locked = False
+    for attempt in range(PICK_ATTEMPTS):
+        chosen = calendars.pick_for_booking(
+            session, point.id, service.id, starts_at, now, min_notice=notice
+        )
+        if chosen is not None and not locked and lock_calendar(session):
+            locked = True
+            if not still_free(session, *chosen, starts_at, fields["blocked_until"]):
+                chosen = calendars.pick_for_booking(
+                    session, point.id, service.id, starts_at, now, min_notice=notice
+                )
+        if chosen is None:
+            check_open(session, point, service, starts_at)
+            if held_by_appointment(session, point, service, starts_at):
+                raise taken()
+            if attempt == 0:
+                continue  # what held the time was moved or cancelled meanwhile: look again
+            raise not_available()
+        room_id, expert_id = chosen
+        appointment = Appointment(
+            room_id=room_id,
+            expert_id=expert_id,
+            reference=appointment_guard.new_reference(),
+            **fields,
+        )
+        if insert_guarded(session, appointment):
+            break
+    else:
+        raise taken()
+    manage_url = f"{base_url.rstrip('/')}/manage/{token}" if base_url else None
+    _after_change(session, appointment, MessageKind.CONFIRMATION, now, manage_url=manage_url)
+    if request.booked_by_user_id is not None:
+        record_change(session, appointment, request.booked_by_user_id, "book", now)
+    return BookingResult(appointment=appointment, manage_token=token)
+
+
+def move_appointment(
+    session: Session,
+    appointment: Appointment,
+    new_start: datetime,
+    *,
+    now: datetime,
+    by_user_id: int | None = None,
+    min_notice: timedelta | None = None,
+    with_alternatives: bool = True,
+) -> Appointment:
+    """Move a booked appointment to ``new_start``: the same id and calendar UID, the
+    revision up by one, a room and an expert chosen afresh.  Flushes, never commits.
+    Raises :class:`InvalidTransition`, :class:`NotBookable` or :class:`SlotTaken` (with
+    nearby alternatives unless ``with_alternatives`` is False).  ``min_notice`` replaces
+    the service's minimum notice (the desk: ``DESK_MIN_NOTICE``)."""
+    lock_appointment(session, appointment)
+    if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= now:
+        raise InvalidTransition()
+    point, service = appointment.point, appointment.service
+    new_start = check_start(point, service, new_start, now=now, min_notice=min_notice)
+    if new_start == appointment.starts_at:
+        return appointment
+    ends_at = new_start + timedelta(minutes=service.duration_minutes)
+    # Inside one savepoint: free the appointment's own time (so that a move by a
+    # few minutes is not refused by itself), pick afresh and write the new time.
+    # Any failure rolls the savepoint back, leaving the appointment untouched.
+    lock_calendar(session)
+    try:
+        with session.begin_nested():
+            appointment.status = AppointmentStatus.CANCELLED
+            session.flush()
+            chosen = calendars.pick_for_booking(
+                session, point.id, service.id, new_start, now, min_notice=min_notice
+            )
+            if chosen is None:
+                raise _NoFreeResources
+            appointment.status = AppointmentStatus.BOOKED
+            appointment.room_id, appointment.expert_id = chosen
+            appointment.starts_at = new_start
+            appointment.ends_at = ends_at
+            appointment.blocked_until = ends_at + timedelta(minutes=service.buffer_minutes)
+            session.flush()
+    except (_NoFreeResources, IntegrityError) as error:
+        if isinstance(error, IntegrityError) and not is_overlap(error):
+            raise
+        session.refresh(appointment)
+        check_open(session, point, service, new_start)
+        if not held_by_appointment(
+            session, point, service, new_start, ignore_appointment_id=appointment.id
+        ):
+            raise not_available() from None
+        if not with_alternatives:
+            raise SlotTaken() from None
+        raise SlotTaken(
+            nearby_alternatives(
+                session, point.id, service.id, new_start, now=now, min_notice=min_notice
+            )
+        ) from None
+    appointment.revision += 1
+    appointment.updated_at = now
+    _after_change(session, appointment, MessageKind.MOVED, now)
+    if by_user_id is not None:
+        record_change(session, appointment, by_user_id, "move", now)
+    return appointment
+
+
+def cancel_appointment(
+    session: Session,
+    appointment: Appointment,
+    *,
+    now: datetime,
+    reason: str = "",
+    by_user_id: int | None = None,
+) -> Appointment:
+    """Cancel: the time is free again at once; the revision goes up by one and the
+    cancellation messages are queued.  A citizen (no ``by_user_id``) can cancel only
+    before the start; staff may also cancel an arrived appointment."""
+    lock_appointment(session, appointment)
+    allowed = {AppointmentStatus.BOOKED}
+    if by_user_id is not None:
+        allowed.add(AppointmentStatus.ARRIVED)
+    if appointment.status not in allowed or (by_user_id is None and appointment.starts_at <= now):
+        raise InvalidTransition()
+    try:
+        reason = normalize_free_text(reason, CANCEL_REASON_MAX_LENGTH, "reason")
+    except DetailError as error:
+        raise DetailsRefused({error.field: error.message}) from error
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.cancelled_at = now
+    appointment.cancel_reason = reason
+    appointment.revision += 1
+    appointment.updated_at = now
+    session.flush()
+    _after_change(session, appointment, MessageKind.CANCELLED, now)
+    if by_user_id is not None:
+        record_change(session, appointment, by_user_id, "cancel", now)
+    return appointment
+
+
+# --- inside ---------------------------------------------------------------
+
+
+class _NoFreeResources(Exception):
+    """No room or no expert is free at the asked time (raised inside a savepoint)."""
+
+
+def _offered(session: Session, point_id: str, service_id: str) -> tuple[ServicePoint, Service]:
+    """The point and the service, in one query; :class:`NotBookable` naming the field."""
+    if not isinstance(point_id, str) or "\x00" in point_id:
+        raise NotBookable(_l("There is no such service point."), field="point")
+    if not isinstance(service_id, str) or "\x00" in service_id:
+        raise NotBookable(_l("There is no such service."), field="service")
+    offered = select(Offering.point_id).where(
+        Offering.point_id == ServicePoint.id, Offering.service_id == Service.id
+    )
+    row = session.execute(
+        select(ServicePoint, Service, offered.exists())
+        .select_from(ServicePoint)
+        .outerjoin(Service, (Service.id == service_id) & Service.active)
+        .where(ServicePoint.id == point_id, ServicePoint.active)
+    ).one_or_none()
+    if row is None:
+        raise NotBookable(_l("There is no such service point."), field="point")
+    point, service, is_offered = row
+    if service is None:
+        raise NotBookable(_l("There is no such service."), field="service")
+    if not is_offered:
+        raise NotBookable(_l("This service is not offered at this point."), field="service")
+    return point, service
+
+
+def _check_active_limit(
+    session: Session, phone: str, service: Service, now: datetime, limit: int
+) -> None:
+    active = session.scalar(
+        select(func.count(Appointment.id))
+        .join(Service, Service.id == Appointment.service_id)
+        .where(
+            Appointment.phone == phone,
+            Service.agency_id == service.agency_id,
+            Appointment.status == AppointmentStatus.BOOKED,
+            Appointment.starts_at > now,
+        )
+    )
+    if active >= limit:
+        raise TooManyActiveBookings()
+
+
+def _after_change(
+    session: Session,
+    appointment: Appointment,
+    kind: MessageKind,
+    now: datetime,
+    *,
+    manage_url: str | None = None,
+) -> None:
+    session.flush()
+    queue_appointment_messages(session, appointment, kind, now=now, manage_url=manage_url)
+    # The calendar revision was raised by the flush of the change itself
+    # (booking.calendar_revision's before_flush listener), in this transaction.
+    session.flush()

@@ -1,0 +1,1 @@
+"""The database: models, sessions, migrations, calendar queries and the availability cache."""

@@ -1,0 +1,376 @@
+"""From the database to the slot engine: load a point's and a service's calendars.
+
+No Flask here: every function takes a SQLAlchemy ``Session`` and never commits.
+Queries are few and lean — only the columns the engine needs, appointments by
+indexed ranges on ``starts_at`` (an appointment is shorter than a day, so
+``starts_at > window_start - 1 day`` bounds the scan) — so the cost follows the
+appointments inside the asked window, not the history.
+
+``free_times`` caches the part of the answer that does not depend on ``now``
+(see ``booking.calendar_revision``); ``pick_for_booking`` always reads afresh.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from booking.data.calendar_queries import ABSENT, EXPERT, ROOM, calendar_queries
+from booking.data.calendar_revision import (
+    bump_calendar_revision,
+    cache_for,
+    clear_availability_cache,
+    current_calendar_revision,
+    may_use_cache,
+)
+from booking.data.enums import ACTIVE_STATUSES
+from booking.data.models import Appointment, ServicePoint
+from booking.engine.calendar_rules import (
+    DEFAULT_CALENDAR,
+    ClosureRule,
+    FinnishCalendar,
+    opening_spans,
+    working_spans,
+)
+from booking.engine.clock import HELSINKI, require_aware
+from booking.engine.slots import (
+    Resource,
+    ServiceRules,
+    Span,
+    bookable_starts,
+    candidate_starts,
+    choose_resources,
+    free_slots,
+)
+
+__all__ = [
+    "AvailabilityInputs",
+    "UnknownPointOrService",
+    "availability_inputs",
+    "bump_calendar_revision",
+    "clear_availability_cache",
+    "free_times",
+    "local_day_window",
+    "pick_for_booking",
+]
+
+_REVISION_READ = "booking.calendar_revision_read"
+
+#: No appointment (with its buffer) lasts a day; bounds the indexed scan backwards.
+LONGEST_APPOINTMENT = timedelta(days=1)
+
+
+class UnknownPointOrService(LookupError):
+    """No such point or no such service."""
+
+
+@dataclass(frozen=True)
+class AvailabilityInputs:
+    """Everything ``free_slots`` needs for one point, one service and a date range."""
+
+    opening: list[Span]
+    rooms: list[Resource]
+    experts: list[Resource]
+    rules: ServiceRules
+    window: Span
+    tz: ZoneInfo
+
+
+@dataclass(frozen=True)
+class _CachedStarts:
+    starts: tuple[datetime, ...]
+    rules: ServiceRules
+    tz: ZoneInfo
+
+
+def local_day_window(first_day: date, last_day: date, tz: ZoneInfo) -> Span:
+    """Local midnight of ``first_day`` to local midnight after ``last_day``, in UTC."""
+    return Span(
+        datetime.combine(first_day, time(0), tzinfo=tz).astimezone(UTC),
+        datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC),
+    )
+
+
+def free_times(
+    session: Session,
+    point_id: str,
+    service_id: str,
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    *,
+    calendar: FinnishCalendar = DEFAULT_CALENDAR,
+    min_notice: timedelta | None = None,
+    ignoring_appointment_id: int | None = None,
+) -> list[datetime]:
+    """Bookable start times (aware UTC, ascending) of ``service_id`` at ``point_id`` on the
+    local dates ``first_day`` to ``last_day``.  Raises ``UnknownPointOrService``; a
+    service not offered at the point has no times.  Never serves a taken time: see
+    ``booking.calendar_revision``.
+
+    ``min_notice`` replaces the service's minimum notice (``timedelta(0)``: any start
+    from ``now`` on); it is applied after the cache, so every caller shares one entry.
+    ``ignoring_appointment_id``: that appointment's own time counts as free (a move
+    may overlap it); such an answer is computed afresh, never cached."""
+    ignoring = _span_of(session, ignoring_appointment_id)
+    if ignoring is not None or not may_use_cache(session):
+        inputs = availability_inputs(
+            session, point_id, service_id, first_day, last_day, calendar, ignoring=ignoring
+        )
+        arguments = _engine_arguments(inputs)
+        arguments["rules"] = _with_notice(inputs.rules, min_notice)
+        return free_slots(**arguments, now=now)
+    revision = _revision_of_this_transaction(session)
+    cache = cache_for(session)
+    key = (point_id, service_id, first_day, last_day, revision, calendar)
+    cached = cache.get(key)
+    if cached is None:
+        inputs = availability_inputs(session, point_id, service_id, first_day, last_day, calendar)
+        cached = _CachedStarts(
+            tuple(candidate_starts(**_engine_arguments(inputs))), inputs.rules, inputs.tz
+        )
+        cache.put(key, cached)
+    return bookable_starts(cached.starts, _with_notice(cached.rules, min_notice), now, cached.tz)
+
+
+def _with_notice(rules: ServiceRules, min_notice: timedelta | None) -> ServiceRules:
+    return rules if min_notice is None else replace(rules, min_notice=min_notice)
+
+
+#: An appointment's hold on its room and its expert: (room id, expert id, start, end),
+#: the span in epoch seconds as the busy query gives it.
+_Hold = tuple[int, int, int, int]
+
+
+def _span_of(session: Session, appointment_id: int | None) -> _Hold | None:
+    """The hold of an active appointment, or None (no id, unknown, or not active)."""
+    if appointment_id is None:
+        return None
+    row = session.execute(
+        select(
+            Appointment.room_id,
+            Appointment.expert_id,
+            Appointment.starts_at,
+            Appointment.blocked_until,
+        ).where(Appointment.id == appointment_id, Appointment.status.in_(ACTIVE_STATUSES))
+    ).one_or_none()
+    if row is None:
+        return None
+    room_id, expert_id, starts_at, blocked_until = row
+    return room_id, expert_id, _seconds(_utc(starts_at)), _seconds(_utc(blocked_until))
+
+
+def _utc(moment: datetime) -> datetime:
+    """A stored instant as aware UTC (SQLite hands back naive UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _revision_of_this_transaction(session: Session) -> int:
+    """The revision, read once per transaction (a page asking for several services
+    pays one query).  Safe: data read after it is at least that new."""
+    transaction = session.get_transaction()
+    remembered = session.info.get(_REVISION_READ)
+    if transaction is not None and remembered and remembered[0] is transaction:
+        return remembered[1]
+    revision = current_calendar_revision(session)
+    session.info[_REVISION_READ] = (session.get_transaction(), revision)
+    return revision
+
+
+def pick_for_booking(
+    session: Session,
+    point_id: str,
+    service_id: str,
+    start: datetime,
+    now: datetime,
+    *,
+    calendar: FinnishCalendar = DEFAULT_CALENDAR,
+    min_notice: timedelta | None = None,
+) -> tuple[int, int] | None:
+    """The (room id, expert id) to book at ``start``, chosen fairly (fewest bookings that
+    local day, then lowest id); None when ``start`` is not a bookable time.  Reads the
+    database afresh (no cache): call it in the booking's own transaction.
+    ``min_notice`` replaces the service's minimum notice, as in ``free_times``."""
+    start = require_aware(start)
+    tz = _point_zone(session, point_id)
+    day = start.astimezone(tz).date()
+    inputs = availability_inputs(session, point_id, service_id, day, day, calendar)
+    arguments = _engine_arguments(inputs)
+    arguments["rules"] = _with_notice(inputs.rules, min_notice)
+    if start not in free_slots(**arguments, now=now):
+        return None
+    return choose_resources(start, rooms=inputs.rooms, experts=inputs.experts, rules=inputs.rules)
+
+
+def availability_inputs(
+    session: Session,
+    point_id: str,
+    service_id: str,
+    first_day: date,
+    last_day: date,
+    calendar: FinnishCalendar = DEFAULT_CALENDAR,
+    *,
+    ignoring: _Hold | None = None,
+) -> AvailabilityInputs:
+    """Load opening hours, closures, rooms, the agency's active experts who do the service
+    (hours, absences) and the active appointments that can block them in the window
+    (the point's rooms; those experts at any point).  ``booked_count`` is each resource's
+    number of bookings starting in the window.  Busy and working spans are given to the
+    engine as integer epoch seconds.  ``ignoring``: one appointment's hold, left out of
+    its room's and its expert's busy spans."""
+    queries = calendar_queries(session.get_bind().dialect.name)
+    connection = session.connection()
+    head = connection.execute(
+        queries.head, {"point_id": point_id, "service_id": service_id}
+    ).one_or_none()
+    if head is None:
+        raise UnknownPointOrService(f"no point {point_id!r} or no service {service_id!r}")
+    agency_id, duration, buffer, grid, notice, horizon, service_on, zone, point_on, offered = head
+    tz = ZoneInfo(zone)
+    rules = ServiceRules(
+        duration=timedelta(minutes=duration),
+        buffer=timedelta(minutes=buffer),
+        grid=timedelta(minutes=grid),
+        min_notice=timedelta(minutes=notice),
+        horizon_days=horizon,
+    )
+    window = local_day_window(first_day, last_day, tz)
+    if not (service_on and point_on and offered):
+        return AvailabilityInputs([], [], [], rules, window, tz)
+
+    point = {"point_id": point_id}
+    weekly = _weekly(connection.execute(queries.opening_hours, point))
+    closures = [
+        ClosureRule(*row)
+        for row in connection.execute(
+            queries.closures, {**point, "first_day": first_day, "last_day": last_day}
+        )
+    ]
+    opening = opening_spans(weekly, closures, first_day, last_day, tz, calendar)
+    room_ids = list(connection.execute(queries.rooms, point).scalars())
+    expert_weekly: dict[int, dict[int, list[tuple[time, time]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for expert_id, weekday, starts, ends in connection.execute(
+        queries.expert_hours, {"service_id": service_id, "agency_id": agency_id}
+    ):
+        expert_weekly[expert_id][weekday].append((starts, ends))
+    expert_ids = sorted(expert_weekly)
+    if not opening or not room_ids or not expert_ids:
+        return AvailabilityInputs(opening, [], [], rules, window, tz)
+
+    # A start t in the window holds its resources until at most t + duration + buffer.
+    reach = window.end + rules.duration + rules.buffer
+    rows = connection.execute(
+        queries.busy,
+        {
+            "room_ids": room_ids,
+            "expert_ids": expert_ids,
+            "since": window.start - LONGEST_APPOINTMENT,
+            "until": reach,
+            "window_start": window.start,
+        },
+    ).all()
+    busy: tuple[dict, ...] = (defaultdict(list), defaultdict(list), defaultdict(list))
+    for kind, resource_id, starts_at, blocked_until in rows:
+        if not queries.busy_in_seconds:
+            starts_at, blocked_until = _seconds(starts_at), _seconds(blocked_until)
+        busy[kind][resource_id].append((starts_at, blocked_until))
+    if ignoring is not None:
+        room_id, expert_id, starts_at, blocked_until = ignoring
+        _drop(busy[ROOM], room_id, (starts_at, blocked_until))
+        _drop(busy[EXPERT], expert_id, (starts_at, blocked_until))
+    in_window = (_seconds(window.start), _seconds(window.end))
+    rooms = [_resource(room_id, busy[ROOM], in_window) for room_id in room_ids]
+    experts = []
+    for expert_id in expert_ids:
+        pattern = _weekly_key(expert_weekly[expert_id])
+        working = working_seconds(pattern, first_day, last_day, calendar)
+        working = _subtract_seconds(working, busy[ABSENT].get(expert_id, ()))
+        experts.append(_resource(expert_id, busy[EXPERT], in_window, working))
+    return AvailabilityInputs(opening, rooms, experts, rules, window, tz)
+
+
+@lru_cache(maxsize=1024)
+def working_seconds(
+    weekly: tuple, first_day: date, last_day: date, calendar: FinnishCalendar
+) -> tuple[tuple[int, int], ...]:
+    """An expert's weekly hours (Helsinki) as epoch-second spans, holidays left out.
+    Pure calendar arithmetic, so remembered: many experts share one pattern."""
+    spans = working_spans(dict(weekly), (), first_day, last_day, HELSINKI, calendar)
+    return tuple((_seconds(s.start), _seconds(s.end)) for s in spans)
+
+
+def _drop(busy: dict, resource_id: int, span: tuple[int, int]) -> None:
+    """Remove ``span`` from a resource's busy spans (the database guard lets an active
+    appointment's span appear at most once per room and per expert)."""
+    spans = busy.get(resource_id)
+    if spans and span in spans:
+        spans.remove(span)
+
+
+def _weekly_key(weekly: dict[int, list[tuple[time, time]]]) -> tuple:
+    return tuple(sorted((day, tuple(sorted(spans))) for day, spans in weekly.items()))
+
+
+def _subtract_seconds(spans, cuts) -> list[tuple[int, int]]:
+    """Sorted disjoint ``spans`` minus ``cuts`` (any order), all in epoch seconds."""
+    if not cuts:
+        return list(spans)
+    cuts = sorted(cuts)
+    result = []
+    for start, end in spans:
+        for cut_start, cut_end in cuts:
+            if cut_end <= start or cut_start >= end:
+                continue
+            if cut_start > start:
+                result.append((start, cut_start))
+            start = max(start, cut_end)
+            if start >= end:
+                break
+        if start < end:
+            result.append((start, end))
+    return result
+
+
+def _engine_arguments(inputs: AvailabilityInputs) -> dict:
+    return {
+        "opening": inputs.opening,
+        "rooms": inputs.rooms,
+        "experts": inputs.experts,
+        "rules": inputs.rules,
+        "window": inputs.window,
+        "tz": inputs.tz,
+    }
+
+
+def _point_zone(session: Session, point_id: str) -> ZoneInfo:
+    zone = session.scalar(select(ServicePoint.timezone).where(ServicePoint.id == point_id))
+    if zone is None:
+        raise UnknownPointOrService(f"no point {point_id!r}")
+    return ZoneInfo(zone)
+
+
+def _weekly(rows) -> dict[int, list[tuple[time, time]]]:
+    weekly: dict[int, list[tuple[time, time]]] = defaultdict(list)
+    for weekday, opens, closes in rows:
+        weekly[weekday].append((opens, closes))
+    return weekly
+
+
+def _resource(resource_id: int, busy: dict, window: tuple[int, int], available=None) -> Resource:
+    spans = sorted(busy.get(resource_id, ()))
+    booked = bisect_left(spans, (window[1],)) - bisect_left(spans, (window[0],))
+    return Resource(resource_id, spans, available, booked)
+
+
+def _seconds(moment: datetime) -> int:
+    return math.floor(moment.timestamp())

@@ -1,0 +1,172 @@
+"""The lean queries behind availability: built once per database dialect, then only bound.
+
+Core statements with bound parameters (``expanding`` for id lists), so a request
+pays neither for building SQL expressions nor for the ORM.  Appointment spans
+come back as integer epoch seconds computed by the database, which is what the
+slot engine works in: no per-row datetime parsing in Python.  Every range on
+``appointment.starts_at`` has both bounds, so the (room|expert, starts_at)
+indexes bound the scan to the asked window whatever the history holds.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    cast,
+    extract,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.sql.elements import ColumnElement
+
+from booking.data.enums import ACTIVE_STATUSES
+from booking.data.models import (
+    Appointment,
+    Closure,
+    Expert,
+    ExpertAbsence,
+    ExpertHours,
+    ExpertService,
+    Offering,
+    OpeningHours,
+    Room,
+    Service,
+    ServicePoint,
+)
+
+#: ``kind`` of a ``busy`` row: a room's appointment, an expert's appointment, an absence.
+ROOM, EXPERT, ABSENT = 0, 1, 2
+
+_appointment = Appointment.__table__
+_service = Service.__table__
+_point = ServicePoint.__table__
+_offering = Offering.__table__
+_expert = Expert.__table__
+_expert_hours = ExpertHours.__table__
+_expert_service = ExpertService.__table__
+_absence = ExpertAbsence.__table__
+
+
+@dataclass(frozen=True)
+class CalendarQueries:
+    """``head``: service rules, the point's zone and whether it offers the service
+    (params point_id, service_id); ``opening_hours`` (point_id); ``closures``
+    (point_id, first_day, last_day); ``rooms`` (point_id); ``expert_hours``
+    (service_id, agency_id); ``busy``: rows (ROOM|EXPERT|ABSENT, id, start, end),
+    appointments and the experts' absences in one round trip, start and end in epoch
+    seconds where ``busy_in_seconds`` (params room_ids, expert_ids, since, until,
+    window_start)."""
+
+    head: Select
+    opening_hours: Select
+    closures: Select
+    rooms: Select
+    expert_hours: Select
+    busy: Select
+    busy_in_seconds: bool
+    #: Run before ``busy`` in the same transaction, or None.
+
+
+@lru_cache(maxsize=8)
+def calendar_queries(dialect: str) -> CalendarQueries:
+    in_seconds = dialect in {"sqlite", "postgresql"}
+    return CalendarQueries(
+        head=_head(),
+        opening_hours=select(OpeningHours.weekday, OpeningHours.opens, OpeningHours.closes)
+        .where(OpeningHours.point_id == bindparam("point_id"))
+        .order_by(OpeningHours.weekday, OpeningHours.opens),
+        closures=select(Closure.closed_on, Closure.starts, Closure.ends).where(
+            Closure.point_id == bindparam("point_id"),
+            Closure.closed_on >= bindparam("first_day"),
+            Closure.closed_on <= bindparam("last_day"),
+        ),
+        rooms=select(Room.id)
+        .where(Room.point_id == bindparam("point_id"), Room.active)
+        .order_by(Room.id),
+        expert_hours=select(
+            _expert_hours.c.expert_id,
+            _expert_hours.c.weekday,
+            _expert_hours.c.starts,
+            _expert_hours.c.ends,
+        )
+        .join(_expert, _expert.c.id == _expert_hours.c.expert_id)
+        .join(_expert_service, _expert_service.c.expert_id == _expert.c.id)
+        .where(
+            _expert_service.c.service_id == bindparam("service_id"),
+            _expert.c.agency_id == bindparam("agency_id"),
+            _expert.c.active,
+        ),
+        busy=union_all(
+            _busy_part(ROOM, _appointment.c.room_id, "room_ids", dialect, in_seconds),
+            _busy_part(EXPERT, _appointment.c.expert_id, "expert_ids", dialect, in_seconds),
+            _absences(dialect, in_seconds),
+        ),
+        busy_in_seconds=in_seconds,
+    )
+
+
+def _head() -> Select:
+    return (
+        select(
+            _service.c.agency_id,
+            _service.c.duration_minutes,
+            _service.c.buffer_minutes,
+            _service.c.grid_minutes,
+            _service.c.min_notice_minutes,
+            _service.c.horizon_days,
+            _service.c.active,
+            _point.c.timezone,
+            _point.c.active,
+            _offering.c.service_id,
+        )
+        .select_from(_service)
+        .join(_point, _point.c.id == bindparam("point_id"))
+        .outerjoin(
+            _offering,
+            and_(_offering.c.point_id == _point.c.id, _offering.c.service_id == _service.c.id),
+        )
+        .where(_service.c.id == bindparam("service_id"))
+    )
+
+
+def _busy_part(kind: int, column, ids: str, dialect: str, in_seconds: bool) -> Select:
+    starts, ends = _appointment.c.starts_at, _appointment.c.blocked_until
+    if in_seconds:
+        starts, ends = _epoch(starts, dialect), _epoch(ends, dialect)
+    return select(literal(kind, Integer).label("kind"), column, starts, ends).where(
+        column.in_(bindparam(ids, expanding=True)),
+        _appointment.c.starts_at > bindparam("since"),
+        _appointment.c.starts_at < bindparam("until"),
+        _appointment.c.blocked_until > bindparam("window_start"),
+        _appointment.c.status.in_(ACTIVE_STATUSES),
+    )
+
+
+def _absences(dialect: str, in_seconds: bool) -> Select:
+    starts, ends = _absence.c.starts_at, _absence.c.ends_at
+    if in_seconds:
+        starts, ends = _epoch(starts, dialect), _epoch(ends, dialect)
+    return select(literal(ABSENT, Integer).label("kind"), _absence.c.expert_id, starts, ends).where(
+        _absence.c.expert_id.in_(bindparam("expert_ids", expanding=True)),
+        _absence.c.starts_at < bindparam("until"),
+        _absence.c.ends_at > bindparam("window_start"),
+    )
+
+
+def _epoch(column, dialect: str) -> ColumnElement[int]:
+    """Whole seconds since the epoch of a UTC timestamp column, computed by the database."""
+    if dialect == "sqlite":  # stored as naive UTC text
+        if sqlite3.sqlite_version_info >= (3, 38):
+            return func.unixepoch(column, type_=Integer)
+        return cast(func.strftime("%s", column), Integer)
+    return cast(func.floor(extract("epoch", column)), BigInteger)

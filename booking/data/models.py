@@ -1,0 +1,383 @@
+"""The data model: SQLAlchemy 2 typed models. State only — no sending, no clock reads.
+
+Instants are aware UTC datetimes (``*_at``); dates are ``*_on``; weekly hours
+and closures are local wall time of the point's zone.  The no-overlap rule for
+appointments is enforced by the database itself (see the first migration):
+a PostgreSQL exclusion constraint, and triggers on SQLite.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import ClassVar
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from booking.data.column_types import UTCDateTime, str_enum
+from booking.data.enums import (
+    AppointmentStatus,
+    BookingChannel,
+    MessageChannel,
+    MessageKind,
+    MessageStatus,
+    Role,
+)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar = {datetime: UTCDateTime, date: Date, time: Time}
+
+
+class Municipality(Base):
+    __tablename__ = "municipality"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name_fi: Mapped[str] = mapped_column(String(80))
+    name_sv: Mapped[str] = mapped_column(String(80))
+
+    points: Mapped[list[ServicePoint]] = relationship(back_populates="municipality")
+
+
+class ServicePoint(Base):
+    __tablename__ = "service_point"
+
+    id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    municipality_id: Mapped[str] = mapped_column(ForeignKey("municipality.id"))
+    name_fi: Mapped[str] = mapped_column(String(120))
+    name_sv: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    street_address: Mapped[str] = mapped_column(String(120))
+    postal_code: Mapped[str] = mapped_column(String(10))
+    post_office: Mapped[str] = mapped_column(String(60))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    timezone: Mapped[str] = mapped_column(String(40), default="Europe/Helsinki")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    municipality: Mapped[Municipality] = relationship(back_populates="points")
+    rooms: Mapped[list[Room]] = relationship(back_populates="point", order_by="Room.id")
+    opening_hours: Mapped[list[OpeningHours]] = relationship(
+        back_populates="point", order_by="(OpeningHours.weekday, OpeningHours.opens)"
+    )
+    closures: Mapped[list[Closure]] = relationship(
+        back_populates="point", order_by="Closure.closed_on"
+    )
+    offerings: Mapped[list[Offering]] = relationship(back_populates="point")
+
+
+class Room(Base):
+    __tablename__ = "room"
+    __table_args__ = (UniqueConstraint("point_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    point_id: Mapped[str] = mapped_column(ForeignKey("service_point.id"))
+    key: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(80))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    point: Mapped[ServicePoint] = relationship(back_populates="rooms")
+
+
+class Agency(Base):
+    __tablename__ = "agency"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name_fi: Mapped[str] = mapped_column(String(120))
+    name_sv: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    # How the agency is named in an SMS; a sensitive agency stays discreet.
+    sms_name_fi: Mapped[str] = mapped_column(String(60))
+    sms_name_sv: Mapped[str] = mapped_column(String(60))
+    sms_name_en: Mapped[str] = mapped_column(String(60))
+    # e.g. "https://video.kela.invalid/room/{reference}"
+    meeting_link_template: Mapped[str] = mapped_column(String(200))
+
+    services: Mapped[list[Service]] = relationship(back_populates="agency", order_by="Service.id")
+    experts: Mapped[list[Expert]] = relationship(back_populates="agency")
+
+
+class Service(Base):
+    __tablename__ = "service"
+
+    id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agency.id"))
+    name_fi: Mapped[str] = mapped_column(String(120))
+    name_sv: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    buffer_minutes: Mapped[int] = mapped_column(Integer, default=15)
+    grid_minutes: Mapped[int] = mapped_column(Integer, default=15)
+    min_notice_minutes: Mapped[int] = mapped_column(Integer, default=120)
+    horizon_days: Mapped[int] = mapped_column(Integer, default=60)
+    photo_id_required: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    agency: Mapped[Agency] = relationship(back_populates="services")
+
+
+class Offering(Base):
+    """Point × service: which point offers which service."""
+
+    __tablename__ = "offering"
+
+    point_id: Mapped[str] = mapped_column(ForeignKey("service_point.id"), primary_key=True)
+    service_id: Mapped[str] = mapped_column(ForeignKey("service.id"), primary_key=True)
+
+    point: Mapped[ServicePoint] = relationship(back_populates="offerings")
+    service: Mapped[Service] = relationship()
+
+
+class OpeningHours(Base):
+    """One opening interval of a weekday (0 = Monday), local wall time; several a day."""
+
+    __tablename__ = "opening_hours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    point_id: Mapped[str] = mapped_column(ForeignKey("service_point.id"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    opens: Mapped[time]
+    closes: Mapped[time]
+
+    point: Mapped[ServicePoint] = relationship(back_populates="opening_hours")
+
+
+class Closure(Base):
+    """A point closed on a date: the whole day, or from ``starts`` to ``ends`` local time."""
+
+    __tablename__ = "closure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    point_id: Mapped[str] = mapped_column(ForeignKey("service_point.id"), index=True)
+    closed_on: Mapped[date]
+    starts: Mapped[time | None]
+    ends: Mapped[time | None]
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+    point: Mapped[ServicePoint] = relationship(back_populates="closures")
+
+
+class ExpertService(Base):
+    __tablename__ = "expert_service"
+
+    expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id"), primary_key=True)
+    service_id: Mapped[str] = mapped_column(ForeignKey("service.id"), primary_key=True)
+
+
+class Expert(Base):
+    __tablename__ = "expert"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agency.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    # Comma-separated language codes, e.g. "fi,sv,en".
+    languages: Mapped[str] = mapped_column(String(40), default="fi")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    agency: Mapped[Agency] = relationship(back_populates="experts")
+    services: Mapped[list[Service]] = relationship(secondary="expert_service")
+    working_hours: Mapped[list[ExpertHours]] = relationship(back_populates="expert")
+    absences: Mapped[list[ExpertAbsence]] = relationship(back_populates="expert")
+
+
+class ExpertHours(Base):
+    """One working interval of a weekday, Helsinki wall time."""
+
+    __tablename__ = "expert_hours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    starts: Mapped[time]
+    ends: Mapped[time]
+
+    expert: Mapped[Expert] = relationship(back_populates="working_hours")
+
+
+class ExpertAbsence(Base):
+    __tablename__ = "expert_absence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+    expert: Mapped[Expert] = relationship(back_populates="absences")
+
+
+class Appointment(Base):
+    """A booked video meeting. ``blocked_until`` = end + set-up buffer: the span that
+    the room and the expert are held, and the span the database keeps from overlapping."""
+
+    __tablename__ = "appointment"
+    __table_args__ = (
+        # Covering the availability query: the spans come from the index alone.
+        Index("ix_appointment_room_start", "room_id", "starts_at", "blocked_until", "status"),
+        Index("ix_appointment_expert_start", "expert_id", "starts_at", "blocked_until", "status"),
+        Index("ix_appointment_point_start", "point_id", "starts_at"),
+        Index("ix_appointment_phone", "phone"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Short human reference for the phone and the slip, e.g. "K7M4QX".
+    reference: Mapped[str] = mapped_column(String(12), unique=True)
+    # Calendar UID, fixed for the appointment's life (RFC 5545).
+    ical_uid: Mapped[str] = mapped_column(String(120), unique=True)
+    # Goes up by one on every change; the iCalendar SEQUENCE.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[AppointmentStatus] = mapped_column(
+        str_enum(AppointmentStatus, "appointment_status"), default=AppointmentStatus.BOOKED
+    )
+    channel: Mapped[BookingChannel] = mapped_column(
+        str_enum(BookingChannel, "booking_channel"), default=BookingChannel.ONLINE
+    )
+    point_id: Mapped[str] = mapped_column(ForeignKey("service_point.id"))
+    service_id: Mapped[str] = mapped_column(ForeignKey("service.id"))
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id"))
+    expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    blocked_until: Mapped[datetime]
+
+    # The citizen (erased after retention; see personal_data_erased_at).
+    name: Mapped[str] = mapped_column(String(120), default="")
+    phone: Mapped[str | None] = mapped_column(String(20))  # E.164
+    email: Mapped[str | None] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(2), default="fi")  # of messages and meeting
+    topic: Mapped[str] = mapped_column(String(40), default="")  # a category key
+    needs: Mapped[str] = mapped_column(String(500), default="")  # interpreter/accessibility
+    interpreter_language: Mapped[str | None] = mapped_column(String(40))
+
+    manage_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    booked_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    checked_in_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str] = mapped_column(String(500), default="")
+    personal_data_erased_at: Mapped[datetime | None]
+
+    point: Mapped[ServicePoint] = relationship()
+    service: Mapped[Service] = relationship()
+    room: Mapped[Room] = relationship()
+    expert: Mapped[Expert] = relationship()
+    messages: Mapped[list[OutboxMessage]] = relationship(
+        back_populates="appointment", order_by="OutboxMessage.id"
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != AppointmentStatus.CANCELLED
+
+
+class OutboxMessage(Base):
+    """A message to send, written in the same transaction as the change that causes it."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # (appointment, kind, revision, channel) — or agenda:expert:date:channel.
+    idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"), index=True)
+    expert_id: Mapped[int | None] = mapped_column(ForeignKey("expert.id"))
+    kind: Mapped[MessageKind] = mapped_column(str_enum(MessageKind, "message_kind"))
+    channel: Mapped[MessageChannel] = mapped_column(str_enum(MessageChannel, "message_channel"))
+    # The appointment revision this message speaks of.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    recipient: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(2), default="fi")
+    status: Mapped[MessageStatus] = mapped_column(
+        str_enum(MessageStatus, "message_status"), default=MessageStatus.PENDING
+    )
+    due_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    claimed_until: Mapped[datetime | None]
+    provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    delivery_status: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    body: Mapped[str | None] = mapped_column(Text)  # what was sent, for advisors
+    # The citizen's manage link for the text; kept apart so ``body`` never shows it.
+    manage_url: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+    appointment: Mapped[Appointment | None] = relationship(back_populates="messages")
+
+
+class StaffPoint(Base):
+    __tablename__ = "staff_point"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), primary_key=True)
+    point_id: Mapped[str] = mapped_column(ForeignKey("service_point.id"), primary_key=True)
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[Role] = mapped_column(str_enum(Role, "staff_role"))
+    agency_id: Mapped[str | None] = mapped_column(ForeignKey("agency.id"))
+    expert_id: Mapped[int | None] = mapped_column(ForeignKey("expert.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    language: Mapped[str] = mapped_column(String(2), default="fi")
+
+    points: Mapped[list[ServicePoint]] = relationship(secondary="staff_point")
+    agency: Mapped[Agency | None] = relationship()
+    expert: Mapped[Expert | None] = relationship()
+
+    # The attributes Flask-Login expects of a user.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class AuditEvent(Base):
+    """Who saw or changed which personal data, and when."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"))
+    detail: Mapped[str] = mapped_column(String(500), default="")
+
+
+class CalendarRevision(Base):
+    """One row whose number rises with every change that can alter availability.
+
+    Cached availability is served only while this number is unchanged, so a
+    cache can never show a time that has been taken since.
+    """
+
+    __tablename__ = "calendar_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

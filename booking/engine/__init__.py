@@ -1,0 +1,1 @@
+"""The pure slot engine: intervals, calendar rules and the clock; no Flask, no database."""

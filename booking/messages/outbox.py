@@ -1,0 +1,258 @@
+"""The outbox: the messages a booking change causes, written in the change's transaction.
+
+The booking use cases call :func:`queue_appointment_messages` after they have
+changed the appointment (its ``revision`` already raised for a move or a
+cancellation) and before the request commits; the scheduler sends the rows
+later. Each row has a unique idempotency key
+``{appointment id}:{kind}:{revision}:{channel}``, so queueing twice writes once.
+
+Rules (Helsinki wall time):
+- confirmation, moved, cancelled: now, by SMS to a mobile number and by e-mail
+  when the citizen gave an address;
+- reminders: the day before at 12:00, and at 08:00 on the day when the
+  appointment starts at 10:00 or later; by SMS, by e-mail only when there is
+  no mobile number; none that would arrive within an hour of now;
+- quiet hours 21:00–08:00: only confirmations and cancellations go out at
+  night, reminders wait for the morning;
+- a move or a cancellation skips the appointment's pending messages of older
+  revisions (its old reminders), so nothing stale is sent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import phonenumbers
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from booking.data.enums import MessageChannel, MessageKind, MessageStatus
+from booking.data.models import Appointment, OutboxMessage
+from booking.engine.clock import HELSINKI, require_aware, to_helsinki
+
+REMINDER_KINDS = frozenset({MessageKind.REMINDER_DAY_BEFORE, MessageKind.REMINDER_MORNING})
+#: Answers to something the citizen (or an advisor for them) just did: sent at any hour.
+IMMEDIATE_KINDS = frozenset({MessageKind.CONFIRMATION, MessageKind.MOVED, MessageKind.CANCELLED})
+
+DAY_BEFORE_AT = time(12, 0)
+MORNING_AT = time(8, 0)
+#: A morning reminder only for appointments from this time on (earlier ones: the day before).
+MORNING_REMINDER_FROM = time(10, 0)
+QUIET_FROM = time(21, 0)
+QUIET_UNTIL = time(8, 0)
+#: No reminder this soon after the confirmation that was just sent.
+REMINDER_MIN_LEAD = timedelta(hours=1)
+
+
+def idempotency_key(appointment_id: int, kind: str, revision: int, channel: str) -> str:
+    return f"{appointment_id}:{kind}:{revision}:{channel}"
+
+
+def is_mobile_number(phone: str | None) -> bool:
+    """True for a number that can receive SMS (an E.164 mobile number)."""
+    if not phone:
+        return False
+    try:
+        number = phonenumbers.parse(phone, "FI")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(number) in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
+
+
+def outside_quiet_hours(kind: str, due_at: datetime) -> datetime:
+    """``due_at``, or the next 08:00 Helsinki when a reminder would land in the night."""
+    if kind in IMMEDIATE_KINDS:
+        return due_at
+    local = to_helsinki(due_at)
+    if local.time() >= QUIET_FROM:
+        morning = datetime.combine(local.date() + timedelta(days=1), QUIET_UNTIL, HELSINKI)
+    elif local.time() < QUIET_UNTIL:
+        morning = datetime.combine(local.date(), QUIET_UNTIL, HELSINKI)
+    else:
+        return due_at
+    return require_aware(morning)
+
+
+def reminder_times(starts_at: datetime, now: datetime) -> list[tuple[MessageKind, datetime]]:
+    """When the reminders of an appointment starting at ``starts_at`` go, as UTC instants."""
+    local_start = to_helsinki(starts_at)
+    wanted = [
+        (
+            MessageKind.REMINDER_DAY_BEFORE,
+            datetime.combine(local_start.date() - timedelta(days=1), DAY_BEFORE_AT, HELSINKI),
+        )
+    ]
+    if local_start.time() >= MORNING_REMINDER_FROM:
+        wanted.append(
+            (
+                MessageKind.REMINDER_MORNING,
+                datetime.combine(local_start.date(), MORNING_AT, HELSINKI),
+            )
+        )
+    return [
+        (kind, require_aware(outside_quiet_hours(kind, due)))
+        for kind, due in wanted
+        if due >= now + REMINDER_MIN_LEAD and due < starts_at
+    ]
+
+
+def queue_appointment_messages(
+    session: Session,
+    appointment: Appointment,
+    kind: MessageKind,
+    *,
+    now: datetime,
+    manage_url: str | None = None,
+) -> list[OutboxMessage]:
+    """Write the outbox rows that ``kind`` (confirmation, moved or cancelled) causes.
+
+    Call it after changing ``appointment`` (revision raised for moves and
+    cancellations), in the same transaction; it flushes and never commits.
+    ``manage_url`` is the citizen's manage link, known to the use case that
+    created or re-issued the token; without it the latest link queued for this
+    appointment is used (or none). Returns the rows written now.
+    """
+    now = require_aware(now)
+    kind = MessageKind(kind)
+    if appointment.id is None:
+        session.flush()  # the idempotency keys need the appointment's id
+    if kind not in IMMEDIATE_KINDS:
+        raise ValueError(f"{kind} is queued by the booking itself, not on its own")
+    if kind in (MessageKind.MOVED, MessageKind.CANCELLED):
+        skip_superseded_messages(session, appointment, cancelled=kind == MessageKind.CANCELLED)
+    manage_url = manage_url or latest_manage_url(session, appointment)
+
+    wanted: list[tuple[MessageKind, MessageChannel, str, datetime]] = []
+    mobile = appointment.phone if is_mobile_number(appointment.phone) else None
+    if mobile:
+        wanted.append((kind, MessageChannel.SMS, mobile, now))
+    if appointment.email:
+        wanted.append((kind, MessageChannel.EMAIL, appointment.email, now))
+    if kind != MessageKind.CANCELLED:
+        reminder_channel = (
+            (MessageChannel.SMS, mobile)
+            if mobile
+            else (MessageChannel.EMAIL, appointment.email)
+            if appointment.email
+            else None
+        )
+        if reminder_channel:
+            for reminder, due_at in reminder_times(appointment.starts_at, now):
+                wanted.append((reminder, *reminder_channel, due_at))
+
+    written = []
+    for message_kind, channel, recipient, due_at in wanted:
+        message = add_message(
+            session,
+            appointment,
+            message_kind,
+            channel,
+            recipient,
+            due_at=due_at,
+            now=now,
+            manage_url=manage_url,
+        )
+        if message is not None:
+            written.append(message)
+    session.flush()
+    return written
+
+
+def add_message(
+    session: Session,
+    appointment: Appointment,
+    kind: MessageKind,
+    channel: MessageChannel,
+    recipient: str,
+    *,
+    due_at: datetime,
+    now: datetime,
+    manage_url: str | None,
+) -> OutboxMessage | None:
+    """Add one row unless its idempotency key is already there; returns it or None."""
+    key = idempotency_key(appointment.id, kind, appointment.revision, channel)
+    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)):
+        return None
+    message = OutboxMessage(
+        idempotency_key=key,
+        appointment_id=appointment.id,
+        kind=kind,
+        channel=channel,
+        revision=appointment.revision,
+        recipient=recipient,
+        language=appointment.language,
+        status=MessageStatus.PENDING,
+        due_at=outside_quiet_hours(kind, due_at),
+        attempts=0,
+        created_at=now,
+        manage_url=manage_url,
+    )
+    session.add(message)
+    return message
+
+
+def skip_superseded_messages(session: Session, appointment: Appointment, *, cancelled: bool) -> int:
+    """Mark pending messages that no longer hold SKIPPED: of older revisions, or all of a
+    cancelled appointment's. Messages a scheduler holds right now are left to it (it
+    re-checks the appointment before sending)."""
+    condition = [
+        OutboxMessage.appointment_id == appointment.id,
+        OutboxMessage.status == MessageStatus.PENDING,
+    ]
+    if not cancelled:
+        condition.append(OutboxMessage.revision < appointment.revision)
+    result = session.execute(
+        update(OutboxMessage)
+        .where(*condition)
+        .values(status=MessageStatus.SKIPPED, last_error="superseded")
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def latest_manage_url(session: Session, appointment: Appointment) -> str | None:
+    if appointment.id is None:
+        return None
+    return session.scalar(
+        select(OutboxMessage.manage_url)
+        .where(
+            OutboxMessage.appointment_id == appointment.id,
+            OutboxMessage.manage_url.is_not(None),
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+
+
+def queue_email_instead(
+    session: Session, failed: OutboxMessage, *, now: datetime
+) -> OutboxMessage | None:
+    """After an SMS failed for good, send the same message by e-mail if there is an address.
+
+    Nothing is written when the appointment has no e-mail or when that e-mail
+    is already queued or sent (confirmations go by both channels anyway).
+    """
+    appointment = failed.appointment
+    if (
+        failed.channel != MessageChannel.SMS
+        or appointment is None
+        or not appointment.email
+        or appointment.personal_data_erased_at is not None
+        or failed.revision != appointment.revision
+    ):
+        return None
+    message = add_message(
+        session,
+        appointment,
+        failed.kind,
+        MessageChannel.EMAIL,
+        appointment.email,
+        due_at=now,
+        now=now,
+        manage_url=failed.manage_url,
+    )
+    session.flush()
+    return message

@@ -1,0 +1,1 @@
+"""The region file: read and check it, and load it into the database."""

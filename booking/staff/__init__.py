@@ -1,0 +1,1 @@
+"""Staff: accounts, the access policy, sign-in throttling and the audit log."""

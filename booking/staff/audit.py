@@ -1,0 +1,82 @@
+"""The audit log: which staff member saw or changed whose personal data, and when.
+
+Events are added to the caller's session, so they are committed in the same
+transaction as the view or the change they record (or not at all).  Details
+never hold the personal data itself, only what kind of access it was.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from booking.data.models import AuditEvent
+
+
+class AuditAction(enum.StrEnum):
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGN_OUT = "sign_out"
+    VIEW_DESK_DAY = "view_desk_day"
+    VIEW_APPOINTMENT = "view_appointment"
+    SEARCH = "search"
+    PRINT_DAY_SHEET = "print_day_sheet"
+    PRINT_SLIP = "print_slip"
+    VIEW_EXPERT_SCHEDULE = "view_expert_schedule"
+    READ_FEED = "read_feed"
+    RENEW_FEED = "renew_feed"
+    BOOK = "book"
+    MOVE = "move"
+    CANCEL = "cancel"
+    CHECK_IN = "check_in"
+    NO_SHOW = "no_show"
+    DONE = "done"
+
+
+def record(
+    session: Session,
+    *,
+    user_id: int | None,
+    action: AuditAction,
+    now: datetime,
+    appointment_id: int | None = None,
+    detail: str = "",
+) -> AuditEvent:
+    """Add one audit event to ``session``. The caller commits."""
+    event = AuditEvent(
+        at=now, user_id=user_id, action=action.value, appointment_id=appointment_id, detail=detail
+    )
+    session.add(event)
+    return event
+
+
+def record_change(
+    session: Session, appointment, user_id: int, action: str, now: datetime
+) -> AuditEvent:
+    """Record that staff member ``user_id`` changed ``appointment`` (``action``: an AuditAction)."""
+    return record(
+        session,
+        user_id=user_id,
+        action=AuditAction(action),
+        now=now,
+        appointment_id=appointment.id,
+    )
+
+
+def record_viewed(
+    session: Session,
+    *,
+    user_id: int,
+    action: AuditAction,
+    now: datetime,
+    appointment_ids: Iterable[int],
+    detail: str = "",
+) -> None:
+    """One event per appointment whose personal data a page showed. The caller commits."""
+    session.add_all(
+        AuditEvent(at=now, user_id=user_id, action=action.value, appointment_id=aid, detail=detail)
+        for aid in appointment_ids
+    )

@@ -1,0 +1,1 @@
+"""Scratch databases for tests and benchmarks; nothing in the app imports this."""

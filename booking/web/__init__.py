@@ -1,0 +1,1 @@
+"""What every blueprint shares: extensions, sessions, errors, languages, templates, access."""

@@ -1,0 +1,86 @@
+"""Access decorators: every staff route declares its roles; 403 and 404 from the policy.
+
+Every staff route is wrapped in :func:`staff_required`, which sends anonymous
+visitors to sign-in and refuses roles the route is not for.  What a signed-in
+user may then see is decided by :mod:`booking.staff.access`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy.orm import Session
+
+from booking.data.enums import Role
+from booking.data.models import Appointment, StaffUser
+from booking.data.sessions import read_only_context
+from booking.staff.access import may_see, may_see_point
+from booking.web.database import get_session
+from booking.web.extensions import login_manager
+
+View = TypeVar("View", bound=Callable)
+
+#: Ids are 32-bit integers in the database; larger numbers from a URL match nothing.
+LARGEST_ID = 2**31 - 1
+
+#: The roles each staff view was declared for, by view function (read by the access tests).
+STAFF_ROLES_ATTRIBUTE = "staff_roles"
+
+
+def staff_required(*roles: Role, read_only: bool = False) -> Callable[[View], View]:
+    """Let signed-in staff of ``roles`` (any role when none is given) through.
+
+    Anonymous visitors are redirected to sign-in; other roles get 403.  Unless
+    ``read_only``, the request's transaction starts as a write transaction, because
+    staff views write audit events beside what they show.  A ``read_only`` view
+    writes nothing: its transaction starts as a read (deferred on SQLite), even
+    for a POST, so that a slow look holds no write lock.
+    """
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            read_only_context.set(read_only)  # before the user loader opens the session
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if roles and current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        setattr(wrapped, STAFF_ROLES_ATTRIBUTE, roles or tuple(Role))
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
+def staff_user() -> StaffUser:
+    """The signed-in staff user (only inside a :func:`staff_required` view)."""
+    return current_user._get_current_object()
+
+
+def require_point(user: StaffUser, point_id: str) -> None:
+    """Abort with 403 unless ``user`` may see the desk of ``point_id``."""
+    if not may_see_point(user, point_id):
+        abort(403)
+
+
+def appointment_or_404(session: Session, user: StaffUser, appointment_id: int) -> Appointment:
+    """The appointment if ``user`` may see it; otherwise 404, so that ids reveal nothing."""
+    if not 0 < appointment_id <= LARGEST_ID:
+        abort(404)  # beyond the database's integer range
+    appointment = session.get(Appointment, appointment_id)
+    if appointment is None or not may_see(user, appointment):
+        abort(404)
+    return appointment
+
+
+def load_staff_user(user_id: str) -> StaffUser | None:
+    """Flask-Login's user loader: the active account with this id, or None."""
+    if not user_id.isdigit():
+        return None
+    account = get_session().get(StaffUser, int(user_id))
+    return account if account is not None and account.active else None

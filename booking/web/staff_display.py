@@ -1,0 +1,102 @@
+"""How staff pages show an appointment: status and SMS labels, first names, meeting links.
+
+Shared by the desk, the expert's pages and the expert's calendar feed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select
+from sqlalchemy.orm import joinedload, selectinload
+
+from booking.appointments.citizen_details import is_finnish_mobile, topics_for
+from booking.data.enums import AppointmentStatus, MessageChannel, MessageStatus
+from booking.data.models import Appointment, Service
+from booking.engine.clock import to_helsinki
+
+STATUS_LABELS = {
+    AppointmentStatus.BOOKED: _l("Booked"),
+    AppointmentStatus.ARRIVED: _l("Arrived"),
+    AppointmentStatus.DONE: _l("Done"),
+    AppointmentStatus.NO_SHOW: _l("No-show"),
+    AppointmentStatus.CANCELLED: _l("Cancelled"),
+}
+SMS_LABELS = {
+    MessageStatus.PENDING: _l("SMS waiting to be sent"),
+    MessageStatus.CLAIMED: _l("SMS being sent"),
+    MessageStatus.SENT: _l("SMS sent"),
+    MessageStatus.DELIVERED: _l("SMS delivered"),
+    MessageStatus.FAILED: _l("SMS not delivered"),
+}
+
+
+def status_label(status: AppointmentStatus) -> str:
+    return str(STATUS_LABELS[status])
+
+
+def sms_status(appointment: Appointment) -> MessageStatus | None:
+    """The state of the latest SMS that still matters (skipped ones do not), or None."""
+    for message in reversed(appointment.messages):
+        if message.channel is MessageChannel.SMS and message.status is not MessageStatus.SKIPPED:
+            return message.status
+    return None
+
+
+def sms_label(appointment: Appointment) -> str:
+    state = sms_status(appointment)
+    if state is None:
+        return _("No SMS (printed slip)") if not can_take_sms(appointment) else _("No SMS yet")
+    return str(SMS_LABELS[state])
+
+
+def can_take_sms(appointment: Appointment) -> bool:
+    return is_finnish_mobile(appointment.phone)
+
+
+def first_name(name: str) -> str:
+    """The first given name only: what an expert's list and calendar may show."""
+    parts = name.split()
+    return parts[0] if parts else ""
+
+
+def topic_label(appointment: Appointment) -> str:
+    for key, label in topics_for(appointment.service.agency_id):
+        if key == appointment.topic:
+            return _(label)
+    return ""
+
+
+def meeting_link(appointment: Appointment) -> str:
+    """The agency's video meeting address for this appointment."""
+    template = appointment.service.agency.meeting_link_template
+    return template.replace("{reference}", appointment.reference)
+
+
+def local_day(appointment: Appointment) -> date:
+    return to_helsinki(appointment.starts_at).date()
+
+
+def with_display_details(query: Select) -> Select:
+    """Load what staff lists show of each appointment, in a fixed number of queries."""
+    return query.options(
+        joinedload(Appointment.service).joinedload(Service.agency),
+        joinedload(Appointment.room),
+        joinedload(Appointment.point),
+        selectinload(Appointment.messages),
+    )
+
+
+def template_helpers() -> dict[str, object]:
+    """For the staff blueprints' context processors."""
+    return {
+        "status_label": status_label,
+        "sms_status": sms_status,
+        "sms_label": sms_label,
+        "can_take_sms": can_take_sms,
+        "first_name": first_name,
+        "topic_label": topic_label,
+        "meeting_link": meeting_link,
+    }
