@@ -36,9 +36,11 @@ browser-deps:
 test: setup browser-deps
 	$(BIN)/pytest -n 2 -q
 
+# ruff, then the architecture's import contracts ([tool.importlinter] in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -1,7 +1,7 @@
 """Application settings.
 
-Defaults are safe for a single demo machine; every public setting of
-DESIGN.md §7 can be overridden from the environment.  Nothing here reads the
+Defaults are safe for a single demo machine; every public setting
+(README, "Configure") can be overridden from the environment.  Nothing here reads the
 environment at import time: :func:`settings_from_env` is called by
 ``create_app``.
 """

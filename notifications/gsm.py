@@ -2,7 +2,7 @@
 
 One character outside GSM-7 turns the whole message into UCS-2, where a
 segment holds 70 characters instead of 160; Finnish and Swedish letters
-ä, ö, å are in GSM-7, š and ž are not (RECIPES.md).
+ä, ö, å are in GSM-7, š and ž are not.
 """
 
 from __future__ import annotations

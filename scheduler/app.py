@@ -1,7 +1,7 @@
 """The scheduler process: APScheduler 3 with an in-memory job store, jobs that poll our tables.
 
 Due work lives in our own tables (the outbox), never in a shared APScheduler
-job store (two processes sharing one run jobs twice, RECIPES.md). So any
+job store (two processes sharing one ran jobs twice when tried). So any
 number of scheduler processes may run: each polls, and row claims keep them
 apart. ``booking scheduler [--once]`` calls :func:`run_scheduler`.
 

@@ -1,4 +1,4 @@
-"""The slot engine: every rule of DESIGN.md §4, checked against a brute-force reference."""
+"""The slot engine: every availability rule, checked against a brute-force reference."""
 
 from __future__ import annotations
 
@@ -263,7 +263,7 @@ def inside_one(spans, start: datetime, end: datetime) -> bool:
 
 
 def obeys_every_rule(t: datetime, c: dict) -> bool:
-    """DESIGN.md §4, read literally."""
+    """The availability rules of docs/architecture.md, read literally."""
     service: ServiceRules = c["rules"]
     end, held_until = t + service.duration, t + service.duration + service.buffer
     local, local_now = t.astimezone(HELSINKI), c["now"].astimezone(HELSINKI)

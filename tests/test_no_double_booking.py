@@ -1,4 +1,4 @@
-"""No double booking across processes (DESIGN.md §3.1), on SQLite and on PostgreSQL.
+"""No double booking across processes, on SQLite and on PostgreSQL.
 
 Eight real processes book the same and overlapping times at once:
 two services of different lengths sharing one room, one expert serving two

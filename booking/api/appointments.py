@@ -1,4 +1,4 @@
-"""``/appointments``: book, read, cancel and move through the JSON API (DESIGN.md §7).
+"""``/appointments``: book, read, cancel and move through the JSON API.
 
 Thin views: parse and type-check the JSON body, call one use case of
 :mod:`booking.appointments`, commit or answer the error.  Every bad input is a

@@ -165,12 +165,7 @@ def _span_of(session: Session, appointment_id: int | None) -> _Hold | None:
     if row is None:
         return None
     room_id, expert_id, starts_at, blocked_until = row
-    return room_id, expert_id, _seconds(_utc(starts_at)), _seconds(_utc(blocked_until))
-
-
-def _utc(moment: datetime) -> datetime:
-    """A stored instant as aware UTC (SQLite hands back naive UTC)."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return room_id, expert_id, _seconds(starts_at), _seconds(blocked_until)
 
 
 def _revision_of_this_transaction(session: Session) -> int:

@@ -74,7 +74,6 @@ class CalendarQueries:
     expert_hours: Select
     busy: Select
     busy_in_seconds: bool
-    #: Run before ``busy`` in the same transaction, or None.
 
 
 @lru_cache(maxsize=8)

@@ -1,7 +1,7 @@
 """The slot engine: free start times from interval sets, and a fair pick of room and expert.
 
 Pure: no Flask, no database.  It takes spans (aware UTC, half-open), rules and
-``now``, and returns start times (DESIGN.md §4).  A start *t* is free when
+``now``, and returns start times (docs/architecture.md, "Availability").  A start *t* is free when
 
 - ``[t, t+duration)`` lies inside an opening span;
 - some room has ``[t, t+duration+buffer)`` clear of its busy spans;

@@ -78,10 +78,3 @@ def month_grid(month: date, counts: dict[date, int], day_url: Callable[[date], s
 def times_of_day(starts: Iterable[datetime], day: date) -> list[datetime]:
     """The start times that fall on Helsinki ``day``, ascending."""
     return sorted(s for s in starts if s.astimezone(HELSINKI).date() == day)
-
-
-def neighbour_days(counts: dict[date, int], day: date) -> tuple[date | None, date | None]:
-    """The nearest earlier and later days that have free times."""
-    earlier = [d for d, n in counts.items() if n and d < day]
-    later = [d for d, n in counts.items() if n and d > day]
-    return (max(earlier) if earlier else None, min(later) if later else None)
