@@ -19,7 +19,6 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -80,7 +79,6 @@ class Dispatcher:
     base_url: str = ""
     policy: DispatchPolicy = field(default_factory=DispatchPolicy)
     worker_id: str = field(default_factory=lambda: new_worker_id())
-    clock: Callable[[], datetime] = utc_now
     #: Set to stop after the message in hand (a graceful shutdown).
     stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -94,8 +92,8 @@ class Dispatcher:
             return claim_due(session, self.worker_id, now, self.policy)
 
     def dispatch_batch(self, now: datetime | None = None) -> DispatchReport:
-        """Claim one batch and send it. ``now`` is the claim time (the clock's by default)."""
-        now = now or self.clock()
+        """Claim one batch and send it. ``now`` is the claim time (the current one by default)."""
+        now = now or utc_now()
         ids = self.claim(now)
         report = DispatchReport(claimed=len(ids))
         if ids:
@@ -105,12 +103,12 @@ class Dispatcher:
     def drain(self, *, budget: timedelta = timedelta(seconds=30)) -> DispatchReport:
         """Send batches until nothing is due or ``budget`` has passed."""
         total = DispatchReport()
-        started = self.clock()
+        started = utc_now()
         while True:
             report = self.dispatch_batch()
             for name in vars(total):
                 setattr(total, name, getattr(total, name) + getattr(report, name))
-            if report.claimed == 0 or self.clock() - started > budget or self.stopping.is_set():
+            if report.claimed == 0 or utc_now() - started > budget or self.stopping.is_set():
                 return total
 
     def send_claimed(
@@ -123,7 +121,7 @@ class Dispatcher:
             if self.stopping.is_set():
                 self.release([pending_id for pending_id, _ in plans[position:]])
                 return
-            if self.clock() >= claimed_until - self.policy.lease_margin:
+            if utc_now() >= claimed_until - self.policy.lease_margin:
                 # Too close to the end of the lease: another worker may take it any moment.
                 report.lost += 1
                 continue
@@ -180,7 +178,7 @@ class Dispatcher:
         except PermanentSendError as error:
             self.finish(message_id, report, now, permanent=str(error))
         else:
-            self.record_sent(message_id, report, self.clock(), result=result, body=rendered.body)
+            self.record_sent(message_id, report, utc_now(), result=result, body=rendered.body)
 
     def record_sent(
         self,

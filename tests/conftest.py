@@ -1,17 +1,23 @@
-"""Shared fixtures: the app on SQLite and on PostgreSQL, sessions, factories.
+"""Shared fixtures: the app on SQLite and on PostgreSQL, sessions, factories, the clock.
 
 Every test that asks for ``database_url`` (directly or through ``app``,
 ``client``, ``session`` or ``factory``) runs once on SQLite and once on
 PostgreSQL.  PostgreSQL runs where ``BOOKING_TEST_POSTGRES_URL`` points at a
 server (CI sets it); each run creates its own database and drops it after.
+
+A test that asks for ``clock`` stops time at ``tests.factories.NOW`` for the
+whole process: every module and thread (the live server's too) that reads
+``booking.engine.clock.utc_now`` sees the same instant until the test moves it.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
@@ -20,8 +26,9 @@ from booking.data.calendar_revision import clear_availability_cache
 from booking.data.models import Base
 from booking.data.schema import upgrade_schema
 from booking.data.sessions import make_engine, make_session_factory
+from booking.engine.clock import require_aware, utc_now
 from booking.testing.scratch_databases import create_scratch_database, drop_scratch_database
-from tests.factories import Factory
+from tests.factories import NOW, Factory
 
 POSTGRES_ENV = "BOOKING_TEST_POSTGRES_URL"
 
@@ -31,6 +38,44 @@ def postgres_server_url() -> str | None:
     if not url and os.environ.get("CI"):
         pytest.fail(f"{POSTGRES_ENV} must be set in CI: PostgreSQL tests may not be skipped")
     return url
+
+
+class StoppedClock:
+    """Time standing still; ``set`` and ``move`` jump it, nothing else changes it."""
+
+    def __init__(self, traveller: time_machine.Traveller) -> None:
+        self._traveller = traveller
+
+    @property
+    def now(self) -> datetime:
+        return utc_now()
+
+    def __call__(self) -> datetime:
+        return utc_now()
+
+    def set(self, moment: datetime) -> datetime:
+        # Given in UTC, so that time-machine keeps TZ=UTC for the process
+        # rather than switching it to the zone of whatever instant a test names.
+        self._traveller.move_to(require_aware(moment))
+        return self.now
+
+    def move(self, **delta: float) -> datetime:
+        self._traveller.shift(timedelta(**delta))
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Iterator[StoppedClock]:
+    """Time stopped at ``NOW`` (Monday 2.3.2026 10:00 Helsinki) for the whole process.
+
+    ``datetime.now`` (and ``time.time``) read it in every module and thread;
+    ``time.monotonic``, sleeps and timeouts keep real time. Subprocesses do not
+    see it: a test that starts one passes it the instant to use. Signed cookies
+    and CSRF tokens carry the time they were made, so a jump of over 31 days
+    forward, or any jump back, signs a staff member out: sign in after the jump.
+    """
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield StoppedClock(traveller)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -21,15 +21,7 @@ TUESDAY_10 = datetime(2026, 3, 3, 10, 0, tzinfo=HELSINKI)
 
 
 @pytest.fixture
-def frozen_now(monkeypatch):
-    import booking.api.appointments as api
-
-    monkeypatch.setattr(api, "utc_now", lambda: NOW)
-    return NOW
-
-
-@pytest.fixture
-def world(factory, frozen_now):
+def world(factory, clock):
     return factory.region()
 
 
@@ -333,7 +325,7 @@ def test_answers_match_the_openapi_document(client, world):
     conforms(cancelled.get_json(), "Appointment")
 
 
-def test_booking_is_rate_limited_per_address(database_url, clean_database, factory, frozen_now):
+def test_booking_is_rate_limited_per_address(database_url, clean_database, factory, clock):
     from booking.app import create_app
     from tests.conftest import test_settings
 
@@ -352,21 +344,17 @@ def test_booking_is_rate_limited_per_address(database_url, clean_database, facto
         app.extensions["booking.engine"].dispose()
 
 
-def test_an_expired_manage_token_answers_404(client, world, monkeypatch):
-    import booking.api.appointments as api
-
+def test_an_expired_manage_token_answers_404(client, world, clock):
     data = booked(client)
     url = f"/api/v1/appointments/{data['id']}"
-    monkeypatch.setattr(api, "utc_now", lambda: NOW + timedelta(days=16))
+    clock.set(NOW + timedelta(days=16))
     assert client.get(url, headers=bearer(data["manage_token"])).status_code == 404
 
 
-def test_a_past_appointment_cannot_be_moved_or_cancelled(client, world, monkeypatch, session):
-    import booking.api.appointments as api
-
+def test_a_past_appointment_cannot_be_moved_or_cancelled(client, world, clock, session):
     data = booked(client)
     url = f"/api/v1/appointments/{data['id']}"
-    monkeypatch.setattr(api, "utc_now", lambda: TUESDAY_10 + timedelta(hours=1))
+    clock.set(TUESDAY_10 + timedelta(hours=1))
     moved = client.post(
         f"{url}/move",
         json={"start": "2026-03-04T13:00:00+02:00"},

@@ -20,12 +20,6 @@ def world(factory):
     return factory.region()
 
 
-@pytest.fixture
-def frozen_now(monkeypatch):
-    monkeypatch.setattr("booking.api.free_times.utc_now", lambda: NOW)
-    return NOW
-
-
 def test_points_list_names_municipality_address_and_services(client, factory):
     factory.point("korpilahti", name="Korpilahti", municipality="jyvaskyla", phone="+35814266000")
     factory.service("kela-benefits", points=("korpilahti",))
@@ -70,7 +64,7 @@ def test_services_list_agency_duration_and_photo_id(client, factory):
     ]
 
 
-def test_free_times_carry_the_helsinki_offset_on_both_sides_of_dst(client, world, frozen_now):
+def test_free_times_carry_the_helsinki_offset_on_both_sides_of_dst(client, world, clock):
     # Clocks go forward on Sunday 29.3.2026: Friday is UTC+2, Monday UTC+3.
     answer = client.get(f"{AVAILABILITY}?service=kela-benefits&from=2026-03-27&to=2026-03-30")
     assert answer.status_code == 200
@@ -82,16 +76,16 @@ def test_free_times_carry_the_helsinki_offset_on_both_sides_of_dst(client, world
     assert not any(t.startswith(("2026-03-28", "2026-03-29")) for t in times)
 
 
-def test_free_times_carry_the_helsinki_offset_when_summer_time_ends(client, world, monkeypatch):
+def test_free_times_carry_the_helsinki_offset_when_summer_time_ends(client, world, clock):
     # Clocks go back on Sunday 25.10.2026: Friday is UTC+3, Monday UTC+2.
-    monkeypatch.setattr("booking.api.free_times.utc_now", lambda: NOW.replace(month=10, day=1))
+    clock.set(NOW.replace(month=10, day=1))
     answer = client.get(f"{AVAILABILITY}?service=kela-benefits&from=2026-10-23&to=2026-10-26")
     times = answer.get_json()["times"]
     assert times[0] == "2026-10-23T09:00:00+03:00"
     assert times[-1] == "2026-10-26T14:30:00+02:00"
 
 
-def test_booked_time_is_not_free(client, factory, world, frozen_now):
+def test_booked_time_is_not_free(client, factory, world, clock):
     factory.appointment(
         point=world["point"],
         service=world["service"],
@@ -104,13 +98,13 @@ def test_booked_time_is_not_free(client, factory, world, frozen_now):
     assert "2026-03-04T09:45:00+02:00" in times
 
 
-def test_range_defaults_to_today_and_thirty_days_on(client, world, frozen_now):
+def test_range_defaults_to_today_and_thirty_days_on(client, world, clock):
     body = client.get(f"{AVAILABILITY}?service=kela-benefits").get_json()
     assert (body["from"], body["to"]) == ("2026-03-02", "2026-04-01")
     assert body["times"][0] == "2026-03-02T11:00:00+02:00"  # one hour's notice from 10:00
 
 
-def test_past_days_answer_no_times(client, world, frozen_now):
+def test_past_days_answer_no_times(client, world, clock):
     answer = client.get(f"{AVAILABILITY}?service=kela-benefits&from=2026-02-02&to=2026-02-27")
     assert answer.get_json()["times"] == []
 
@@ -137,7 +131,7 @@ def test_inactive_point_and_service_are_404(client, factory, world, session):
     assert client.get(f"{AVAILABILITY}?service=kela-benefits").status_code == 404
 
 
-def test_days_without_free_times_answer_an_empty_list(client, world, frozen_now):
+def test_days_without_free_times_answer_an_empty_list(client, world, clock):
     # Saturday and Sunday: closed, but the point and the service are fine.
     answer = client.get(f"{AVAILABILITY}?service=kela-benefits&from=2026-03-07&to=2026-03-08")
     assert answer.status_code == 200
@@ -170,7 +164,7 @@ def test_bad_query_is_422_naming_the_field(client, factory, world, query, field)
     assert list(answer.get_json()["errors"]) == [field]
 
 
-def test_sixty_two_days_are_allowed(client, world, frozen_now):
+def test_sixty_two_days_are_allowed(client, world, clock):
     answer = client.get(f"{AVAILABILITY}?service=kela-benefits&from=2026-03-01&to=2026-05-01")
     assert answer.status_code == 200
 
@@ -197,7 +191,7 @@ def test_422_message_is_in_the_accept_language(client, world, language, expected
         "service=kela-benefits&from=2026-03-01&from=x",
     ],
 )
-def test_odd_input_never_gives_a_500(client, world, frozen_now, query):
+def test_odd_input_never_gives_a_500(client, world, clock, query):
     assert client.get(f"{AVAILABILITY}?{query}").status_code in {200, 404, 422}
 
 
@@ -242,7 +236,7 @@ def conforms(body: object, schema_name: str) -> None:
     OAS31Validator(schema).validate(body)
 
 
-def test_answers_match_their_documented_schemas(client, world, frozen_now):
+def test_answers_match_their_documented_schemas(client, world, clock):
     for point in client.get("/api/v1/points").get_json()["points"]:
         conforms(point, "Point")
     for service in client.get("/api/v1/services").get_json()["services"]:

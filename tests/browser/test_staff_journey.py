@@ -13,21 +13,15 @@ import pytest
 from booking.data.enums import Role
 from tests.browser.conftest import axe_violations, describe_violations
 from tests.factories import NOW
-from tests.staff.conftest import PASSWORD, STAFF_CLOCKS, add_account
+from tests.staff.conftest import PASSWORD, add_account
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture
-def staff_clock(monkeypatch):
-    """The staff pages' clock at Monday 2 March 2026, 10:00 Helsinki."""
-    for target in STAFF_CLOCKS:
-        monkeypatch.setattr(target, lambda: NOW)
-
-
-@pytest.fixture
-def accounts(live_factory, live_region, staff_clock):
+def accounts(live_factory, live_region, clock):
+    """An advisor and an expert; time stopped at Monday 2 March 2026, 10:00 Helsinki."""
     session = live_factory.session
     return {
         "advisor": add_account(session, "advisor", Role.ADVISOR, points=[live_region["point"]]),

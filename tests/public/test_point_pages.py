@@ -12,9 +12,9 @@ JUNE_NOW = datetime(2026, 6, 10, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def frozen_now(monkeypatch):
-    monkeypatch.setattr("booking.public.views.utc_now", lambda: JUNE_NOW)
-    return JUNE_NOW
+def frozen_now(clock):
+    """Time stopped at ``JUNE_NOW``."""
+    return clock.set(JUNE_NOW)
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
-"""Fixtures for the scheduler: fake Twilio and SMTP servers, a movable clock, a dispatcher."""
+"""Fixtures for the scheduler: fake Twilio and SMTP servers, a dispatcher with time stopped."""
 
 from __future__ import annotations
-
-from datetime import datetime, timedelta
 
 import pytest
 
@@ -19,24 +17,6 @@ MAIL_FROM = "etavaraus@keskisuomi.invalid"
 ACCOUNT_SID = "AC" + "1" * 32
 
 
-class MovableClock:
-    """The time a test says it is; ``clock()`` reads it, ``clock.move(...)`` changes it."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def move(self, **delta) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-    def set(self, moment: datetime) -> datetime:
-        self.now = moment
-        return moment
-
-
 @pytest.fixture
 def twilio():
     with FakeTwilio() as fake:
@@ -49,12 +29,7 @@ def smtp():
         yield fake
 
 
-@pytest.fixture
-def clock():
-    return MovableClock(NOW)
-
-
-def make_dispatcher(engine, twilio, smtp, clock, sms_timeout=2.0, **policy) -> Dispatcher:
+def make_dispatcher(engine, twilio, smtp, sms_timeout=2.0, **policy) -> Dispatcher:
     return Dispatcher(
         sessions=make_session_factory(engine),
         sms=TwilioSmsSender(
@@ -68,13 +43,13 @@ def make_dispatcher(engine, twilio, smtp, clock, sms_timeout=2.0, **policy) -> D
         mail_from=MAIL_FROM,
         base_url="http://booking.test",
         policy=DispatchPolicy(**policy),
-        clock=clock,
     )
 
 
 @pytest.fixture
 def dispatcher(clean_database, twilio, smtp, clock):
-    return make_dispatcher(clean_database, twilio, smtp, clock)
+    """A dispatcher reading the stopped clock: ``clock.move``/``clock.set`` move its time."""
+    return make_dispatcher(clean_database, twilio, smtp)
 
 
 @pytest.fixture

@@ -193,7 +193,7 @@ def test_server_errors_back_off_exponentially_then_send_once(
 def test_a_slow_gateway_times_out_and_the_message_goes_on_the_retry(
     session, book, clean_database, twilio, smtp, clock
 ):
-    dispatcher = make_dispatcher(clean_database, twilio, smtp, clock, sms_timeout=0.2)
+    dispatcher = make_dispatcher(clean_database, twilio, smtp, sms_timeout=0.2)
     book(MONDAY_TEN)
     twilio.delay = 0.6
     assert dispatcher.dispatch_batch().retried == 1
@@ -208,7 +208,7 @@ def test_a_slow_gateway_times_out_and_the_message_goes_on_the_retry(
 def test_after_the_last_attempt_the_message_is_failed_and_says_why(
     session, book, clean_database, twilio, smtp, clock
 ):
-    dispatcher = make_dispatcher(clean_database, twilio, smtp, clock, max_attempts=3)
+    dispatcher = make_dispatcher(clean_database, twilio, smtp, max_attempts=3)
     book(MONDAY_TEN)
     twilio.fail_next(503, times=10)
     for _ in range(3):
@@ -261,8 +261,8 @@ def test_a_dead_workers_claims_are_taken_over_after_the_lease(
     session, book, clean_database, twilio, smtp, clock
 ):
     book(MONDAY_TEN)
-    crashed = make_dispatcher(clean_database, twilio, smtp, clock)
-    survivor = make_dispatcher(clean_database, twilio, smtp, clock)
+    crashed = make_dispatcher(clean_database, twilio, smtp)
+    survivor = make_dispatcher(clean_database, twilio, smtp)
     assert len(crashed.claim(clock())) == 1  # …and then the process dies
     assert survivor.dispatch_batch().claimed == 0
     clock.move(seconds=61)
@@ -277,7 +277,7 @@ def test_a_worker_whose_lease_ran_out_does_not_send(
     session, book, clean_database, twilio, smtp, clock
 ):
     book(MONDAY_TEN)
-    slow = make_dispatcher(clean_database, twilio, smtp, clock)
+    slow = make_dispatcher(clean_database, twilio, smtp)
     claimed_at = clock()
     [message_id] = slow.claim(claimed_at)
     clock.move(seconds=58)  # inside the safety margin before the lease ends

@@ -1,15 +1,16 @@
-"""Fixtures of the staff pages: a fixed clock, two points and two agencies, and accounts.
+"""Fixtures of the staff pages: two points and two agencies, and accounts.
 
-``staff_world`` has points A (testila) and B (toinen), Kela's and Vero's
-services offered at both, one expert of each agency, and the accounts
-advisor_a, advisor_b, expert_kela, expert_vero and admin (all with ``PASSWORD``).
+``staff_world`` stops time at ``NOW`` (Monday 10:00 Helsinki) and has points
+A (testila) and B (toinen), Kela's and Vero's services offered at both, one
+expert of each agency, and the accounts advisor_a, advisor_b, expert_kela,
+expert_vero and admin (all with ``PASSWORD``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import cache
 
 import pytest
@@ -21,15 +22,6 @@ from tests.factories import NOW
 
 PASSWORD = "oikea-hevonen-paristo"
 
-#: Modules of the staff pages that read the clock at the edge.
-STAFF_CLOCKS = (
-    "booking.auth.views.utc_now",
-    "booking.desk.views.utc_now",
-    "booking.desk.booking_views.utc_now",
-    "booking.expert.views.utc_now",
-    "booking.expert.feed_views.utc_now",
-    "booking.web.staff_requests.utc_now",
-)
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -37,22 +29,6 @@ CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 def cheap_password_hash() -> str:
     # The accounts' real hashing is tested in test_sign_in; here speed matters.
     return generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """The staff pages' clock, fixed at ``tests.factories.NOW`` (Monday 10:00 Helsinki)."""
-
-    class Clock:
-        now = NOW
-
-        def set(self, moment: datetime) -> None:
-            self.now = moment
-
-    fixed = Clock()
-    for target in STAFF_CLOCKS:
-        monkeypatch.setattr(target, lambda: fixed.now)
-    return fixed
 
 
 @dataclass
