@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from booking.data.enums import MessageStatus
 from booking.data.models import OutboxMessage
+from booking.data.sessions import read_only
 from booking.engine.clock import utc_now
 from tests.scheduler.bulk import insert_due_confirmations
 from tests.scheduler.conftest import ACCOUNT_SID
@@ -66,7 +67,8 @@ def wait_until(condition, timeout: float) -> bool:
 
 
 def status_counts(engine) -> dict[str, int]:
-    with engine.connect() as connection:
+    # Observers only read: a deferred BEGIN on SQLite never queues behind the schedulers.
+    with read_only(), engine.connect() as connection:
         rows = connection.execute(
             select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
         ).all()
@@ -75,7 +77,7 @@ def status_counts(engine) -> dict[str, int]:
 
 def held_by(engine, pid: int) -> int:
     """How many messages a process (by its worker id ``host:pid:…``) holds claimed."""
-    with engine.connect() as connection:
+    with read_only(), engine.connect() as connection:
         return connection.scalar(
             select(func.count())
             .select_from(OutboxMessage)
