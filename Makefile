@@ -6,9 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 5000
 
-.PHONY: run test setup translations lint format browser-deps bench clean
+.PHONY: run test setup translations messages lint format bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -17,8 +17,18 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) translations
 
+# The installs compile the catalogues too (setup.py); this keeps them current
+# after a catalogue changes.  Fuzzy entries stay English until someone checks them.
 translations: $(STAMP)
-	@$(BIN)/pybabel compile --use-fuzzy --statistics -d booking/translations 2>&1 | grep -v '^$$' || true
+	@$(BIN)/pybabel compile --statistics -d booking/translations
+
+# After texts change in code or templates: new and changed texts into the fi
+# and sv catalogues, for translating (then `make setup` compiles them).
+messages: $(STAMP)
+	@template=$$(mktemp --suffix=.pot) && trap 'rm -f "$$template"' EXIT && \
+	  $(BIN)/pybabel --quiet extract -F babel.cfg -k _l -k lazy_gettext --no-location --no-wrap \
+	    --project etavaraus -o "$$template" . && \
+	  $(BIN)/pybabel update --no-wrap -i "$$template" -d booking/translations
 
 # The demo: SQLite, region and demo data loaded, scheduler beside the web server.
 run: export BOOKING_BASE_URL ?= http://127.0.0.1:$(PORT)
@@ -29,11 +39,7 @@ run: setup
 	  trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/booking serve --port $(PORT)
 
-# axe-core for the accessibility audits of the browser tests.
-browser-deps:
-	@test -f node_modules/axe-core/axe.min.js || npm ci --silent --no-audit --no-fund
-
-test: setup browser-deps
+test: setup
 	$(BIN)/pytest -n 2 -q
 
 # ruff, then the architecture's import contracts ([tool.importlinter] in pyproject.toml).
@@ -52,4 +58,4 @@ bench: setup
 	$(BIN)/python -m bench.dispatch
 
 clean:
-	rm -rf $(VENV) node_modules instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache build dist booking/translations/*/LC_MESSAGES/*.mo

@@ -10,10 +10,11 @@
   one expert) in that database.
 - ``browser``: headless Chromium (``/usr/bin/chromium``) driven by Playwright.
 - ``page``: a fresh page (own cookies) in a phone-sized or given viewport.
-- ``axe_violations(page)``: WCAG 2.0/2.1 A and AA violations axe-core finds.
+- ``axe_violations(page)``: WCAG 2.0/2.1 A and AA violations axe-core finds
+  (axe-core as bundled by the PyPI package ``axe-playwright-python``).
 
-Without Chromium, Playwright or axe-core the browser tests are skipped — unless
-``BOOKING_REQUIRE_BROWSER=1``, when they fail instead (CI sets it).
+Without Chromium, Playwright or axe-playwright-python the browser tests are
+skipped — unless ``BOOKING_REQUIRE_BROWSER=1``, when they fail instead (CI sets it).
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from tests.conftest import empty_all_tables, test_settings
 from tests.factories import Factory
 
 CHROMIUM = Path("/usr/bin/chromium")
-AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -60,8 +60,10 @@ def missing_browser_parts() -> list[str]:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         missing.append("playwright (pip install playwright)")
-    if not AXE_SCRIPT.exists():
-        missing.append(f"{AXE_SCRIPT} (make browser-deps)")
+    try:
+        import axe_playwright_python  # noqa: F401
+    except ImportError:
+        missing.append("axe-core (pip install axe-playwright-python)")
     return missing
 
 
@@ -192,14 +194,19 @@ def axe_violations(page, tags: list[str] | None = None) -> list[dict]:
     axe is evaluated through the DevTools protocol, so the page's own
     Content-Security-Policy (no inline scripts) stays in force.
     """
-    if page.evaluate("() => typeof window.axe === 'undefined'"):
-        page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
-    return page.evaluate(
-        "async (tags) => (await axe.run(document, {runOnly: tags})).violations"
-        ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.map(n => n.target.join(' '))}))",
-        tags or WCAG_TAGS,
-    )
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": tags or WCAG_TAGS, "resultTypes": ["violations"]}
+    results = Axe().run(page, options=options)
+    return [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "nodes": [" ".join(map(str, node["target"])) for node in violation["nodes"]],
+        }
+        for violation in results.response["violations"]
+    ]
 
 
 def describe_violations(violations: list[dict]) -> str:
