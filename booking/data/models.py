@@ -26,6 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from booking.data.column_types import UTCDateTime, str_enum
 from booking.data.enums import (
+    ACTIVE_STATUSES,
     AppointmentStatus,
     BookingChannel,
     MessageChannel,
@@ -279,7 +280,7 @@ class Appointment(Base):
 
     @property
     def is_active(self) -> bool:
-        return self.status != AppointmentStatus.CANCELLED
+        return self.status in ACTIVE_STATUSES
 
 
 class OutboxMessage(Base):
