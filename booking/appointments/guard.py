@@ -1,6 +1,6 @@
 """The database's word on double booking, seen from the booking use cases.
 
-The no-overlap guard itself lives in the database (first migration): a
+The no-overlap guard itself lives in the database (data/migrations/guards.py): a
 PostgreSQL exclusion constraint and SQLite triggers.  Here: inserting under a
 SAVEPOINT so that a refusal leaves the session usable, recognising that refusal
 on both backends, drawing unique reference codes, and the calendar write lock.

@@ -16,6 +16,7 @@ the transaction commits.
 
 from __future__ import annotations
 
+from collections import Counter
 from contextlib import contextmanager
 
 from alembic import context
@@ -68,10 +69,15 @@ def foreign_keys_off(connection: Connection):
 
 
 def refuse_broken_references(connection: Connection) -> None:
-    broken = connection.execute(text("PRAGMA foreign_key_check")).all()
+    broken = Counter(
+        (table, parent)
+        for table, _rowid, parent, _key in connection.execute(text("PRAGMA foreign_key_check"))
+    )
     if broken:
-        found = ", ".join(f"{table} row {rowid} -> {parent}" for table, rowid, parent, _ in broken)
-        raise CommandError(f"the migration leaves rows that reference nothing: {found}")
+        found = ", ".join(
+            f"{count} {table} -> {parent}" for (table, parent), count in broken.items()
+        )
+        raise CommandError(f"the migration leaves rows that refer to nothing: {found}")
 
 
 def main() -> None:
