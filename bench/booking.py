@@ -35,9 +35,10 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text
 
 from bench.http_load import serving
+from booking.data.enums import ACTIVE_STATUSES
 from booking.data.models import Appointment
 from booking.data.schema import upgrade_schema
 from booking.data.sessions import make_engine, make_session_factory
@@ -57,8 +58,8 @@ OVERLAPS = text(
     """SELECT count(*) FROM appointment AS a JOIN appointment AS b
          ON a.id < b.id AND (a.room_id = b.room_id OR a.expert_id = b.expert_id)
         AND a.starts_at < b.blocked_until AND b.starts_at < a.blocked_until
-      WHERE a.status <> 'cancelled' AND b.status <> 'cancelled'"""
-)
+      WHERE a.status IN :active AND b.status IN :active"""
+).bindparams(bindparam("active", [status.value for status in ACTIVE_STATUSES], expanding=True))
 
 
 def build_world(url: str) -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from booking.appointments.guard import insert_guarded, still_free
 from booking.appointments.lifecycle import (
     DESK_MIN_NOTICE,
     BookingRequest,
@@ -25,8 +26,15 @@ from booking.appointments.lifecycle import (
     move_appointment,
     nearby_alternatives,
 )
+from booking.appointments.start_checks import held_by_appointment
 from booking.data.calendar_revision import current_calendar_revision
-from booking.data.enums import AppointmentStatus, BookingChannel, MessageKind, MessageStatus
+from booking.data.enums import (
+    ACTIVE_STATUSES,
+    AppointmentStatus,
+    BookingChannel,
+    MessageKind,
+    MessageStatus,
+)
 from booking.data.models import Appointment, OutboxMessage
 from tests.factories import NOW
 
@@ -137,6 +145,32 @@ def test_the_database_guard_turns_a_lost_race_into_slot_taken(session, world, mo
         book(session, phone="050 765 4321")
     session.rollback()
     assert count_appointments(session) == 1
+
+
+@pytest.mark.parametrize("status", list(AppointmentStatus))
+def test_the_database_guard_and_the_checks_agree_on_which_statuses_hold_a_time(
+    session, factory, world, status
+):
+    point, service = world["point"], world["service"]
+    holder = factory.appointment(point=point, service=service, starts_at=TUESDAY_10, status=status)
+    holds = status in ACTIVE_STATUSES
+    span = (holder.room_id, holder.expert_id, holder.starts_at, holder.blocked_until)
+    assert still_free(session, *span) is not holds
+    assert held_by_appointment(session, point, service, TUESDAY_10) is holds
+    newcomer = Appointment(
+        reference="NEWCMR",
+        ical_uid="newcomer@etavaraus.test",
+        point=point,
+        service=service,
+        room=world["room"],
+        expert=world["expert"],
+        starts_at=holder.starts_at,
+        ends_at=holder.ends_at,
+        blocked_until=holder.blocked_until,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    assert insert_guarded(session, newcomer) is not holds
 
 
 def test_alternatives_include_other_points_offering_the_service(session, factory, world):

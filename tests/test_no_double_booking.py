@@ -17,8 +17,9 @@ import queue
 from datetime import datetime, time
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text
 
+from booking.data.enums import ACTIVE_STATUSES
 from booking.data.models import Appointment
 from booking.engine.clock import HELSINKI
 from tests.booking_race import run_attempts
@@ -40,9 +41,9 @@ OVERLAPS = text(
       ON a.id < b.id
      AND (a.room_id = b.room_id OR a.expert_id = b.expert_id)
      AND a.starts_at < b.blocked_until AND b.starts_at < a.blocked_until
-    WHERE a.status <> 'cancelled' AND b.status <> 'cancelled'
+    WHERE a.status IN :active AND b.status IN :active
     """
-)
+).bindparams(bindparam("active", [status.value for status in ACTIVE_STATUSES], expanding=True))
 
 
 @pytest.fixture

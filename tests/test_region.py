@@ -155,6 +155,14 @@ def test_wrong_type_is_refused():
     assert "integer" in error.reason
 
 
+def test_a_service_of_a_day_is_refused_before_the_database_would():
+    text = edited("duration_minutes = 60", "duration_minutes = 1440", after="oikeusapu-legal-aid]")
+    error = refused(text)
+    field = "services.oikeusapu-legal-aid.duration_minutes"
+    assert_names(error, line_of(text, "duration_minutes = 1440"), field)
+    assert "between 5 and 480" in error.reason
+
+
 def test_time_25_00_is_refused():
     text = edited('fri = ["08:30-13:00"]', 'fri = ["08:30-25:00"]', after="[points.keuruu.hours]")
     error = refused(text)

@@ -12,6 +12,7 @@ import copy
 from flask import jsonify, request
 
 from booking.api.blueprint import bp
+from booking.data.enums import AppointmentStatus
 
 
 def ref(name: str) -> dict[str, str]:
@@ -154,7 +155,7 @@ SCHEMAS = {
             "end": ISO_INSTANT,
             "status": {
                 "type": "string",
-                "enum": ["booked", "arrived", "done", "no_show", "cancelled"],
+                "enum": [status.value for status in AppointmentStatus],
             },
             "manage_url": {"type": "string", "format": "uri"},
             "calendar_url": {

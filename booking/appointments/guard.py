@@ -1,6 +1,6 @@
 """The database's word on double booking, seen from the booking use cases.
 
-The no-overlap guard itself lives in the database (first migration): a
+The no-overlap guard itself lives in the database (data/migrations/guards.py): a
 PostgreSQL exclusion constraint and SQLite triggers.  Here: inserting under a
 SAVEPOINT so that a refusal leaves the session usable, recognising that refusal
 on both backends, drawing unique reference codes, and the calendar write lock.
@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from booking.data.enums import AppointmentStatus
+from booking.data.enums import ACTIVE_STATUSES
 from booking.data.models import Appointment, CalendarRevision
 
 #: Reference codes avoid look-alikes (0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B) for reading aloud.
@@ -90,7 +90,7 @@ def still_free(
     holder = session.scalar(
         select(Appointment.id)
         .where(
-            Appointment.status != AppointmentStatus.CANCELLED,
+            Appointment.status.in_(ACTIVE_STATUSES),
             Appointment.starts_at < blocked_until,
             Appointment.blocked_until > starts_at,
             or_(Appointment.room_id == room_id, Appointment.expert_id == expert_id),

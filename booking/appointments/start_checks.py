@@ -18,7 +18,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from booking.appointments.errors import NotBookable
-from booking.data.enums import AppointmentStatus
+from booking.data.enums import ACTIVE_STATUSES
 from booking.data.models import Appointment, Closure, ExpertService, Room, Service, ServicePoint
 from booking.engine.calendar_rules import ClosureRule, opening_spans
 from booking.engine.clock import require_aware
@@ -97,7 +97,7 @@ def held_by_appointment(
     holding = (
         select(Appointment.id)
         .where(
-            Appointment.status != AppointmentStatus.CANCELLED,
+            Appointment.status.in_(ACTIVE_STATUSES),
             Appointment.starts_at < held_until,
             Appointment.blocked_until > starts_at,
             or_(

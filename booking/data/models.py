@@ -2,7 +2,7 @@
 
 Instants are aware UTC datetimes (``*_at``); dates are ``*_on``; weekly hours
 and closures are local wall time of the point's zone.  The no-overlap rule for
-appointments is enforced by the database itself (see the first migration):
+appointments is enforced by the database itself (booking/data/migrations/guards.py):
 a PostgreSQL exclusion constraint, and triggers on SQLite.
 """
 
@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -26,6 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from booking.data.column_types import UTCDateTime, str_enum
 from booking.data.enums import (
+    ACTIVE_STATUSES,
     AppointmentStatus,
     BookingChannel,
     MessageChannel,
@@ -108,6 +110,12 @@ class Agency(Base):
 
 class Service(Base):
     __tablename__ = "service"
+    __table_args__ = (
+        # The SQLite no-overlap guard looks one day back (migrations/guards.py).
+        CheckConstraint(
+            "duration_minutes + buffer_minutes < 1440", name="service_holds_under_a_day"
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(60), primary_key=True)
     agency_id: Mapped[str] = mapped_column(ForeignKey("agency.id"))
@@ -279,7 +287,7 @@ class Appointment(Base):
 
     @property
     def is_active(self) -> bool:
-        return self.status != AppointmentStatus.CANCELLED
+        return self.status in ACTIVE_STATUSES
 
 
 class OutboxMessage(Base):

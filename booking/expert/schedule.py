@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from booking.data.availability import local_day_window
-from booking.data.enums import AppointmentStatus
+from booking.data.enums import ACTIVE_STATUSES
 from booking.data.models import Appointment, StaffUser
 from booking.engine.clock import HELSINKI
 from booking.staff.access import appointment_scope
@@ -34,7 +34,7 @@ def calls(
         appointment_scope(user),
         Appointment.starts_at >= window.start,
         Appointment.starts_at < window.end,
-        Appointment.status != AppointmentStatus.CANCELLED,
+        Appointment.status.in_(ACTIVE_STATUSES),
     )
     if scope == MINE and user.expert_id is not None:
         query = query.where(Appointment.expert_id == user.expert_id)

@@ -184,6 +184,7 @@ class _RegionReader:
                     name_fi=entry.text("name_fi", max_length=NAME),
                     name_sv=entry.text("name_sv", max_length=NAME),
                     name_en=entry.text("name_en", max_length=NAME),
+                    # 8 h + 2 h: well under the database's limit of a day for both.
                     duration_minutes=entry.integer("duration_minutes", minimum=5, maximum=480),
                     buffer_minutes=entry.integer("buffer_minutes", minimum=0, maximum=120),
                     grid_minutes=entry.integer("grid_minutes", minimum=5, maximum=120),

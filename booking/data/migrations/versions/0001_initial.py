@@ -1,7 +1,8 @@
 """The first schema, and the database's own guard against double booking.
 
 The tables are spelled out here (not taken from the models), so that this
-revision stays what it was when later revisions change the models.
+revision stays what it was when later revisions change the models.  The
+guard is built from the active statuses, in ``booking.data.migrations.guards``.
 
 Revision ID: 0001
 Revises:
@@ -9,6 +10,8 @@ Revises:
 
 import sqlalchemy as sa
 from alembic import op
+
+from booking.data.migrations.guards import create_no_overlap_guards
 
 revision = "0001"
 down_revision = None
@@ -36,51 +39,10 @@ TABLES_IN_DEPENDENCY_ORDER = (
     "outbox_message",
 )
 
-ACTIVE = "status <> 'cancelled'"
-
-POSTGRES_GUARDS = [
-    "CREATE EXTENSION IF NOT EXISTS btree_gist",
-    # Half-open ranges: [10:00, 10:45) and [10:45, 11:30) do not conflict.
-    f"""ALTER TABLE appointment ADD CONSTRAINT appointment_room_no_overlap
-        EXCLUDE USING gist (room_id WITH =, tstzrange(starts_at, blocked_until, '[)') WITH &&)
-        WHERE ({ACTIVE})""",
-    f"""ALTER TABLE appointment ADD CONSTRAINT appointment_expert_no_overlap
-        EXCLUDE USING gist (expert_id WITH =, tstzrange(starts_at, blocked_until, '[)') WITH &&)
-        WHERE ({ACTIVE})""",
-]
-
-# SQLite has one writer at a time, so a trigger that looks for an overlap
-# before each write is race-free across processes.  The lower bound on
-# other.starts_at keeps the index scan to the last day instead of all history:
-# no appointment holds a room for a day (the region file caps duration plus
-# buffer at 10 hours).
-SQLITE_OVERLAP = """
-    SELECT RAISE(ABORT, 'appointment_overlap') WHERE EXISTS (
-        SELECT 1 FROM appointment AS other
-        WHERE other.status <> 'cancelled' {exclude_self}
-          AND (other.room_id = NEW.room_id OR other.expert_id = NEW.expert_id)
-          AND other.starts_at > datetime(NEW.starts_at, '-1 day')
-          AND other.starts_at < NEW.blocked_until
-          AND NEW.starts_at < other.blocked_until);
-"""
-
-SQLITE_GUARDS = [
-    f"""CREATE TRIGGER appointment_no_overlap_insert BEFORE INSERT ON appointment
-        WHEN NEW.status <> 'cancelled'
-        BEGIN {SQLITE_OVERLAP.format(exclude_self="")} END""",
-    f"""CREATE TRIGGER appointment_no_overlap_update
-        BEFORE UPDATE OF starts_at, blocked_until, room_id, expert_id, status ON appointment
-        WHEN NEW.status <> 'cancelled'
-        BEGIN {SQLITE_OVERLAP.format(exclude_self="AND other.id <> NEW.id")} END""",
-]
-
 
 def upgrade() -> None:
     create_tables()
-    bind = op.get_bind()
-    guards = POSTGRES_GUARDS if bind.dialect.name == "postgresql" else SQLITE_GUARDS
-    for statement in guards:
-        op.execute(statement)
+    create_no_overlap_guards()
     op.execute("INSERT INTO calendar_revision (id, value) VALUES (1, 0)")
 
 
@@ -124,10 +86,7 @@ def create_tables() -> None:
         sa.Column("email", sa.String(length=254), nullable=True),
         sa.Column("languages", sa.String(length=40), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["agency_id"],
-            ["agency.id"],
-        ),
+        sa.ForeignKeyConstraint(["agency_id"], ["agency.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("key"),
     )
@@ -146,10 +105,7 @@ def create_tables() -> None:
         sa.Column("horizon_days", sa.Integer(), nullable=False),
         sa.Column("photo_id_required", sa.Boolean(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["agency_id"],
-            ["agency.id"],
-        ),
+        sa.ForeignKeyConstraint(["agency_id"], ["agency.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
@@ -165,10 +121,7 @@ def create_tables() -> None:
         sa.Column("phone", sa.String(length=20), nullable=True),
         sa.Column("timezone", sa.String(length=40), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["municipality_id"],
-            ["municipality.id"],
-        ),
+        sa.ForeignKeyConstraint(["municipality_id"], ["municipality.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
@@ -179,10 +132,7 @@ def create_tables() -> None:
         sa.Column("starts", sa.Time(), nullable=True),
         sa.Column("ends", sa.Time(), nullable=True),
         sa.Column("reason", sa.String(length=200), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["point_id"],
-            ["service_point.id"],
-        ),
+        sa.ForeignKeyConstraint(["point_id"], ["service_point.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index(op.f("ix_closure_point_id"), "closure", ["point_id"], unique=False)
@@ -193,10 +143,7 @@ def create_tables() -> None:
         sa.Column("starts_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("ends_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("reason", sa.String(length=200), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["expert_id"],
-            ["expert.id"],
-        ),
+        sa.ForeignKeyConstraint(["expert_id"], ["expert.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index(
@@ -209,10 +156,7 @@ def create_tables() -> None:
         sa.Column("weekday", sa.Integer(), nullable=False),
         sa.Column("starts", sa.Time(), nullable=False),
         sa.Column("ends", sa.Time(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["expert_id"],
-            ["expert.id"],
-        ),
+        sa.ForeignKeyConstraint(["expert_id"], ["expert.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index(op.f("ix_expert_hours_expert_id"), "expert_hours", ["expert_id"], unique=False)
@@ -220,28 +164,16 @@ def create_tables() -> None:
         "expert_service",
         sa.Column("expert_id", sa.Integer(), nullable=False),
         sa.Column("service_id", sa.String(length=60), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["expert_id"],
-            ["expert.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["service_id"],
-            ["service.id"],
-        ),
+        sa.ForeignKeyConstraint(["expert_id"], ["expert.id"]),
+        sa.ForeignKeyConstraint(["service_id"], ["service.id"]),
         sa.PrimaryKeyConstraint("expert_id", "service_id"),
     )
     op.create_table(
         "offering",
         sa.Column("point_id", sa.String(length=60), nullable=False),
         sa.Column("service_id", sa.String(length=60), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["point_id"],
-            ["service_point.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["service_id"],
-            ["service.id"],
-        ),
+        sa.ForeignKeyConstraint(["point_id"], ["service_point.id"]),
+        sa.ForeignKeyConstraint(["service_id"], ["service.id"]),
         sa.PrimaryKeyConstraint("point_id", "service_id"),
     )
     op.create_table(
@@ -251,10 +183,7 @@ def create_tables() -> None:
         sa.Column("weekday", sa.Integer(), nullable=False),
         sa.Column("opens", sa.Time(), nullable=False),
         sa.Column("closes", sa.Time(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["point_id"],
-            ["service_point.id"],
-        ),
+        sa.ForeignKeyConstraint(["point_id"], ["service_point.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index(op.f("ix_opening_hours_point_id"), "opening_hours", ["point_id"], unique=False)
@@ -265,10 +194,7 @@ def create_tables() -> None:
         sa.Column("key", sa.String(length=40), nullable=False),
         sa.Column("name", sa.String(length=80), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["point_id"],
-            ["service_point.id"],
-        ),
+        sa.ForeignKeyConstraint(["point_id"], ["service_point.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("point_id", "key"),
     )
@@ -290,14 +216,8 @@ def create_tables() -> None:
         sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("feed_token_hash", sa.String(length=64), nullable=True),
         sa.Column("language", sa.String(length=2), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["agency_id"],
-            ["agency.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["expert_id"],
-            ["expert.id"],
-        ),
+        sa.ForeignKeyConstraint(["agency_id"], ["agency.id"]),
+        sa.ForeignKeyConstraint(["expert_id"], ["expert.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("email"),
         sa.UniqueConstraint("feed_token_hash"),
@@ -349,26 +269,11 @@ def create_tables() -> None:
         sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("cancel_reason", sa.String(length=500), nullable=False),
         sa.Column("personal_data_erased_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["booked_by_user_id"],
-            ["staff_user.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["expert_id"],
-            ["expert.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["point_id"],
-            ["service_point.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["room_id"],
-            ["room.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["service_id"],
-            ["service.id"],
-        ),
+        sa.ForeignKeyConstraint(["booked_by_user_id"], ["staff_user.id"]),
+        sa.ForeignKeyConstraint(["expert_id"], ["expert.id"]),
+        sa.ForeignKeyConstraint(["point_id"], ["service_point.id"]),
+        sa.ForeignKeyConstraint(["room_id"], ["room.id"]),
+        sa.ForeignKeyConstraint(["service_id"], ["service.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("ical_uid"),
         sa.UniqueConstraint("manage_token_hash"),
@@ -394,14 +299,8 @@ def create_tables() -> None:
         "staff_point",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("point_id", sa.String(length=60), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["point_id"],
-            ["service_point.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["staff_user.id"],
-        ),
+        sa.ForeignKeyConstraint(["point_id"], ["service_point.id"]),
+        sa.ForeignKeyConstraint(["user_id"], ["staff_user.id"]),
         sa.PrimaryKeyConstraint("user_id", "point_id"),
     )
     op.create_table(
@@ -412,14 +311,8 @@ def create_tables() -> None:
         sa.Column("action", sa.String(length=40), nullable=False),
         sa.Column("appointment_id", sa.Integer(), nullable=True),
         sa.Column("detail", sa.String(length=500), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["appointment_id"],
-            ["appointment.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["staff_user.id"],
-        ),
+        sa.ForeignKeyConstraint(["appointment_id"], ["appointment.id"]),
+        sa.ForeignKeyConstraint(["user_id"], ["staff_user.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index(op.f("ix_audit_event_at"), "audit_event", ["at"], unique=False)
@@ -478,14 +371,8 @@ def create_tables() -> None:
         sa.Column("manage_url", sa.String(length=300), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["appointment_id"],
-            ["appointment.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["expert_id"],
-            ["expert.id"],
-        ),
+        sa.ForeignKeyConstraint(["appointment_id"], ["appointment.id"]),
+        sa.ForeignKeyConstraint(["expert_id"], ["expert.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("idempotency_key"),
     )
