@@ -17,6 +17,7 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from booking.api import request_models, response_models
 from booking.api.blueprint import bp
+from booking.api.request_bodies import MAX_BODY_BYTES
 
 REF = "#/components/schemas/{model}"
 
@@ -68,7 +69,7 @@ RESPONSES = {
     "401": ("Unauthorized", json_body(ref("Error"), "Missing or wrong manage token.")),
     "404": ("NotFound", json_body(ref("Error"), "No such thing (point, service or appointment).")),
     "409": ("Taken", json_body(ref("SlotTaken"), "The time was just taken; nearby free times.")),
-    "413": ("TooLarge", json_body(ref("Error"), "The body is over 16 KiB.")),
+    "413": ("TooLarge", json_body(ref("Error"), f"The body is over {MAX_BODY_BYTES} bytes.")),
     "422": ("Invalid", json_body(ref("FieldErrors"), "Invalid input; one message per field.")),
     "429": ("TooMany", json_body(ref("Error"), "Too many requests; try again later.")),
 }

@@ -61,6 +61,7 @@ class Refusals:
     not_plain: str = PLAIN_TEXT
 
     def message(self, kind: str) -> str:
+        # A length checked after a BeforeValidator is reported as plain too_short/too_long.
         by_kind = {
             "too_short": self.too_short,
             "string_too_short": self.too_short,
@@ -255,12 +256,12 @@ def refused_fields(model: type[BaseModel], error: ValidationError) -> dict[str, 
         if fault["type"] == "extra_forbidden":
             messages[field] = UNKNOWN_FIELD
             continue
-        refusals = _refusals_of(model, field)
+        refusals = refusals_of(model, field)
         messages[field] = refusals.message(fault["type"]) if refusals else REQUIRED
     return messages
 
 
-def _refusals_of(model: type[BaseModel], field: str) -> Refusals | None:
+def refusals_of(model: type[BaseModel], field: str) -> Refusals | None:
     info = model.model_fields.get(field)
     if info is None:
         return None
