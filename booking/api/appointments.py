@@ -9,13 +9,15 @@ a wrong token gets the same 404 as an unknown id, so it reveals nothing.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
 from booking.api.blueprint import bp
 from booking.api.json_errors import field_errors
+from booking.api.request_bodies import read_body
+from booking.api.request_models import Cancel, Move, NewAppointment
 from booking.appointments.lifecycle import (
     BookingError,
     BookingRequest,
@@ -34,47 +36,12 @@ from booking.engine.clock import HELSINKI, utc_now
 from booking.web.database import get_session
 from booking.web.extensions import limiter
 
-#: Bodies larger than this are refused before parsing (413).
-MAX_BODY_BYTES = 16 * 1024
-#: An ISO 8601 instant is short; anything longer is not one.
-MAX_START_LENGTH = 40
-#: Years outside these are typing mistakes, refused before any date arithmetic.
-MIN_YEAR, MAX_YEAR = 2000, 2200
-
 BOOKING_LIMIT = "20/minute;200/hour"
 MANAGE_LIMIT = "30/minute"
-
-_TEXT_FIELDS = ("point", "service", "name", "phone", "language")
-_OPTIONAL_TEXT_FIELDS = ("email", "topic", "needs", "interpreter_language")
 
 
 def iso(moment: datetime) -> str:
     return moment.astimezone(HELSINKI).isoformat()
-
-
-def parse_start(raw: object) -> datetime | None:
-    """An aware instant from ISO 8601 with an offset (or Z); None when it is not one,
-    or lies outside the years a booking can be about."""
-    if not isinstance(raw, str) or not 16 <= len(raw) <= MAX_START_LENGTH:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw)
-        if moment.tzinfo is None or moment.utcoffset() is None:
-            return None
-        moment.astimezone(UTC), moment.astimezone(HELSINKI)  # representable both ways
-    except (ValueError, OverflowError):
-        return None
-    if not MIN_YEAR <= moment.year <= MAX_YEAR:
-        return None
-    return moment
-
-
-def _json_object() -> tuple[dict | None, dict[str, str]]:
-    request.max_content_length = MAX_BODY_BYTES
-    body = request.get_json(silent=True, force=True)
-    if not isinstance(body, dict):
-        return None, {"body": _("Send a JSON object.")}
-    return body, {}
 
 
 def _manage_urls(token: str) -> dict[str, str]:
@@ -131,38 +98,24 @@ def _alternatives_after_rollback(session, point_id: str, service_id: str, start,
 @bp.post("/appointments")
 @limiter.limit(BOOKING_LIMIT)
 def create_appointment():
-    body, errors = _json_object()
+    body, errors = read_body(NewAppointment)
     if body is None:
         return field_errors(errors)
-    for field in _TEXT_FIELDS:
-        if not isinstance(body.get(field), str) or not body[field].strip():
-            errors[field] = _("This field is required.")
-    for field in _OPTIONAL_TEXT_FIELDS:
-        if body.get(field) is not None and not isinstance(body[field], str):
-            errors[field] = _("Please write plain text.")
-    for field in (*_TEXT_FIELDS, *_OPTIONAL_TEXT_FIELDS):
-        # U+0000 has no place in any of these, and PostgreSQL text cannot hold it.
-        if field not in errors and isinstance(body.get(field), str) and "\x00" in body[field]:
-            errors[field] = _("Please write plain text.")
-    start = parse_start(body.get("start"))
-    if start is None:
-        errors["start"] = _("Give the time in ISO 8601 with its offset.")
-    if errors:
-        return field_errors(errors)
+    start = body.start
 
     session = get_session()
     now = utc_now()
     booking = BookingRequest(
-        point_id=body["point"],
-        service_id=body["service"],
+        point_id=body.point,
+        service_id=body.service,
         starts_at=start,
-        name=body["name"],
-        phone=body["phone"],
-        email=body.get("email"),
-        language=body["language"],
-        topic=body.get("topic") or "",
-        needs=body.get("needs") or "",
-        interpreter_language=body.get("interpreter_language"),
+        name=body.name,
+        phone=body.phone,
+        email=body.email,
+        language=body.language,
+        topic=body.topic or "",
+        needs=body.needs or "",
+        interpreter_language=body.interpreter_language,
         channel=BookingChannel.API,
     )
     try:
@@ -234,12 +187,10 @@ def cancel(appointment_id: int):
         return refusal
     reason = ""
     if request.content_length:  # the body is optional
-        body, errors = _json_object()
+        body, errors = read_body(Cancel)
         if body is None:
             return field_errors(errors)
-        reason = body.get("reason") or ""
-        if not isinstance(reason, str):
-            return field_errors({"reason": _("Please write plain text.")})
+        reason = body.reason or ""
     try:
         cancel_appointment(session, appointment, now=utc_now(), reason=reason)
     except BookingError as error:
@@ -258,12 +209,10 @@ def move(appointment_id: int):
     appointment, refusal = _authorised(session, appointment_id)
     if refusal:
         return refusal
-    body, errors = _json_object()
+    body, errors = read_body(Move)
     if body is None:
         return field_errors(errors)
-    start = parse_start(body.get("start"))
-    if start is None:
-        return field_errors({"start": _("Give the time in ISO 8601 with its offset.")})
+    start = body.start
     now = utc_now()
     try:
         move_appointment(session, appointment, start, now=now, with_alternatives=False)
