@@ -21,7 +21,6 @@ from booking.api.request_models import Cancel, Move, NewAppointment
 from booking.appointments.lifecycle import (
     BookingError,
     BookingRequest,
-    DetailsRefused,
     SlotTaken,
     book_appointment,
     cancel_appointment,
@@ -31,10 +30,11 @@ from booking.appointments.lifecycle import (
 )
 from booking.data.enums import BookingChannel
 from booking.data.models import Appointment
-from booking.data.sessions import read_only
 from booking.engine.clock import HELSINKI, utc_now
 from booking.web.database import get_session
 from booking.web.extensions import limiter
+from booking.web.refusals import refusal_text, refusal_texts
+from booking.web.transaction import run_use_case
 
 BOOKING_LIMIT = "20/minute;200/hour"
 MANAGE_LIMIT = "30/minute"
@@ -64,35 +64,23 @@ def appointment_json(appointment: Appointment) -> dict[str, object]:
     }
 
 
-def _error_answer(error: BookingError):
-    """409 for a time just taken, 422 naming the field for everything else."""
+def _error_answer(error: BookingError, alternatives=()):
+    """409 for a time just taken (with nearby free times), 422 naming the field else."""
     if isinstance(error, SlotTaken):
-        return _taken_answer(error.alternatives)
-    if isinstance(error, DetailsRefused):
-        return field_errors({field: _(message) for field, message in error.errors.items()})
-    return field_errors({error.field or "body": str(error.message)})
+        return _taken_answer(error, alternatives)
+    return field_errors(refusal_texts(error, field="body"))
 
 
-def _taken_answer(alternatives):
+def _taken_answer(error: SlotTaken, alternatives):
     body = {
         "error": "slot_taken",
-        "message": _("Sorry, this time was just taken. Please choose another time."),
+        "message": refusal_text(error),
         "alternatives": [
             {"point": alternative.point_id, "start": iso(alternative.starts_at)}
             for alternative in alternatives
         ],
     }
     return jsonify(body), 409
-
-
-def _alternatives_after_rollback(session, point_id: str, service_id: str, start, now):
-    """Nearby free times, looked up after the failed write is rolled back, so that a
-    crowd of losers does not hold the write lock while searching."""
-    session.rollback()
-    with read_only():
-        alternatives = nearby_alternatives(session, point_id, service_id, start, now=now)
-    session.rollback()
-    return alternatives
 
 
 @bp.post("/appointments")
@@ -118,23 +106,22 @@ def create_appointment():
         interpreter_language=body.interpreter_language,
         channel=BookingChannel.API,
     )
-    try:
-        result = book_appointment(
+    outcome = run_use_case(
+        session,
+        lambda: book_appointment(
             session,
             booking,
             now=now,
             max_active_per_agency=current_app.config["BOOKING_MAX_ACTIVE_PER_AGENCY"],
-            with_alternatives=False,
             base_url=current_app.config["BOOKING_BASE_URL"],
-        )
-    except SlotTaken:
-        return _taken_answer(
-            _alternatives_after_rollback(session, booking.point_id, booking.service_id, start, now)
-        )
-    except BookingError as error:
-        session.rollback()
-        return _error_answer(error)
-    session.commit()
+        ),
+        look_around=lambda _taken: nearby_alternatives(
+            session, booking.point_id, booking.service_id, start, now=now
+        ),
+    )
+    if outcome.refusal is not None:
+        return _error_answer(outcome.refusal, outcome.looked_around)
+    result = outcome.result
     answer = appointment_json(result.appointment)
     answer.update(_manage_urls(result.manage_token), manage_token=result.manage_token)
     response = jsonify(answer)
@@ -191,12 +178,11 @@ def cancel(appointment_id: int):
         if body is None:
             return field_errors(errors)
         reason = body.reason or ""
-    try:
-        cancel_appointment(session, appointment, now=utc_now(), reason=reason)
-    except BookingError as error:
-        session.rollback()
-        return _error_answer(error)
-    session.commit()
+    refusal = run_use_case(
+        session, lambda: cancel_appointment(session, appointment, now=utc_now(), reason=reason)
+    ).refusal
+    if refusal is not None:
+        return _error_answer(refusal)
     answer = appointment_json(appointment)
     answer.update(_calendar_only(appointment))
     return jsonify(answer)
@@ -214,17 +200,16 @@ def move(appointment_id: int):
         return field_errors(errors)
     start = body.start
     now = utc_now()
-    try:
-        move_appointment(session, appointment, start, now=now, with_alternatives=False)
-    except SlotTaken:
-        point_id, service_id = appointment.point_id, appointment.service_id
-        return _taken_answer(
-            _alternatives_after_rollback(session, point_id, service_id, start, now)
-        )
-    except BookingError as error:
-        session.rollback()
-        return _error_answer(error)
-    session.commit()
+    point_id, service_id = appointment.point_id, appointment.service_id
+    outcome = run_use_case(
+        session,
+        lambda: move_appointment(session, appointment, start, now=now),
+        look_around=lambda _taken: nearby_alternatives(
+            session, point_id, service_id, start, now=now
+        ),
+    )
+    if outcome.refusal is not None:
+        return _error_answer(outcome.refusal, outcome.looked_around)
     answer = appointment_json(appointment)
     answer.update(_calendar_only(appointment))
     return jsonify(answer)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from booking.appointments.errors import InvalidTransition
+from booking.appointments.errors import N_, InvalidTransition
 from booking.appointments.guard import lock_appointment
 from booking.data.enums import AppointmentStatus
 from booking.data.models import Appointment
@@ -32,7 +31,7 @@ def mark_no_show(
 ) -> Appointment:
     """booked → no_show; only once the start has passed."""
     if appointment.starts_at > now:
-        raise InvalidTransition(_l("A no-show can be marked only after the start time."))
+        raise InvalidTransition(N_("A no-show can be marked only after the start time."))
     _transition(session, appointment, AppointmentStatus.BOOKED, AppointmentStatus.NO_SHOW, now)
     return _after_staff_transition(session, appointment, by_user_id, "no_show", now)
 

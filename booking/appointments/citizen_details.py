@@ -1,10 +1,9 @@
 """The citizen's details: checked and normalised before anything is stored.
 
-Pure: no Flask, no database.  Error messages are English message ids marked
-with :func:`N_` so that ``pybabel extract -k N_`` finds them; the edge (a view,
-the API) translates them with ``gettext(error.message)`` in the user's
-language.  Never the personal identity code: the agency checks a photo ID at
-the point, so there is no field for it here.
+Pure: no Flask, no database.  Error messages are English msgids marked with
+:func:`~booking.appointments.errors.N_`; the web layer translates them in the
+user's language (``booking.web.refusals``).  Never the personal identity code:
+the agency checks a photo ID at the point, so there is no field for it here.
 """
 
 from __future__ import annotations
@@ -17,17 +16,12 @@ from dataclasses import dataclass
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-
-def N_(message: str) -> str:
-    """Mark ``message`` for translation without translating it (done at the edge)."""
-    return message
-
+from booking.appointments.errors import N_
 
 NAME_MIN_LENGTH = 2
 NAME_MAX_LENGTH = 120
 PHONE_MAX_LENGTH = 32  # as typed, with spaces; stored E.164 is at most 16
 EMAIL_MAX_LENGTH = 254
-TOPIC_MAX_LENGTH = 40
 NEEDS_MAX_LENGTH = 500
 INTERPRETER_LANGUAGE_MAX_LENGTH = 40
 CANCEL_REASON_MAX_LENGTH = 500
@@ -82,12 +76,12 @@ GENERAL_TOPICS: tuple[tuple[str, str], ...] = (("other", N_("Something else")),)
 
 
 class DetailError(ValueError):
-    """One field is not acceptable. ``message`` is an English msgid: translate it."""
+    """One field is not acceptable. ``msgid`` is an English msgid: translate it."""
 
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
+    def __init__(self, field: str, msgid: str):
+        super().__init__(f"{field}: {msgid}")
         self.field = field
-        self.message = message
+        self.msgid = msgid
 
 
 class InvalidDetails(ValueError):
@@ -253,7 +247,7 @@ def clean_citizen_details(
         try:
             return normalize(*args)
         except DetailError as error:
-            errors[field] = error.message
+            errors[field] = error.msgid
             return None
 
     details = CitizenDetails(

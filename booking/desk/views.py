@@ -21,8 +21,10 @@ from booking.staff.access import desk_points
 from booking.staff.audit import AuditAction, record, record_viewed
 from booking.web.access import appointment_or_404, require_point, staff_required, staff_user
 from booking.web.database import get_session
+from booking.web.refusals import refusal_text
 from booking.web.staff_display import local_day
 from booking.web.staff_requests import ActionForm, parse_day, parse_start, run_change
+from booking.web.transaction import run_use_case
 
 DESK_ROLES = (Role.ADVISOR, Role.ADMIN)
 
@@ -174,23 +176,21 @@ def move(appointment_id: int):
         if new_start is None:
             form.starts_at.errors.append(_("Choose a time."))
         else:
-            try:
-                use_cases.move_appointment(
+            refusal = run_use_case(
+                db,
+                lambda: use_cases.move_appointment(
                     db,
                     item,
                     new_start,
                     now=now,
                     by_user_id=user.id,
                     min_notice=use_cases.DESK_MIN_NOTICE,
-                    with_alternatives=False,  # the page offers the day's fresh times instead
-                )
-            except use_cases.BookingError as error:
-                db.rollback()
-                form.starts_at.errors.append(str(error.message))
-            else:
-                db.commit()
+                ),
+            ).refusal  # the page offers the day's fresh times, not nearby ones
+            if refusal is None:
                 flash(_("Moved. The citizen is notified."), "success")
                 return redirect(url_for("desk.appointment", appointment_id=item.id))
+            form.starts_at.errors.append(refusal_text(refusal))
     day = parse_day(request.args.get("day"), now=now)
     times = free_times(
         db,

@@ -15,10 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from booking.appointments.lifecycle import (
-    BookingError,
     BookingRequest,
-    DetailsRefused,
-    SlotTaken,
     book_appointment,
     nearby_alternatives,
 )
@@ -51,6 +48,7 @@ from booking.public.timetable import (
 from booking.web.database import get_session
 from booking.web.extensions import limiter
 from booking.web.i18n import current_language
+from booking.web.transaction import run_use_case
 
 #: How many months ahead the month view looks for the first one with free times.
 MONTHS_TO_LOOK_AHEAD = 3
@@ -211,13 +209,12 @@ def already_booked_by(choice: Choice, name: str, phone: str | None) -> bool:
     return found is not None
 
 
-def taken_page(choice: Choice, form: DetailsForm | None, now, alternatives=None):
+def taken_page(choice: Choice, form: DetailsForm | None, now):
     """The calm "just taken" answer with the nearest free times here and elsewhere."""
     session = get_session()
-    if alternatives is None:
-        alternatives = nearby_alternatives(
-            session, choice.point.id, choice.service.id, choice.starts_at, now=now
-        )
+    alternatives = nearby_alternatives(
+        session, choice.point.id, choice.service.id, choice.starts_at, now=now
+    )
     points = {
         point.id: point
         for point in session.scalars(
@@ -346,33 +343,23 @@ def confirm():
         interpreter_language=details.interpreter_language,
     )
     config = current_app.config
-    try:
-        result = book_appointment(
+    outcome = run_use_case(
+        session,
+        lambda: book_appointment(
             session,
             booking,
             now=now,
             max_active_per_agency=config["BOOKING_MAX_ACTIVE_PER_AGENCY"],
-            with_alternatives=False,
             base_url=config["BOOKING_BASE_URL"],
-        )
-    except SlotTaken:
-        # Roll the failed write back first, then look around read-only: a crowd of
-        # losers does not hold the write lock while searching (as in the API).
-        session.rollback()
-        with read_only():
-            page = taken_or_already_yours(choice, form, details, now)
-        session.rollback()
-        return page
-    except DetailsRefused as refused:
-        session.rollback()
-        form.add_errors(refused.errors)
+        ),
+        look_around=lambda _taken: taken_or_already_yours(choice, form, details, now),
+    )
+    if outcome.looked_around is not None:
+        return outcome.looked_around
+    if outcome.refusal is not None:
+        form.add_refusal(outcome.refusal)
         return details_page(form, choice, 422)
-    except BookingError as refused:
-        session.rollback()
-        form.add_error(refused.field, refused.message)
-        return details_page(form, choice, 422)
-    session.commit()
-    return redirect(url_for(".booked", token=result.manage_token), 303)
+    return redirect(url_for(".booked", token=outcome.result.manage_token), 303)
 
 
 def taken_or_already_yours(choice: Choice, form: DetailsForm, details, now):

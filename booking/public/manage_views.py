@@ -20,9 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from booking.appointments.lifecycle import (
-    BookingError,
     DetailsRefused,
-    SlotTaken,
     cancel_appointment,
     find_by_manage_token,
     move_appointment,
@@ -30,7 +28,6 @@ from booking.appointments.lifecycle import (
 )
 from booking.data.enums import AppointmentStatus
 from booking.data.models import Appointment
-from booking.data.sessions import read_only
 from booking.engine.clock import HELSINKI, utc_now
 from booking.messages.facts import appointment_facts, point_address
 from booking.public.blueprint import bp
@@ -51,6 +48,8 @@ from booking.public.timetable import (
 from booking.web.database import get_session
 from booking.web.extensions import limiter
 from booking.web.i18n import current_language
+from booking.web.refusals import refusal_text, refusal_texts
+from booking.web.transaction import run_use_case
 from notifications.ical import appointment_calendar
 
 #: Pages that show personal data: never kept in a shared cache or the browser's history.
@@ -171,19 +170,17 @@ def cancel(token: str):
     status = 200
     if form.is_submitted():
         if form.validate():
-            try:
-                cancel_appointment(session, appointment, now=now, reason=form.reason.data or "")
-            except DetailsRefused as refused:
-                session.rollback()
-                form.reason.errors = [_(message) for message in refused.errors.values()]
-            except BookingError as refused:
-                session.rollback()
-                flash(str(refused.message), "error")
-                return redirect(url_for(".manage", token=token))
-            else:
-                session.commit()
+            reason = form.reason.data or ""
+            refusal = run_use_case(
+                session, lambda: cancel_appointment(session, appointment, now=now, reason=reason)
+            ).refusal
+            if refusal is None:
                 flash(_("Your appointment has been cancelled."), "success")
                 return redirect(url_for(".manage", token=token), 303)
+            if not isinstance(refusal, DetailsRefused):
+                flash(refusal_text(refusal), "error")
+                return redirect(url_for(".manage", token=token))
+            form.reason.errors = list(refusal_texts(refusal).values())
         status = 422
     page = appointment_page(
         "public/manage/cancel.html",
@@ -277,24 +274,18 @@ def move_confirm(token: str):
         form.start.errors = [str(refused.message)]
         status = 422
     if new_start is not None and form.validate_on_submit():
-        try:
-            move_appointment(session, appointment, new_start, now=now, with_alternatives=False)
-        except SlotTaken:
-            # Roll the failed write back first, then look around read-only: no write
-            # lock is held on SQLite while searching (as when booking).
-            session.rollback()
-            with read_only():
-                page = moved_taken_page(token, appointment, choice, new_start, now)
-            session.rollback()
-            return page
-        except BookingError as refused:
-            session.rollback()
-            form.start.errors = [str(refused.message)]
-            status = 422
-        else:
-            session.commit()
+        outcome = run_use_case(
+            session,
+            lambda: move_appointment(session, appointment, new_start, now=now),
+            look_around=lambda _taken: moved_taken_page(token, appointment, choice, new_start, now),
+        )
+        if outcome.looked_around is not None:
+            return outcome.looked_around
+        if outcome.refusal is None:
             flash(_("Your appointment has been moved."), "success")
             return redirect(url_for(".manage", token=token), 303)
+        form.start.errors = [refusal_text(outcome.refusal)]
+        status = 422
     return appointment_page(
         "public/manage/move_confirm.html",
         _("Move the appointment"),
