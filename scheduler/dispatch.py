@@ -260,6 +260,8 @@ class Dispatcher:
                 message.last_error = skip.reason
                 if skip.retry_at is not None:
                     message.attempts = max(message.attempts - 1, 0)  # waiting is no attempt
+                if skip.email_instead:
+                    queue_email_instead(session, message, now=now)
                 report.skipped += 1
             elif transient is not None and message.attempts < self.policy.max_attempts:
                 message.status = MessageStatus.PENDING

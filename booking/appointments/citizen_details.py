@@ -148,7 +148,8 @@ def normalize_phone_any(raw: object, field: str = "phone") -> str | None:
 
 
 def is_finnish_mobile(e164: str | None) -> bool:
-    """True when an E.164 number is in a Finnish mobile range (so it can take an SMS)."""
+    """True when an E.164 number is in a Finnish mobile range: what an online booking
+    asks for.  Which numbers get an SMS is ``booking.messages.sms_numbers``' rule."""
     return bool(e164) and _FINNISH_MOBILE.match(e164) is not None
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from booking.appointments.errors import N_, NotBookable
 from booking.data.enums import ACTIVE_STATUSES
 from booking.data.models import Appointment, Closure, ExpertService, Room, Service, ServicePoint
+from booking.data.short_days import region_calendar
 from booking.engine.calendar_rules import ClosureRule, opening_spans
 from booking.engine.clock import require_aware
 
@@ -64,7 +65,7 @@ def check_start(
 
 def check_open(session: Session, point: ServicePoint, service: Service, starts_at: datetime):
     """:class:`NotBookable` unless ``[start, start+duration)`` lies inside the point's
-    opening hours that day (weekly hours, holidays, short days, closures)."""
+    opening hours that day (weekly hours, holidays, the region's short days, closures)."""
     tz = ZoneInfo(point.timezone)
     ends_at = starts_at + timedelta(minutes=service.duration_minutes)
     weekly: dict[int, list] = {}
@@ -77,7 +78,7 @@ def check_open(session: Session, point: ServicePoint, service: Service, starts_a
             select(Closure).where(Closure.point_id == point.id, Closure.closed_on == day)
         )
     ]
-    spans = opening_spans(weekly, closures, day, day, tz)
+    spans = opening_spans(weekly, closures, day, day, tz, region_calendar(session))
     if not any(span.start <= starts_at and ends_at <= span.end for span in spans):
         raise NotBookable(N_("The service point is closed at this time."), field="start")
 

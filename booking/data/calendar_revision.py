@@ -13,8 +13,9 @@ Two safety nets keep the promise when a caller forgets:
 
 - every ORM flush that adds, removes or changes a row availability depends on
   (appointments' times, status, room or expert; opening hours, closures, rooms,
-  services, offerings, experts, their hours, services and absences) raises the
-  revision by itself (a ``before_flush`` listener, installed on import);
+  services, offerings, experts, their hours, services and absences, the
+  short-day rules) raises the revision by itself (a ``before_flush`` listener,
+  installed on import);
 - a session that has written in its current transaction neither reads nor
   fills the cache: it may see its own uncommitted rows, which must not be
   cached under a revision number that another transaction may later commit.
@@ -47,6 +48,7 @@ from booking.data.models import (
     Room,
     Service,
     ServicePoint,
+    ShortDaySettings,
 )
 
 #: Entries kept per engine; one entry is one (point, service, date range).
@@ -66,6 +68,7 @@ _CALENDAR_MODELS = (
     Room,
     Service,
     ServicePoint,
+    ShortDaySettings,
 )
 _APPOINTMENT_FIELDS = ("status", "starts_at", "ends_at", "blocked_until", "room_id", "expert_id")
 

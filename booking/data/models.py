@@ -389,3 +389,17 @@ class CalendarRevision(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ShortDaySettings(Base):
+    """The region's short days, from its file's ``[calendar]``: one row, id 1.
+
+    ``days`` holds ``maundy_thursday`` and fixed ``MM-DD`` days, comma-separated;
+    on them every point closes at ``closes_at`` at the latest.  Without the row
+    (no region file loaded yet) the built-in rules apply."""
+
+    __tablename__ = "short_day_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    closes_at: Mapped[time]
+    days: Mapped[str] = mapped_column(Text)

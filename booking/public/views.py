@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from booking.data.availability import free_times
 from booking.data.models import Agency, Closure, Offering, Service, ServicePoint
-from booking.engine.calendar_rules import DEFAULT_CALENDAR
+from booking.data.short_days import region_calendar
 from booking.engine.clock import to_helsinki, utc_now
 from booking.public.blueprint import bp
 from booking.public.booking_links import book_time_url, choose_day_url, choose_service_url
@@ -134,7 +134,7 @@ def point_page(point_id: str):
         [ClosureFact(c.closed_on, c.starts, c.ends, c.reason) for c in closures],
         today,
         last_day,
-        DEFAULT_CALENDAR,
+        region_calendar(session),
         language,
     )
     services = session.scalars(

@@ -12,10 +12,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
 from sqlalchemy.orm import joinedload, selectinload
 
-from booking.appointments.citizen_details import is_finnish_mobile, topics_for
+from booking.appointments.citizen_details import topics_for
 from booking.data.enums import AppointmentStatus, MessageChannel, MessageStatus
 from booking.data.models import Appointment, Service
 from booking.engine.clock import to_helsinki
+from booking.messages.sms_numbers import sms_capable
 
 STATUS_LABELS = {
     AppointmentStatus.BOOKED: _l("Booked"),
@@ -53,7 +54,8 @@ def sms_label(appointment: Appointment) -> str:
 
 
 def can_take_sms(appointment: Appointment) -> bool:
-    return is_finnish_mobile(appointment.phone)
+    """Whether the citizen's number gets SMS messages: the rule the outbox queues by."""
+    return sms_capable(appointment.phone)
 
 
 def first_name(name: str) -> str:

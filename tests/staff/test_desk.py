@@ -191,26 +191,41 @@ def test_booking_for_a_caller_takes_two_submissions(signed_in, staff_world, sess
     assert f"Varattu. Varaustunnus {booked.reference}." in page
 
 
+def sms_recipients(session, appointment) -> list[str]:
+    recipients = session.scalars(
+        select(OutboxMessage.recipient).where(
+            OutboxMessage.appointment_id == appointment.id,
+            OutboxMessage.channel == MessageChannel.SMS,
+        )
+    ).all()
+    session.commit()
+    return list(recipients)
+
+
 def test_landline_caller_gets_a_slip_instead_of_an_sms(signed_in, staff_world, session):
     client = signed_in("advisor_a")
     answer = book_in_two_submissions(client, phone="014 123 4567")
     page = client.get(answer.headers["Location"]).get_data(as_text=True)
     assert "Asiakas ei saa tekstiviestiä" in page
     booked = session.scalar(select(Appointment).where(Appointment.name == "Aino Asiakas"))
-    sms = session.scalar(
-        select(func.count())
-        .select_from(OutboxMessage)
-        .where(
-            OutboxMessage.appointment_id == booked.id,
-            OutboxMessage.channel == MessageChannel.SMS,
-        )
-    )
-    session.commit()
-    assert sms == 0
+    assert sms_recipients(session, booked) == []
+    assert "Ei tekstiviestiä (tulostettu lappu)" in day_page(client, day=TUESDAY)
     slip = client.get(f"/desk/appointments/{booked.id}/slip").get_data(as_text=True)
     assert booked.reference in slip
     assert "Kirkkotie 1" in slip
     assert "Ota mukaan kuvallinen henkilöllisyystodistus." in slip
+
+
+def test_caller_with_a_foreign_mobile_gets_the_sms(signed_in, staff_world, session):
+    client = signed_in("advisor_a")
+    answer = book_in_two_submissions(client, phone="+46 70 123 45 67")  # a Swedish mobile
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Asiakas ei saa tekstiviestiä" not in page
+    booked = session.scalar(select(Appointment).where(Appointment.name == "Aino Asiakas"))
+    assert "+46701234567" in sms_recipients(session, booked)
+    day = day_page(client, day=TUESDAY)
+    assert "Tekstiviesti odottaa lähetystä" in day
+    assert "Ei tekstiviestiä" not in day
 
 
 def test_caller_without_any_number_can_be_booked(signed_in, staff_world, session):
