@@ -7,8 +7,8 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_short_day_rules"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
