@@ -49,11 +49,12 @@ def setup(demo: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--threads", default=8, show_default=True, type=int, help="Threads per worker.")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the app with gunicorn (production WSGI server)."""
     from booking.server import run_gunicorn
 
-    run_gunicorn(host=host, port=port, workers=workers)
+    run_gunicorn(host=host, port=port, workers=workers, threads=threads)
 
 
 @cli.command()
@@ -74,17 +75,29 @@ def user() -> None:
 @user.command("add")
 @click.option("--role", type=click.Choice(["advisor", "expert", "admin"]), required=True)
 @click.option("--email", required=True)
-@click.option("--password", required=True)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input instead of a prompt.",
+)
 @click.option("--point", "points", multiple=True, help="Service point id (advisors); repeatable.")
 @click.option("--agency", default=None, help="Agency id (experts).")
 @click.option("--expert", "expert_key", default=None, help="Expert key of the region file.")
 @click.option("--name", default="", help="Display name.")
 @with_appcontext
-def user_add(role, email, password, points, agency, expert_key, name) -> None:
-    """Create a staff account, or update the one with this e-mail."""
+def user_add(role, email, password_stdin, points, agency, expert_key, name) -> None:
+    """Create a staff account, or update the one with this e-mail.
+
+    The password is asked for (or read from standard input), never taken from
+    the command line, where other users of the machine and the shell history
+    would see it."""
     from booking.staff.accounts import StaffAccountError, add_staff_user
     from booking.web.database import get_session
 
+    if password_stdin:
+        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     session = get_session()
     try:
         account = add_staff_user(
