@@ -11,7 +11,17 @@ from flask.cli import FlaskGroup, with_appcontext
 from booking.app import create_app
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
+def create_cli_app():
+    """The app for a command; a setting that would leave the site open stops it with a message."""
+    from config.settings import InsecureSettings
+
+    try:
+        return create_app()
+    except InsecureSettings as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.group(cls=FlaskGroup, create_app=create_cli_app, add_default_commands=True)
 def cli() -> None:
     """Etävaraus: remote-service appointment booking."""
 
@@ -53,6 +63,12 @@ def setup(demo: bool) -> None:
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the app with gunicorn (production WSGI server)."""
     from booking.server import run_gunicorn
+    from config.settings import InsecureSettings, check_secret_key, settings_from_env
+
+    try:  # here, not in each worker, so that a bad key stops the server at once
+        check_secret_key(settings_from_env()["SECRET_KEY"])
+    except InsecureSettings as error:
+        raise click.ClickException(str(error)) from error
 
     run_gunicorn(host=host, port=port, workers=workers, threads=threads)
 

@@ -60,9 +60,22 @@ class LiveServer:
     port: int
     process: subprocess.Popen
     log: Path
+    env: dict[str, str]
 
     def get(self, path: str, timeout: float = 10) -> tuple[int, bytes]:
         return http_get(self.port, path, timeout)
+
+    def command(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+        """Run ``booking <args>`` against this server's database."""
+        return subprocess.run(
+            [booking_command(), *args],
+            cwd=ROOT,
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
 
 def wait_until_answering(server: LiveServer, timeout: float) -> None:
@@ -93,7 +106,7 @@ def live_server(tmp_path: Path, *serve_args: str) -> Iterator[LiveServer]:
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    server = LiveServer(port, process, log)
+    server = LiveServer(port, process, log, env)
     try:
         wait_until_answering(server, timeout=30)
         yield server

@@ -15,7 +15,6 @@ from contextlib import suppress
 import pytest
 
 from booking.server_worker import REQUEST_ARRIVAL_SECONDS
-from tests.security.live_server import live_server
 
 pytestmark = pytest.mark.slow
 
@@ -77,19 +76,18 @@ def timed_get(server, path: str) -> tuple[int, float]:
     return status, time.monotonic() - started
 
 
-def test_pages_answer_promptly_while_forty_clients_trickle_headers(tmp_path):
-    with live_server(tmp_path, "--workers", "2") as server:
-        tricklers = Tricklers(server.port, SLOW_CLIENTS)
-        cut_off_by = time.monotonic() + REQUEST_ARRIVAL_SECONDS + 2 * TRICKLE_INTERVAL + 1
-        try:
-            visits = []
-            watch_until = time.monotonic() + WATCHED_FOR
-            while time.monotonic() < watch_until:
-                for path in ("/", "/api/v1/health"):
-                    visits.append((path, *timed_get(server, path)))
-            still_open = tricklers.still_open(deadline=cut_off_by)
-        finally:
-            tricklers.close()
+def test_pages_answer_promptly_while_forty_clients_trickle_headers(live):
+    tricklers = Tricklers(live.port, SLOW_CLIENTS)
+    cut_off_by = time.monotonic() + REQUEST_ARRIVAL_SECONDS + 2 * TRICKLE_INTERVAL + 1
+    try:
+        visits = []
+        watch_until = time.monotonic() + WATCHED_FOR
+        while time.monotonic() < watch_until:
+            for path in ("/", "/api/v1/health"):
+                visits.append((path, *timed_get(live, path)))
+        still_open = tricklers.still_open(deadline=cut_off_by)
+    finally:
+        tricklers.close()
     slow = [(path, status, round(took, 2)) for path, status, took in visits if took > PROMPT]
     assert all(status == 200 for _path, status, _took in visits), visits
     assert slow == [], f"{len(slow)} of {len(visits)} visits waited longer than {PROMPT} s"
