@@ -111,7 +111,7 @@ def user_add(role, email, password_stdin, points, agency, expert_key, name) -> N
     from booking.web.database import get_session
 
     if password_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     session = get_session()

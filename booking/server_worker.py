@@ -8,7 +8,8 @@ page.  This worker reads what has arrived without blocking and puts the
 connection back on the worker's poller until the request line, the headers
 and a small body (``BUFFERED_BODY_MAX``) are all there; only then does a
 thread parse and answer it.  A connection whose request is not whole within
-``REQUEST_ARRIVAL_SECONDS`` is closed (as nginx does on its
+``REQUEST_ARRIVAL_SECONDS`` (from the connection's start, or on a kept-alive
+connection from the request's first byte) is closed (as nginx does on its
 ``client_header_timeout``), and a head larger than ``HEAD_MAX`` gets 431.
 Such connections are closed at once, without the lingering of a graceful
 close, so that a refused client costs the worker nothing more.
@@ -34,6 +35,9 @@ BUFFERED_BODY_MAX = 64 * 1024
 #: Seconds for a whole request (head and small body) to arrive, from its first byte.
 REQUEST_ARRIVAL_SECONDS = 10.0
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:[ \t]*(\d{1,12})[ \t]*\r\n", re.IGNORECASE)
+_CHUNKED = re.compile(rb"\r\ntransfer-encoding[ \t]*:[^\r\n]*chunked", re.IGNORECASE)
+#: The last chunk of a chunked body ("0", maybe extensions), before trailers and a blank line.
+_LAST_CHUNK = re.compile(rb"(?:^|\r\n)0+(?:;[^\r\n]*)?\r\n")
 HEAD_TOO_LARGE = (
     b"HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n"
     b"Content-Length: 0\r\n\r\n"
@@ -58,11 +62,16 @@ class ArrivingRequest:
         end = self.head_end()
         if end < 0:
             return False
+        body_start = end + len(HEAD_END)
+        if _CHUNKED.search(self.data, 0, end + 2):
+            body = self.data[body_start:]
+            ended = body.endswith(b"\r\n\r\n") and _LAST_CHUNK.search(body) is not None
+            return ended or len(body) > BUFFERED_BODY_MAX
         declared = _CONTENT_LENGTH.search(self.data, 0, end + 2)
         body_length = int(declared.group(1)) if declared else 0
         if body_length > BUFFERED_BODY_MAX:
             return True  # the app refuses it without reading it
-        return len(self.data) >= end + len(HEAD_END) + body_length
+        return len(self.data) >= body_start + body_length
 
 
 def arriving_request(conn) -> ArrivingRequest | None:
