@@ -8,13 +8,13 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import update
 
 from booking.auth.blueprint import bp
 from booking.auth.forms import SignInForm
 from booking.data.enums import Role
 from booking.data.models import StaffUser
 from booking.engine.clock import utc_now
+from booking.staff.accounts import end_sessions
 from booking.staff.audit import AuditAction, record
 from booking.staff.sign_in import SignInRefused, authenticate
 from booking.web.access import staff_required, staff_user
@@ -95,12 +95,7 @@ def sign_in():
 def sign_out():
     db = get_session()
     account = staff_user()
-    # Every session begun before this moment ends, copies of this cookie included.
-    db.execute(
-        update(StaffUser)
-        .where(StaffUser.id == account.id)
-        .values(session_generation=StaffUser.session_generation + 1)
-    )
+    end_sessions(db, account.id)  # copies of this session's cookie included
     record(db, user_id=account.id, action=AuditAction.SIGN_OUT, now=utc_now())
     db.commit()
     logout_user()
