@@ -11,7 +11,17 @@ from flask.cli import FlaskGroup, with_appcontext
 from booking.app import create_app
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
+def create_cli_app():
+    """The app for a command; a setting that would leave the site open stops it with a message."""
+    from config.settings import InsecureSettings
+
+    try:
+        return create_app()
+    except InsecureSettings as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.group(cls=FlaskGroup, create_app=create_cli_app, add_default_commands=True)
 def cli() -> None:
     """Etävaraus: remote-service appointment booking."""
 
@@ -49,11 +59,18 @@ def setup(demo: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--threads", default=8, show_default=True, type=int, help="Threads per worker.")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the app with gunicorn (production WSGI server)."""
     from booking.server import run_gunicorn
+    from config.settings import InsecureSettings, check_secret_key, settings_from_env
 
-    run_gunicorn(host=host, port=port, workers=workers)
+    try:  # here, not in each worker, so that a bad key stops the server at once
+        check_secret_key(settings_from_env()["SECRET_KEY"])
+    except InsecureSettings as error:
+        raise click.ClickException(str(error)) from error
+
+    run_gunicorn(host=host, port=port, workers=workers, threads=threads)
 
 
 @cli.command()
@@ -74,17 +91,29 @@ def user() -> None:
 @user.command("add")
 @click.option("--role", type=click.Choice(["advisor", "expert", "admin"]), required=True)
 @click.option("--email", required=True)
-@click.option("--password", required=True)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input instead of a prompt.",
+)
 @click.option("--point", "points", multiple=True, help="Service point id (advisors); repeatable.")
 @click.option("--agency", default=None, help="Agency id (experts).")
 @click.option("--expert", "expert_key", default=None, help="Expert key of the region file.")
 @click.option("--name", default="", help="Display name.")
 @with_appcontext
-def user_add(role, email, password, points, agency, expert_key, name) -> None:
-    """Create a staff account, or update the one with this e-mail."""
+def user_add(role, email, password_stdin, points, agency, expert_key, name) -> None:
+    """Create a staff account, or update the one with this e-mail.
+
+    The password is asked for (or read from standard input), never taken from
+    the command line, where other users of the machine and the shell history
+    would see it."""
     from booking.staff.accounts import StaffAccountError, add_staff_user
     from booking.web.database import get_session
 
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     session = get_session()
     try:
         account = add_staff_user(

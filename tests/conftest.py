@@ -31,6 +31,7 @@ from booking.testing.scratch_databases import create_scratch_database, drop_scra
 from tests.factories import NOW, Factory
 
 POSTGRES_ENV = "BOOKING_TEST_POSTGRES_URL"
+TEST_SECRET_KEY = "test-secret-key-long-enough-for-the-32-byte-rule"
 
 
 def postgres_server_url() -> str | None:
@@ -142,8 +143,8 @@ def factory(session) -> Factory:
 def test_settings(database_url: str, **overrides: object) -> dict[str, object]:
     settings: dict[str, object] = {
         "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
-        "BOOKING_SECRET_KEY": "test-secret-key",
+        "SECRET_KEY": TEST_SECRET_KEY,
+        "BOOKING_SECRET_KEY": TEST_SECRET_KEY,
         "BOOKING_DATABASE_URL": database_url,
         "BOOKING_BASE_URL": "http://booking.test",
         "WTF_CSRF_ENABLED": False,

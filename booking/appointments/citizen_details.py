@@ -32,6 +32,8 @@ LANGUAGES = ("fi", "sv", "en")
 _FINNISH_MOBILE = re.compile(r"^\+358(4[0-8]|50)\d+$")
 #: Characters allowed in a name besides letters (and combining marks).
 _NAME_PUNCTUATION = frozenset(" -'’.")
+#: Combining marks one letter may carry after NFC; more only garble the text around it.
+MAX_COMBINING_MARKS = 3
 
 #: Topic categories per agency: key → English label (translate at the edge).
 TOPICS: Mapping[str, tuple[tuple[str, str], ...]] = {
@@ -154,6 +156,15 @@ def is_finnish_mobile(e164: str | None) -> bool:
     return bool(e164) and _FINNISH_MOBILE.match(e164) is not None
 
 
+def _too_many_combining_marks(text: str) -> bool:
+    run = 0
+    for character in text:
+        run = run + 1 if unicodedata.category(character).startswith("M") else 0
+        if run > MAX_COMBINING_MARKS:
+            return True
+    return False
+
+
 def normalize_name(raw: object, field: str = "name") -> str:
     if not isinstance(raw, str):
         raise DetailError(field, N_("Please give your name."))
@@ -169,6 +180,8 @@ def normalize_name(raw: object, field: str = "name") -> str:
             raise DetailError(
                 field, N_("A name may have letters, spaces, hyphens and apostrophes only.")
             )
+    if _too_many_combining_marks(name):
+        raise DetailError(field, N_("Please use fewer accent marks on one letter."))
     return name
 
 
@@ -205,7 +218,9 @@ def normalize_topic(raw: object, agency_id: str | None, field: str = "topic") ->
 
 def normalize_free_text(raw: object, limit: int, field: str) -> str:
     """Free text (needs, a cancel reason): trimmed, at most ``limit`` characters,
-    no markup characters or control characters."""
+    no markup characters, control characters or invisible formatting characters
+    (category Cf: bidi overrides that would make staff read the text in another
+    order, zero-width characters), and few combining marks on one letter."""
     if raw is None:
         return ""
     if not isinstance(raw, str):
@@ -217,6 +232,10 @@ def normalize_free_text(raw: object, limit: int, field: str) -> str:
         raise DetailError(field, N_("Please leave out the characters < and >."))
     if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
         raise DetailError(field, N_("Please write plain text."))
+    if any(unicodedata.category(c) == "Cf" for c in text):
+        raise DetailError(field, N_("Please leave out invisible formatting characters."))
+    if _too_many_combining_marks(text):
+        raise DetailError(field, N_("Please use fewer accent marks on one letter."))
     return text
 
 

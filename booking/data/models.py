@@ -344,8 +344,9 @@ class StaffUser(Base):
     agency_id: Mapped[str | None] = mapped_column(ForeignKey("agency.id"))
     expert_id: Mapped[int | None] = mapped_column(ForeignKey("expert.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None]
+    # Goes up by one at each sign-out; a session carries the number it began with,
+    # so a copy of a signed-out session cookie opens nothing.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0)
     feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     language: Mapped[str] = mapped_column(String(2), default="fi")
 
@@ -363,6 +364,20 @@ class StaffUser(Base):
 
     def get_id(self) -> str:
         return str(self.id)
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins of one (e-mail, client address) pair, and until when it must wait.
+
+    Keyed by a hash of the pair, so that neither what was typed as an e-mail
+    address nor the client's address is kept; the row goes at a good sign-in."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(index=True)
+    blocked_until: Mapped[datetime | None]
 
 
 class AuditEvent(Base):

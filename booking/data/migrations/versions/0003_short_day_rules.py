@@ -1,7 +1,7 @@
 """The region's short-day rules as data: the ``short_day_settings`` row.
 
-Revision ID: 0003_short_day_rules
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 """
 
 import sqlalchemy as sa
