@@ -16,7 +16,7 @@ from booking.staff.sign_in import SignInRefused, authenticate
 from booking.web.access import staff_required, staff_user
 from booking.web.database import get_session
 from booking.web.extensions import limiter
-from booking.web.i18n import local_time
+from booking.web.i18n import clock_time
 
 
 def home_for(user: StaffUser) -> str:
@@ -53,7 +53,7 @@ def sign_in():
             if refused.locked_until is not None:
                 message = _(
                     "Too many failed attempts. Signing in is locked until %(time)s.",
-                    time=local_time(refused.locked_until),
+                    time=clock_time(refused.locked_until),
                 )
             else:
                 message = _("The e-mail address or the password is wrong.")
