@@ -298,8 +298,11 @@ def details_step():
     now = utc_now()
     if request.method == "GET":
         asked = choice_args(request.args)
+        draft = draft_for(asked)
+        if draft and "booked" in draft:  # Back after booking: the review says it is booked
+            return redirect(url_for(".review", **asked))
         # Back from the review page: what was typed for this time is still there.
-        form = DetailsForm(data=draft_for(asked) or {**asked, "language": current_language()})
+        form = DetailsForm(data=draft or {**asked, "language": current_language()})
     else:
         form = DetailsForm()
         apply_alternative(form)
