@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from booking.web.phone_display import phone_for_people, phone_uri
-from tests.factories import NOW
 from tests.public.booking_steps import book_token, details
 
 #: A clock time in running text: an hour and minutes, not part of a date ("3.3.2026").
@@ -33,9 +32,8 @@ def clock_times(html: str) -> list[tuple[str, str, str]]:
 
 
 @pytest.fixture
-def walked_pages(client, factory, region, clock, monkeypatch):
+def walked_pages(client, factory, region, clock):
     """Every page of the citizen's journey that shows a time, in each language."""
-    monkeypatch.setattr("booking.public.views.utc_now", lambda: NOW)
     factory.closure("testila", date(2026, 3, 4), starts=time(9), ends=time(11, 30))
     factory.closure("testila", date(2026, 3, 5), starts=time(14))
     token = book_token(client, start=EARLY)
