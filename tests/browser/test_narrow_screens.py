@@ -64,6 +64,7 @@ def longest_choice(live_server, language: str) -> tuple[str, str]:
 
 def assert_fits(page, step: str) -> None:
     """At each narrow width the page is no wider than the screen; axe stays clean."""
+    page.wait_for_load_state("load")  # the style sheet too, after a click's navigation
     for width in NARROW_WIDTHS:
         page.set_viewport_size({"width": width, "height": 740})
         scroll_width, inner_width = page.evaluate(
