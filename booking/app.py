@@ -78,6 +78,7 @@ VIEW_MODULES = (
     "booking.public.booking_views",
     "booking.public.formatting",
     "booking.public.manage_views",
+    "booking.public.review_views",
     "booking.public.views",
     "booking.webhooks.views",
 )

@@ -30,6 +30,8 @@ class DefaultSettings:
     TWILIO_AUTH_TOKEN = ""
     BOOKING_SMTP_URL = ""
     BOOKING_MAIL_FROM = "etavaraus@keskisuomi.invalid"
+    # Where citizens send accessibility feedback and questions about their personal data.
+    BOOKING_CONTACT_EMAIL = "kirjaamo@keskisuomi.invalid"
     BOOKING_REDIS_URL = ""
     BOOKING_RATELIMIT_ENABLED = True
     # Reverse proxies in front that set X-Forwarded-For/-Proto; 0 believes no such header.

@@ -1,8 +1,9 @@
 """The citizen's booking flow: service → day → time → details → review → confirmed.
 
 Works without JavaScript: plain links and forms, post/redirect/get after the
-booking.  The choice (point, service, start time) travels in URLs and hidden
-fields and is checked again at every step (``booking.public.choice``).
+details (to the review, ``review_views``) and after the booking.  The choice
+(point, service, start time) travels in URLs and hidden fields and is checked
+again at every step (``booking.public.choice``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from booking.public.choice import (
     resolve_choice,
     resolve_point_service,
 )
+from booking.public.draft import choice_args, draft_for, keep_draft, remember_booked
 from booking.public.forms import DetailsForm
 from booking.public.timetable import (
     add_months,
@@ -295,8 +297,12 @@ def details():
 def details_step():
     now = utc_now()
     if request.method == "GET":
-        data = {key: request.args.get(key, "") for key in ("point", "service", "start")}
-        form = DetailsForm(data={**data, "language": current_language()})
+        asked = choice_args(request.args)
+        draft = draft_for(asked)
+        if draft and "booked" in draft:  # Back after booking: the review says it is booked
+            return redirect(url_for(".review", **asked))
+        # Back from the review page: what was typed for this time is still there.
+        form = DetailsForm(data=draft or {**asked, "language": current_language()})
     else:
         form = DetailsForm()
         apply_alternative(form)
@@ -310,13 +316,8 @@ def details_step():
         return details_page(form, choice)
     if not form.validate():
         return details_page(form, choice, 422)
-    return render_template(
-        "public/book/review.html",
-        title=_("Check your booking"),
-        form=form,
-        choice=choice,
-        step="review",
-    )
+    keep_draft(form)
+    return redirect(url_for(".review", **choice_args(form.data)), 303)
 
 
 @bp.post("/book/confirm")
@@ -359,6 +360,7 @@ def confirm():
     if outcome.refusal is not None:
         form.add_refusal(outcome.refusal)
         return details_page(form, choice, 422)
+    remember_booked(choice_args(form.data), outcome.result.manage_token)
     return redirect(url_for(".booked", token=outcome.result.manage_token), 303)
 
 
@@ -374,6 +376,5 @@ def taken_or_already_yours(choice: Choice, form: DetailsForm, details, now):
 
 @bp.get("/book/confirm")
 def confirm_again():
-    """A confirm URL opened directly (e.g. by the language switch) goes back to the form."""
-    args = {key: request.args.get(key, "") for key in ("point", "service", "start")}
-    return redirect(url_for(".details", **args))
+    """A confirm URL opened directly (e.g. by the language switch) goes to the review."""
+    return redirect(url_for(".review", **choice_args(request.args)))

@@ -116,6 +116,11 @@ class DetailsForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        return self.check_details() and valid
+
+    def check_details(self) -> bool:
+        """The citizen's details by the domain's rules (no CSRF check: the review page
+        shows a draft kept from a form that passed it)."""
         try:
             self.cleaned = clean_citizen_details(
                 name=self.name.data,
@@ -131,7 +136,7 @@ class DetailsForm(FlaskForm):
         except InvalidDetails as refused:
             self.add_refusal(refused)
             return False
-        return valid
+        return True
 
     def add_refusal(self, refusal: BookingError | InvalidDetails) -> None:
         """Put a refusal's messages on their fields, in the user's language."""

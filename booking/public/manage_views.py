@@ -2,7 +2,8 @@
 
 The token in the URL is the only key (stored hashed; see
 ``booking.appointments.find_by_manage_token``).  An unknown or expired link is
-a plain 404.  Changes are POSTs with a confirm step, then a redirect.
+a 404 that tells how long links work and whom to call.  Changes are POSTs with
+a confirm step, then a redirect.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -63,6 +65,7 @@ PRIVATE_ENDPOINTS = frozenset(
         "public.move_time",
         "public.move_confirm",
         "public.details",
+        "public.review",
         "public.confirm",
     }
 )
@@ -84,8 +87,18 @@ def appointment_or_404(token: str, now) -> Appointment:
         get_session(), token, now=now, link_days=current_app.config["BOOKING_MANAGE_LINK_DAYS"]
     )
     if appointment is None:
-        abort(404)
+        abort(link_not_found())
     return appointment
+
+
+def link_not_found():
+    """404 with a page that says why a manage link may not work and what to do instead."""
+    page = render_template(
+        "public/manage/not_found.html",
+        title=_("This link does not work"),
+        link_days=current_app.config["BOOKING_MANAGE_LINK_DAYS"],
+    )
+    return make_response(page, 404)
 
 
 def manage_url(token: str) -> str:
@@ -174,8 +187,7 @@ def cancel(token: str):
             refusal = run_use_case(
                 session, lambda: cancel_appointment(session, appointment, now=now, reason=reason)
             ).refusal
-            if refusal is None:
-                flash(_("Your appointment has been cancelled."), "success")
+            if refusal is None:  # the manage page says it is cancelled: no flash repeating it
                 return redirect(url_for(".manage", token=token), 303)
             if not isinstance(refusal, DetailsRefused):
                 flash(refusal_text(refusal), "error")
