@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -275,6 +276,11 @@ class Appointment(Base):
     checked_in_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str] = mapped_column(String(500), default="")
+    # Why a change of the region's calendar cancelled it (booking.region.consequences):
+    # the citizen's message says so in her language.  None for any other cancellation.
+    cancel_cause: Mapped[str | None] = mapped_column(String(20))
+    # Cancelled by such a change, booked at the desk, no mobile number: the desk phones.
+    to_call: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     personal_data_erased_at: Mapped[datetime | None]
 
     point: Mapped[ServicePoint] = relationship()
