@@ -227,7 +227,9 @@ def region_import(file: str, dry_run: bool) -> None:
         click.echo("No changes.")
     if dry_run:
         session.rollback()
-        click.echo(f"Dry run: {len(changes)} changes, {len(fates)} appointments hit; nothing saved.")
+        click.echo(
+            f"Dry run: {len(changes)} changes, {len(fates)} appointments hit; nothing saved."
+        )
     else:
         session.commit()
         click.echo(f"Applied: {len(changes)} changes, {len(fates)} appointments hit.")

@@ -14,7 +14,10 @@ _KEYED_SECTIONS = ("municipalities", "agencies", "services", "points")
 
 def region_changes(before: Snapshot, after: Snapshot) -> list[str]:
     """What differs, one line a change, in the file's order of sections."""
-    lines: list[str] = []
+    lines = [
+        f"calendar: {path} {old!r} -> {new!r}"
+        for path, old, new in _differences(before["calendar"], after["calendar"], "")
+    ]
     for section in _KEYED_SECTIONS:
         lines += _keyed(section, before[section], after[section])
     lines += _keyed("closures", _closures(before), _closures(after))

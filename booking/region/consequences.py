@@ -36,9 +36,11 @@ from booking.appointments.lifecycle import cancel_appointment
 from booking.data.availability import availability_inputs
 from booking.data.enums import BookingChannel, MessageKind
 from booking.data.models import Appointment
-from booking.engine.calendar_rules import DEFAULT_CALENDAR, FinnishCalendar
+from booking.data.short_days import region_calendar
+from booking.engine.calendar_rules import FinnishCalendar
 from booking.engine.slots import Resource, free_resources
-from booking.messages.outbox import is_mobile_number, queue_appointment_messages
+from booking.messages.outbox import queue_appointment_messages
+from booking.messages.sms_numbers import sms_capable
 from booking.region.validity import EVERYTHING, Problem, Scope, impossible_appointments
 from booking.staff.audit import AuditAction, record
 
@@ -102,13 +104,14 @@ def settle_consequences(
     scope: Scope = EVERYTHING,
     by_user_id: int | None = None,
     reason: str = "",
-    calendar: FinnishCalendar = DEFAULT_CALENDAR,
+    calendar: FinnishCalendar | None = None,
 ) -> list[Fate]:
     """Give every coming appointment the flushed change made impossible its fate, in
     start order; flushes, never commits.  ``reason`` is kept with a cancellation for
     staff (the citizen's message says why in her language)."""
     session.flush()
     lock_calendar(session)  # nobody books the rooms and experts we are about to pick
+    calendar = calendar or region_calendar(session)
     fates = []
     for appointment, problems in impossible_appointments(
         session, now=now, scope=scope, calendar=calendar
@@ -231,7 +234,7 @@ def _cancel(
     by_user_id: int | None,
     reason: str,
 ) -> Fate:
-    mobile = is_mobile_number(appointment.phone)
+    mobile = sms_capable(appointment.phone)
     cancel_appointment(session, appointment, now=now, reason=reason, by_user_id=by_user_id)
     appointment.cancel_cause = problems[0].value
     outcome = Outcome.CANCELLED

@@ -4,8 +4,8 @@
 like the file (what ``booking region import`` compares before and after a
 load); :func:`to_toml` writes them so that :func:`booking.region.reader.parse_region`
 reads them back and loading the result changes nothing.  The region's own
-name and time zone and the short-day rules are not kept in the database: they
-come from the configured region file (``meta``).  Inactive points, rooms,
+name and time zone are not kept in the database: they come from the configured
+region file (``meta``), as do the short-day rules until a file was loaded.  Inactive points, rooms,
 services and experts are left out, as the file means by leaving them out; the
 experts' absences are not part of the file.
 """
@@ -26,7 +26,9 @@ from booking.data.models import (
     Municipality,
     Service,
     ServicePoint,
+    ShortDaySettings,
 )
+from booking.data.short_days import SETTINGS_ID, split_days
 from booking.region.fields import WEEKDAYS
 from booking.region.schema import Region
 
@@ -53,6 +55,12 @@ def region_snapshot(session: Session, meta: Region) -> Snapshot:
         .order_by(Expert.id)
         .options(selectinload(Expert.services), selectinload(Expert.working_hours))
     )
+    stored = session.get(ShortDaySettings, SETTINGS_ID)
+    short_days = (
+        (stored.closes_at, list(split_days(stored.days)))
+        if stored is not None
+        else (meta.calendar.short_day_closes, list(meta.calendar.short_days))
+    )
     closures = session.scalars(
         select(Closure).order_by(Closure.closed_on, Closure.point_id, Closure.starts, Closure.id)
     )
@@ -65,8 +73,8 @@ def region_snapshot(session: Session, meta: Region) -> Snapshot:
             "timezone": meta.timezone,
         },
         "calendar": {
-            "short_day_closes": _clock(meta.calendar.short_day_closes),
-            "short_days": list(meta.calendar.short_days),
+            "short_day_closes": _clock(short_days[0]),
+            "short_days": short_days[1],
         },
         "municipalities": {
             m.id: {"fi": m.name_fi, "sv": m.name_sv}
@@ -166,8 +174,10 @@ def _pairs(table: dict) -> list[str]:
 
 
 def _key(key: str) -> str:
-    return key if key.replace("-", "").replace("_", "").isalnum() and key.isascii() else (
-        json.dumps(key, ensure_ascii=False)
+    return (
+        key
+        if key.replace("-", "").replace("_", "").isalnum() and key.isascii()
+        else (json.dumps(key, ensure_ascii=False))
     )
 
 

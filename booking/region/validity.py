@@ -38,8 +38,8 @@ from booking.data.models import (
     Service,
     ServicePoint,
 )
+from booking.data.short_days import region_calendar
 from booking.engine.calendar_rules import (
-    DEFAULT_CALENDAR,
     ClosureRule,
     FinnishCalendar,
     Span,
@@ -92,10 +92,11 @@ def impossible_appointments(
     *,
     now: datetime,
     scope: Scope = EVERYTHING,
-    calendar: FinnishCalendar = DEFAULT_CALENDAR,
+    calendar: FinnishCalendar | None = None,
 ) -> list[tuple[Appointment, tuple[Problem, ...]]]:
     """The booked appointments starting after ``now`` that no longer hold, each with
-    its problems (most serious first), ordered by start."""
+    its problems (most serious first), ordered by start.  ``calendar``: holidays and
+    short days, the region's (from the database) unless given."""
     query = select(Appointment).where(
         Appointment.status == AppointmentStatus.BOOKED, Appointment.starts_at > now
     )
@@ -108,7 +109,7 @@ def impossible_appointments(
     appointments = list(session.scalars(query.order_by(Appointment.starts_at, Appointment.id)))
     if not appointments:
         return []
-    calendars = _Calendars(session, appointments, calendar)
+    calendars = _Calendars(session, appointments, calendar or region_calendar(session))
     found = []
     for appointment in appointments:
         problems = calendars.problems(appointment)

@@ -20,7 +20,7 @@ from booking.data.enums import AppointmentStatus
 from booking.data.models import Appointment, Closure, ServicePoint
 from booking.region.loader import load_region
 from booking.region.reader import read_region_file
-from tests.conftest import test_settings
+from tests.conftest import test_settings as settings_for
 
 REGION_FILE = Path(__file__).resolve().parents[2] / "config" / "regions" / "keski-suomi.toml"
 SHIPPED = REGION_FILE.read_text(encoding="utf-8")
@@ -30,7 +30,7 @@ TUESDAY_TEN = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 
 @pytest.fixture
 def app(database_url, clean_database):
-    app = create_app(test_settings(database_url, BOOKING_REGION_FILE=str(REGION_FILE)))
+    app = create_app(settings_for(database_url, BOOKING_REGION_FILE=str(REGION_FILE)))
     yield app
     app.extensions["booking.engine"].dispose()
 
@@ -42,7 +42,7 @@ def loaded(session):
 
 
 def run(app, *arguments):
-    return app.test_cli_runner(mix_stderr=False).invoke(cli, list(arguments))
+    return app.test_cli_runner().invoke(cli, list(arguments))
 
 
 def test_export_then_import_reports_no_change(app, loaded, tmp_path):
@@ -71,8 +71,7 @@ def test_import_prints_each_change_and_each_hit_appointment_then_applies(
     booked = factory.appointment(point=point, service=service, starts_at=TUESDAY_TEN)
     changed = tmp_path / "changed.toml"
     changed.write_text(
-        SHIPPED
-        + '\n[[closures]]\npoint = "keuruu"\ndate = 2026-03-10\nreason = "Vesivahinko"\n',
+        SHIPPED + '\n[[closures]]\npoint = "keuruu"\ndate = 2026-03-10\nreason = "Vesivahinko"\n',
         encoding="utf-8",
     )
 
@@ -88,9 +87,9 @@ def test_import_prints_each_change_and_each_hit_appointment_then_applies(
 
     applied = run(app, "region", "import", str(changed))
     assert applied.exit_code == 0, applied.output
-    assert applied.stdout.replace("Applied", "Dry run") .split("\n")[:-2] == dry.stdout.split(
-        "\n"
-    )[:-2]
+    assert (
+        applied.stdout.replace("Applied", "Dry run").split("\n")[:-2] == dry.stdout.split("\n")[:-2]
+    )
     session.expire_all()
     assert session.get(Appointment, booked.id).status is AppointmentStatus.CANCELLED
     session.commit()

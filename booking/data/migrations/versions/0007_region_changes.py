@@ -5,14 +5,14 @@ says so in her language); ``to_call`` puts a desk booking without a mobile
 number on its point's list of citizens to phone.
 
 Revision ID: 0007
-Revises: 0002
+Revises: 0003
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
