@@ -276,10 +276,8 @@ class Appointment(Base):
     checked_in_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str] = mapped_column(String(500), default="")
-    # Why a change of the region's calendar cancelled it (booking.region.consequences):
-    # the citizen's message says so in her language.  None for any other cancellation.
+    # Why a calendar change cancelled it (region.consequences); to_call: the desk phones.
     cancel_cause: Mapped[str | None] = mapped_column(String(20))
-    # Cancelled by such a change, booked at the desk, no mobile number: the desk phones.
     to_call: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     personal_data_erased_at: Mapped[datetime | None]
 

@@ -28,9 +28,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from booking.appointments.errors import InvalidTransition
 from booking.appointments.guard import is_overlap, lock_calendar
 from booking.appointments.lifecycle import cancel_appointment
 from booking.data.availability import availability_inputs
@@ -42,7 +44,7 @@ from booking.engine.slots import Resource, free_resources
 from booking.messages.outbox import queue_appointment_messages
 from booking.messages.sms_numbers import sms_capable
 from booking.region.validity import EVERYTHING, Problem, Scope, impossible_appointments
-from booking.staff.audit import AuditAction, record
+from booking.staff.audit import AuditAction, record, record_change
 
 #: Room and expert pairs tried when the database guard refuses one (a booking racing us).
 REHOUSE_ATTEMPTS = 5
@@ -124,6 +126,31 @@ def settle_consequences(
             fate = _cancel(session, appointment, problems, before, now, by_user_id, reason)
         fates.append(fate)
     return fates
+
+
+def citizens_to_call(session: Session, point_id: str) -> list[Appointment]:
+    """The point's appointments a calendar change cancelled whose citizens the desk
+    phones (booked at the desk, no mobile number), earliest first."""
+    return list(
+        session.scalars(
+            select(Appointment)
+            .where(Appointment.point_id == point_id, Appointment.to_call)
+            .order_by(Appointment.starts_at, Appointment.id)
+        )
+    )
+
+
+def mark_called(
+    session: Session, appointment: Appointment, *, now: datetime, by_user_id: int
+) -> Appointment:
+    """The desk has phoned the citizen: off the list.  Flushes, never commits."""
+    if not appointment.to_call:
+        raise InvalidTransition()
+    appointment.to_call = False
+    appointment.updated_at = now
+    record_change(session, appointment, by_user_id, AuditAction.CALLED, now)
+    session.flush()
+    return appointment
 
 
 def _keep(

@@ -38,6 +38,8 @@ class AuditAction(enum.StrEnum):
     REHOUSE = "rehouse"
     #: An administrator changed the region's calendar (detail: what, from what, to what).
     CHANGE_REGION = "change_region"
+    #: The desk phoned a citizen whose appointment such a change cancelled.
+    CALLED = "called"
 
 
 def record(
