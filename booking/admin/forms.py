@@ -32,11 +32,19 @@ class ClosureForm(FlaskForm):
     )
     confirm = HiddenField()
 
-    def validate_ends(self, field) -> None:
-        if (self.starts.data is None) != (field.data is None):
-            raise ValidationError(_l("Give both the start and the end, or neither."))
-        if field.data is not None and field.data <= self.starts.data:
-            raise ValidationError(_l("The end must be later than the start."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Here, not in a field validator: an empty optional field skips its own.
+        starts, ends = self.starts.data, self.ends.data
+        problem = None
+        if (starts is None) != (ends is None) and not self.starts.errors:
+            problem = _l("Give both the start and the end, or neither.")
+        elif starts is not None and ends is not None and ends <= starts:
+            problem = _l("The end must be later than the start.")
+        if problem is not None:
+            self.ends.errors = [*self.ends.errors, problem]
+            return False
+        return valid
 
 
 class AbsenceForm(FlaskForm):

@@ -66,7 +66,7 @@ def close_point(
         Closure(point_id=point.id, closed_on=closed_on, starts=starts, ends=ends, reason=reason)
     )
     span = "whole day" if starts is None else f"{starts:%H:%M}-{ends:%H:%M}"
-    summary = f"closure {point.id} {closed_on.isoformat()} {span}: open -> closed ({reason})"
+    summary = f"closure {point.id} {closed_on.isoformat()} {span}: open → closed ({reason})"
     return _settle(session, summary, Scope(point_ids=frozenset({point.id})), now, by_user_id)
 
 
@@ -77,7 +77,7 @@ def remove_closure(
     closure = session.get(Closure, closure_id)
     if closure is None:
         raise CalendarChangeRefused(N_("There is no such closure."))
-    summary = f"closure {closure.point_id} {closure.closed_on.isoformat()}: closed -> open"
+    summary = f"closure {closure.point_id} {closure.closed_on.isoformat()}: closed → open"
     session.delete(closure)
     return _settle(session, summary, Scope(point_ids=frozenset()), now, by_user_id)
 
@@ -105,7 +105,7 @@ def add_absence(
     )
     summary = (
         f"absence {expert.key} {starts_at.isoformat()}..{ends_at.isoformat()}: "
-        f"working -> absent ({reason})"
+        f"working → absent ({reason})"
     )
     scope = Scope(expert_ids=frozenset({expert.id}), until=ends_at)
     return _settle(session, summary, scope, now, by_user_id)
@@ -122,7 +122,7 @@ def set_room_active(
     before = "in use" if room.active else "out of use"
     room.active = active
     after = "in use" if active else "out of use"
-    summary = f"room {room.point_id}/{room.key}: {before} -> {after}"
+    summary = f"room {room.point_id}/{room.key}: {before} → {after}"
     scope = Scope(point_ids=frozenset({room.point_id}))
     return _settle(session, summary, scope, now, by_user_id)
 
@@ -152,7 +152,7 @@ def set_opening_hours(
         session.delete(row)
     for opens, closes in intervals:
         session.add(OpeningHours(point_id=point.id, weekday=weekday, opens=opens, closes=closes))
-    summary = f"hours {point.id} weekday {weekday}: {before} -> {_intervals_text(intervals)}"
+    summary = f"hours {point.id} weekday {weekday}: {before} → {_intervals_text(intervals)}"
     return _settle(session, summary, Scope(point_ids=frozenset({point.id})), now, by_user_id)
 
 

@@ -262,6 +262,8 @@ def _cancel(
     reason: str,
 ) -> Fate:
     mobile = sms_capable(appointment.phone)
+    # The reason is for staff; markup characters, which the cancellation refuses, go.
+    reason = reason.replace("<", "").replace(">", "")
     cancel_appointment(session, appointment, now=now, reason=reason, by_user_id=by_user_id)
     appointment.cancel_cause = problems[0].value
     outcome = Outcome.CANCELLED
