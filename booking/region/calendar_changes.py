@@ -11,7 +11,8 @@ the administrator confirms, a view runs the same use case and rolls back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -67,7 +68,13 @@ def close_point(
     )
     span = "whole day" if starts is None else f"{starts:%H:%M}-{ends:%H:%M}"
     summary = f"closure {point.id} {closed_on.isoformat()} {span}: open → closed ({reason})"
-    return _settle(session, summary, Scope(point_ids=frozenset({point.id})), now, by_user_id)
+    tz = ZoneInfo(point.timezone)
+    scope = Scope(
+        point_ids=frozenset({point.id}),
+        since=datetime.combine(closed_on, time(0), tz),
+        until=datetime.combine(closed_on + timedelta(days=1), time(0), tz),
+    )
+    return _settle(session, summary, scope, now, by_user_id)
 
 
 def remove_closure(
@@ -107,7 +114,10 @@ def add_absence(
         f"absence {expert.key} {starts_at.isoformat()}..{ends_at.isoformat()}: "
         f"working → absent ({reason})"
     )
-    scope = Scope(expert_ids=frozenset({expert.id}), until=ends_at)
+    # A call starting up to a day before the absence may run into it.
+    scope = Scope(
+        expert_ids=frozenset({expert.id}), since=starts_at - timedelta(days=1), until=ends_at
+    )
     return _settle(session, summary, scope, now, by_user_id)
 
 

@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from booking.data.enums import AppointmentStatus
 from booking.data.models import (
@@ -81,6 +81,8 @@ class Scope:
 
     point_ids: frozenset[str] | None = None
     expert_ids: frozenset[int] | None = None
+    #: Appointments starting in ``[since, until)`` (a closure: its day).
+    since: datetime | None = None
     until: datetime | None = None
 
 
@@ -104,8 +106,11 @@ def impossible_appointments(
         query = query.where(Appointment.point_id.in_(sorted(scope.point_ids)))
     if scope.expert_ids is not None:
         query = query.where(Appointment.expert_id.in_(sorted(scope.expert_ids)))
+    if scope.since is not None:
+        query = query.where(Appointment.starts_at >= scope.since)
     if scope.until is not None:
         query = query.where(Appointment.starts_at < scope.until)
+    query = query.options(selectinload(Appointment.room), selectinload(Appointment.expert))
     appointments = list(session.scalars(query.order_by(Appointment.starts_at, Appointment.id)))
     if not appointments:
         return []
