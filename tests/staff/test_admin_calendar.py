@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from booking.data.enums import AppointmentStatus
+from booking.data.enums import AppointmentStatus, BookingChannel
 from booking.data.models import AuditEvent, Closure, OutboxMessage
 from tests.fakes.smtp_server import FakeSmtp
 from tests.fakes.twilio_server import FakeTwilio
@@ -168,3 +168,30 @@ def test_the_closure_form_names_each_error_and_changes_nothing(staff_world, sign
     assert 'href="#closed_on"' in page and 'href="#ends"' in page and 'href="#reason"' in page
     assert session.scalar(select(Closure.id)) is None
     session.commit()
+
+
+def test_a_desk_booking_without_a_mobile_goes_on_the_desk_s_list_to_call(
+    staff_world, factory, signed_in, session
+):
+    landline = factory.appointment(
+        point=staff_world.point_a,
+        service=staff_world.kela,
+        starts_at=TUESDAY_TEN,
+        channel=BookingChannel.DESK,
+        phone="+358141234567",
+        name="Lauri Lanka",
+    )
+    admin = signed_in("admin")
+    path = "/admin/points/testila/closures"
+    form = {"closed_on": "2026-03-03", "reason": "Vesivahinko", "confirm": "yes"}
+    assert post_form(admin, path, form).status_code == 302
+    assert fresh(session, landline).to_call
+
+    advisor = signed_in("advisor_a")
+    desk = advisor.get("/desk/testila").get_data(as_text=True)
+    assert 'id="to-call"' in desk and "Lauri Lanka" in desk
+    called = f"/desk/appointments/{landline.id}/called"
+    token = csrf_token_of(desk)
+    assert advisor.post(called, data={"csrf_token": token}).status_code == 302
+    assert not fresh(session, landline).to_call
+    assert "Lauri Lanka" not in advisor.get("/desk/testila").get_data(as_text=True)
