@@ -64,6 +64,7 @@ def _init_extensions(app: Flask) -> None:
 
 #: The modules whose view functions register themselves on their audience's blueprint.
 VIEW_MODULES = (
+    "booking.admin.calendar_views",
     "booking.admin.views",
     "booking.api.appointments",
     "booking.api.catalogue",

@@ -151,6 +151,7 @@ class Dispatcher:
                         now=now,
                         mail_from=self.mail_from,
                         callback=self.status_callback,
+                        base_url=self.base_url,
                     )
                 except Exception as error:  # a bug must fail the message visibly, not the batch
                     log.exception("outbox message %s could not be rendered", message.id)

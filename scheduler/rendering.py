@@ -33,6 +33,7 @@ def render_message(
     now: datetime,
     mail_from: str,
     callback: str | None,
+    base_url: str = "",
 ) -> Outgoing | Skip:
     if message.kind == MessageKind.AGENDA:
         return render_agenda(session, message, now=now, mail_from=mail_from)
@@ -56,7 +57,11 @@ def render_message(
             return Skip("quiet hours", status=MessageStatus.PENDING, retry_at=morning)
 
     facts = appointment_facts(
-        appointment, kind=message.kind, organizer_email=mail_from, manage_url=message.manage_url
+        appointment,
+        kind=message.kind,
+        organizer_email=mail_from,
+        manage_url=message.manage_url,
+        base_url=base_url,
     )
     if message.channel == MessageChannel.SMS:
         if not sms_capable(appointment.phone):

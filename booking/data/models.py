@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -275,6 +276,9 @@ class Appointment(Base):
     checked_in_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str] = mapped_column(String(500), default="")
+    # Why a calendar change cancelled it (region.consequences); to_call: the desk phones.
+    cancel_cause: Mapped[str | None] = mapped_column(String(20))
+    to_call: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     personal_data_erased_at: Mapped[datetime | None]
 
     point: Mapped[ServicePoint] = relationship()

@@ -17,6 +17,7 @@ from booking.desk.blueprint import bp
 from booking.desk.forms import CancelForm, MoveForm
 from booking.desk.timeline import point_day
 from booking.engine.clock import utc_now
+from booking.region.consequences import citizens_to_call, mark_called
 from booking.staff.access import desk_points
 from booking.staff.audit import AuditAction, record, record_viewed
 from booking.web.access import appointment_or_404, require_point, staff_required, staff_user
@@ -52,12 +53,14 @@ def _show_day(point_id: str, template: str, action: AuditAction):
     now = utc_now()
     day = parse_day(request.args.get("day"), now=now)
     rooms = point_day(db, point, day)
+    to_call = citizens_to_call(db, point.id)
     record_viewed(
         db,
         user_id=staff_user().id,
         action=action,
         now=now,
-        appointment_ids=[a.id for room in rooms for a in room.appointments],
+        appointment_ids=[a.id for room in rooms for a in room.appointments]
+        + [a.id for a in to_call],
         detail=f"{point.id} {day.isoformat()}",
     )
     db.commit()
@@ -67,6 +70,7 @@ def _show_day(point_id: str, template: str, action: AuditAction):
         point=point,
         day=day,
         rooms=rooms,
+        to_call=to_call,
         previous_day=day - timedelta(days=1),
         next_day=day + timedelta(days=1),
     )
@@ -135,6 +139,18 @@ def check_in(appointment_id: int):
         use_cases.check_in,
         done_message=_("Checked in. The expert sees that the citizen has arrived."),
         back=_back_to,
+    )
+
+
+@bp.post("/desk/appointments/<int:appointment_id>/called")
+@staff_required(*DESK_ROLES)
+def called(appointment_id: int):
+    return run_change(
+        appointment_id,
+        ActionForm(),
+        mark_called,
+        done_message=_("Marked as called."),
+        back=lambda item: url_for("desk.day", point_id=item.point_id),
     )
 
 
