@@ -22,8 +22,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from booking.app import create_app
+from booking.data.base import Base
 from booking.data.calendar_revision import clear_availability_cache
-from booking.data.models import Base
 from booking.data.schema import upgrade_schema
 from booking.data.sessions import make_engine, make_session_factory
 from booking.engine.clock import require_aware, utc_now
@@ -71,9 +71,10 @@ def clock() -> Iterator[StoppedClock]:
 
     ``datetime.now`` (and ``time.time``) read it in every module and thread;
     ``time.monotonic``, sleeps and timeouts keep real time. Subprocesses do not
-    see it: a test that starts one passes it the instant to use. Signed cookies
-    and CSRF tokens carry the time they were made, so a jump of over 31 days
-    forward, or any jump back, signs a staff member out: sign in after the jump.
+    see it: a test that starts one passes it the instant to use. A staff
+    session ends after 30 minutes idle and signed cookies carry the time they were
+    made, so a jump of over 30 minutes forward, or any jump back, signs a staff
+    member out: sign in after the jump.
     """
     with time_machine.travel(NOW, tick=False) as traveller:
         yield StoppedClock(traveller)

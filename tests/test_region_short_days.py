@@ -17,7 +17,7 @@ from sqlalchemy import select
 from booking.appointments.errors import NotBookable
 from booking.appointments.lifecycle import BookingRequest, book_appointment
 from booking.data.availability import free_times
-from booking.data.models import ShortDaySettings
+from booking.data.calendar_models import ShortDaySettings
 from booking.engine.clock import HELSINKI
 from booking.region.loader import load_region
 from booking.region.reader import parse_region

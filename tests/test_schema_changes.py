@@ -24,8 +24,9 @@ from sqlalchemy.exc import IntegrityError
 from booking.app import create_app
 from booking.cli import cli
 from booking.data import schema
+from booking.data.base import Base
 from booking.data.column_types import UTCDateTime
-from booking.data.models import Appointment, Base, ExpertService, Offering, Service
+from booking.data.models import Appointment, ExpertService, Offering, Service
 from booking.data.sessions import make_engine, make_session_factory
 from booking.region.loader import load_region
 from booking.region.reader import read_region_file

@@ -35,9 +35,9 @@ from typing import Any
 from sqlalchemy import Engine, event, inspect, select, update
 from sqlalchemy.orm import Session
 
+from booking.data.calendar_models import CalendarRevision, ShortDaySettings
 from booking.data.models import (
     Appointment,
-    CalendarRevision,
     Closure,
     Expert,
     ExpertAbsence,
@@ -48,7 +48,6 @@ from booking.data.models import (
     Room,
     Service,
     ServicePoint,
-    ShortDaySettings,
 )
 
 #: Entries kept per engine; one entry is one (point, service, date range).

@@ -9,24 +9,23 @@ a PostgreSQL exclusion constraint, and triggers on SQLite.
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import ClassVar
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Date,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
-    Time,
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from booking.data.column_types import UTCDateTime, str_enum
+from booking.data import calendar_models, sign_in_models  # noqa: F401  (mapped with the rest)
+from booking.data.base import Base
+from booking.data.column_types import str_enum
 from booking.data.enums import (
     ACTIVE_STATUSES,
     AppointmentStatus,
@@ -36,10 +35,6 @@ from booking.data.enums import (
     MessageStatus,
     Role,
 )
-
-
-class Base(DeclarativeBase):
-    type_annotation_map: ClassVar = {datetime: UTCDateTime, date: Date, time: Time}
 
 
 class Municipality(Base):
@@ -370,20 +365,6 @@ class StaffUser(Base):
         return str(self.id)
 
 
-class SignInThrottle(Base):
-    """Failed sign-ins of one (e-mail, client address) pair, and until when it must wait.
-
-    Keyed by a hash of the pair, so that neither what was typed as an e-mail
-    address nor the client's address is kept; the row goes at a good sign-in."""
-
-    __tablename__ = "sign_in_throttle"
-
-    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    last_failed_at: Mapped[datetime] = mapped_column(index=True)
-    blocked_until: Mapped[datetime | None]
-
-
 class AuditEvent(Base):
     """Who saw or changed which personal data, and when."""
 
@@ -395,30 +376,3 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"))
     detail: Mapped[str] = mapped_column(String(500), default="")
-
-
-class CalendarRevision(Base):
-    """One row whose number rises with every change that can alter availability.
-
-    Cached availability is served only while this number is unchanged, so a
-    cache can never show a time that has been taken since.
-    """
-
-    __tablename__ = "calendar_revision"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    value: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class ShortDaySettings(Base):
-    """The region's short days, from its file's ``[calendar]``: one row, id 1.
-
-    ``days`` holds ``maundy_thursday`` and fixed ``MM-DD`` days, comma-separated;
-    on them every point closes at ``closes_at`` at the latest.  Without the row
-    (no region file loaded yet) the built-in rules apply."""
-
-    __tablename__ = "short_day_settings"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    closes_at: Mapped[time]
-    days: Mapped[str] = mapped_column(Text)

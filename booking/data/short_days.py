@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from booking.data.models import ShortDaySettings
+from booking.data.calendar_models import ShortDaySettings
 from booking.engine.calendar_rules import DEFAULT_CALENDAR, FinnishCalendar, ShortDayRules
 
 SETTINGS_ID = 1

@@ -19,15 +19,8 @@ from datetime import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from booking.data.models import (
-    Agency,
-    Closure,
-    Expert,
-    Municipality,
-    Service,
-    ServicePoint,
-    ShortDaySettings,
-)
+from booking.data.calendar_models import ShortDaySettings
+from booking.data.models import Agency, Closure, Expert, Municipality, Service, ServicePoint
 from booking.data.short_days import SETTINGS_ID, split_days
 from booking.region.fields import WEEKDAYS
 from booking.region.schema import Region

@@ -23,9 +23,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from booking.data.calendar_models import CalendarRevision, ShortDaySettings
 from booking.data.models import (
     Agency,
-    CalendarRevision,
     Closure,
     Expert,
     ExpertHours,
@@ -35,7 +35,6 @@ from booking.data.models import (
     Room,
     Service,
     ServicePoint,
-    ShortDaySettings,
 )
 from booking.data.short_days import SETTINGS_ID, join_days
 from booking.region.schema import Region, WeeklyInterval

@@ -25,7 +25,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from booking.data.models import SignInThrottle, StaffUser
+from booking.data.models import StaffUser
+from booking.data.sign_in_models import SignInThrottle
 
 #: Failures in a row that cost nothing; after them each one doubles the wait.
 FREE_FAILURES = 3

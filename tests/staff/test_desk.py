@@ -93,6 +93,7 @@ def test_no_show_is_refused_before_the_start_and_taken_after(
     client.post(path)
     assert fresh(session, staff_world.kela_at_a).status is AppointmentStatus.BOOKED
     clock.set(staff_world.kela_at_a.starts_at + timedelta(minutes=20))
+    client = signed_in("advisor_a")  # hours later: the first session has ended (idle)
     client.post(path)
     assert fresh(session, staff_world.kela_at_a).status is AppointmentStatus.NO_SHOW
 
