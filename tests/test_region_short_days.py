@@ -61,8 +61,8 @@ def exceptions_on_page(client) -> dict[str, str]:
 
 
 @pytest.fixture
-def december_page(monkeypatch):
-    monkeypatch.setattr("booking.public.views.utc_now", lambda: DECEMBER_FIRST)
+def december_page(clock):
+    clock.set(DECEMBER_FIRST)
 
 
 def test_the_file_s_short_days_are_stored_and_a_second_load_changes_nothing(session):

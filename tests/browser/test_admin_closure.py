@@ -36,7 +36,7 @@ def test_admin_closes_a_point_after_seeing_the_consequences(
     assert page.get_by_role("alert").is_visible()  # the error summary
     assert_accessible(page, audited)
 
-    page.get_by_label("Päivä", exact=True).fill("2026-03-03")
+    page.get_by_label("Päivä (pakollinen)", exact=True).fill("2026-03-03")
     page.get_by_label("Syy, näytetään asiakkaille asiointipisteen sivulla").fill("Vesivahinko")
     page.get_by_role("button", name="Näytä seuraukset").click()
     assert page.get_by_role("rowheader", name=booked.reference).is_visible()

@@ -17,4 +17,4 @@ def live(tmp_path_factory) -> Iterator[LiveServer]:
 
 
 # The staff pages' small world (points A and B, two agencies, five accounts).
-from tests.staff.conftest import clock, signed_in, staff_world  # noqa: E402, F401
+from tests.staff.conftest import signed_in, staff_world  # noqa: E402, F401

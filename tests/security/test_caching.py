@@ -27,7 +27,9 @@ def staff_requests(app, world, feed_token: str) -> list[tuple[str, str, str]]:
         for rule in app.url_map.iter_rules():
             if rule.endpoint.split(".")[0] not in STAFF_BLUEPRINTS:
                 continue
-            path = url_for(rule.endpoint, **{name: arguments[name] for name in rule.arguments})
+            # An argument not named above (an id) gets 1: found or not, no-store holds.
+            values = {name: arguments.get(name, 1) for name in rule.arguments}
+            path = url_for(rule.endpoint, **values)
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 found.append((rule.endpoint, method, path))
     return sorted(found, key=lambda item: item[0] == "auth.sign_out")

@@ -13,18 +13,19 @@ DESK = "/desk/testila"
 
 
 @pytest.fixture
-def session_clock(monkeypatch):
-    """The clock staff sessions are timed by, starting at ``NOW``; ``advance`` moves it."""
+def session_clock(clock):
+    """The one stopped clock, starting at ``NOW``; ``advance`` moves it."""
+    clock.set(NOW)
 
     class SessionClock:
-        now = NOW
+        @property
+        def now(self):
+            return clock.now
 
         def advance(self, by: timedelta) -> None:
-            self.now += by
+            clock.set(clock.now + by)
 
-    clock = SessionClock()
-    monkeypatch.setattr("booking.web.staff_sessions.utc_now", lambda: clock.now)
-    return clock
+    return SessionClock()
 
 
 def session_cookie(client) -> str:
