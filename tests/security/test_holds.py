@@ -218,3 +218,13 @@ def test_the_scheduler_sends_no_code_for_a_hold_that_has_ended(
     [message] = outbox(session)
     assert message.status == MessageStatus.SKIPPED and message.one_time_code is None
     assert twilio.deliveries == []
+
+
+def test_the_console_sender_of_make_run_prints_the_code_and_nothing_else(capsys):
+    from notifications.senders import ConsoleSmsSender, SmsMessage
+
+    text = "123456 on Etävaraus-koodisi. Se on voimassa klo 10.10 asti."
+    ConsoleSmsSender().send(SmsMessage(to=VICTIM, body=text, code="123456"))
+    printed = capsys.readouterr().out
+    assert "verification code 123456" in printed
+    assert VICTIM not in printed and "Etävaraus" not in printed
