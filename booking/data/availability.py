@@ -140,7 +140,7 @@ def free_times(
     cache = cache_for(session)
     key = (point_id, service_id, first_day, last_day, revision, calendar)
     cached = cache.get(key)
-    if cached is None or not cached.valid.holds_at(_seconds(now)):
+    if cached is None or not cached.valid.holds_at(now.timestamp()):
         inputs = availability_inputs(
             session, point_id, service_id, first_day, last_day, calendar, now=now
         )
@@ -291,14 +291,13 @@ def availability_inputs(
         },
     ).all()
     busy: tuple[dict, ...] = (defaultdict(list), defaultdict(list), defaultdict(list))
-    now_seconds = None if now is None else _seconds(now)
     lapsed, coming = [], []
     for kind, resource_id, starts_at, blocked_until, expires in rows:
-        if expires is not None and now_seconds is not None:
-            if expires <= now_seconds:
-                lapsed.append(expires)
+        if expires is not None and now is not None:
+            if expires <= now:
+                lapsed.append(expires.timestamp())
                 continue
-            coming.append(expires)
+            coming.append(expires.timestamp())
         if not queries.busy_in_seconds:
             starts_at, blocked_until = _seconds(starts_at), _seconds(blocked_until)
         busy[kind][resource_id].append((starts_at, blocked_until))

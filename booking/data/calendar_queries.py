@@ -67,7 +67,7 @@ class CalendarQueries:
     (service_id, agency_id); ``busy``: rows (ROOM|EXPERT|ABSENT, id, start, end,
     expires), appointments and the experts' absences in one round trip, start and end
     in epoch seconds where ``busy_in_seconds`` (params room_ids, expert_ids, since,
-    until, window_start); ``expires`` is a hold's ``expires_at`` in epoch seconds,
+    until, window_start); ``expires`` is a hold's ``expires_at`` (an aware instant),
     NULL for anything else."""
 
     head: Select
@@ -146,11 +146,9 @@ def _busy_part(kind: int, column, ids: str, dialect: str, in_seconds: bool) -> S
     if in_seconds:
         starts, ends = _epoch(starts, dialect), _epoch(ends, dialect)
     # A hold counts only until it expires: the caller compares with its own now.
+    # (As the instant itself, to the microsecond: the guard compares it so too.)
     expires = case(
-        (
-            _appointment.c.status == AppointmentStatus.HELD.value,
-            _epoch(_appointment.c.expires_at, dialect),
-        ),
+        (_appointment.c.status == AppointmentStatus.HELD.value, _appointment.c.expires_at),
         else_=null(),
     )
     row = (literal(kind, Integer).label("kind"), column, starts, ends, expires.label("expires"))
@@ -168,7 +166,7 @@ def _absences(dialect: str, in_seconds: bool) -> Select:
     if in_seconds:
         starts, ends = _epoch(starts, dialect), _epoch(ends, dialect)
     kind = literal(ABSENT, Integer).label("kind")
-    expires = cast(null(), BigInteger).label("expires")
+    expires = cast(null(), _appointment.c.expires_at.type).label("expires")
     return select(kind, _absence.c.expert_id, starts, ends, expires).where(
         _absence.c.expert_id.in_(bindparam("expert_ids", expanding=True)),
         _absence.c.starts_at < bindparam("until"),

@@ -116,10 +116,10 @@ class HoldSpan:
     """The instants (epoch seconds) for which an answer's holds read the same: from the
     latest expiry already past (``since``) to the earliest still to come (``until``)."""
 
-    since: int | None = None
-    until: int | None = None
+    since: float | None = None
+    until: float | None = None
 
-    def holds_at(self, moment: int) -> bool:
+    def holds_at(self, moment: float) -> bool:
         return (self.since is None or moment >= self.since) and (
             self.until is None or moment < self.until
         )
