@@ -26,9 +26,7 @@ def insert_due_confirmations(
         held = {phone for n, phone in enumerate(phones) if held_every and n % held_every == 0}
         for number, phone in enumerate(phones):
             starts_at = first + timedelta(minutes=45 * number)
-            hold = (
-                {"status": "held", "expires_at": now + timedelta(days=1)} if phone in held else {}
-            )
+            is_held = phone in held
             rows.append(
                 {
                     "reference": f"B{number:05d}",
@@ -44,7 +42,8 @@ def insert_due_confirmations(
                     "phone": phone,
                     "created_at": now,
                     "updated_at": now,
-                    **hold,
+                    "status": "held" if is_held else "booked",
+                    "expires_at": now + timedelta(days=1) if is_held else None,
                 }
             )
         connection.execute(insert(Appointment), rows)
