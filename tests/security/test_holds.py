@@ -228,3 +228,56 @@ def test_the_console_sender_of_make_run_prints_the_code_and_nothing_else(capsys)
     printed = capsys.readouterr().out
     assert "verification code 123456" in printed
     assert VICTIM not in printed and "Etävaraus" not in printed
+
+
+def test_the_citizens_pages_ask_for_the_code_and_book_only_with_it(
+    app, world, session, dispatcher, twilio, clock
+):
+    app.config["BOOKING_VERIFY_PHONE"] = True
+    client = app.test_client()
+    form = {
+        "point": "testila",
+        "service": "kela-benefits",
+        "start": "2026-03-03T10:00+02:00",
+        "name": "Maija Meikäläinen",
+        "phone": "040 123 4567",
+        "email": "",
+        "language": "en",
+        "topic": "",
+        "interpreter_language": "",
+        "needs": "",
+    }
+    answer = client.post("/book/confirm?lang=en", data=form)
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("/code")
+    again = client.post("/book/confirm?lang=en", data=form)  # a second click
+    assert again.headers["Location"] == answer.headers["Location"]
+    code_url = answer.headers["Location"]
+    token = code_url.rsplit("/", 2)[-2]
+    assert client.get(f"/manage/{token}").headers["Location"].endswith(f"/manage/{token}/code")
+
+    page = client.get(code_url + "?lang=en").get_data(as_text=True)
+    assert "We sent a code to 040 1234567 by text message." in page
+    assert 'autocomplete="one-time-code"' in page and 'inputmode="numeric"' in page
+    assert [m.kind for m in outbox(session)] == [MessageKind.VERIFICATION_CODE]
+    dispatcher.dispatch_batch()
+    code = code_texted_to(twilio, VICTIM)
+
+    wrong = client.post(code_url + "?lang=sv", data={"code": "12345"})
+    assert wrong.status_code == 422
+    assert "Skriv kodens 6 siffror." in wrong.get_data(as_text=True)
+    booked = client.post(code_url + "?lang=en", data={"code": code[:3] + " " + code[3:]})
+    assert booked.status_code == 303 and booked.headers["Location"].endswith("/confirmed")
+    assert [a.status for a in appointments(session)] == [AppointmentStatus.BOOKED]
+    kinds = [m.kind for m in outbox(session)]
+    assert kinds.count(MessageKind.CONFIRMATION) == 1  # queued only now
+
+
+def test_the_code_page_of_an_ended_hold_leads_back_to_the_times(app, world, clock):
+    app.config["BOOKING_VERIFY_PHONE"] = True
+    client = app.test_client()
+    held = post_booking(client).get_json()
+    clock.move(minutes=11)
+    page = client.get(f"/manage/{held['manage_token']}/code?lang=fi")
+    assert page.status_code == 410
+    text = page.get_data(as_text=True)
+    assert "Aikaa ei enää pidetä sinulle" in text and "/book/testila/kela-benefits" in text
