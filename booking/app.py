@@ -77,6 +77,7 @@ VIEW_MODULES = (
     "booking.expert.feed_views",
     "booking.expert.views",
     "booking.public.booking_views",
+    "booking.public.code_views",
     "booking.public.formatting",
     "booking.public.manage_views",
     "booking.public.review_views",

@@ -42,6 +42,10 @@ class DefaultSettings:
     BOOKING_MANAGE_LINK_DAYS = 14
     # Active future appointments one mobile number may hold per agency.
     BOOKING_MAX_ACTIVE_PER_AGENCY = 2
+    # Online bookings hold their time until the citizen types the code sent by SMS.
+    BOOKING_VERIFY_PHONE = True
+    # How long a time is held for the code.
+    BOOKING_HOLD_MINUTES = 10
     BABEL_DEFAULT_LOCALE = "fi"
     BABEL_DEFAULT_TIMEZONE = "Europe/Helsinki"
     LANGUAGES = ("fi", "sv", "en")
@@ -52,12 +56,13 @@ class DefaultSettings:
     WTF_CSRF_TIME_LIMIT = None
 
 
-BOOL_SETTINGS = {"BOOKING_RATELIMIT_ENABLED", "SESSION_COOKIE_SECURE"}
+BOOL_SETTINGS = {"BOOKING_RATELIMIT_ENABLED", "BOOKING_VERIFY_PHONE", "SESSION_COOKIE_SECURE"}
 INT_SETTINGS = {
     "BOOKING_RETENTION_DAYS",
     "BOOKING_MANAGE_LINK_DAYS",
     "BOOKING_MAX_ACTIVE_PER_AGENCY",
     "BOOKING_TRUSTED_PROXIES",
+    "BOOKING_HOLD_MINUTES",
 }
 ENV_PREFIXES = ("BOOKING_", "TWILIO_")
 #: Session cookies and CSRF tokens are signed with the secret key; shorter keys can be guessed.

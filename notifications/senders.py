@@ -4,7 +4,9 @@ A sender raises :class:`TransientSendError` when trying again later may help
 (HTTP 5xx and 429, timeouts, refused connections, SMTP 4xx) and
 :class:`PermanentSendError` when it will not (an invalid number, an address the
 server refuses). The console senders print only what an operator needs — never
-the recipient or the text.
+the recipient or the text; the one exception is a verification code, which
+the console SMS sender prints so that a booking can be finished on a machine
+without an SMS gateway (``make run``).
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class SmsMessage:
     to: str  # E.164
     body: str
     status_callback: str | None = None
+    #: The verification code the text carries, if any (printed by the console sender).
+    code: str | None = None
 
 
 class SmsSender(Protocol):
@@ -56,14 +60,16 @@ class EmailSender(Protocol):
 
 
 class ConsoleSmsSender:
-    """Prints that an SMS would go, with its length — not the number or the text."""
+    """Prints that an SMS would go, with its length — not the number or the text — and
+    the verification code it carries, so that a booking can be finished by hand."""
 
     def __init__(self) -> None:
         self.counter = itertools.count(1)
 
     def send(self, message: SmsMessage) -> SendResult:
         provider_id = f"console-sms-{next(self.counter)}"
-        print(f"[sms] {provider_id}: {len(message.body)} characters", flush=True)
+        code = f", verification code {message.code}" if message.code else ""
+        print(f"[sms] {provider_id}: {len(message.body)} characters{code}", flush=True)
         return SendResult(provider_id=provider_id, status="accepted")
 
 

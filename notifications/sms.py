@@ -4,9 +4,15 @@ Each text is GSM-7 and at most two segments (306 septets). It names the
 agency only by its SMS name, which a sensitive agency (police, legal aid)
 keeps discreet, and never the service. Optional parts are dropped, least
 useful first, when a long point name or address would need a third segment.
+
+The verification code of a held booking is one short segment: the code first
+(phones offer to copy it), until when it holds, and that no one should be
+given it.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from notifications.causes import REBOOK, cause_text
 from notifications.content import Kind, MessageFacts
@@ -60,6 +66,21 @@ PHRASES = {
         "manage": "Change or cancel: {url}",
     },
 }
+
+
+CODE_TEXTS = {
+    "fi": "{code} on Etävaraus-koodisi. Se on voimassa klo {clock} asti. "
+    "Älä kerro koodia kenellekään.",
+    "sv": "{code} är din kod för Etävaraus. Den gäller till kl. {clock}. Ge inte koden till någon.",
+    "en": "{code} is your Etävaraus code. It is valid until {clock}. "
+    "Do not give the code to anyone.",
+}
+
+
+def render_code_sms(language: str, code: str, valid_until: datetime) -> str:
+    """The text with a booking's verification code, valid until ``valid_until``."""
+    template = CODE_TEXTS.get(language, CODE_TEXTS["fi"])
+    return to_gsm7(template.format(code=code, clock=clock(valid_until, language)))
 
 
 def render_sms(facts: MessageFacts) -> str:

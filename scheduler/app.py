@@ -23,6 +23,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from booking.appointments.holds import expire_lapsed_holds
 from booking.data.sessions import make_engine, make_session_factory
 from booking.engine.clock import HELSINKI, utc_now
 from notifications.senders import email_sender_from_settings, sms_sender_from_settings
@@ -31,6 +32,9 @@ from scheduler.dispatch import Dispatcher, DispatchPolicy, DispatchReport, relea
 from scheduler.retention import purge_all
 
 log = logging.getLogger(__name__)
+
+#: How often lapsed holds are marked expired (their times are free from expiry anyway).
+HOLD_SWEEP_SECONDS = 60
 
 
 @dataclass
@@ -64,6 +68,11 @@ class SchedulerRuntime:
             log.info("retention: erased personal data of %d appointments", erased)
         return erased
 
+    def expire_holds(self, now: datetime | None = None) -> int:
+        """Mark lapsed holds expired (their times already read as free)."""
+        with self.sessions() as session, session.begin():
+            return expire_lapsed_holds(session, now=now or utc_now())
+
     def queue_agendas(self, now: datetime | None = None) -> int:
         with self.sessions() as session, session.begin():
             return queue_daily_agendas(session, now=now or utc_now())
@@ -96,8 +105,10 @@ def build_runtime(settings: Mapping[str, object]) -> SchedulerRuntime:
 
 
 def run_once(runtime: SchedulerRuntime) -> DispatchReport:
-    """Every job one time: hand back stale claims, purge, queue agendas, send all that is due."""
+    """Every job one time: hand back stale claims, expire lapsed holds, purge, queue
+    agendas, send all that is due."""
     runtime.release_stale()
+    runtime.expire_holds()
     runtime.purge()
     runtime.queue_agendas()
     total = DispatchReport()
@@ -136,6 +147,13 @@ def run_scheduler(settings: Mapping[str, object], once: bool = False) -> Dispatc
             "interval",
             seconds=max(lease / 4, 0.5),
             id="release-stale-claims",
+            next_run_time=started,
+        )
+        scheduler.add_job(
+            runtime.expire_holds,
+            "interval",
+            seconds=HOLD_SWEEP_SECONDS,
+            id="expire-holds",
             next_run_time=started,
         )
         scheduler.add_job(

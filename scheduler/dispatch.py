@@ -204,6 +204,7 @@ class Dispatcher:
                     last_error=None,
                     claimed_by=None,
                     claimed_until=None,
+                    one_time_code=None,  # sent: no copy of a code stays behind
                 )
                 .execution_options(synchronize_session=False)
             ).rowcount
@@ -277,6 +278,8 @@ class Dispatcher:
                 log.warning("outbox message %s failed: %s", message_id, message.last_error)
                 if message.channel == MessageChannel.SMS:
                     queue_email_instead(session, message, now=now)
+            if message.status != MessageStatus.PENDING:
+                message.one_time_code = None  # settled: no copy of a code stays behind
 
 
 def claim_due(session: Session, worker_id: str, now: datetime, policy: DispatchPolicy) -> list[int]:

@@ -2,7 +2,8 @@
 
 A reminder of a moved appointment says the new time; a reminder of a
 cancelled one, or any message a newer revision has replaced, is skipped;
-reminders that reach the night wait for the morning.
+reminders that reach the night wait for the morning.  A verification code goes
+only while its hold still stands; advisors see its text with the code hidden.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from booking.messages.outbox import REMINDER_KINDS, outside_quiet_hours
 from booking.messages.sms_numbers import sms_capable
 from notifications.email import build_appointment_email
 from notifications.senders import SmsMessage
-from notifications.sms import render_sms
+from notifications.sms import render_code_sms, render_sms
 from scheduler.agenda import render_agenda
 from scheduler.outcomes import Outgoing, Skip
 
 LINK_PLACEHOLDER = "[manage link]"
+CODE_PLACEHOLDER = "******"
 
 
 def render_message(
@@ -40,6 +42,8 @@ def render_message(
     appointment = message.appointment
     if appointment is None or appointment.personal_data_erased_at is not None:
         return Skip("personal data erased")
+    if message.kind == MessageKind.VERIFICATION_CODE:
+        return render_code(message, now=now, callback=callback)
     if message.kind != MessageKind.CANCELLED:
         if appointment.status == AppointmentStatus.CANCELLED:
             return Skip("appointment cancelled")
@@ -77,6 +81,26 @@ def render_message(
     text = email.get_body(("plain",))
     body = f"{email['Subject']}\n\n{text.get_content() if text else ''}"
     return Outgoing(body=redact(body, message.manage_url), email=email)
+
+
+def render_code(message: OutboxMessage, *, now: datetime, callback: str | None) -> Outgoing | Skip:
+    appointment = message.appointment
+    code = message.one_time_code
+    if (
+        appointment is None
+        or appointment.status != AppointmentStatus.HELD
+        or appointment.expires_at is None
+        or appointment.expires_at <= now
+        or not code
+    ):
+        return Skip("the hold has ended")
+    if not sms_capable(appointment.phone):
+        return Skip("no mobile number")
+    text = render_code_sms(appointment.language, code, appointment.expires_at)
+    return Outgoing(
+        body=text.replace(code, CODE_PLACEHOLDER),
+        sms=SmsMessage(to=str(appointment.phone), body=text, status_callback=callback, code=code),
+    )
 
 
 def redact(text: str, manage_url: str | None) -> str:

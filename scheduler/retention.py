@@ -52,7 +52,7 @@ def purge_personal_data(session: Session, *, now: datetime, retention_days: int)
         session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.appointment_id.in_(ids))
-            .values(recipient="", body=None, manage_url=None)
+            .values(recipient="", body=None, manage_url=None, one_time_code=None)
             .execution_options(synchronize_session=False)
         )
     # Agendas name the day's references and needs: their bodies go on the same clock.

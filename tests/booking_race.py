@@ -5,7 +5,8 @@ process builds its own engine, waits at a barrier so that all start together,
 then tries its list of (point, service, start) one transaction each — and,
 through the use case, moves some of what it won onto contested times — and
 reports what each attempt got: ``won``, ``taken``, ``move won``, ``move taken``
-or ``error: ...``.
+or ``error: ...``.  Some processes only hold their times, as an online booking
+does before its code is typed (a hold is busy like a booking).
 """
 
 from __future__ import annotations
@@ -31,7 +32,12 @@ def run_attempts(
     ``guard_only``: skip the service layer's friendly check (always "pick" the
     point's first room and ``expert_id``), so only the database guard stands
     between two processes and an overlap."""
-    from booking.appointments.lifecycle import BookingRequest, book_appointment, move_appointment
+    from booking.appointments.lifecycle import (
+        BookingRequest,
+        HoldPolicy,
+        book_appointment,
+        move_appointment,
+    )
     from booking.data import availability as calendars
     from booking.data.models import Appointment, Room
     from booking.data.sessions import make_engine, make_session_factory
@@ -48,6 +54,8 @@ def run_attempts(
             return rooms[point_id], expert_id
 
         calendars.pick_for_booking = first_room
+    # Workers 2 and 6 (through the use case) hold instead of booking.
+    hold = HoldPolicy() if worker % 4 == 2 else None
     outcomes = []
     barrier.wait()
     started = time.perf_counter()
@@ -60,12 +68,13 @@ def run_attempts(
             phone=f"040{worker:02d}{number:05d}",
         )
         outcome, appointment_id = attempt(
-            sessions, lambda s, r=request: book_appointment(s, r, now=now)
+            sessions, lambda s, r=request: book_appointment(s, r, now=now, hold=hold)
         )
         outcomes.append(((point_id, service_id, start_iso), outcome))
         # Processes through the use case also move what they won 15 minutes earlier,
         # onto times others are booking at that moment.
-        if outcome == "won" and not guard_only and request.starts_at.minute != 0:
+        movable = outcome == "won" and not guard_only and hold is None
+        if movable and request.starts_at.minute != 0:
             earlier = request.starts_at - timedelta(minutes=15)
 
             def move(session, appointment_id=appointment_id, earlier=earlier):

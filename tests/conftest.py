@@ -152,6 +152,9 @@ def test_settings(database_url: str, **overrides: object) -> dict[str, object]:
         "RATELIMIT_ENABLED": False,
         "BOOKING_RATELIMIT_ENABLED": False,
         "SERVER_NAME": "booking.test",
+        # Tests of booking itself book at once; tests/security/ and the browser
+        # journeys turn the phone check on.
+        "BOOKING_VERIFY_PHONE": False,
     }
     settings.update(overrides)
     return settings

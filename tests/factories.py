@@ -198,6 +198,8 @@ class Factory:
         number = next(self._numbers)
         fields.setdefault("name", "Maija Meikäläinen")
         fields.setdefault("phone", f"+35840{number:07d}")
+        if status == AppointmentStatus.HELD:
+            fields.setdefault("expires_at", now + timedelta(minutes=10))
         appointment = Appointment(
             reference=fields.pop("reference", secrets.token_hex(3).upper()),
             ical_uid=fields.pop("ical_uid", f"{secrets.token_hex(8)}@etavaraus.test"),

@@ -5,9 +5,10 @@ two services of different lengths sharing one room, one expert serving two
 points.  Afterwards SQL finds no two active appointments overlapping on a room
 or an expert; every attempt either won or was told "just taken" — no other
 error, no "database is locked".  Half of the processes go through the whole
-use case (and move some of what they won onto contested times); the other half
-have the friendly check switched off, so that between them and the rest only
-the database's own guard decides.
+use case (and move some of what they won onto contested times; two of them
+only hold their times, as an online booking does until its code is typed); the
+other half have the friendly check switched off, so that between them and the
+rest only the database's own guard decides.
 """
 
 from __future__ import annotations

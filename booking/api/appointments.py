@@ -5,6 +5,12 @@ Thin views: parse and type-check the JSON body, call one use case of
 422 naming its field, in the caller's language; a time just taken is a 409
 with nearby free times.  The manage token travels as ``Authorization: Bearer``;
 a wrong token gets the same 404 as an unknown id, so it reveals nothing.
+
+While ``BOOKING_VERIFY_PHONE`` is on, a booking only holds its time (202,
+status ``held``, ``expires_at``) and a code goes by SMS to its number;
+``POST /appointments/{id}/confirm`` with that code books it (200).  A wrong
+code is a 422 naming ``code``; a hold that ended (time out, five wrong codes)
+is a 410.
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ from flask_babel import gettext as _
 from booking.api.blueprint import bp
 from booking.api.json_errors import field_errors
 from booking.api.request_bodies import read_body
-from booking.api.request_models import Cancel, Move, NewAppointment
+from booking.api.request_models import Cancel, ConfirmCode, Move, NewAppointment
+from booking.appointments.errors import HoldExpired, TooManyCodes
+from booking.appointments.holds import confirm_hold
 from booking.appointments.lifecycle import (
     BookingError,
     BookingRequest,
@@ -28,11 +36,12 @@ from booking.appointments.lifecycle import (
     move_appointment,
     nearby_alternatives,
 )
-from booking.data.enums import BookingChannel
+from booking.data.enums import AppointmentStatus, BookingChannel
 from booking.data.models import Appointment
 from booking.engine.clock import HELSINKI, utc_now
 from booking.web.database import get_session
 from booking.web.extensions import limiter
+from booking.web.phone_proof import hold_policy
 from booking.web.refusals import refusal_text, refusal_texts
 from booking.web.transaction import run_use_case
 
@@ -65,9 +74,13 @@ def appointment_json(appointment: Appointment) -> dict[str, object]:
 
 
 def _error_answer(error: BookingError, alternatives=()):
-    """409 for a time just taken (with nearby free times), 422 naming the field else."""
+    """409 for a time just taken (with nearby free times), 410 for a hold that ended,
+    429 for a number sent its codes, 422 naming the field else."""
     if isinstance(error, SlotTaken):
         return _taken_answer(error, alternatives)
+    if isinstance(error, HoldExpired | TooManyCodes):
+        status = 410 if isinstance(error, HoldExpired) else 429
+        return jsonify(error=error.code, message=refusal_text(error)), status
     return field_errors(refusal_texts(error, field="body"))
 
 
@@ -114,6 +127,7 @@ def create_appointment():
             now=now,
             max_active_per_agency=current_app.config["BOOKING_MAX_ACTIVE_PER_AGENCY"],
             base_url=current_app.config["BOOKING_BASE_URL"],
+            hold=hold_policy(),
         ),
         look_around=lambda _taken: nearby_alternatives(
             session, booking.point_id, booking.service_id, start, now=now
@@ -122,11 +136,41 @@ def create_appointment():
     if outcome.refusal is not None:
         return _error_answer(outcome.refusal, outcome.looked_around)
     result = outcome.result
-    answer = appointment_json(result.appointment)
+    appointment = result.appointment
+    answer = appointment_json(appointment)
     answer.update(_manage_urls(result.manage_token), manage_token=result.manage_token)
+    held = appointment.status == AppointmentStatus.HELD
+    if held:
+        answer["expires_at"] = iso(appointment.expires_at)
     response = jsonify(answer)
     response.headers["Location"] = f"{request.script_root}/api/v1/appointments/{answer['id']}"
-    return response, 201
+    return response, 202 if held else 201
+
+
+@bp.post("/appointments/<int:appointment_id>/confirm")
+@limiter.limit(MANAGE_LIMIT)
+def confirm(appointment_id: int):
+    session = get_session()
+    appointment, refusal = _authorised(session, appointment_id)
+    if refusal:
+        return refusal
+    body, errors = read_body(ConfirmCode)
+    if body is None:
+        return field_errors(errors)
+    token = request.headers["Authorization"].partition(" ")[2].strip()
+    refusal = confirm_hold(
+        session,
+        appointment,
+        body.code,
+        now=utc_now(),
+        manage_url=_manage_urls(token)["manage_url"],
+    )
+    session.commit()  # a wrong code counts, so it is kept too
+    if refusal is not None:
+        return _error_answer(refusal)
+    answer = appointment_json(appointment)
+    answer.update(_calendar_only(appointment))
+    return jsonify(answer)
 
 
 def _authorised(session, appointment_id: int):

@@ -26,12 +26,14 @@ MODELS: tuple[type[BaseModel], ...] = (
     request_models.NewAppointment,
     request_models.Move,
     request_models.Cancel,
+    request_models.ConfirmCode,
     response_models.Health,
     response_models.PointList,
     response_models.ServiceList,
     response_models.Availability,
     response_models.Appointment,
     response_models.BookedAppointment,
+    response_models.HeldAppointment,
     response_models.SlotTaken,
     response_models.Error,
     response_models.FieldErrors,
@@ -69,7 +71,9 @@ RESPONSES = {
     "401": ("Unauthorized", json_body(ref("Error"), "Missing or wrong manage token.")),
     "404": ("NotFound", json_body(ref("Error"), "No such thing (point, service or appointment).")),
     "409": ("Taken", json_body(ref("SlotTaken"), "The time was just taken; nearby free times.")),
+    "410": ("HoldEnded", json_body(ref("Error"), "The hold ended: the time is free again.")),
     "413": ("TooLarge", json_body(ref("Error"), f"The body is over {MAX_BODY_BYTES} bytes.")),
+    "415": ("NotJson", json_body(ref("Error"), "The body is not Content-Type: application/json.")),
     "422": ("Invalid", json_body(ref("FieldErrors"), "Invalid input; one message per field.")),
     "429": ("TooMany", json_body(ref("Error"), "Too many requests; try again later.")),
 }
@@ -101,11 +105,15 @@ def operation(
     parameters: tuple[dict, ...] = (LANGUAGE,),
     manage_token: bool = False,
     description: str | None = None,
+    also: tuple[tuple[str, dict | str, str], ...] = (),
 ) -> dict:
-    """One operation: its success ``answer`` (status, schema or model name, description),
-    the shared error answers by status, and the request body's model name."""
-    status, schema, said = answer
-    responses = {status: json_body(ref(schema) if isinstance(schema, str) else schema, said)}
+    """One operation: its success ``answer`` (status, schema or model name, description)
+    and ``also`` the other successes, the shared error answers by status, and the
+    request body's model name."""
+    responses = {
+        status: json_body(ref(schema) if isinstance(schema, str) else schema, said)
+        for status, schema, said in (answer, *also)
+    }
     responses.update(
         {code: {"$ref": f"#/components/responses/{RESPONSES[code][0]}"} for code in errors}
     )
@@ -177,9 +185,17 @@ PATHS: dict[str, dict] = {
         "post": operation(
             "bookAppointment",
             "Book an appointment",
-            ("201", "BookedAppointment", "Booked."),
-            errors=("409", "413", "422", "429"),
+            ("202", "HeldAppointment", "Held until the code sent by SMS is confirmed."),
+            also=(("201", "BookedAppointment", "Booked (when numbers need no proof)."),),
+            errors=("409", "413", "415", "422", "429"),
             body="NewAppointment",
+            description=(
+                "The time is held (status `held`) until `expires_at`, and a 6-digit code "
+                "goes by SMS to `phone`: confirm it with POST /appointments/{id}/confirm. "
+                "An unconfirmed hold frees its time by itself. A number is sent at most 3 "
+                "codes an hour and 5 SMS a day (429 beyond that). Where the service does "
+                "not verify numbers, the answer is 201 with status `booked`."
+            ),
         )
     },
     "/appointments/{appointment_id}": {
@@ -191,12 +207,26 @@ PATHS: dict[str, dict] = {
             **MANAGE,
         )
     },
+    "/appointments/{appointment_id}/confirm": {
+        "post": operation(
+            "confirmAppointment",
+            "Confirm a held booking with the code sent by SMS",
+            ("200", "Appointment", "Booked; the confirmation is sent."),
+            errors=("401", "404", "410", "413", "415", "422", "429"),
+            body="ConfirmCode",
+            description=(
+                "A wrong code is a 422 naming `code`; the fifth wrong code, or the hold's "
+                "time running out, ends the hold (410) and frees its time."
+            ),
+            **MANAGE,
+        )
+    },
     "/appointments/{appointment_id}/cancel": {
         "post": operation(
             "cancelAppointment",
             "Cancel an appointment",
             ("200", "Appointment", "Cancelled."),
-            errors=("401", "404", "413", "422", "429"),
+            errors=("401", "404", "413", "415", "422", "429"),
             body="Cancel",
             body_required=False,
             **MANAGE,
@@ -207,9 +237,12 @@ PATHS: dict[str, dict] = {
             "moveAppointment",
             "Move an appointment to another free time",
             ("200", "Appointment", "Moved."),
-            errors=("401", "404", "409", "413", "422", "429"),
+            errors=("401", "404", "409", "413", "415", "422", "429"),
             body="Move",
-            description="The same appointment id and calendar UID; the SEQUENCE goes up.",
+            description=(
+                "The same appointment id and calendar UID; the SEQUENCE goes up. "
+                "At most 3 moves an appointment a day (422 naming `start` beyond that)."
+            ),
             **MANAGE,
         )
     },

@@ -1,15 +1,18 @@
 """Reading a request's JSON body into its model of :mod:`booking.api.request_models`.
 
-A body that is not a JSON object is refused as a whole (``body``); otherwise
-each refused field is named with its message in the caller's language, the
-shape of the 422 answer of :func:`booking.api.json_errors.field_errors`.
+Only a body sent as ``Content-Type: application/json`` is read (415 otherwise):
+a form on another site can post only form types, so it cannot book.  A body
+that is not a JSON object — or nests too deep to parse — is refused as a whole
+(``body``); otherwise each refused field is named with its message in the
+caller's language, the shape of the 422 answer of
+:func:`booking.api.json_errors.field_errors`.
 """
 
 from __future__ import annotations
 
 from typing import TypeVar
 
-from flask import request
+from flask import abort, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
@@ -24,7 +27,12 @@ Body = TypeVar("Body", bound=BaseModel)
 def read_body(model: type[Body]) -> tuple[Body | None, dict[str, str]]:
     """The body as ``model``, or None and the translated message of each refused field."""
     request.max_content_length = MAX_BODY_BYTES
-    body = request.get_json(silent=True, force=True)
+    if request.mimetype != "application/json":
+        abort(415)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # e.g. thousands of nested brackets: no caller's mistake to parse
+        body = None
     if not isinstance(body, dict):
         return None, {"body": _("Send a JSON object.")}
     try:

@@ -42,6 +42,8 @@ TOO_LONG_TEXT = N_("This text is too long.")
 
 #: An ISO 8601 instant is short; anything longer is not one.
 MAX_START_LENGTH = 40
+#: A code is 6 digits; a few spaces between them are forgiven.
+CODE_MAX_LENGTH = 12
 #: Years outside these are typing mistakes, refused before any date arithmetic.
 MIN_YEAR, MAX_YEAR = 2000, 2200
 
@@ -212,6 +214,13 @@ CancelReason = optional_text_field(
     TOO_LONG_TEXT,
 )
 
+Code = required_text_field(
+    "The 6-digit code sent by SMS to the booking's mobile number.",
+    "123456",
+    Refusals(REQUIRED, too_long=N_("Please type the 6 digits of the code.")),
+    max_length=CODE_MAX_LENGTH,
+)
+
 
 class RequestBody(BaseModel):
     """The common rules: no unknown fields, no type coercion."""
@@ -244,6 +253,12 @@ class Cancel(RequestBody):
     """Why the appointment is cancelled; the whole body is optional."""
 
     reason: CancelReason = None
+
+
+class ConfirmCode(RequestBody):
+    """The code sent by SMS to the number of a held booking."""
+
+    code: Code
 
 
 def refused_fields(model: type[BaseModel], error: ValidationError) -> dict[str, str]:

@@ -125,6 +125,19 @@ class BookedAppointment(Appointment):
     ]
 
 
+class HeldAppointment(BookedAppointment):
+    """A new appointment that holds its time until the code sent by SMS is confirmed."""
+
+    status: Literal["held"]
+    expires_at: Annotated[
+        datetime,
+        Field(
+            description="Until when the time is held: confirm the code before this.",
+            examples=["2026-03-30T09:25:00+03:00"],
+        ),
+    ]
+
+
 class Alternative(BaseModel):
     point: str
     start: Instant

@@ -83,3 +83,44 @@ class DetailsRefused(BookingError):
         super().__init__(N_("Please check the details."))
         self.errors = dict(errors)
         self.field = next(iter(self.errors), None)
+
+
+class WrongCode(BookingError):
+    """The code typed is not the one sent to the mobile number (the hold stays, for now)."""
+
+    code = "wrong_code"
+    field = "code"
+    default_msgid = N_("The code is not right. Please check the text message and try again.")
+
+
+class HoldExpired(BookingError):
+    """The hold ended before the right code came: the time is free again."""
+
+    code = "hold_expired"
+    field = "code"
+    default_msgid = N_(
+        "The time was held for you only for a while, and that time is over. "
+        "Please choose a time again."
+    )
+
+
+class TooManyCodes(BookingError):
+    """The mobile number has been sent as many codes as it may get for now."""
+
+    code = "too_many_codes"
+    field = "phone"
+    default_msgid = N_(
+        "We have already sent several codes to this number. Please try again in an hour, "
+        "or book at a service point."
+    )
+
+
+class TooManyMoves(BookingError):
+    """The appointment has been moved as often as it may be in one day."""
+
+    code = "too_many_moves"
+    field = "start"
+    default_msgid = N_(
+        "This appointment has already been moved %(moves)s times today. Please try again "
+        "tomorrow, or call the service point."
+    )

@@ -10,6 +10,11 @@ No double booking: the service layer checks first, for a friendly answer; the
 database guard (exclusion constraints on PostgreSQL, triggers on SQLite) is
 what makes it hold across processes.  The insert runs in a SAVEPOINT so a lost
 race becomes :class:`SlotTaken` and the session stays usable.
+
+An online booking given a :class:`HoldPolicy` holds its time until the citizen
+types the code sent to the mobile number (``booking.appointments.holds``).
+The per-number limits (``booking.appointments.limits``) are counted after the
+calendar's write lock is taken, so parallel bookings cannot race past them.
 """
 
 from __future__ import annotations
@@ -19,7 +24,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,7 +38,6 @@ from booking.appointments.citizen_details import (
     normalize_free_text,
 )
 from booking.appointments.errors import (
-    N_,
     BookingError,
     DetailsRefused,
     InvalidTransition,
@@ -49,17 +52,26 @@ from booking.appointments.guard import (
     lock_calendar,
     still_free,
 )
+from booking.appointments.holds import HoldPolicy, expire_lapsed_holds, hash_code, new_code
+from booking.appointments.limits import (
+    DEFAULT_MAX_ACTIVE_PER_AGENCY,
+    check_active_limit,
+    check_code_allowance,
+    check_move_allowance,
+    count_move,
+)
 from booking.appointments.manage_tokens import find_by_manage_token, hash_manage_token
 from booking.appointments.start_checks import (
     check_open,
     check_start,
     held_by_appointment,
     not_available,
+    offered,
 )
 from booking.data import availability as calendars
 from booking.data.enums import AppointmentStatus, BookingChannel, MessageKind
-from booking.data.models import Appointment, Offering, Service, ServicePoint
-from booking.messages.outbox import queue_appointment_messages
+from booking.data.models import Appointment, Service
+from booking.messages.outbox import queue_appointment_messages, queue_code_message
 from booking.staff.audit import record_change
 
 __all__ = [
@@ -68,6 +80,7 @@ __all__ = [
     "BookingRequest",
     "BookingResult",
     "DetailsRefused",
+    "HoldPolicy",
     "InvalidTransition",
     "NotBookable",
     "SlotTaken",
@@ -83,7 +96,6 @@ __all__ = [
     "nearby_alternatives",
 ]
 
-DEFAULT_MAX_ACTIVE_PER_AGENCY = 2
 #: Picks tried when the database guard refuses one to a concurrent booking.
 PICK_ATTEMPTS = 3
 #: At the desk the citizen may be standing there: any start from now on, no notice.
@@ -120,16 +132,20 @@ def book_appointment(
     now: datetime,
     max_active_per_agency: int = DEFAULT_MAX_ACTIVE_PER_AGENCY,
     base_url: str | None = None,
+    hold: HoldPolicy | None = None,
 ) -> BookingResult:
     """Book ``request``; flushes, never commits.
 
     Raises :class:`NotBookable` (unknown point, service not offered, start off the
     grid, too soon or far, point closed), :class:`DetailsRefused`,
-    :class:`TooManyActiveBookings`, or :class:`SlotTaken` (the caller looks for
-    :func:`nearby_alternatives` once the failed write is rolled back).  ``base_url``
-    (the site's public address) puts the manage link into the confirmation messages.
-    A desk booking (``channel`` DESK) needs no minimum notice: any start from ``now`` on."""
-    point, service = _offered(session, request.point_id, request.service_id)
+    :class:`TooManyActiveBookings`, :class:`TooManyCodes` (with ``hold``), or
+    :class:`SlotTaken` (the caller looks for :func:`nearby_alternatives` once the
+    failed write is rolled back).  ``base_url`` (the site's public address) puts the
+    manage link into the confirmation messages.  A desk booking (``channel`` DESK)
+    needs no minimum notice: any start from ``now`` on.  With ``hold`` the time is only
+    held (status held, until ``hold.expiry(now)``) and the code goes by SMS instead
+    of the confirmation, which :func:`~booking.appointments.holds.confirm_hold` sends."""
+    point, service = offered(session, request.point_id, request.service_id)
     try:
         details = clean_citizen_details(
             name=request.name,
@@ -146,15 +162,17 @@ def book_appointment(
         raise DetailsRefused(error.errors) from error
     notice = DESK_MIN_NOTICE if request.channel == BookingChannel.DESK else None
     starts_at = check_start(point, service, request.starts_at, now=now, min_notice=notice)
-    if details.phone and request.channel != BookingChannel.DESK:
-        _check_active_limit(session, details.phone, service, now, max_active_per_agency)
+    limited_phone = details.phone if request.channel != BookingChannel.DESK else None
+    if limited_phone:  # a quick answer first; it counts again under the lock
+        check_active_limit(session, limited_phone, service, now, max_active_per_agency)
 
     ends_at = starts_at + timedelta(minutes=service.duration_minutes)
     token = secrets.token_urlsafe(32)
     fields = {
         "ical_uid": f"{uuid.uuid4()}@etavaraus",
         "revision": 0,
-        "status": AppointmentStatus.BOOKED,
+        "status": AppointmentStatus.HELD if hold else AppointmentStatus.BOOKED,
+        "expires_at": hold.expiry(now) if hold else None,
         "channel": request.channel,
         "point_id": point.id,
         "service_id": service.id,
@@ -173,26 +191,32 @@ def book_appointment(
         "updated_at": now,
         "booked_by_user_id": request.booked_by_user_id,
     }
+    code = new_code() if hold else None
+    if code:
+        fields["code_hash"] = hash_code(fields["ical_uid"], code)
     # The first look is without a lock, so that a crowd of losers is answered in
-    # parallel.  A likely winner then takes the calendar's write lock and checks
-    # that its room and expert are still free (else picks again under the lock):
-    # concurrent winners would otherwise all pick the same "fairest" expert and
-    # keep refusing each other.  Should the database guard still refuse the pick
-    # (a writer outside this path), pick again.
+    # parallel.  A likely winner then takes the calendar's write lock, counts the
+    # number's limits, and checks that its room and expert are still free (else
+    # picks again under the lock): concurrent winners would otherwise all pick the
+    # same "fairest" expert and keep refusing each other.  Should the database
+    # guard still refuse the pick (a writer outside this path), pick again.
     locked = False
     for attempt in range(PICK_ATTEMPTS):
         chosen = calendars.pick_for_booking(
             session, point.id, service.id, starts_at, now, min_notice=notice
         )
-        if chosen is not None and not locked and lock_calendar(session):
+        if chosen is not None and not locked:
             locked = True
+            _take_the_calendar(session, limited_phone, service, now, max_active_per_agency)
+            if hold:
+                check_code_allowance(session, str(details.phone), now)
             if not still_free(session, *chosen, starts_at, fields["blocked_until"]):
                 chosen = calendars.pick_for_booking(
                     session, point.id, service.id, starts_at, now, min_notice=notice
                 )
         if chosen is None:
             check_open(session, point, service, starts_at)
-            if held_by_appointment(session, point, service, starts_at):
+            if held_by_appointment(session, point, service, starts_at, now=now):
                 raise SlotTaken()
             if attempt == 0:
                 continue  # what held the time was moved or cancelled meanwhile: look again
@@ -209,7 +233,11 @@ def book_appointment(
     else:
         raise SlotTaken()
     manage_url = f"{base_url.rstrip('/')}/manage/{token}" if base_url else None
-    _after_change(session, appointment, MessageKind.CONFIRMATION, now, manage_url=manage_url)
+    if code:
+        session.flush()
+        queue_code_message(session, appointment, code, now=now)
+    else:
+        _after_change(session, appointment, MessageKind.CONFIRMATION, now, manage_url=manage_url)
     if request.booked_by_user_id is not None:
         record_change(session, appointment, request.booked_by_user_id, "book", now)
     return BookingResult(appointment=appointment, manage_token=token)
@@ -231,6 +259,8 @@ def move_appointment(
     lock_appointment(session, appointment)
     if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= now:
         raise InvalidTransition()
+    if by_user_id is None:
+        check_move_allowance(appointment, now)
     point, service = appointment.point, appointment.service
     new_start = check_start(point, service, new_start, now=now, min_notice=min_notice)
     if new_start == appointment.starts_at:
@@ -239,7 +269,7 @@ def move_appointment(
     # Inside one savepoint: free the appointment's own time (so that a move by a
     # few minutes is not refused by itself), pick afresh and write the new time.
     # Any failure rolls the savepoint back, leaving the appointment untouched.
-    lock_calendar(session)
+    _take_the_calendar(session, None, service, now, 0)
     try:
         with session.begin_nested():
             appointment.status = AppointmentStatus.CANCELLED
@@ -261,12 +291,13 @@ def move_appointment(
         session.refresh(appointment)
         check_open(session, point, service, new_start)
         if not held_by_appointment(
-            session, point, service, new_start, ignore_appointment_id=appointment.id
+            session, point, service, new_start, ignore_appointment_id=appointment.id, now=now
         ):
             raise not_available() from None
         raise SlotTaken() from None
     appointment.revision += 1
     appointment.updated_at = now
+    count_move(appointment, now)
     _after_change(session, appointment, MessageKind.MOVED, now)
     if by_user_id is not None:
         record_change(session, appointment, by_user_id, "move", now)
@@ -313,46 +344,16 @@ class _NoFreeResources(Exception):
     """No room or no expert is free at the asked time (raised inside a savepoint)."""
 
 
-def _offered(session: Session, point_id: str, service_id: str) -> tuple[ServicePoint, Service]:
-    """The point and the service, in one query; :class:`NotBookable` naming the field."""
-    if not isinstance(point_id, str) or "\x00" in point_id:
-        raise NotBookable(N_("There is no such service point."), field="point")
-    if not isinstance(service_id, str) or "\x00" in service_id:
-        raise NotBookable(N_("There is no such service."), field="service")
-    offered = select(Offering.point_id).where(
-        Offering.point_id == ServicePoint.id, Offering.service_id == Service.id
-    )
-    row = session.execute(
-        select(ServicePoint, Service, offered.exists())
-        .select_from(ServicePoint)
-        .outerjoin(Service, (Service.id == service_id) & Service.active)
-        .where(ServicePoint.id == point_id, ServicePoint.active)
-    ).one_or_none()
-    if row is None:
-        raise NotBookable(N_("There is no such service point."), field="point")
-    point, service, is_offered = row
-    if service is None:
-        raise NotBookable(N_("There is no such service."), field="service")
-    if not is_offered:
-        raise NotBookable(N_("This service is not offered at this point."), field="service")
-    return point, service
-
-
-def _check_active_limit(
-    session: Session, phone: str, service: Service, now: datetime, limit: int
+def _take_the_calendar(
+    session: Session, phone: str | None, service: Service, now: datetime, limit: int
 ) -> None:
-    active = session.scalar(
-        select(func.count(Appointment.id))
-        .join(Service, Service.id == Appointment.service_id)
-        .where(
-            Appointment.phone == phone,
-            Service.agency_id == service.agency_id,
-            Appointment.status == AppointmentStatus.BOOKED,
-            Appointment.starts_at > now,
-        )
-    )
-    if active >= limit:
-        raise TooManyActiveBookings()
+    """Take the calendar's write lock (PostgreSQL; SQLite's transaction already holds
+    the database's), then clear lapsed holds out of the way and count ``phone``'s
+    coming appointments: what a parallel booking must not race past."""
+    lock_calendar(session)
+    expire_lapsed_holds(session, now=now)
+    if phone:
+        check_active_limit(session, phone, service, now, limit)
 
 
 def _after_change(

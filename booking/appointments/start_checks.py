@@ -1,6 +1,7 @@
 """Why a start time cannot be booked: grid, notice, horizon, opening hours.
 
-Used by the booking use cases so that a citizen hears the real reason ("the
+:func:`offered` finds the point and the service of a booking.  Used by the
+booking use cases so that a citizen hears the real reason ("the
 point is closed then") rather than a generic "not free".  The cheap checks
 (:func:`check_start`) run before the search for a free room and expert; the
 opening hours (:func:`check_open`) only when that search found nothing, to
@@ -13,15 +14,48 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from booking.appointments.errors import N_, NotBookable
-from booking.data.enums import ACTIVE_STATUSES
-from booking.data.models import Appointment, Closure, ExpertService, Room, Service, ServicePoint
+from booking.data.enums import ACTIVE_STATUSES, AppointmentStatus
+from booking.data.models import (
+    Appointment,
+    Closure,
+    ExpertService,
+    Offering,
+    Room,
+    Service,
+    ServicePoint,
+)
 from booking.data.short_days import region_calendar
 from booking.engine.calendar_rules import ClosureRule, opening_spans
 from booking.engine.clock import require_aware
+
+
+def offered(session: Session, point_id: str, service_id: str) -> tuple[ServicePoint, Service]:
+    """The point and the service, in one query; :class:`NotBookable` naming the field."""
+    if not isinstance(point_id, str) or "\x00" in point_id:
+        raise NotBookable(N_("There is no such service point."), field="point")
+    if not isinstance(service_id, str) or "\x00" in service_id:
+        raise NotBookable(N_("There is no such service."), field="service")
+    offers = select(Offering.point_id).where(
+        Offering.point_id == ServicePoint.id, Offering.service_id == Service.id
+    )
+    row = session.execute(
+        select(ServicePoint, Service, offers.exists())
+        .select_from(ServicePoint)
+        .outerjoin(Service, (Service.id == service_id) & Service.active)
+        .where(ServicePoint.id == point_id, ServicePoint.active)
+    ).one_or_none()
+    if row is None:
+        raise NotBookable(N_("There is no such service point."), field="point")
+    point, service, is_offered = row
+    if service is None:
+        raise NotBookable(N_("There is no such service."), field="service")
+    if not is_offered:
+        raise NotBookable(N_("This service is not offered at this point."), field="service")
+    return point, service
 
 
 def check_start(
@@ -90,9 +124,11 @@ def held_by_appointment(
     starts_at: datetime,
     *,
     ignore_appointment_id: int | None = None,
+    now: datetime | None = None,
 ) -> bool:
     """True when an active appointment holds one of the point's rooms or one of the
-    service's experts over ``starts_at`` — so a refusal there is "just taken"."""
+    service's experts over ``starts_at`` — so a refusal there is "just taken".
+    With ``now``, a hold that has expired by then holds nothing."""
     held_until = starts_at + timedelta(minutes=service.duration_minutes + service.buffer_minutes)
     holding = (
         select(Appointment.id)
@@ -111,6 +147,9 @@ def held_by_appointment(
     )
     if ignore_appointment_id is not None:
         holding = holding.where(Appointment.id != ignore_appointment_id)
+    if now is not None:
+        lapsed = and_(Appointment.status == AppointmentStatus.HELD, Appointment.expires_at <= now)
+        holding = holding.where(~lapsed)
     return session.scalar(holding) is not None
 
 

@@ -8,6 +8,10 @@ appointments inside the asked window, not the history.
 
 ``free_times`` caches the part of the answer that does not depend on ``now``
 (see ``booking.calendar_revision``); ``pick_for_booking`` always reads afresh.
+A hold (an online booking waiting for its code) is busy only until its
+``expires_at``, compared with the request's own ``now``, so a lapsed hold's time
+is offered again with nothing written; a cached answer is served only for the
+instants that read its holds alike (``HoldSpan``).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from booking.data.calendar_queries import ABSENT, EXPERT, ROOM, calendar_queries
 from booking.data.calendar_revision import (
+    HoldSpan,
     bump_calendar_revision,
     cache_for,
     clear_availability_cache,
@@ -63,6 +68,7 @@ __all__ = [
 ]
 
 _REVISION_READ = "booking.calendar_revision_read"
+NO_HOLDS = HoldSpan()
 
 #: No appointment (with its buffer) lasts a day; bounds the indexed scan backwards.
 LONGEST_APPOINTMENT = timedelta(days=1)
@@ -82,6 +88,7 @@ class AvailabilityInputs:
     rules: ServiceRules
     window: Span
     tz: ZoneInfo
+    valid: HoldSpan = NO_HOLDS
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,7 @@ class _CachedStarts:
     starts: tuple[datetime, ...]
     rules: ServiceRules
     tz: ZoneInfo
+    valid: HoldSpan
 
 
 def local_day_window(first_day: date, last_day: date, tz: ZoneInfo) -> Span:
@@ -125,7 +133,7 @@ def free_times(
     ignoring = _span_of(session, ignoring_appointment_id)
     if ignoring is not None or not may_use_cache(session):
         inputs = availability_inputs(
-            session, point_id, service_id, first_day, last_day, calendar, ignoring=ignoring
+            session, point_id, service_id, first_day, last_day, calendar, ignoring=ignoring, now=now
         )
         arguments = _engine_arguments(inputs)
         arguments["rules"] = _with_notice(inputs.rules, min_notice)
@@ -134,10 +142,15 @@ def free_times(
     cache = cache_for(session)
     key = (point_id, service_id, first_day, last_day, revision, calendar)
     cached = cache.get(key)
-    if cached is None:
-        inputs = availability_inputs(session, point_id, service_id, first_day, last_day, calendar)
+    if cached is None or not cached.valid.holds_at(now.timestamp()):
+        inputs = availability_inputs(
+            session, point_id, service_id, first_day, last_day, calendar, now=now
+        )
         cached = _CachedStarts(
-            tuple(candidate_starts(**_engine_arguments(inputs))), inputs.rules, inputs.tz
+            tuple(candidate_starts(**_engine_arguments(inputs))),
+            inputs.rules,
+            inputs.tz,
+            inputs.valid,
         )
         cache.put(key, cached)
     return bookable_starts(cached.starts, _with_notice(cached.rules, min_notice), now, cached.tz)
@@ -199,7 +212,7 @@ def pick_for_booking(
     start = require_aware(start)
     tz = _point_zone(session, point_id)
     day = start.astimezone(tz).date()
-    inputs = availability_inputs(session, point_id, service_id, day, day, calendar)
+    inputs = availability_inputs(session, point_id, service_id, day, day, calendar, now=now)
     arguments = _engine_arguments(inputs)
     arguments["rules"] = _with_notice(inputs.rules, min_notice)
     if start not in free_slots(**arguments, now=now):
@@ -216,6 +229,7 @@ def availability_inputs(
     calendar: FinnishCalendar | None = None,
     *,
     ignoring: _Hold | None = None,
+    now: datetime | None = None,
 ) -> AvailabilityInputs:
     """Load opening hours, closures, rooms, the agency's active experts who do the service
     (hours, absences) and the active appointments that can block them in the window
@@ -223,7 +237,9 @@ def availability_inputs(
     number of bookings starting in the window.  Busy and working spans are given to the
     engine as integer epoch seconds.  ``ignoring``: one appointment's hold, left out of
     its room's and its expert's busy spans.  ``calendar``: holidays and short days,
-    the region's (from the database) unless given."""
+    the region's (from the database) unless given.  Holds that expire at or before
+    ``now`` are free (without ``now`` every hold is busy); ``valid`` says for which
+    instants that reading of the holds stands."""
     queries = calendar_queries(session.get_bind().dialect.name)
     connection = session.connection()
     head = connection.execute(
@@ -280,7 +296,13 @@ def availability_inputs(
         },
     ).all()
     busy: tuple[dict, ...] = (defaultdict(list), defaultdict(list), defaultdict(list))
-    for kind, resource_id, starts_at, blocked_until in rows:
+    lapsed, coming = [], []
+    for kind, resource_id, starts_at, blocked_until, expires in rows:
+        if expires is not None and now is not None:
+            if expires <= now:
+                lapsed.append(expires.timestamp())
+                continue
+            coming.append(expires.timestamp())
         if not queries.busy_in_seconds:
             starts_at, blocked_until = _seconds(starts_at), _seconds(blocked_until)
         busy[kind][resource_id].append((starts_at, blocked_until))
@@ -296,7 +318,8 @@ def availability_inputs(
         working = working_seconds(pattern, first_day, last_day, calendar)
         working = _subtract_seconds(working, busy[ABSENT].get(expert_id, ()))
         experts.append(_resource(expert_id, busy[EXPERT], in_window, working))
-    return AvailabilityInputs(opening, rooms, experts, rules, window, tz)
+    valid = HoldSpan(max(lapsed, default=None), min(coming, default=None))
+    return AvailabilityInputs(opening, rooms, experts, rules, window, tz, valid)
 
 
 @lru_cache(maxsize=1024)

@@ -20,16 +20,18 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    case,
     cast,
     extract,
     func,
     literal,
+    null,
     select,
     union_all,
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from booking.data.enums import ACTIVE_STATUSES
+from booking.data.enums import ACTIVE_STATUSES, AppointmentStatus
 from booking.data.models import (
     Appointment,
     Closure,
@@ -62,10 +64,11 @@ class CalendarQueries:
     """``head``: service rules, the point's zone and whether it offers the service
     (params point_id, service_id); ``opening_hours`` (point_id); ``closures``
     (point_id, first_day, last_day); ``rooms`` (point_id); ``expert_hours``
-    (service_id, agency_id); ``busy``: rows (ROOM|EXPERT|ABSENT, id, start, end),
-    appointments and the experts' absences in one round trip, start and end in epoch
-    seconds where ``busy_in_seconds`` (params room_ids, expert_ids, since, until,
-    window_start)."""
+    (service_id, agency_id); ``busy``: rows (ROOM|EXPERT|ABSENT, id, start, end,
+    expires), appointments and the experts' absences in one round trip, start and end
+    in epoch seconds where ``busy_in_seconds`` (params room_ids, expert_ids, since,
+    until, window_start); ``expires`` is a hold's ``expires_at`` (an aware instant),
+    NULL for anything else."""
 
     head: Select
     opening_hours: Select
@@ -142,7 +145,14 @@ def _busy_part(kind: int, column, ids: str, dialect: str, in_seconds: bool) -> S
     starts, ends = _appointment.c.starts_at, _appointment.c.blocked_until
     if in_seconds:
         starts, ends = _epoch(starts, dialect), _epoch(ends, dialect)
-    return select(literal(kind, Integer).label("kind"), column, starts, ends).where(
+    # A hold counts only until it expires: the caller compares with its own now.
+    # (As the instant itself, to the microsecond: the guard compares it so too.)
+    expires = case(
+        (_appointment.c.status == AppointmentStatus.HELD.value, _appointment.c.expires_at),
+        else_=null(),
+    )
+    row = (literal(kind, Integer).label("kind"), column, starts, ends, expires.label("expires"))
+    return select(*row).where(
         column.in_(bindparam(ids, expanding=True)),
         _appointment.c.starts_at > bindparam("since"),
         _appointment.c.starts_at < bindparam("until"),
@@ -155,7 +165,9 @@ def _absences(dialect: str, in_seconds: bool) -> Select:
     starts, ends = _absence.c.starts_at, _absence.c.ends_at
     if in_seconds:
         starts, ends = _epoch(starts, dialect), _epoch(ends, dialect)
-    return select(literal(ABSENT, Integer).label("kind"), _absence.c.expert_id, starts, ends).where(
+    kind = literal(ABSENT, Integer).label("kind")
+    expires = cast(null(), _appointment.c.expires_at.type).label("expires")
+    return select(kind, _absence.c.expert_id, starts, ends, expires).where(
         _absence.c.expert_id.in_(bindparam("expert_ids", expanding=True)),
         _absence.c.starts_at < bindparam("until"),
         _absence.c.ends_at > bindparam("window_start"),

@@ -21,7 +21,10 @@ Two safety nets keep the promise when a caller forgets:
   cached under a revision number that another transaction may later commit.
 
 Bulk Core statements bypass the listener; call ``bump_calendar_revision`` after
-them.  Tests that reset the database must ``clear_availability_cache()``.
+them.  Marking lapsed holds expired needs no raise: a hold counts as busy only
+until its ``expires_at``, and an entry is served only for the instants its holds
+read alike (:class:`HoldSpan`).  Tests that reset the database must
+``clear_availability_cache()``.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Hashable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, event, inspect, select, update
@@ -107,6 +111,20 @@ def may_use_cache(session: Session) -> bool:
         return False
     bumped_in = session.info.get(_BUMPED_IN)
     return bumped_in is None or bumped_in is not session.get_transaction()
+
+
+@dataclass(frozen=True)
+class HoldSpan:
+    """The instants (epoch seconds) for which an answer's holds read the same: from the
+    latest expiry already past (``since``) to the earliest still to come (``until``)."""
+
+    since: float | None = None
+    until: float | None = None
+
+    def holds_at(self, moment: float) -> bool:
+        return (self.since is None or moment >= self.since) and (
+            self.until is None or moment < self.until
+        )
 
 
 class AvailabilityCache:

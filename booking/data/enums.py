@@ -2,6 +2,7 @@
 
 ``ACTIVE_STATUSES`` is the one definition of an appointment that holds its
 room and expert: the models, the migrations' guards and the checks all use it.
+Changing it needs a revision that recreates the guards (see migrations/guards.py).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import enum
 
 
 class AppointmentStatus(enum.StrEnum):
+    HELD = "held"  # an online booking waiting for the code sent to its mobile number
+    EXPIRED = "expired"  # a hold whose code never came: it holds nothing
     BOOKED = "booked"
     ARRIVED = "arrived"
     DONE = "done"
@@ -17,12 +20,20 @@ class AppointmentStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-#: Statuses that hold a room and an expert (everything but cancelled).
+#: Statuses that hold a room and an expert (everything but cancelled and expired).
+#: A hold counts until its ``expires_at``; the use cases mark lapsed holds expired
+#: before they pick a time, so the database guard never sees one in the way.
 ACTIVE_STATUSES = (
+    AppointmentStatus.HELD,
     AppointmentStatus.BOOKED,
     AppointmentStatus.ARRIVED,
     AppointmentStatus.DONE,
     AppointmentStatus.NO_SHOW,
+)
+
+#: Active appointments whose citizen has confirmed: what schedules and feeds list.
+CONFIRMED_STATUSES = tuple(
+    status for status in ACTIVE_STATUSES if status is not AppointmentStatus.HELD
 )
 
 
@@ -50,6 +61,7 @@ class MessageKind(enum.StrEnum):
     REMINDER_DAY_BEFORE = "reminder_day_before"
     REMINDER_MORNING = "reminder_morning"
     AGENDA = "agenda"
+    VERIFICATION_CODE = "verification_code"  # the code that proves the mobile number
 
 
 class MessageStatus(enum.StrEnum):
@@ -59,3 +71,4 @@ class MessageStatus(enum.StrEnum):
     DELIVERED = "delivered"  # receipt says it reached the phone
     FAILED = "failed"  # gave up, visible to advisors
     SKIPPED = "skipped"  # no longer needed (appointment cancelled or moved)
+    OVER_LIMIT = "over_limit"  # not sent: the number had its day's SMS already

@@ -221,26 +221,27 @@ class ExpertAbsence(Base):
     expert: Mapped[Expert] = relationship(back_populates="absences")
 
 
+_SPAN_COLUMNS = ("starts_at", "blocked_until", "status", "expires_at")
+
+
 class Appointment(Base):
-    """A booked video meeting. ``blocked_until`` = end + set-up buffer: the span that
-    the room and the expert are held, and the span the database keeps from overlapping."""
+    """A video meeting; from ``starts_at`` to ``blocked_until`` (end + set-up buffer) it
+    holds its room and its expert, a span the database keeps from overlapping."""
 
     __tablename__ = "appointment"
     __table_args__ = (
         # Covering the availability query: the spans come from the index alone.
-        Index("ix_appointment_room_start", "room_id", "starts_at", "blocked_until", "status"),
-        Index("ix_appointment_expert_start", "expert_id", "starts_at", "blocked_until", "status"),
+        Index("ix_appointment_room_start", "room_id", *_SPAN_COLUMNS),
+        Index("ix_appointment_expert_start", "expert_id", *_SPAN_COLUMNS),
         Index("ix_appointment_point_start", "point_id", "starts_at"),
         Index("ix_appointment_phone", "phone"),
+        Index("ix_appointment_hold_expiry", "status", "expires_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Short human reference for the phone and the slip, e.g. "K7M4QX".
-    reference: Mapped[str] = mapped_column(String(12), unique=True)
-    # Calendar UID, fixed for the appointment's life (RFC 5545).
-    ical_uid: Mapped[str] = mapped_column(String(120), unique=True)
-    # Goes up by one on every change; the iCalendar SEQUENCE.
-    revision: Mapped[int] = mapped_column(Integer, default=0)
+    reference: Mapped[str] = mapped_column(String(12), unique=True)  # e.g. "K7M4QX", for the slip
+    ical_uid: Mapped[str] = mapped_column(String(120), unique=True)  # RFC 5545 UID, for life
+    revision: Mapped[int] = mapped_column(Integer, default=0)  # +1 a change; iCalendar SEQUENCE
     status: Mapped[AppointmentStatus] = mapped_column(
         str_enum(AppointmentStatus, "appointment_status"), default=AppointmentStatus.BOOKED
     )
@@ -254,6 +255,13 @@ class Appointment(Base):
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     blocked_until: Mapped[datetime]
+    # A hold: until when it keeps its time, its code's hash, the wrong codes typed.
+    expires_at: Mapped[datetime | None]
+    code_hash: Mapped[str | None] = mapped_column(String(64))
+    code_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The citizen's moves on the Helsinki date ``moves_on`` (a day's moves are capped).
+    moves_on: Mapped[date | None]
+    moves_that_day: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     # The citizen (erased after retention; see personal_data_erased_at).
     name: Mapped[str] = mapped_column(String(120), default="")
@@ -293,7 +301,10 @@ class OutboxMessage(Base):
     """A message to send, written in the same transaction as the change that causes it."""
 
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "due_at"),
+        Index("ix_outbox_to", "recipient"),  # a number's SMS of the day, for its budget
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # (appointment, kind, revision, channel) — or agenda:expert:date:channel.
@@ -302,8 +313,7 @@ class OutboxMessage(Base):
     expert_id: Mapped[int | None] = mapped_column(ForeignKey("expert.id"))
     kind: Mapped[MessageKind] = mapped_column(str_enum(MessageKind, "message_kind"))
     channel: Mapped[MessageChannel] = mapped_column(str_enum(MessageChannel, "message_channel"))
-    # The appointment revision this message speaks of.
-    revision: Mapped[int] = mapped_column(Integer, default=0)
+    revision: Mapped[int] = mapped_column(Integer, default=0)  # of the appointment it speaks of
     recipient: Mapped[str] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(2), default="fi")
     status: Mapped[MessageStatus] = mapped_column(
@@ -319,6 +329,8 @@ class OutboxMessage(Base):
     body: Mapped[str | None] = mapped_column(Text)  # what was sent, for advisors
     # The citizen's manage link for the text; kept apart so ``body`` never shows it.
     manage_url: Mapped[str | None] = mapped_column(String(300))
+    # A verification code to send; cleared once the message is settled.
+    one_time_code: Mapped[str | None] = mapped_column(String(12))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from booking.appointments.citizen_details import DetailError, normalize_phone_any
 from booking.data.availability import local_day_window
+from booking.data.enums import AppointmentStatus
 from booking.data.models import Appointment, Room, ServicePoint, StaffUser
 from booking.engine.clock import HELSINKI
 from booking.staff.access import appointment_scope
@@ -25,7 +26,8 @@ class RoomDay:
 
 
 def point_day(session: Session, point: ServicePoint, day: date) -> list[RoomDay]:
-    """Every room of ``point`` with its appointments of ``day`` (cancelled ones too), by time."""
+    """Every room of ``point`` with its appointments of ``day`` (cancelled ones and holds
+    waiting for their code too; not expired holds), by time."""
     window = local_day_window(day, day, HELSINKI)
     appointments = session.scalars(
         with_display_details(
@@ -34,6 +36,7 @@ def point_day(session: Session, point: ServicePoint, day: date) -> list[RoomDay]
                 Appointment.point_id == point.id,
                 Appointment.starts_at >= window.start,
                 Appointment.starts_at < window.end,
+                Appointment.status != AppointmentStatus.EXPIRED,  # never an appointment
             )
             .order_by(Appointment.starts_at, Appointment.id)
         )

@@ -17,6 +17,7 @@ from booking.desk.blueprint import bp
 from booking.desk.forms import CancelForm, MoveForm
 from booking.desk.timeline import point_day
 from booking.engine.clock import utc_now
+from booking.messages.sms_budget import SMS_PER_NUMBER_PER_DAY
 from booking.region.consequences import citizens_to_call, mark_called
 from booking.staff.access import desk_points
 from booking.staff.audit import AuditAction, record, record_viewed
@@ -107,6 +108,7 @@ def appointment(appointment_id: int):
         title=_("Appointment %(reference)s", reference=item.reference),
         appointment=item,
         cancel_form=CancelForm(),
+        sms_per_day=SMS_PER_NUMBER_PER_DAY,
     )
 
 

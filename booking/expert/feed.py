@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from booking.data.enums import ACTIVE_STATUSES, Role
+from booking.data.enums import CONFIRMED_STATUSES, Role
 from booking.data.models import Appointment, StaffUser
 from booking.staff.access import appointment_scope
 from booking.web.i18n import localized
@@ -56,7 +56,7 @@ def feed_appointments(session: Session, user: StaffUser, *, now: datetime) -> li
     query = select(Appointment).where(
         Appointment.starts_at >= now - FEED_BEHIND,
         Appointment.starts_at < now + FEED_AHEAD,
-        Appointment.status.in_(ACTIVE_STATUSES),
+        Appointment.status.in_(CONFIRMED_STATUSES),
     )
     if user.expert_id is not None:
         query = query.where(Appointment.expert_id == user.expert_id)

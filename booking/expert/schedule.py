@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from booking.data.availability import local_day_window
-from booking.data.enums import ACTIVE_STATUSES
+from booking.data.enums import CONFIRMED_STATUSES
 from booking.data.models import Appointment, StaffUser
 from booking.engine.clock import HELSINKI
 from booking.staff.access import appointment_scope
@@ -28,13 +28,14 @@ def effective_scope(user: StaffUser, asked: str | None) -> str:
 def calls(
     session: Session, user: StaffUser, first_day: date, last_day: date, scope: str
 ) -> list[Appointment]:
-    """Active (not cancelled) appointments ``user`` may see, in time order."""
+    """Confirmed, not cancelled appointments ``user`` may see, in time order (a hold
+    waiting for its code is not a call yet)."""
     window = local_day_window(first_day, last_day, HELSINKI)
     query = select(Appointment).where(
         appointment_scope(user),
         Appointment.starts_at >= window.start,
         Appointment.starts_at < window.end,
-        Appointment.status.in_(ACTIVE_STATUSES),
+        Appointment.status.in_(CONFIRMED_STATUSES),
     )
     if scope == MINE and user.expert_id is not None:
         query = query.where(Appointment.expert_id == user.expert_id)

@@ -16,7 +16,12 @@ Rules (Helsinki wall time):
 - quiet hours 21:00–08:00: only confirmations and cancellations go out at
   night, reminders wait for the morning;
 - a move or a cancellation skips the appointment's pending messages of older
-  revisions (its old reminders), so nothing stale is sent.
+  revisions (its old reminders), so nothing stale is sent; a "moved" message
+  still waiting is brought up to the new time instead of adding another, so
+  moving back and forth sends one text, not one a move;
+- an SMS beyond the number's daily budget (``sms_budget``) is written as
+  ``over_limit`` and never sent;
+- a hold's verification code goes at once, by SMS only.
 """
 
 from __future__ import annotations
@@ -29,11 +34,14 @@ from sqlalchemy.orm import Session
 from booking.data.enums import MessageChannel, MessageKind, MessageStatus
 from booking.data.models import Appointment, OutboxMessage
 from booking.engine.clock import HELSINKI, require_aware, to_helsinki
+from booking.messages.sms_budget import sms_left_today
 from booking.messages.sms_numbers import sms_capable
 
 REMINDER_KINDS = frozenset({MessageKind.REMINDER_DAY_BEFORE, MessageKind.REMINDER_MORNING})
 #: Answers to something the citizen (or an advisor for them) just did: sent at any hour.
 IMMEDIATE_KINDS = frozenset({MessageKind.CONFIRMATION, MessageKind.MOVED, MessageKind.CANCELLED})
+#: Sent at any hour: those answers, and the code the citizen is waiting for.
+AT_ANY_HOUR = IMMEDIATE_KINDS | {MessageKind.VERIFICATION_CODE}
 
 DAY_BEFORE_AT = time(12, 0)
 MORNING_AT = time(8, 0)
@@ -51,7 +59,7 @@ def idempotency_key(appointment_id: int, kind: str, revision: int, channel: str)
 
 def outside_quiet_hours(kind: str, due_at: datetime) -> datetime:
     """``due_at``, or the next 08:00 Helsinki when a reminder would land in the night."""
-    if kind in IMMEDIATE_KINDS:
+    if kind in AT_ANY_HOUR:
         return due_at
     local = to_helsinki(due_at)
     if local.time() >= QUIET_FROM:
@@ -108,15 +116,18 @@ def queue_appointment_messages(
         session.flush()  # the idempotency keys need the appointment's id
     if kind not in IMMEDIATE_KINDS:
         raise ValueError(f"{kind} is queued by the booking itself, not on its own")
+    manage_url = manage_url or latest_manage_url(session, appointment)
+    brought_up = set()
+    if kind == MessageKind.MOVED:
+        brought_up = bring_waiting_news_up_to_date(session, appointment, now=now)
     if kind in (MessageKind.MOVED, MessageKind.CANCELLED):
         skip_superseded_messages(session, appointment, cancelled=kind == MessageKind.CANCELLED)
-    manage_url = manage_url or latest_manage_url(session, appointment)
 
     wanted: list[tuple[MessageKind, MessageChannel, str, datetime]] = []
     mobile = appointment.phone if sms_capable(appointment.phone) else None
-    if mobile:
+    if mobile and MessageChannel.SMS not in brought_up:
         wanted.append((kind, MessageChannel.SMS, mobile, now))
-    if appointment.email:
+    if appointment.email and MessageChannel.EMAIL not in brought_up:
         wanted.append((kind, MessageChannel.EMAIL, appointment.email, now))
     if kind != MessageKind.CANCELLED:
         reminder_channel = (
@@ -132,6 +143,10 @@ def queue_appointment_messages(
 
     written = []
     for message_kind, channel, recipient, due_at in wanted:
+        status = MessageStatus.PENDING
+        limited = channel == MessageChannel.SMS and message_kind in IMMEDIATE_KINDS
+        if limited and sms_left_today(session, recipient, now=now) <= 0:
+            status = MessageStatus.OVER_LIMIT
         message = add_message(
             session,
             appointment,
@@ -141,6 +156,7 @@ def queue_appointment_messages(
             due_at=due_at,
             now=now,
             manage_url=manage_url,
+            status=status,
         )
         if message is not None:
             written.append(message)
@@ -158,6 +174,8 @@ def add_message(
     due_at: datetime,
     now: datetime,
     manage_url: str | None,
+    status: MessageStatus = MessageStatus.PENDING,
+    one_time_code: str | None = None,
 ) -> OutboxMessage | None:
     """Add one row unless its idempotency key is already there; returns it or None."""
     key = idempotency_key(appointment.id, kind, appointment.revision, channel)
@@ -171,14 +189,68 @@ def add_message(
         revision=appointment.revision,
         recipient=recipient,
         language=appointment.language,
-        status=MessageStatus.PENDING,
+        status=status,
         due_at=outside_quiet_hours(kind, due_at),
         attempts=0,
         created_at=now,
         manage_url=manage_url,
+        one_time_code=one_time_code,
     )
     session.add(message)
     return message
+
+
+def queue_code_message(
+    session: Session, appointment: Appointment, code: str, *, now: datetime
+) -> OutboxMessage | None:
+    """The SMS with a hold's verification code, due now.  The code rides in the row
+    until the message is settled (the appointment keeps only its hash)."""
+    if appointment.id is None:
+        session.flush()
+    message = add_message(
+        session,
+        appointment,
+        MessageKind.VERIFICATION_CODE,
+        MessageChannel.SMS,
+        str(appointment.phone),
+        due_at=now,
+        now=now,
+        manage_url=None,
+        one_time_code=code,
+    )
+    session.flush()
+    return message
+
+
+def bring_waiting_news_up_to_date(
+    session: Session, appointment: Appointment, *, now: datetime
+) -> set[MessageChannel]:
+    """Point the appointment's "moved" messages that no scheduler has taken yet at its
+    new revision, due now; returns the channels so served.  Rendered from the
+    appointment as it is at send time, such a message tells the newest time: one who
+    moves back and forth hears of it once, not once a move."""
+    waiting = session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.appointment_id == appointment.id,
+            OutboxMessage.status == MessageStatus.PENDING,
+            OutboxMessage.kind == MessageKind.MOVED,
+            OutboxMessage.revision < appointment.revision,
+        )
+        .order_by(OutboxMessage.id)
+    ).all()
+    served: set[MessageChannel] = set()
+    for message in waiting:
+        if message.channel in served:
+            continue  # two waiting on one channel: the older one is skipped as superseded
+        message.revision = appointment.revision
+        message.idempotency_key = idempotency_key(
+            appointment.id, message.kind, appointment.revision, message.channel
+        )
+        message.due_at = now
+        served.add(message.channel)
+    session.flush()
+    return served
 
 
 def skip_superseded_messages(session: Session, appointment: Appointment, *, cancelled: bool) -> int:
@@ -225,6 +297,7 @@ def queue_email_instead(
     appointment = failed.appointment
     if (
         failed.channel != MessageChannel.SMS
+        or failed.kind == MessageKind.VERIFICATION_CODE
         or appointment is None
         or not appointment.email
         or appointment.personal_data_erased_at is not None

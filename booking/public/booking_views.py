@@ -38,6 +38,7 @@ from booking.public.choice import (
 )
 from booking.public.draft import choice_args, draft_for, keep_draft, remember_booked
 from booking.public.forms import DetailsForm
+from booking.public.held_hold import remember_hold, token_of_own_hold
 from booking.public.timetable import (
     add_months,
     count_by_day,
@@ -50,6 +51,7 @@ from booking.public.timetable import (
 from booking.web.database import get_session
 from booking.web.extensions import limiter
 from booking.web.i18n import current_language
+from booking.web.phone_proof import hold_policy
 from booking.web.transaction import run_use_case
 
 #: How many months ahead the month view looks for the first one with free times.
@@ -196,19 +198,18 @@ def choose_time(point_id: str, service_id: str, day: str):
     )
 
 
-def already_booked_by(choice: Choice, name: str, phone: str | None) -> bool:
-    """True when this citizen (same name and mobile number) holds this very time."""
-    found = get_session().scalar(
-        select(Appointment.id).where(
+def already_booked_by(choice: Choice, name: str, phone: str | None) -> Appointment | None:
+    """This citizen's (same name and mobile number) booking or hold of this very time."""
+    return get_session().scalar(
+        select(Appointment).where(
             Appointment.point_id == choice.point.id,
             Appointment.service_id == choice.service.id,
             Appointment.starts_at == choice.starts_at,
-            Appointment.status == AppointmentStatus.BOOKED,
+            Appointment.status.in_((AppointmentStatus.BOOKED, AppointmentStatus.HELD)),
             Appointment.phone == phone,
             Appointment.name == name,
         )
     )
-    return found is not None
 
 
 def taken_page(choice: Choice, form: DetailsForm | None, now):
@@ -352,6 +353,7 @@ def confirm():
             now=now,
             max_active_per_agency=config["BOOKING_MAX_ACTIVE_PER_AGENCY"],
             base_url=config["BOOKING_BASE_URL"],
+            hold=hold_policy(),
         ),
         look_around=lambda _taken: taken_or_already_yours(choice, form, details, now),
     )
@@ -360,12 +362,20 @@ def confirm():
     if outcome.refusal is not None:
         form.add_refusal(outcome.refusal)
         return details_page(form, choice, 422)
-    remember_booked(choice_args(form.data), outcome.result.manage_token)
-    return redirect(url_for(".booked", token=outcome.result.manage_token), 303)
+    token = outcome.result.manage_token
+    if outcome.result.appointment.status == AppointmentStatus.HELD:
+        remember_hold(token)
+        return redirect(url_for(".enter_code", token=token), 303)
+    remember_booked(choice_args(form.data), token)
+    return redirect(url_for(".booked", token=token), 303)
 
 
 def taken_or_already_yours(choice: Choice, form: DetailsForm, details, now):
-    if already_booked_by(choice, details.name, details.phone):
+    mine = already_booked_by(choice, details.name, details.phone)
+    held_token = token_of_own_hold(mine)
+    if held_token:  # a second click on "Confirm": the first one holds the time
+        return redirect(url_for(".enter_code", token=held_token), 303)
+    if mine is not None:
         # A second click on "Confirm": the first one booked it for this citizen.
         page = render_template(
             "public/book/already.html", title=_("This time is already yours"), choice=choice

@@ -178,3 +178,13 @@ class MoveForm(FlaskForm):
     """Confirms the move to the start time in ``start`` (checked again by the view)."""
 
     start = HiddenField(_l("Time"))
+
+
+class CodeForm(FlaskForm):
+    """The verification code sent by SMS (checked by ``confirm_hold``)."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[MarkedRequired()],
+        render_kw={"maxlength": 12, "size": 8, "spellcheck": "false"},
+    )

@@ -67,8 +67,11 @@ PRIVATE_ENDPOINTS = frozenset(
         "public.details",
         "public.review",
         "public.confirm",
+        "public.enter_code",
     }
 )
+#: A hold waiting for its code, or one that ended without it: no appointment to manage.
+UNCONFIRMED = (AppointmentStatus.HELD, AppointmentStatus.EXPIRED)
 
 
 @bp.after_request
@@ -127,6 +130,8 @@ def appointment_page(template: str, title: str, token: str, appointment: Appoint
 def manage(token: str):
     now = utc_now()
     appointment = appointment_or_404(token, now)
+    if appointment.status in UNCONFIRMED:
+        return redirect(url_for(".enter_code", token=token))
     return appointment_page(
         "public/manage/show.html", _("Your appointment"), token, appointment, now
     )
@@ -136,6 +141,8 @@ def manage(token: str):
 def booked(token: str):
     now = utc_now()
     appointment = appointment_or_404(token, now)
+    if appointment.status in UNCONFIRMED:
+        return redirect(url_for(".enter_code", token=token))
     if appointment.status == AppointmentStatus.CANCELLED:
         return redirect(url_for(".manage", token=token))
     return appointment_page(
@@ -152,6 +159,8 @@ def booked(token: str):
 def calendar_file(token: str):
     now = utc_now()
     appointment = appointment_or_404(token, now)
+    if appointment.status in UNCONFIRMED:
+        abort(404)
     cancelled = appointment.status == AppointmentStatus.CANCELLED
     facts = appointment_facts(
         appointment,

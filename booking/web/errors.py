@@ -60,6 +60,7 @@ def register_error_handlers(app: Flask) -> None:
             403: _("No access"),
             405: _("Not allowed"),
             413: _("The request was too large"),
+            415: _("Send the body as JSON, with Content-Type: application/json."),
             429: _("Too many attempts"),
         }
         title = titles.get(error.code or 500, _("Something went wrong"))

@@ -19,6 +19,8 @@ from booking.engine.clock import to_helsinki
 from booking.messages.sms_numbers import sms_capable
 
 STATUS_LABELS = {
+    AppointmentStatus.HELD: _l("Waiting for the SMS code"),
+    AppointmentStatus.EXPIRED: _l("Not confirmed"),
     AppointmentStatus.BOOKED: _l("Booked"),
     AppointmentStatus.ARRIVED: _l("Arrived"),
     AppointmentStatus.DONE: _l("Done"),
@@ -31,6 +33,7 @@ SMS_LABELS = {
     MessageStatus.SENT: _l("SMS sent"),
     MessageStatus.DELIVERED: _l("SMS delivered"),
     MessageStatus.FAILED: _l("SMS not delivered"),
+    MessageStatus.OVER_LIMIT: _l("SMS not sent: the number had its day's messages"),
 }
 
 

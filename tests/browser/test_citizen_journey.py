@@ -1,7 +1,10 @@
 """The citizen's journey in a real browser: book, move and cancel through the pages.
 
 Each page of the flow is audited with axe-core (WCAG 2.0/2.1 A and AA). One
-journey is in English with the mouse, one in Finnish with the keyboard only.
+journey is in English with the mouse, one in Finnish with the keyboard only,
+one in Swedish without JavaScript.  As on the open internet, every booking
+proves its mobile number: the code is read from the outbox, where it waits for
+the scheduler to text it.
 """
 
 from __future__ import annotations
@@ -9,10 +12,42 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
+from booking.data.enums import MessageKind
+from booking.data.models import OutboxMessage
 from tests.browser.conftest import axe_violations, describe_violations
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def numbers_proven(live_server):
+    """Bookings hold their time until the texted code is typed (the default setting)."""
+    live_server.app.config["BOOKING_VERIFY_PHONE"] = True
+    yield
+    live_server.app.config["BOOKING_VERIFY_PHONE"] = False
+
+
+def texted_code(live_server, phone: str) -> str:
+    """The latest code waiting in the outbox for ``phone`` (E.164)."""
+    session = live_server.session()
+    try:
+        return session.scalars(
+            select(OutboxMessage.one_time_code)
+            .where(
+                OutboxMessage.kind == MessageKind.VERIFICATION_CODE,
+                OutboxMessage.recipient == phone,
+            )
+            .order_by(OutboxMessage.id.desc())
+        ).first()
+    finally:
+        session.close()
+
+
+def type_the_code(page, live_server, phone: str, label: str, button: str) -> None:
+    page.get_by_label(label).fill(texted_code(live_server, phone))
+    page.get_by_role("button", name=button).click()
 
 
 def assert_accessible(page, audited: list[str]) -> None:
@@ -55,6 +90,17 @@ def test_citizen_books_moves_and_cancels_in_english(page, live_server, live_regi
     assert_accessible(page, audited)
 
     page.get_by_role("button", name="Confirm the booking").click()
+    assert page.locator("h1").inner_text() == "Type the code"
+    assert "We sent a code to 040 1234567" in page.content()
+    code_field = page.get_by_label("Code")
+    assert code_field.get_attribute("autocomplete") == "one-time-code"
+    assert code_field.get_attribute("inputmode") == "numeric"
+    assert_accessible(page, audited)
+    code_field.fill("000000" if texted_code(live_server, "+358401234567") != "000000" else "1")
+    page.get_by_role("button", name="Confirm the booking").click()
+    assert "The code is not right." in page.locator("#error-summary").inner_text()
+    assert_accessible(page, audited)
+    type_the_code(page, live_server, "+358401234567", "Code", "Confirm the booking")
     assert page.locator("h1").inner_text() == "Your appointment is booked"
     assert first_time in page.locator("dl.facts").inner_text()
     assert "photo ID" in page.content()
@@ -85,7 +131,7 @@ def test_citizen_books_moves_and_cancels_in_english(page, live_server, live_regi
     calendar = page.request.get(calendar_url(page, live_server))
     assert "METHOD:CANCEL" in calendar.text()
 
-    assert len(audited) == 13
+    assert len(audited) == 15
     assert live_server.errors == []
 
 
@@ -145,6 +191,12 @@ def test_citizen_books_in_finnish_with_the_keyboard_only(new_page, live_server, 
 
     press_tab_until(page, "form button[type=submit]:not([name=edit])")
     page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/code$"))
+    assert page.locator("h1").inner_text() == "Kirjoita koodi"
+    assert_accessible(page, audited)
+    press_tab_until(page, "#code")
+    page.keyboard.type(texted_code(live_server, "+358507654321"))
+    page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/confirmed$"))
     assert page.locator("h1").inner_text() == "Aikasi on varattu"
     assert f"klo {chosen_time}" in page.locator("dl.facts").inner_text()
@@ -179,6 +231,7 @@ def test_second_citizen_on_the_same_time_hears_just_taken_and_books_another(
     fill_details(first, "Maija Meikäläinen", "040 123 4567")
     fill_details(second, "Matti Virtanen", "050 765 4321")
     first.get_by_role("button", name="Confirm the booking").click()
+    type_the_code(first, live_server, "+358401234567", "Code", "Confirm the booking")
     assert first.locator("h1").inner_text() == "Your appointment is booked"
 
     second.get_by_role("button", name="Confirm the booking").click()
@@ -189,6 +242,7 @@ def test_second_citizen_on_the_same_time_hears_just_taken_and_books_another(
     assert second.locator("h1").inner_text() == "Check your booking"
     assert "Matti Virtanen" in second.content()  # the details were kept
     second.get_by_role("button", name="Confirm the booking").click()
+    type_the_code(second, live_server, "+358507654321", "Code", "Confirm the booking")
     assert second.locator("h1").inner_text() == "Your appointment is booked"
 
     second.goto(f"{live_server.url}/manage/{'x' * 43}?lang=en")
@@ -208,5 +262,8 @@ def test_booking_works_with_javascript_turned_off(new_page, live_server, live_re
     page.get_by_label("Mobilnummer").fill("0401234999")
     page.get_by_role("button", name="Fortsätt").click()
     page.get_by_role("button", name="Bekräfta bokningen").click()
+    assert page.locator("h1").inner_text() == "Skriv koden"
+    assert not axe_violations(page)
+    type_the_code(page, live_server, "+358401234999", "Kod", "Bekräfta bokningen")
     assert page.locator("h1").inner_text() == "Din tid är bokad"
     assert live_server.errors == []

@@ -1,9 +1,10 @@
 """Several real scheduler processes against one database and the fake Twilio gateway.
 
-2,000 due messages; two or three ``python -m scheduler`` processes must
-deliver each exactly once. A process killed with SIGKILL mid-run loses
-nothing: its claims run out and the survivor sends them; the only duplicates
-possible are messages sent but not yet recorded at the kill (inside the lease).
+2,000 due messages (every tenth a hold's verification code); two or three
+``python -m scheduler`` processes must deliver each exactly once. A process
+killed with SIGKILL mid-run loses nothing: its claims run out and the survivor
+sends them; the only duplicates possible are messages sent but not yet
+recorded at the kill (inside the lease).
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def held_by(engine, pid: int) -> int:
 @pytest.fixture
 def due_messages(factory, clean_database):
     factory.region()
-    return insert_due_confirmations(clean_database, MESSAGES, now=utc_now())
+    return insert_due_confirmations(clean_database, MESSAGES, now=utc_now(), held_every=10)
 
 
 @pytest.mark.parametrize("processes", [2, 3])
@@ -113,6 +114,11 @@ def test_competing_schedulers_deliver_each_message_exactly_once(
     assert sorted(per_number) == sorted(due_messages)
     assert set(per_number.values()) == {1}
     assert status_counts(clean_database) == {MessageStatus.SENT.value: MESSAGES}
+    codes = [d.body for d in twilio.deliveries if "Etävaraus-koodisi" in d.body]
+    assert len(codes) == MESSAGES // 10
+    with read_only(), clean_database.connect() as connection:
+        kept = select(func.count()).where(OutboxMessage.one_time_code.is_not(None))
+        assert connection.scalar(kept) == 0  # sent: no code stays behind
     print(f"{processes} schedulers: {MESSAGES} messages in {elapsed:.1f} s")
 
 

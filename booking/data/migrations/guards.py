@@ -8,8 +8,7 @@ SQLite with triggers.
 This module sits outside ``versions/`` so that Alembic does not take it for a
 revision.  A revision that changes ``ACTIVE_STATUSES``, or recreates the
 appointment table on SQLite (batch mode drops the table's triggers with it),
-drops the guards by the names below and calls :func:`create_no_overlap_guards`
-again.
+calls :func:`drop_no_overlap_guards` and :func:`create_no_overlap_guards` again.
 """
 
 from __future__ import annotations
@@ -18,8 +17,14 @@ from alembic import op
 
 from booking.data.enums import ACTIVE_STATUSES
 
-#: ``('booked', 'arrived', …)``: the active statuses as an SQL list.
-ACTIVE_LIST = "(" + ", ".join(f"'{status.value}'" for status in ACTIVE_STATUSES) + ")"
+
+def status_list(statuses) -> str:
+    """``('held', 'booked', …)``: statuses as an SQL list."""
+    return "(" + ", ".join(f"'{status.value}'" for status in statuses) + ")"
+
+
+#: The active statuses as an SQL list.
+ACTIVE_LIST = status_list(ACTIVE_STATUSES)
 
 POSTGRES_CONSTRAINTS = {
     "appointment_room_no_overlap": "room_id",
@@ -28,42 +33,58 @@ POSTGRES_CONSTRAINTS = {
 SQLITE_TRIGGERS = ("appointment_no_overlap_insert", "appointment_no_overlap_update")
 
 # Half-open ranges: [10:00, 10:45) and [10:45, 11:30) do not conflict.
-POSTGRES_EXCLUSION = f"""ALTER TABLE appointment ADD CONSTRAINT {{name}}
-        EXCLUDE USING gist ({{column}} WITH =, tstzrange(starts_at, blocked_until, '[)') WITH &&)
-        WHERE (status IN {ACTIVE_LIST})"""
+POSTGRES_EXCLUSION = """ALTER TABLE appointment ADD CONSTRAINT {name}
+        EXCLUDE USING gist ({column} WITH =, tstzrange(starts_at, blocked_until, '[)') WITH &&)
+        WHERE (status IN {active})"""
 
 # SQLite has one writer at a time, so a trigger that looks for an overlap
 # before each write is race-free across processes.  The lower bound on
 # other.starts_at keeps the index scan to the last day instead of all history:
 # no appointment holds a room for a day (a CHECK on the service table keeps
 # duration plus buffer under a day).
-SQLITE_OVERLAP = f"""
+SQLITE_OVERLAP = """
     SELECT RAISE(ABORT, 'appointment_overlap') WHERE EXISTS (
         SELECT 1 FROM appointment AS other
-        WHERE other.status IN {ACTIVE_LIST} {{exclude_self}}
+        WHERE other.status IN {active} {exclude_self}
           AND (other.room_id = NEW.room_id OR other.expert_id = NEW.expert_id)
           AND other.starts_at > datetime(NEW.starts_at, '-1 day')
           AND other.starts_at < NEW.blocked_until
           AND NEW.starts_at < other.blocked_until);
-"""  # noqa: S608 (the statuses are the enum's own values, not input)
+"""
 
-SQLITE_GUARDS = [
-    f"""CREATE TRIGGER {SQLITE_TRIGGERS[0]} BEFORE INSERT ON appointment
-        WHEN NEW.status IN {ACTIVE_LIST}
-        BEGIN {SQLITE_OVERLAP.format(exclude_self="")} END""",
-    f"""CREATE TRIGGER {SQLITE_TRIGGERS[1]}
+
+def sqlite_guards(active: str = ACTIVE_LIST) -> list[str]:
+    """The two triggers for the statuses of ``active`` (an SQL list)."""
+    overlap = SQLITE_OVERLAP.replace("{active}", active)
+    return [
+        f"""CREATE TRIGGER {SQLITE_TRIGGERS[0]} BEFORE INSERT ON appointment
+        WHEN NEW.status IN {active}
+        BEGIN {overlap.format(exclude_self="")} END""",
+        f"""CREATE TRIGGER {SQLITE_TRIGGERS[1]}
         BEFORE UPDATE OF starts_at, blocked_until, room_id, expert_id, status ON appointment
-        WHEN NEW.status IN {ACTIVE_LIST}
-        BEGIN {SQLITE_OVERLAP.format(exclude_self="AND other.id <> NEW.id")} END""",
-]
+        WHEN NEW.status IN {active}
+        BEGIN {overlap.format(exclude_self="AND other.id <> NEW.id")} END""",
+    ]
 
 
-def create_no_overlap_guards() -> None:
-    """Add the guard of the current backend to the appointment table."""
+def create_no_overlap_guards(statuses=ACTIVE_STATUSES) -> None:
+    """Add the guard of the current backend to the appointment table, for ``statuses``
+    (a revision that goes back to an older definition gives the old statuses)."""
+    active = status_list(statuses)
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
         for name, column in POSTGRES_CONSTRAINTS.items():
-            op.execute(POSTGRES_EXCLUSION.format(name=name, column=column))
+            op.execute(POSTGRES_EXCLUSION.format(name=name, column=column, active=active))
         return
-    for statement in SQLITE_GUARDS:
+    for statement in sqlite_guards(active):
         op.execute(statement)
+
+
+def drop_no_overlap_guards() -> None:
+    """Remove the guard of the current backend (to create it again for other statuses)."""
+    if op.get_bind().dialect.name == "postgresql":
+        for name in POSTGRES_CONSTRAINTS:
+            op.execute(f"ALTER TABLE appointment DROP CONSTRAINT IF EXISTS {name}")
+        return
+    for name in SQLITE_TRIGGERS:
+        op.execute(f"DROP TRIGGER IF EXISTS {name}")
