@@ -91,7 +91,7 @@ def test_citizen_books_moves_and_cancels_in_english(page, live_server, live_regi
 
     page.get_by_role("button", name="Confirm the booking").click()
     assert page.locator("h1").inner_text() == "Type the code"
-    assert "We sent a code to 040 1234567" in page.content()
+    assert "We sent a code to 040 123 4567" in page.content()
     code_field = page.get_by_label("Code")
     assert code_field.get_attribute("autocomplete") == "one-time-code"
     assert code_field.get_attribute("inputmode") == "numeric"

@@ -256,7 +256,7 @@ def test_the_citizens_pages_ask_for_the_code_and_book_only_with_it(
     assert client.get(f"/manage/{token}").headers["Location"].endswith(f"/manage/{token}/code")
 
     page = client.get(code_url + "?lang=en").get_data(as_text=True)
-    assert "We sent a code to 040 1234567 by text message." in page
+    assert "We sent a code to 040 123 4567 by text message." in page
     assert 'autocomplete="one-time-code"' in page and 'inputmode="numeric"' in page
     assert [m.kind for m in outbox(session)] == [MessageKind.VERIFICATION_CODE]
     dispatcher.dispatch_batch()
