@@ -18,7 +18,7 @@ import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Column, Integer, Table, func, select, text
+from sqlalchemy import Column, Integer, Table, func, insert, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from booking.app import create_app
@@ -30,7 +30,7 @@ from booking.data.sessions import make_engine, make_session_factory
 from booking.region.loader import load_region
 from booking.region.reader import read_region_file
 from tests.conftest import test_settings as settings_for
-from tests.factories import NOW, Factory
+from tests.factories import NOW
 
 REGION_FILE = Path(__file__).resolve().parent.parent / "config" / "regions" / "keski-suomi.toml"
 HEAD = ScriptDirectory.from_config(schema.alembic_config()).get_current_head()
@@ -140,9 +140,36 @@ def add_region_and_an_appointment(url: str) -> None:
     load_region(session, read_region_file(REGION_FILE))
     offering = session.scalars(select(Offering).where(Offering.service_id == "kela-benefits"))
     offering = offering.first()
-    Factory(session).appointment(
-        point=offering.point, service=offering.service, starts_at=NOW + timedelta(days=1)
-    )
+    # Written through the table, naming only the columns it has at this revision.
+    starts_at = NOW + timedelta(days=1)
+    ends_at = starts_at + timedelta(minutes=offering.service.duration_minutes)
+    expert = next(e for e in offering.service.agency.experts if offering.service in e.services)
+    values = {
+        "reference": "K7M4QX",
+        "ical_uid": "schema-changes@etavaraus.test",
+        "revision": 0,
+        "status": "booked",
+        "channel": "online",
+        "point_id": offering.point_id,
+        "service_id": offering.service_id,
+        "room_id": offering.point.rooms[0].id,
+        "expert_id": expert.id,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "blocked_until": ends_at + timedelta(minutes=offering.service.buffer_minutes),
+        "name": "Maija Meikäläinen",
+        "phone": "+358400000001",
+        "language": "fi",
+        "topic": "",
+        "needs": "",
+        "cancel_reason": "",
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+    present = {
+        column["name"] for column in inspect(session.connection()).get_columns("appointment")
+    }
+    session.execute(insert(Appointment).values({k: v for k, v in values.items() if k in present}))
     session.commit()
     session.close()
     engine.dispose()

@@ -25,8 +25,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from booking.appointments import guard as appointment_guard
+from booking.appointments.actions import Action, is_allowed
 from booking.appointments.alternatives import nearby_alternatives
-from booking.appointments.attendance import check_in, mark_done, mark_no_show
+from booking.appointments.attendance import acting_role, check_in, mark_done, mark_no_show
 from booking.appointments.citizen_details import (
     CANCEL_REASON_MAX_LENGTH,
     DetailError,
@@ -51,6 +52,7 @@ from booking.appointments.guard import (
     still_free,
 )
 from booking.appointments.manage_tokens import find_by_manage_token, hash_manage_token
+from booking.appointments.outcome_facts import record_fact
 from booking.appointments.start_checks import (
     check_open,
     check_start,
@@ -58,7 +60,7 @@ from booking.appointments.start_checks import (
     not_available,
 )
 from booking.data import availability as calendars
-from booking.data.enums import AppointmentStatus, BookingChannel, MessageKind
+from booking.data.enums import AppointmentStatus, BookingChannel, CancelledBy, MessageKind
 from booking.data.models import Appointment, Offering, Service, ServicePoint
 from booking.messages.outbox import queue_appointment_messages
 from booking.staff.audit import record_change
@@ -220,6 +222,7 @@ def book_appointment(
             break
     else:
         raise taken()
+    record_fact(session, appointment)
     manage_url = f"{base_url.rstrip('/')}/manage/{token}" if base_url else None
     _after_change(session, appointment, MessageKind.CONFIRMATION, now, manage_url=manage_url)
     if request.booked_by_user_id is not None:
@@ -243,7 +246,8 @@ def move_appointment(
     nearby alternatives unless ``with_alternatives`` is False).  ``min_notice`` replaces
     the service's minimum notice (the desk: ``DESK_MIN_NOTICE``)."""
     lock_appointment(session, appointment)
-    if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= now:
+    role = acting_role(session, by_user_id)
+    if not is_allowed(appointment, Action.MOVE, now, role):
         raise InvalidTransition()
     point, service = appointment.point, appointment.service
     new_start = check_start(point, service, new_start, now=now, min_notice=min_notice)
@@ -287,6 +291,7 @@ def move_appointment(
         ) from None
     appointment.revision += 1
     appointment.updated_at = now
+    record_fact(session, appointment)
     _after_change(session, appointment, MessageKind.MOVED, now)
     if by_user_id is not None:
         record_change(session, appointment, by_user_id, "move", now)
@@ -305,10 +310,8 @@ def cancel_appointment(
     cancellation messages are queued.  A citizen (no ``by_user_id``) can cancel only
     before the start; staff may also cancel an arrived appointment."""
     lock_appointment(session, appointment)
-    allowed = {AppointmentStatus.BOOKED}
-    if by_user_id is not None:
-        allowed.add(AppointmentStatus.ARRIVED)
-    if appointment.status not in allowed or (by_user_id is None and appointment.starts_at <= now):
+    role = acting_role(session, by_user_id)
+    if not is_allowed(appointment, Action.CANCEL, now, role):
         raise InvalidTransition()
     try:
         reason = normalize_free_text(reason, CANCEL_REASON_MAX_LENGTH, "reason")
@@ -320,6 +323,8 @@ def cancel_appointment(
     appointment.revision += 1
     appointment.updated_at = now
     session.flush()
+    by = CancelledBy.STAFF if role else CancelledBy.CITIZEN
+    record_fact(session, appointment, cancelled_by=by)
     _after_change(session, appointment, MessageKind.CANCELLED, now)
     if by_user_id is not None:
         record_change(session, appointment, by_user_id, "cancel", now)

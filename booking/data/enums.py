@@ -10,20 +10,53 @@ import enum
 
 
 class AppointmentStatus(enum.StrEnum):
+    """The call's timeline: booked → arrived (at the desk) → in call → done; or no-show,
+    cancelled, or a technical failure (with a :class:`FailureReason`)."""
+
     BOOKED = "booked"
     ARRIVED = "arrived"
+    IN_CALL = "in_call"
     DONE = "done"
     NO_SHOW = "no_show"
     CANCELLED = "cancelled"
+    TECHNICAL_FAILURE = "technical_failure"
 
 
-#: Statuses that hold a room and an expert (everything but cancelled).
+#: Statuses that hold a room and an expert (everything but cancelled): a call in
+#: progress holds its room, and a call that ended, failed or was missed held it.
 ACTIVE_STATUSES = (
     AppointmentStatus.BOOKED,
     AppointmentStatus.ARRIVED,
+    AppointmentStatus.IN_CALL,
     AppointmentStatus.DONE,
     AppointmentStatus.NO_SHOW,
+    AppointmentStatus.TECHNICAL_FAILURE,
 )
+
+#: Statuses after which nothing more happens to an appointment.
+FINAL_STATUSES = (
+    AppointmentStatus.DONE,
+    AppointmentStatus.NO_SHOW,
+    AppointmentStatus.CANCELLED,
+    AppointmentStatus.TECHNICAL_FAILURE,
+)
+
+
+class FailureReason(enum.StrEnum):
+    """Why a call failed for technical reasons: a short list, no free text."""
+
+    CONNECTION = "connection"
+    EQUIPMENT = "equipment"
+    EXPERT_LATE = "expert_late"
+    OTHER = "other"
+
+
+class CancelledBy(enum.StrEnum):
+    """Who cancelled, as the anonymous figures count it."""
+
+    CITIZEN = "citizen"
+    STAFF = "staff"
+    SYSTEM = "system"
 
 
 class BookingChannel(enum.StrEnum):
@@ -36,6 +69,8 @@ class Role(enum.StrEnum):
     ADVISOR = "advisor"
     EXPERT = "expert"
     ADMIN = "admin"
+    #: The regional council: the anonymous figures only, read only.
+    COUNCIL = "council"
 
 
 class MessageChannel(enum.StrEnum):

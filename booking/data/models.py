@@ -9,23 +9,25 @@ a PostgreSQL exclusion constraint, and triggers on SQLite.
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import ClassVar
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
-    Date,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
-    Time,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from booking.data.column_types import UTCDateTime, str_enum
+# The anonymous figures' table is a model of its own module; importing it here
+# puts it in Base.metadata beside the others.
+from booking.data.appointment_facts import AppointmentFact  # noqa: F401
+from booking.data.base import Base
+from booking.data.column_types import str_enum
 from booking.data.enums import (
     ACTIVE_STATUSES,
     AppointmentStatus,
@@ -35,10 +37,6 @@ from booking.data.enums import (
     MessageStatus,
     Role,
 )
-
-
-class Base(DeclarativeBase):
-    type_annotation_map: ClassVar = {datetime: UTCDateTime, date: Date, time: Time}
 
 
 class Municipality(Base):
@@ -272,9 +270,17 @@ class Appointment(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     booked_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
-    checked_in_at: Mapped[datetime | None]
+    checked_in_at: Mapped[datetime | None]  # arrived at the desk
+    call_started_at: Mapped[datetime | None]
+    call_ended_at: Mapped[datetime | None]
+    # When it was marked done, no-show or failed; why a call failed (FailureReason).
+    outcome_at: Mapped[datetime | None]
+    outcome_reason: Mapped[str | None] = mapped_column(String(24))
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str] = mapped_column(String(500), default="")
+    # The only link to its anonymous fact row (AppointmentFact.id); erased with the
+    # personal data, after which nothing ties the two together.
+    fact_id: Mapped[int | None] = mapped_column(BigInteger)
     personal_data_erased_at: Mapped[datetime | None]
 
     point: Mapped[ServicePoint] = relationship()
