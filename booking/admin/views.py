@@ -72,6 +72,8 @@ ACTION_LABELS = {
     AuditAction.MOVE: _l("Moved"),
     AuditAction.CANCEL: _l("Cancelled"),
     AuditAction.CHECK_IN: _l("Checked in"),
+    AuditAction.START_CALL: _l("Started the call"),
     AuditAction.NO_SHOW: _l("Marked as a no-show"),
     AuditAction.DONE: _l("Marked as done"),
+    AuditAction.FAILURE: _l("Marked as a technical failure"),
 }

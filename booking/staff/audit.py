@@ -32,8 +32,10 @@ class AuditAction(enum.StrEnum):
     MOVE = "move"
     CANCEL = "cancel"
     CHECK_IN = "check_in"
+    START_CALL = "start_call"
     NO_SHOW = "no_show"
     DONE = "done"
+    FAILURE = "failure"
 
 
 def record(

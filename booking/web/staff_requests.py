@@ -54,13 +54,14 @@ def run_change(
     *,
     done_message: str,
     back: Callable[[Appointment], str],
+    onward: Callable[[Appointment], str] | None = None,
 ):
     """A staff button: run one use case on an appointment the signed-in user may see.
 
     ``change(session, appointment, now=..., by_user_id=...)`` is a use case of
     :mod:`booking.appointments` (it writes its own audit event and outbox rows).
     Commits on success; a refusal is flashed and changes nothing.  Redirects to
-    ``back(appointment)`` either way.
+    ``back(appointment)``, or on success to ``onward(appointment)`` when given.
     """
     from booking.web.access import appointment_or_404, staff_user
 
@@ -83,4 +84,4 @@ def run_change(
         return redirect(target)
     db.commit()
     flash(done_message, "success")
-    return redirect(target)
+    return redirect(onward(item) if onward is not None else target)
