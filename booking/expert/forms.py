@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from booking.data.enums import FailureReason
@@ -14,7 +15,7 @@ from booking.web.staff_display import FAILURE_LABELS
 class FailureForm(FlaskForm):
     reason = SelectField(
         _l("Reason"),
-        choices=[(reason.value, label) for reason, label in FAILURE_LABELS.items()],
+        choices=[SelectChoice(reason.value, label) for reason, label in FAILURE_LABELS.items()],
         validators=[DataRequired()],
         coerce=FailureReason,
     )

@@ -17,7 +17,7 @@ from booking.engine.clock import to_helsinki
 LANGUAGES = ("fi", "sv", "en")
 LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
 #: Blueprints of staff pages: these ignore the browser's language and default to Finnish.
-STAFF_BLUEPRINTS = frozenset({"auth", "desk", "expert", "admin"})
+STAFF_BLUEPRINTS = frozenset({"auth", "desk", "expert", "admin", "figures"})
 
 
 def select_locale() -> str:

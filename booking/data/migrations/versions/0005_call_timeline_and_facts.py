@@ -32,22 +32,24 @@ depends_on = None
 HELSINKI = ZoneInfo("Europe/Helsinki")
 #: The active statuses before this revision, for the way back.
 EARLIER_ACTIVE = ("booked", "arrived", "done", "no_show")
-#: The columns of the figures' index: every column the figures read.
+#: The columns of the figures' index: every column the counts read.
 FACT_INDEX_COLUMNS = [
     "month",
     "point_id",
     "agency_id",
     "service_id",
+    "lead_days",
     "municipality_id",
     "outcome",
     "channel",
     "language",
     "interpreter",
     "cancel_notice_hours",
-    "lead_days",
     "booked_minutes",
     "used_minutes",
 ]
+#: Each a partial index (month, minutes, scope) over the facts that have them.
+MINUTES_COLUMNS = ("waiting_minutes", "call_minutes")
 
 
 def upgrade() -> None:
@@ -79,6 +81,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_appointment_fact_figures", "appointment_fact", FACT_INDEX_COLUMNS)
+    for column in MINUTES_COLUMNS:
+        op.create_index(
+            f"ix_appointment_fact_{column}",
+            "appointment_fact",
+            ["month", column, "point_id", "agency_id", "municipality_id"],
+            sqlite_where=sa.text(f"{column} IS NOT NULL"),
+            postgresql_where=sa.text(f"{column} IS NOT NULL"),
+        )
     facts_of_existing_appointments()
     drop_no_overlap_guards()
     create_no_overlap_guards()
@@ -90,6 +100,8 @@ def downgrade() -> None:
     # and a failed one is counted as a no-show.
     op.execute("UPDATE appointment SET status = 'arrived' WHERE status = 'in_call'")
     op.execute("UPDATE appointment SET status = 'no_show' WHERE status = 'technical_failure'")
+    for column in MINUTES_COLUMNS:
+        op.drop_index(f"ix_appointment_fact_{column}", table_name="appointment_fact")
     op.drop_index("ix_appointment_fact_figures", table_name="appointment_fact")
     op.drop_table("appointment_fact")
     with op.batch_alter_table("appointment") as batch:
@@ -120,7 +132,7 @@ appointment = sa.table(
 service_point = sa.table("service_point", sa.column("id"), sa.column("municipality_id"))
 service = sa.table("service", sa.column("id"), sa.column("agency_id"))
 audit_event = sa.table("audit_event", sa.column("appointment_id"), sa.column("action"))
-FACT_OTHER_COLUMNS = ["id", "failure_reason", "cancelled_by", "waiting_minutes", "call_minutes"]
+FACT_OTHER_COLUMNS = ["id", "failure_reason", "cancelled_by", *MINUTES_COLUMNS]
 fact = sa.table(
     "appointment_fact", *(sa.column(name) for name in FACT_INDEX_COLUMNS + FACT_OTHER_COLUMNS)
 )
