@@ -2,7 +2,7 @@
 
 :func:`allowed_actions` answers for a status, the booked start, the moment and
 the role.  The staff pages offer exactly these buttons, and the use cases refuse
-anything else (:func:`require_allowed`), so a button is never shown that the app
+anything else (:func:`is_allowed`), so a button is never shown that the app
 would then refuse.  Pure: no database, no web.
 
 - The desk (advisors) checks citizens in, marks no-shows, cancels and moves.
@@ -75,8 +75,9 @@ def _possible(
     if status is AppointmentStatus.IN_CALL:
         return frozenset({Action.END_CALL, Action.FAILURE})
     if status is AppointmentStatus.ARRIVED:
+        calls = {Action.START_CALL, Action.MARK_DONE, Action.FAILURE}
         # Staff may still cancel: the citizen came, but the call cannot take place.
-        return frozenset({Action.START_CALL, Action.MARK_DONE, Action.FAILURE, Action.CANCEL})
+        return frozenset(calls | {Action.CANCEL} if staff else calls)
     if status is not AppointmentStatus.BOOKED:
         return frozenset()  # done, no-show, failed or cancelled: nothing more happens
     possible = {Action.CHECK_IN}

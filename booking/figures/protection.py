@@ -14,6 +14,7 @@ reader knows without being told; it returns the counts to hide.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -51,22 +52,23 @@ def protect(
     named = counts.items() if isinstance(counts, Mapping) else enumerate(counts)
     small = {name for name, count in named if is_small(count) and name not in known}
     hidden = set(small)
-    waiting = list(range(len(sums)))
-    queued = set(waiting)
+    # Short sums first (a row's own parts before a column's total): a total is then
+    # judged once the rows below it have hidden what they must, and is not hidden
+    # for a part that turns out to be hidden anyway.
+    waiting = [(len(one.parts), index) for index, one in enumerate(sums)]
+    heapq.heapify(waiting)
+    queued = set(range(len(sums)))
     while waiting:
-        index = waiting.pop()
+        _size, index = heapq.heappop(waiting)
         queued.discard(index)
         extra = _also_hide(counts, sums[index], hidden, small, known)
         if extra is None or extra in hidden:
             continue
         hidden.add(extra)
-        for again in sums_of.get(extra, ()):
+        for again in (*sums_of.get(extra, ()), index):
             if again not in queued:
                 queued.add(again)
-                waiting.append(again)
-        if index not in queued:  # the same sum may need one more
-            queued.add(index)
-            waiting.append(index)
+                heapq.heappush(waiting, (len(sums[again].parts), again))
     return hidden
 
 

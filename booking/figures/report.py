@@ -22,7 +22,7 @@ from booking.figures.cells import LANGUAGES, Cell, Cells, load_cells
 from booking.figures.protection import Sum, protect
 from booking.figures.room_hours import room_minutes_open
 from booking.figures.scope import Scope
-from booking.figures.shown import Shown, count, hours, median, merged, share
+from booking.figures.shown import NOTHING, Shown, count, hours, median, merged, share
 
 #: The counts published for each month × point × agency × service (the CSV rows);
 #: ``held`` (booked, not cancelled) is published as the room hours booked, ``used``
@@ -143,10 +143,11 @@ def build_figures(scope: Scope, cells: Cells, open_minutes: dict[tuple[str, str]
         figures["room_hours_booked"] = hours(
             sum(cell.booked_minutes for cell in at_point), is_hidden("point", point, "held")
         )
-        figures["room_hours_used"] = hours(
-            sum(cell.used_minutes for cell in at_point), is_hidden("point", point, "used")
-        )
-        figures["room_use_share"] = share(figures["room_hours_used"], figures["room_hours_open"])
+        used = sum(cell.used_minutes for cell in at_point)
+        figures["room_hours_used"] = hours(used, is_hidden("point", point, "used"))
+        figures["room_use_share"] = share(count(used, False), count(opened, False))
+        if not figures["room_hours_used"].visible:
+            figures["room_use_share"] = NOTHING
         points.append(Row((at_point[0].municipality_id, point), figures))
 
     rows = []
