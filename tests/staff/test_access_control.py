@@ -20,13 +20,14 @@ from booking.data.models import Appointment, StaffUser
 from tests.conftest import test_settings as settings_for
 from tests.staff.conftest import CSRF_INPUT, add_account, sign_in
 
-STAFF_BLUEPRINTS = {"auth", "desk", "expert", "feeds", "admin"}
-ACCOUNTS = ("advisor_a", "advisor_b", "expert_kela", "expert_vero", "admin")
+STAFF_BLUEPRINTS = {"auth", "desk", "expert", "feeds", "admin", "figures"}
+ACCOUNTS = ("advisor_a", "advisor_b", "expert_kela", "expert_vero", "admin", "council")
 EVERY_ADVISOR = frozenset({"advisor_a", "advisor_b", "admin"})
 DESK_OF_A = frozenset({"advisor_a", "admin"})
 EVERY_EXPERT = frozenset({"expert_kela", "expert_vero", "admin"})
 KELA_EXPERTS = frozenset({"expert_kela", "admin"})
 EXPERT_ACCOUNTS = frozenset({"expert_kela", "expert_vero"})
+FIGURES = frozenset({"council", "admin"})
 REFUSED = {403, 404}
 
 
@@ -68,6 +69,8 @@ ROUTES = {
     "feeds.calendar": Route(target="token"),
     "admin.index": Route(frozenset({"admin"})),
     "admin.audit_log": Route(frozenset({"admin"})),
+    "figures.index": Route(FIGURES),
+    "figures.export": Route(FIGURES),
 }
 HOME = {
     "advisor_a": "/desk/search",
@@ -75,6 +78,7 @@ HOME = {
     "expert_kela": "/expert/",
     "expert_vero": "/expert/",
     "admin": "/admin/",
+    "council": "/figures/",
 }
 
 
@@ -249,3 +253,22 @@ def test_advisor_without_points_sees_no_desk(app, staff_world, session):
     assert client.get("/desk/testila").status_code == 403
     assert client.get(f"/desk/appointments/{staff_world.kela_at_a.id}").status_code == 404
     assert "Meikäläinen" not in client.get("/desk/search?q=Maija").get_data(as_text=True)
+
+
+def test_a_council_member_sees_no_personal_data_anywhere(app, staff_world):
+    client = app.test_client()
+    assert (
+        sign_in(client, staff_world.accounts["council"]).headers["Location"].endswith("/figures/")
+    )
+    seen = []
+    for endpoint, method, path in requests_to_try(app, staff_world):
+        if method == "GET" and endpoint != "auth.sign_out":
+            answer = client.get(path)
+            seen.append(answer.status_code)
+            text = answer.get_data(as_text=True)
+            for personal in ("Maija", "Meikäläinen", "Pekka", "Veera", "+35840", "housing"):
+                assert personal not in text, (endpoint, personal)
+            if not endpoint.startswith("figures."):
+                assert answer.status_code in REFUSED, endpoint
+    assert 200 in seen
+    assert client.get("/desk/search?q=Maija").status_code == 403
