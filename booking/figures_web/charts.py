@@ -20,7 +20,8 @@ LABEL_WIDTH = 170
 VALUE_ROOM = 56  # right of the longest bar, for its label
 BAR = 14
 GAP = 10  # between categories
-LEGEND = 26
+LEGEND_ROW = 18
+CHARACTER = 7  # an average character of the 12-pixel labels, for laying out the key
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,8 @@ class Series:
 def bar_chart(chart_id: str, title: str, categories: list[str], series: list[Series]) -> Markup:
     """Horizontal grouped bars: a group per category, a bar per series."""
     group = BAR * len(series) + GAP
-    height = LEGEND + group * len(categories) + GAP
+    legend, legend_height = _legend(series)
+    height = legend_height + group * len(categories) + GAP
     largest = max(
         (value.value for one in series for value in one.values if value.visible),
         default=0,
@@ -44,9 +46,9 @@ def bar_chart(chart_id: str, title: str, categories: list[str], series: list[Ser
         f'width="100%" preserveAspectRatio="xMinYMin meet">',
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
     ]
-    parts += _legend(series)
+    parts += legend
     for row, category in enumerate(categories):
-        top = LEGEND + row * group
+        top = legend_height + row * group
         parts.append(
             f'<text class="chart-category" x="{LABEL_WIDTH - 8}" '
             f'y="{top + BAR * len(series) / 2 + 4:.0f}" text-anchor="end">{escape(category)}</text>'
@@ -54,7 +56,7 @@ def bar_chart(chart_id: str, title: str, categories: list[str], series: list[Ser
         for index, one in enumerate(series):
             parts.append(_bar(one.values[row], index, top + index * BAR, scale))
     parts.append(
-        f'<line class="chart-axis" x1="{LABEL_WIDTH}" y1="{LEGEND - 4}" '
+        f'<line class="chart-axis" x1="{LABEL_WIDTH}" y1="{legend_height - 4}" '
         f'x2="{LABEL_WIDTH}" y2="{height - GAP / 2:.0f}"/>'
     )
     parts.append("</svg>")
@@ -78,13 +80,17 @@ def _bar(value: Shown, index: int, y: int, scale: float) -> str:
     )
 
 
-def _legend(series: list[Series]) -> list[str]:
+def _legend(series: list[Series]) -> tuple[list[str], int]:
+    """A key of each series' shade, in as many rows as it takes; and its height."""
     parts = []
-    x = LABEL_WIDTH
+    x, y = LABEL_WIDTH, 4
     for index, one in enumerate(series):
+        width = 16 + CHARACTER * len(one.label) + 18
+        if x > LABEL_WIDTH and x + width > WIDTH:
+            x, y = LABEL_WIDTH, y + LEGEND_ROW
         parts.append(
-            f'<rect class="series-{index}" x="{x}" y="4" width="12" height="12"/>'
-            f'<text class="chart-legend" x="{x + 16}" y="14">{escape(one.label)}</text>'
+            f'<rect class="series-{index}" x="{x}" y="{y}" width="12" height="12"/>'
+            f'<text class="chart-legend" x="{x + 16}" y="{y + 10}">{escape(one.label)}</text>'
         )
-        x += 16 + 8 * len(one.label) + 18
-    return parts
+        x += width
+    return parts, y + LEGEND_ROW + 4
