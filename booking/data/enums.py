@@ -33,14 +33,6 @@ ACTIVE_STATUSES = (
     AppointmentStatus.TECHNICAL_FAILURE,
 )
 
-#: Statuses after which nothing more happens to an appointment.
-FINAL_STATUSES = (
-    AppointmentStatus.DONE,
-    AppointmentStatus.NO_SHOW,
-    AppointmentStatus.CANCELLED,
-    AppointmentStatus.TECHNICAL_FAILURE,
-)
-
 
 class FailureReason(enum.StrEnum):
     """Why a call failed for technical reasons: a short list, no free text."""
