@@ -20,7 +20,6 @@ from booking.figures.scope import Scope
 
 #: A cancellation under this many hours before the start is late.
 LATE_CANCEL_HOURS = 24
-OPEN_OUTCOMES = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, AppointmentStatus.IN_CALL)
 LANGUAGES = ("fi", "sv", "en")
 
 CellKey = tuple[str, str, str, str]  # month, point, agency, service
@@ -58,8 +57,7 @@ def _count(condition):
 
 
 def _counted_columns() -> dict[str, object]:
-    """Name → aggregate over a cell's facts.  ``open`` is not published; ``held``
-    (not cancelled) is what the room hours booked are made of."""
+    """Name → aggregate over a cell's facts (the rest follow from these)."""
     outcome = Fact.outcome
     columns = {
         "booked": func.count(),
@@ -71,7 +69,6 @@ def _counted_columns() -> dict[str, object]:
             & (Fact.cancel_notice_hours < LATE_CANCEL_HOURS)
         ),
         "failed": _count(outcome == AppointmentStatus.TECHNICAL_FAILURE.value),
-        "open": _count(outcome.in_([status.value for status in OPEN_OUTCOMES])),
         "desk": _count(Fact.channel == "desk"),
         "interpreter": _count(Fact.interpreter),
         "used": _count(Fact.used_minutes > 0),
@@ -110,8 +107,11 @@ def load_cells(session: Session, scope: Scope) -> Cells:
         cell = Cell(month, municipality, point, agency, service)
         counted = zip(names, row[7:], strict=True)
         cell.counts.update({name: int(value or 0) for name, value in counted})
-        cell.counts["online"] = cell.counts["booked"] - cell.counts["desk"]
-        cell.counts["held"] = cell.counts["booked"] - cell.counts["cancelled"]
+        counts = cell.counts
+        counts["online"] = counts["booked"] - counts["desk"]
+        counts["held"] = counts["booked"] - counts["cancelled"]
+        # Still booked, arrived or in a call.
+        counts["open"] = counts["held"] - counts["done"] - counts["no_show"] - counts["failed"]
         cell.booked_minutes, cell.used_minutes = int(booked_minutes), int(used_minutes)
         by_key[cell.key] = cell
     lead = select(*group, Fact.lead_days, func.count()).group_by(*group, Fact.lead_days)
