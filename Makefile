@@ -56,6 +56,7 @@ bench: setup
 	$(BIN)/python -m bench.availability
 	$(BIN)/python -m bench.booking
 	$(BIN)/python -m bench.dispatch
+	$(BIN)/python -m bench.figures
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache build dist booking/translations/*/LC_MESSAGES/*.mo
