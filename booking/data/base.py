@@ -1,4 +1,4 @@
-"""The declarative base every model shares, with the column types of its annotations."""
+"""The declarative base of every model: instants as aware UTC, dates and wall-clock times."""
 
 from __future__ import annotations
 

@@ -23,9 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-# The anonymous figures' table is a model of its own module; importing it here
-# puts it in Base.metadata beside the others.
-from booking.data.appointment_facts import AppointmentFact  # noqa: F401
+from booking.data import appointment_facts  # noqa: F401  (mapped with the rest)
 from booking.data.base import Base
 from booking.data.column_types import str_enum
 from booking.data.enums import (
