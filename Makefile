@@ -26,8 +26,8 @@ translations: $(STAMP)
 # and sv catalogues, for translating (then `make setup` compiles them).
 messages: $(STAMP)
 	@template=$$(mktemp --suffix=.pot) && trap 'rm -f "$$template"' EXIT && \
-	  $(BIN)/pybabel --quiet extract -F babel.cfg -k _l -k lazy_gettext --no-location --no-wrap \
-	    --project etavaraus -o "$$template" . && \
+	  $(BIN)/pybabel --quiet extract -F babel.cfg --no-location --no-wrap \
+	    --project etavaraus -o "$$template" booking && \
 	  $(BIN)/pybabel update --no-wrap -i "$$template" -d booking/translations
 
 # The demo: SQLite, region and demo data loaded, scheduler beside the web server.
@@ -57,6 +57,7 @@ bench: setup
 	$(BIN)/python -m bench.booking
 	$(BIN)/python -m bench.dispatch
 	$(BIN)/python -m bench.figures
+	$(BIN)/python -m bench.region_changes
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache build dist booking/translations/*/LC_MESSAGES/*.mo

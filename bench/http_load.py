@@ -34,7 +34,7 @@ def serving(database_url: str, workers: int = 2) -> Iterator[str]:
         **os.environ,
         "BOOKING_DATABASE_URL": database_url,
         "BOOKING_RATELIMIT_ENABLED": "0",
-        "BOOKING_SECRET_KEY": "bench-secret",
+        "BOOKING_SECRET_KEY": "bench-secret-key-long-enough-for-the-32-byte-rule",
         "PYTHONPATH": str(PROJECT),
     }
     server = subprocess.Popen(

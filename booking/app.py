@@ -12,12 +12,17 @@ from flask import Flask
 
 
 def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
-    from config.settings import settings_from_env
+    from config.settings import check_secret_key, settings_from_env
 
     app = Flask(__name__)
     app.config.update(settings_from_env())
     if test_config:
         app.config.update(test_config)
+    check_secret_key(app.config.get("SECRET_KEY"))
+
+    from booking.web.proxies import trust_proxies
+
+    trust_proxies(app, int(app.config["BOOKING_TRUSTED_PROXIES"]))
 
     from booking.web import database
 
@@ -25,13 +30,17 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
+    from booking.web.cache_rules import register_cache_rules
     from booking.web.errors import register_error_handlers
     from booking.web.security_headers import register_security_headers
+    from booking.web.staff_sessions import register_staff_sessions
     from booking.web.templating import register_template_helpers
 
     register_error_handlers(app)
+    register_staff_sessions(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_cache_rules(app)
     return app
 
 
@@ -55,6 +64,7 @@ def _init_extensions(app: Flask) -> None:
 
 #: The modules whose view functions register themselves on their audience's blueprint.
 VIEW_MODULES = (
+    "booking.admin.calendar_views",
     "booking.admin.views",
     "booking.api.appointments",
     "booking.api.catalogue",
@@ -70,6 +80,7 @@ VIEW_MODULES = (
     "booking.public.booking_views",
     "booking.public.formatting",
     "booking.public.manage_views",
+    "booking.public.review_views",
     "booking.public.views",
     "booking.webhooks.views",
 )

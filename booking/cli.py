@@ -1,4 +1,4 @@
-"""The ``booking`` command (a Flask CLI): setup, serve, scheduler, user add, db."""
+"""The ``booking`` command (a Flask CLI): setup, serve, scheduler, user add, db, region."""
 
 from __future__ import annotations
 
@@ -11,7 +11,17 @@ from flask.cli import FlaskGroup, with_appcontext
 from booking.app import create_app
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
+def create_cli_app():
+    """The app for a command; a setting that would leave the site open stops it with a message."""
+    from config.settings import InsecureSettings
+
+    try:
+        return create_app()
+    except InsecureSettings as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.group(cls=FlaskGroup, create_app=create_cli_app, add_default_commands=True)
 def cli() -> None:
     """Etävaraus: remote-service appointment booking."""
 
@@ -20,7 +30,11 @@ def cli() -> None:
 @click.option("--demo", is_flag=True, help="Add demo staff accounts and demo appointments.")
 @with_appcontext
 def setup(demo: bool) -> None:
-    """Create or upgrade the schema and load the region file. Safe to run again."""
+    """Create or upgrade the schema; load the region file into an empty database.
+    Safe to run again: once the region is there, change it with `booking region import`."""
+    from sqlalchemy import select
+
+    from booking.data.models import ServicePoint
     from booking.data.schema import upgrade_schema
     from booking.engine.clock import utc_now
     from booking.region.loader import load_region
@@ -34,9 +48,13 @@ def setup(demo: bool) -> None:
         raise click.ClickException(str(error)) from error
     upgrade_schema(get_engine())
     session = get_session()
-    summary = load_region(session, region)
-    session.commit()
-    click.echo(f"Region loaded from {region_file}: {summary}")
+    if session.scalar(select(ServicePoint.id).limit(1)) is None:
+        summary = load_region(session, region)
+        session.commit()
+        click.echo(f"Region loaded from {region_file}: {summary}")
+    else:
+        session.rollback()
+        click.echo("The region is in the database already; `booking region import` changes it.")
     if demo:
         from booking.demo.calendar import add_demo_data
 
@@ -49,11 +67,18 @@ def setup(demo: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--threads", default=8, show_default=True, type=int, help="Threads per worker.")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the app with gunicorn (production WSGI server)."""
     from booking.server import run_gunicorn
+    from config.settings import InsecureSettings, check_secret_key, settings_from_env
 
-    run_gunicorn(host=host, port=port, workers=workers)
+    try:  # here, not in each worker, so that a bad key stops the server at once
+        check_secret_key(settings_from_env()["SECRET_KEY"])
+    except InsecureSettings as error:
+        raise click.ClickException(str(error)) from error
+
+    run_gunicorn(host=host, port=port, workers=workers, threads=threads)
 
 
 @cli.command()
@@ -74,17 +99,29 @@ def user() -> None:
 @user.command("add")
 @click.option("--role", type=click.Choice(["advisor", "expert", "admin", "council"]), required=True)
 @click.option("--email", required=True)
-@click.option("--password", required=True)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input instead of a prompt.",
+)
 @click.option("--point", "points", multiple=True, help="Service point id (advisors); repeatable.")
 @click.option("--agency", default=None, help="Agency id (experts).")
 @click.option("--expert", "expert_key", default=None, help="Expert key of the region file.")
 @click.option("--name", default="", help="Display name.")
 @with_appcontext
-def user_add(role, email, password, points, agency, expert_key, name) -> None:
-    """Create a staff account, or update the one with this e-mail."""
+def user_add(role, email, password_stdin, points, agency, expert_key, name) -> None:
+    """Create a staff account, or update the one with this e-mail.
+
+    The password is asked for (or read from standard input), never taken from
+    the command line, where other users of the machine and the shell history
+    would see it."""
     from booking.staff.accounts import StaffAccountError, add_staff_user
     from booking.web.database import get_session
 
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     session = get_session()
     try:
         account = add_staff_user(
@@ -158,6 +195,81 @@ def db_check() -> None:
     try:
         command.check(alembic_config(_database_url()))
     except AutogenerateDiffsDetected as error:
+        raise click.ClickException(str(error)) from error
+
+
+@cli.group()
+def region() -> None:
+    """The region's calendar: export it as a region file, import a changed one."""
+
+
+@region.command("export")
+@click.option("--output", type=click.Path(dir_okay=False), help="Write here, not to stdout.")
+@with_appcontext
+def region_export(output: str | None) -> None:
+    """Write the region as the database holds it, in the region file's format."""
+    from booking.region.export import region_snapshot, to_toml
+    from booking.web.database import get_session
+
+    session = get_session()
+    text = to_toml(region_snapshot(session, _configured_region()))
+    session.rollback()
+    if output:
+        with open(output, "w", encoding="utf-8") as file:
+            file.write(text)
+        click.echo(f"Wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@region.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+@with_appcontext
+def region_import(file: str, dry_run: bool) -> None:
+    """Make the database say what FILE says: print every change and what becomes of
+    each booked appointment a change makes impossible, then apply it all at once.
+    Exits 2 when FILE is invalid."""
+    from booking.engine.clock import utc_now
+    from booking.region.changes import region_changes
+    from booking.region.consequences import settle_consequences
+    from booking.region.export import region_snapshot
+    from booking.region.loader import load_region
+    from booking.region.reader import RegionFileError, read_region_file
+    from booking.web.database import get_session
+
+    try:
+        region = read_region_file(file)
+    except RegionFileError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    session = get_session()
+    before = region_snapshot(session, region)
+    load_region(session, region)
+    changes = region_changes(before, region_snapshot(session, region))
+    fates = settle_consequences(session, now=utc_now(), reason="")
+    for line in changes:
+        click.echo(line)
+    for fate in fates:
+        click.echo(f"appointment {fate.describe()}")
+    if not changes:
+        click.echo("No changes.")
+    if dry_run:
+        session.rollback()
+        click.echo(
+            f"Dry run: {len(changes)} changes, {len(fates)} appointments hit; nothing saved."
+        )
+    else:
+        session.commit()
+        click.echo(f"Applied: {len(changes)} changes, {len(fates)} appointments hit.")
+
+
+def _configured_region():
+    from booking.region.reader import RegionFileError, read_region_file
+
+    try:
+        return read_region_file(current_app.config["BOOKING_REGION_FILE"])
+    except RegionFileError as error:
         raise click.ClickException(str(error)) from error
 
 

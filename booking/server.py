@@ -1,5 +1,10 @@
 """``booking serve``: gunicorn serving ``create_app()``.
 
+Threaded workers (:mod:`booking.server_worker`) that give a thread only to a
+request that has fully arrived, so that slow clients cannot hold every thread;
+request heads are limited in size.  ``X-Forwarded-*`` headers are left to the
+app, which believes them only behind ``BOOKING_TRUSTED_PROXIES`` proxies.
+
 Access logs name the path of each request, but manage links and calendar
 feeds carry secret tokens in their paths, so those are masked.
 """
@@ -38,10 +43,30 @@ class BookingServer(BaseApplication):
         return create_app()
 
 
-def run_gunicorn(*, host: str, port: int, workers: int, **extra: object) -> None:
+#: gunicorn settings facing the open internet (``booking serve`` adds bind, workers, threads).
+HARDENED_OPTIONS: dict[str, object] = {
+    "worker_class": "booking.server_worker.WholeRequestWorker",
+    # A worker that stops reporting for this long is restarted.
+    "timeout": 30,
+    "graceful_timeout": 20,
+    # Idle kept-alive connections, and connections that sent nothing yet, close after this.
+    "keepalive": 5,
+    "limit_request_line": 4094,
+    "limit_request_fields": 50,
+    "limit_request_field_size": 8190,
+    # The app's ProxyFix decides which forwarded headers to believe, not gunicorn.
+    "forwarded_allow_ips": "",
+    # No run-time control socket in the home directory: nothing here uses it.
+    "control_socket_disable": True,
+}
+
+
+def run_gunicorn(*, host: str, port: int, workers: int, threads: int = 8, **extra: object) -> None:
     options = {
+        **HARDENED_OPTIONS,
         "bind": f"{host}:{port}",
         "workers": workers,
+        "threads": threads,
         "accesslog": "-",
         "logger_class": MaskingLogger,
         "access_log_format": '%(h)s "%(r)s" %(s)s %(L)ss',

@@ -30,8 +30,12 @@ class DefaultSettings:
     TWILIO_AUTH_TOKEN = ""
     BOOKING_SMTP_URL = ""
     BOOKING_MAIL_FROM = "etavaraus@keskisuomi.invalid"
+    # Where citizens send accessibility feedback and questions about their personal data.
+    BOOKING_CONTACT_EMAIL = "kirjaamo@keskisuomi.invalid"
     BOOKING_REDIS_URL = ""
     BOOKING_RATELIMIT_ENABLED = True
+    # Reverse proxies in front that set X-Forwarded-For/-Proto; 0 believes no such header.
+    BOOKING_TRUSTED_PROXIES = 0
     # Personal data is erased this many days after the appointment.
     BOOKING_RETENTION_DAYS = 90
     # A manage link stops working this many days after the appointment.
@@ -41,6 +45,8 @@ class DefaultSettings:
     BABEL_DEFAULT_LOCALE = "fi"
     BABEL_DEFAULT_TIMEZONE = "Europe/Helsinki"
     LANGUAGES = ("fi", "sv", "en")
+    # Forms and JSON bodies are small; larger bodies get 413 without being read.
+    MAX_CONTENT_LENGTH = 64 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
@@ -51,8 +57,25 @@ INT_SETTINGS = {
     "BOOKING_RETENTION_DAYS",
     "BOOKING_MANAGE_LINK_DAYS",
     "BOOKING_MAX_ACTIVE_PER_AGENCY",
+    "BOOKING_TRUSTED_PROXIES",
 }
 ENV_PREFIXES = ("BOOKING_", "TWILIO_")
+#: Session cookies and CSRF tokens are signed with the secret key; shorter keys can be guessed.
+MIN_SECRET_KEY_BYTES = 32
+
+
+class InsecureSettings(ValueError):
+    """A setting that would leave the site open; the message says what to change."""
+
+
+def check_secret_key(key: object) -> None:
+    """Refuse a missing or short secret key, with a message saying how to make one."""
+    length = len(key.encode()) if isinstance(key, str) else len(key or b"")  # type: ignore[arg-type]
+    if length < MIN_SECRET_KEY_BYTES:
+        raise InsecureSettings(
+            f"BOOKING_SECRET_KEY has {length} bytes; it needs at least {MIN_SECRET_KEY_BYTES}. "
+            "Make one with: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+        )
 
 
 def parse_bool(value: str) -> bool:

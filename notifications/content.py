@@ -47,6 +47,10 @@ class MessageFacts:
     citizen_name: str = ""
     citizen_email: str | None = None
     meeting_link: str | None = None
+    #: Why a change of the calendar cancelled it (a code of ``notifications.causes``).
+    cancel_cause: str | None = None
+    #: Where to book a new time after such a cancellation.
+    rebook_url: str | None = None
 
     def __post_init__(self) -> None:
         if self.starts_at.tzinfo is None or self.ends_at.tzinfo is None:

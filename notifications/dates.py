@@ -6,7 +6,7 @@ must not change under a library upgrade (the snapshot tests pin it).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -17,6 +17,8 @@ WEEKDAYS = {
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
 }
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+#: The word before a clock time: "klo 9.00", "kl. 9.00", "at 9:00".
+AT = {"fi": "klo", "sv": "kl.", "en": "at"}
 
 
 def in_helsinki(moment: datetime) -> datetime:
@@ -33,15 +35,19 @@ def short_date(day: date, language: str) -> str:
     return f"{weekday} {day.day}.{day.month}.{day.year}"
 
 
-def clock(moment: datetime, language: str) -> str:
-    """Helsinki clock time: ``10.00`` in Finnish and Swedish, ``10:00`` in English."""
-    local = in_helsinki(moment)
+def wall_clock(moment: time, language: str) -> str:
+    """A clock time as each language writes it: ``9.00`` and ``14.30`` in Finnish and
+    Swedish, ``9:00`` and ``14:30`` in English (no leading zero on the hour)."""
     separator = ":" if language == "en" else "."
-    return f"{local.hour:02d}{separator}{local.minute:02d}"
+    return f"{moment.hour}{separator}{moment.minute:02d}"
+
+
+def clock(moment: datetime, language: str) -> str:
+    """Helsinki clock time of an aware instant, written as :func:`wall_clock` writes it."""
+    return wall_clock(in_helsinki(moment).time(), language)
 
 
 def when(moment: datetime, language: str) -> str:
     """Date and time together: ``ti 31.3.2026 klo 10.00``."""
     local = in_helsinki(moment)
-    at = {"fi": "klo", "sv": "kl.", "en": "at"}[language]
-    return f"{short_date(local.date(), language)} {at} {clock(moment, language)}"
+    return f"{short_date(local.date(), language)} {AT[language]} {clock(moment, language)}"

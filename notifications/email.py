@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from html import escape
 
+from notifications.causes import REBOOK_EMAIL, cause_text
 from notifications.content import AgendaFacts, Kind, MessageFacts
 from notifications.dates import clock, short_date, when
 from notifications.ical import appointment_calendar, method_for
@@ -120,22 +121,27 @@ def build_appointment_email(facts: MessageFacts, *, sender: str, stamp: datetime
     if facts.photo_id_required and kind != Kind.CANCELLED:
         notes.insert(0, words["bring"])
     manage = facts.manage_url if kind != Kind.CANCELLED else None
+    manage_words = words["manage"]
+    why = cause_text(facts.cancel_cause, facts.language) if kind == Kind.CANCELLED else ""
+    if why and facts.rebook_url:
+        manage, manage_words = facts.rebook_url, REBOOK_EMAIL[facts.language]
+    intro = f"{words['intro'][kind]} {why}".strip()
 
-    text = [greeting, "", words["intro"][kind], ""]
+    text = [greeting, "", intro, ""]
     text += [f"{label}: {value}" for label, value in rows]
     text += ["", *notes]
     if manage:
-        text += ["", f"{words['manage']}: {manage}"]
+        text += ["", f"{manage_words}: {manage}"]
     text += ["", words["calendar"], "", "-- ", words["footer"]]
 
     html = [f'<!doctype html><html lang="{facts.language}"><body>']
-    html.append(f"<p>{escape(greeting)}</p><p>{escape(words['intro'][kind])}</p>")
+    html.append(f"<p>{escape(greeting)}</p><p>{escape(intro)}</p>")
     html.append("<table>")
     html += [f"<tr><th scope='row'>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows]
     html.append("</table>")
     html += [f"<p>{escape(note)}</p>" for note in notes]
     if manage:
-        html.append(f'<p><a href="{escape(manage)}">{escape(words["manage"])}</a></p>')
+        html.append(f'<p><a href="{escape(manage)}">{escape(manage_words)}</a></p>')
     html.append(
         f"<p>{escape(words['calendar'])}</p><p><small>{escape(words['footer'])}</small></p>"
     )

@@ -8,6 +8,7 @@ useful first, when a long point name or address would need a third segment.
 
 from __future__ import annotations
 
+from notifications.causes import REBOOK, cause_text
 from notifications.content import Kind, MessageFacts
 from notifications.dates import clock, when
 from notifications.gsm import MULTI_SEGMENT, septets, to_gsm7
@@ -76,6 +77,9 @@ def render_sms(facts: MessageFacts) -> str:
     manage = ""
     if facts.manage_url and kind != Kind.CANCELLED:
         manage = phrases["manage"].format(url=facts.manage_url)
+    why = cause_text(facts.cancel_cause, facts.language) if kind == Kind.CANCELLED else ""
+    if why and facts.rebook_url:
+        manage = REBOOK[facts.language].format(url=facts.rebook_url)
     bring = phrases["bring"] if facts.photo_id_required and kind != Kind.CANCELLED else ""
     early = phrases["early"] if kind != Kind.CANCELLED else ""
 
@@ -85,7 +89,7 @@ def render_sms(facts: MessageFacts) -> str:
         location = ", ".join(part for part in (place, optional[1]) if part) + "."
         if kind == Kind.CANCELLED:
             location = ""
-        parts = [headline, location, optional[0], optional[2], reference, manage]
+        parts = [headline, why, location, optional[0], optional[2], reference, manage]
         text = to_gsm7(" ".join(part for part in parts if part))
         if septets(text) <= MAX_SEPTETS or not any(optional):
             break

@@ -151,6 +151,7 @@ class Dispatcher:
                         now=now,
                         mail_from=self.mail_from,
                         callback=self.status_callback,
+                        base_url=self.base_url,
                     )
                 except Exception as error:  # a bug must fail the message visibly, not the batch
                     log.exception("outbox message %s could not be rendered", message.id)
@@ -260,6 +261,8 @@ class Dispatcher:
                 message.last_error = skip.reason
                 if skip.retry_at is not None:
                     message.attempts = max(message.attempts - 1, 0)  # waiting is no attempt
+                if skip.email_instead:
+                    queue_email_instead(session, message, now=now)
                 report.skipped += 1
             elif transient is not None and message.attempts < self.policy.max_attempts:
                 message.status = MessageStatus.PENDING

@@ -22,3 +22,5 @@ class Skip:
     reason: str
     status: MessageStatus = MessageStatus.SKIPPED
     retry_at: datetime | None = None  # set when the message only waits (quiet hours)
+    #: The SMS can never go (the number takes none): send it by e-mail where there is one.
+    email_instead: bool = False

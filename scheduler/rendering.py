@@ -15,7 +15,8 @@ from booking.data.enums import AppointmentStatus, MessageChannel, MessageKind, M
 from booking.data.models import OutboxMessage
 from booking.engine.clock import to_helsinki
 from booking.messages.facts import appointment_facts
-from booking.messages.outbox import REMINDER_KINDS, is_mobile_number, outside_quiet_hours
+from booking.messages.outbox import REMINDER_KINDS, outside_quiet_hours
+from booking.messages.sms_numbers import sms_capable
 from notifications.email import build_appointment_email
 from notifications.senders import SmsMessage
 from notifications.sms import render_sms
@@ -32,6 +33,7 @@ def render_message(
     now: datetime,
     mail_from: str,
     callback: str | None,
+    base_url: str = "",
 ) -> Outgoing | Skip:
     if message.kind == MessageKind.AGENDA:
         return render_agenda(session, message, now=now, mail_from=mail_from)
@@ -55,11 +57,15 @@ def render_message(
             return Skip("quiet hours", status=MessageStatus.PENDING, retry_at=morning)
 
     facts = appointment_facts(
-        appointment, kind=message.kind, organizer_email=mail_from, manage_url=message.manage_url
+        appointment,
+        kind=message.kind,
+        organizer_email=mail_from,
+        manage_url=message.manage_url,
+        base_url=base_url,
     )
     if message.channel == MessageChannel.SMS:
-        if not is_mobile_number(appointment.phone):
-            return Skip("no mobile number")
+        if not sms_capable(appointment.phone):
+            return Skip("no number that takes an SMS", email_instead=True)
         text = render_sms(facts)
         return Outgoing(
             body=redact(text, message.manage_url),

@@ -60,7 +60,7 @@ def run_attempts(
             phone=f"040{worker:02d}{number:05d}",
         )
         outcome, appointment_id = attempt(
-            sessions, lambda s, r=request: book_appointment(s, r, now=now, with_alternatives=False)
+            sessions, lambda s, r=request: book_appointment(s, r, now=now)
         )
         outcomes.append(((point_id, service_id, start_iso), outcome))
         # Processes through the use case also move what they won 15 minutes earlier,

@@ -22,8 +22,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from booking.app import create_app
+from booking.data.base import Base
 from booking.data.calendar_revision import clear_availability_cache
-from booking.data.models import Base
 from booking.data.schema import upgrade_schema
 from booking.data.sessions import make_engine, make_session_factory
 from booking.engine.clock import require_aware, utc_now
@@ -31,6 +31,7 @@ from booking.testing.scratch_databases import create_scratch_database, drop_scra
 from tests.factories import NOW, Factory
 
 POSTGRES_ENV = "BOOKING_TEST_POSTGRES_URL"
+TEST_SECRET_KEY = "test-secret-key-long-enough-for-the-32-byte-rule"
 
 
 def postgres_server_url() -> str | None:
@@ -70,9 +71,10 @@ def clock() -> Iterator[StoppedClock]:
 
     ``datetime.now`` (and ``time.time``) read it in every module and thread;
     ``time.monotonic``, sleeps and timeouts keep real time. Subprocesses do not
-    see it: a test that starts one passes it the instant to use. Signed cookies
-    and CSRF tokens carry the time they were made, so a jump of over 31 days
-    forward, or any jump back, signs a staff member out: sign in after the jump.
+    see it: a test that starts one passes it the instant to use. A staff
+    session ends after 30 minutes idle and signed cookies carry the time they were
+    made, so a jump of over 30 minutes forward, or any jump back, signs a staff
+    member out: sign in after the jump.
     """
     with time_machine.travel(NOW, tick=False) as traveller:
         yield StoppedClock(traveller)
@@ -142,8 +144,8 @@ def factory(session) -> Factory:
 def test_settings(database_url: str, **overrides: object) -> dict[str, object]:
     settings: dict[str, object] = {
         "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
-        "BOOKING_SECRET_KEY": "test-secret-key",
+        "SECRET_KEY": TEST_SECRET_KEY,
+        "BOOKING_SECRET_KEY": TEST_SECRET_KEY,
         "BOOKING_DATABASE_URL": database_url,
         "BOOKING_BASE_URL": "http://booking.test",
         "WTF_CSRF_ENABLED": False,

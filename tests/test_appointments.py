@@ -112,11 +112,12 @@ def test_booking_raises_the_calendar_revision(session, world):
 
 def test_the_same_time_cannot_be_booked_twice(session, world):
     book(session)
-    with pytest.raises(SlotTaken) as taken:
+    with pytest.raises(SlotTaken):
         book(session, phone="050 765 4321")
     session.rollback()
     assert count_appointments(session) == 1
-    alternatives = taken.value.alternatives
+    # What the views offer instead, looked up once the refused write is rolled back.
+    alternatives = nearby_alternatives(session, "testila", "kela-benefits", TUESDAY_10, now=NOW)
     assert alternatives and all(a.point_id == "testila" for a in alternatives)
     assert TUESDAY_10 not in [a.starts_at for a in alternatives]
     # The nearest free times: one that ends (with its buffer) as the booked one
@@ -214,7 +215,7 @@ def test_a_desk_booking_needs_no_notice_but_online_and_api_keep_it(session, worl
     for channel in (BookingChannel.ONLINE, BookingChannel.API):
         with pytest.raises(NotBookable) as refused:
             book(session, start=soon, channel=channel)
-        assert "too soon" in str(refused.value.message)
+        assert "too soon" in refused.value.msgid
         session.rollback()
     booked = book(session, start=soon, channel=BookingChannel.DESK).appointment
     assert booked.starts_at == soon
@@ -227,7 +228,7 @@ def test_a_desk_booking_needs_no_notice_but_online_and_api_keep_it(session, worl
     assert right_now.appointment.starts_at == an_hour_later
     with pytest.raises(NotBookable) as refused:
         book(session, start=NOW - timedelta(minutes=15), channel=BookingChannel.DESK)
-    assert "already passed" in str(refused.value.message)
+    assert "already passed" in refused.value.msgid
 
 
 def test_a_desk_move_needs_no_notice_but_a_citizen_s_move_keeps_it(session, world):
@@ -375,9 +376,8 @@ def test_a_move_by_fifteen_minutes_is_not_refused_by_itself(session, world):
 def test_moving_onto_a_taken_time_changes_nothing(session, world):
     mine = book(session).appointment
     book(session, start=TUESDAY_10 + timedelta(hours=1), phone="050 765 4321")
-    with pytest.raises(SlotTaken) as taken:
+    with pytest.raises(SlotTaken):
         move_appointment(session, mine, TUESDAY_10 + timedelta(hours=1), now=NOW)
-    assert taken.value.alternatives
     session.rollback()
     session.refresh(mine)
     assert mine.starts_at == TUESDAY_10

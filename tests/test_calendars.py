@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import delete, event, select
 
 from booking.data import availability as calendars
+from booking.data.calendar_models import CalendarRevision
 from booking.data.calendar_revision import current_calendar_revision
 from booking.data.enums import AppointmentStatus
-from booking.data.models import Appointment, CalendarRevision, ExpertAbsence
+from booking.data.models import Appointment, ExpertAbsence
 from booking.engine.clock import HELSINKI
 from tests.factories import NOW
 

@@ -74,7 +74,7 @@ def test_the_desk_accepts_a_landline_or_no_number():
         normalize_phone_any("garbage")
 
 
-def test_is_finnish_mobile_tells_what_can_take_an_sms():
+def test_is_finnish_mobile_knows_the_finnish_mobile_ranges():
     assert is_finnish_mobile("+358401234567")
     assert is_finnish_mobile("+358501234567")
     assert not is_finnish_mobile("+35814123456")

@@ -48,14 +48,15 @@ def test_staff_and_citizen_pages_and_the_api_show_the_stopped_day(client, factor
     assert sign_in(client, advisor).status_code == 302
 
     assert desk_day(client) == "2026-11-12"
-    assert first_free_time_on_the_point_page(client) == "Thu, Nov 12 09:00"
+    assert first_free_time_on_the_point_page(client) == "Thu, Nov 12 at 9:00"
     assert first_free_time_in_the_api(client) == "2026-11-12T09:00:00+02:00"
 
     clock.move(hours=4)  # 12:00: the first free time follows the hour's notice
-    assert first_free_time_on_the_point_page(client) == "Thu, Nov 12 13:00"
+    assert first_free_time_on_the_point_page(client) == "Thu, Nov 12 at 13:00"
     assert first_free_time_in_the_api(client) == "2026-11-12T13:00:00+02:00"
 
-    clock.move(days=1)  # Friday noon
+    clock.move(days=1)  # Friday noon; a day idle has ended the staff session
+    assert sign_in(client, advisor).status_code == 302
     assert desk_day(client) == "2026-11-13"
-    assert first_free_time_on_the_point_page(client) == "Fri, Nov 13 13:00"
+    assert first_free_time_on_the_point_page(client) == "Fri, Nov 13 at 13:00"
     assert first_free_time_in_the_api(client) == "2026-11-13T13:00:00+02:00"

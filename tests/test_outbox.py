@@ -11,6 +11,7 @@ from booking.data.enums import MessageKind, MessageStatus
 from booking.data.models import OutboxMessage
 from booking.engine.clock import to_helsinki
 from booking.messages.outbox import outside_quiet_hours, queue_appointment_messages, reminder_times
+from booking.messages.sms_numbers import sms_capable
 from tests.factories import NOW
 
 #: Mon 30.3.2026 10:00 Helsinki (summer time, UTC+3).
@@ -86,6 +87,43 @@ def test_landline_gets_no_sms_and_reminders_go_by_email(session, factory, world)
         ("confirmation", "email"),
         ("reminder_day_before", "email"),
         ("reminder_morning", "email"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("phone", "capable"),
+    [
+        ("+358401234567", True),  # Finnish mobile
+        ("+3584573456789", True),  # Åland mobile (0457)
+        ("+46701234567", True),  # Swedish mobile
+        ("+37251234567", True),  # Estonian mobile
+        ("+4520123456", True),  # Danish: the plan does not tell mobiles from landlines
+        ("+12025550123", True),  # the same in the United States
+        ("+35814123456", False),  # Jyväskylä landline
+        ("+358181234567", False),  # Åland landline
+        ("+46812345678", False),  # Stockholm landline
+        ("+358201234567", False),  # 020 service number
+        ("+3586001234", False),  # premium rate
+        ("+358491234567", False),  # 049: not an allocated range
+        ("0401234567", False),  # not E.164: the gateway takes only E.164
+        ("+358 40 123 4567", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_any_country_s_mobile_takes_an_sms_and_no_landline_does(phone, capable):
+    assert sms_capable(phone) is capable
+
+
+@pytest.mark.parametrize("phone", ["+46701234567", "+37251234567"])
+def test_foreign_mobile_gets_the_confirmation_and_reminders_by_sms(session, factory, world, phone):
+    appointment = book(factory, world, phone=phone)
+    queue_appointment_messages(session, appointment, MessageKind.CONFIRMATION, now=NOW)
+    session.commit()
+    assert {(m.kind.value, m.channel.value, m.recipient) for m in rows(session, appointment)} == {
+        ("confirmation", "sms", phone),
+        ("reminder_day_before", "sms", phone),
+        ("reminder_morning", "sms", phone),
     }
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from booking.data.calendar_models import CalendarRevision
 from booking.data.models import (
     Appointment,
-    CalendarRevision,
     Closure,
     Expert,
     Municipality,

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import CheckConstraint, inspect
 from sqlalchemy.exc import IntegrityError
 
-from booking.data.models import Base
+from booking.data.base import Base
 from booking.data.schema import upgrade_schema
 
 

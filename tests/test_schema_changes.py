@@ -24,8 +24,9 @@ from sqlalchemy.exc import IntegrityError
 from booking.app import create_app
 from booking.cli import cli
 from booking.data import schema
+from booking.data.base import Base
 from booking.data.column_types import UTCDateTime
-from booking.data.models import Appointment, Base, ExpertService, Offering, Service
+from booking.data.models import Appointment, ExpertService, Offering, Service
 from booking.data.sessions import make_engine, make_session_factory
 from booking.region.loader import load_region
 from booking.region.reader import read_region_file
@@ -182,19 +183,40 @@ def counts(connection) -> dict[str, int]:
     }
 
 
-def test_setup_rebuilds_a_table_that_other_rows_refer_to(tmp_path):
-    url = sqlite_database_at(tmp_path, "0001")
+REBUILDING_REVISION = '''"""Rebuilds the service table, as SQLite's batch mode often does.
+
+Revision ID: 9000
+Revises: {head}
+"""
+
+from alembic import op
+
+revision = "9000"
+down_revision = "{head}"
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("service", recreate="always"):
+        pass
+'''
+
+
+def test_setup_rebuilds_a_table_that_other_rows_refer_to(tmp_path, migrations_copy):
+    url = sqlite_database_at(tmp_path, "head")
     add_region_and_an_appointment(url)
     engine = make_engine(url)
     with engine.connect() as connection:
         before = counts(connection)
-    # 0002 rebuilds the service table, which offerings, experts and appointments name.
+    # The revision rebuilds the service table, which offerings, experts and appointments name.
+    (migrations_copy / "versions" / "9000_rebuild.py").write_text(
+        REBUILDING_REVISION.format(head=HEAD)
+    )
     app = create_app(settings_for(url))
     result = app.test_cli_runner().invoke(cli, ["setup"])
     app.extensions["booking.engine"].dispose()
     assert result.exit_code == 0, result.output
     with engine.connect() as connection:
-        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == HEAD
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "9000"
         assert counts(connection) == before
         assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
         assert connection.scalar(text("PRAGMA foreign_keys")) == 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from booking.admin.blueprint import bp
 from booking.data.enums import Role
 from booking.data.models import Appointment, AuditEvent, StaffUser
-from booking.staff.access import desk_points
+from booking.staff.access import desk_points, is_region_admin
 from booking.staff.audit import AuditAction
 from booking.web.access import staff_required, staff_user
 from booking.web.database import get_session
@@ -22,13 +22,21 @@ LAST_PAGE = 10_000  # keeps the offset within the database's integer range
 @bp.get("/admin/")
 @staff_required(Role.ADMIN)
 def index():
-    points = desk_points(get_session(), staff_user())
-    return render_template("admin/index.html", title=_("Administration"), points=points)
+    user = staff_user()
+    points = desk_points(get_session(), user)
+    return render_template(
+        "admin/index.html",
+        title=_("Administration"),
+        points=points,
+        region_admin=is_region_admin(user),
+    )
 
 
 @bp.get("/admin/audit")
 @staff_required(Role.ADMIN, read_only=True)
 def audit_log():
+    if not is_region_admin(staff_user()):
+        abort(403)  # the log spans every point
     db = get_session()
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), LAST_PAGE)
     reference = request.args.get("reference", "").strip().upper()[:12]
@@ -76,4 +84,7 @@ ACTION_LABELS = {
     AuditAction.NO_SHOW: _l("Marked as a no-show"),
     AuditAction.DONE: _l("Marked as done"),
     AuditAction.FAILURE: _l("Marked as a technical failure"),
+    AuditAction.REHOUSE: _l("Given another room or expert at the same time"),
+    AuditAction.CHANGE_REGION: _l("Changed the region's calendar"),
+    AuditAction.CALLED: _l("Phoned the citizen"),
 }

@@ -7,12 +7,12 @@ points that offer the service.  Read-only; cached free times are fine here.
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from booking.appointments.errors import Alternative
 from booking.data import availability as calendars
 from booking.data.models import Offering, ServicePoint
 from booking.engine.clock import HELSINKI, require_aware
@@ -20,6 +20,14 @@ from booking.engine.clock import HELSINKI, require_aware
 #: How far around a taken time alternatives are looked for.
 ALTERNATIVES_DAYS_BEFORE = 2
 ALTERNATIVES_DAYS_AFTER = 14
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A free start time offered instead of one that was just taken."""
+
+    point_id: str
+    starts_at: datetime
 
 
 def nearby_alternatives(

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from booking.appointments.actions import Action, is_allowed
-from booking.appointments.errors import BookingError, InvalidTransition
+from booking.appointments.errors import N_, BookingError, InvalidTransition
 from booking.appointments.guard import lock_appointment
 from booking.appointments.outcome_facts import record_fact
 from booking.data.enums import AppointmentStatus, FailureReason, Role
@@ -63,7 +62,7 @@ def mark_no_show(
 ) -> Appointment:
     """booked → no_show; only once the start has passed."""
     if appointment.starts_at > now:
-        raise InvalidTransition(_l("A no-show can be marked only after the start time."))
+        raise InvalidTransition(N_("A no-show can be marked only after the start time."))
     _allow(session, appointment, Action.NO_SHOW, now, by_user_id)
     appointment.status = AppointmentStatus.NO_SHOW
     appointment.outcome_at = now

@@ -1,10 +1,9 @@
 """The citizen's details: checked and normalised before anything is stored.
 
-Pure: no Flask, no database.  Error messages are English message ids marked
-with :func:`N_` so that ``pybabel extract -k N_`` finds them; the edge (a view,
-the API) translates them with ``gettext(error.message)`` in the user's
-language.  Never the personal identity code: the agency checks a photo ID at
-the point, so there is no field for it here.
+Pure: no Flask, no database.  Error messages are English msgids marked with
+:func:`~booking.appointments.errors.N_`; the web layer translates them in the
+user's language (``booking.web.refusals``).  Never the personal identity code:
+the agency checks a photo ID at the point, so there is no field for it here.
 """
 
 from __future__ import annotations
@@ -17,17 +16,13 @@ from dataclasses import dataclass
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-
-def N_(message: str) -> str:
-    """Mark ``message`` for translation without translating it (done at the edge)."""
-    return message
-
+from booking.appointments.errors import N_
 
 NAME_MIN_LENGTH = 2
 NAME_MAX_LENGTH = 120
 PHONE_MAX_LENGTH = 32  # as typed, with spaces; stored E.164 is at most 16
 EMAIL_MAX_LENGTH = 254
-TOPIC_MAX_LENGTH = 40
+TOPIC_MAX_LENGTH = 40  # a topic key of the agency's list
 NEEDS_MAX_LENGTH = 500
 INTERPRETER_LANGUAGE_MAX_LENGTH = 40
 CANCEL_REASON_MAX_LENGTH = 500
@@ -37,6 +32,8 @@ LANGUAGES = ("fi", "sv", "en")
 _FINNISH_MOBILE = re.compile(r"^\+358(4[0-8]|50)\d+$")
 #: Characters allowed in a name besides letters (and combining marks).
 _NAME_PUNCTUATION = frozenset(" -'’.")
+#: Combining marks one letter may carry after NFC; more only garble the text around it.
+MAX_COMBINING_MARKS = 3
 
 #: Topic categories per agency: key → English label (translate at the edge).
 TOPICS: Mapping[str, tuple[tuple[str, str], ...]] = {
@@ -82,12 +79,12 @@ GENERAL_TOPICS: tuple[tuple[str, str], ...] = (("other", N_("Something else")),)
 
 
 class DetailError(ValueError):
-    """One field is not acceptable. ``message`` is an English msgid: translate it."""
+    """One field is not acceptable. ``msgid`` is an English msgid: translate it."""
 
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
+    def __init__(self, field: str, msgid: str):
+        super().__init__(f"{field}: {msgid}")
         self.field = field
-        self.message = message
+        self.msgid = msgid
 
 
 class InvalidDetails(ValueError):
@@ -154,8 +151,18 @@ def normalize_phone_any(raw: object, field: str = "phone") -> str | None:
 
 
 def is_finnish_mobile(e164: str | None) -> bool:
-    """True when an E.164 number is in a Finnish mobile range (so it can take an SMS)."""
+    """True when an E.164 number is in a Finnish mobile range: what an online booking
+    asks for.  Which numbers get an SMS is ``booking.messages.sms_numbers``' rule."""
     return bool(e164) and _FINNISH_MOBILE.match(e164) is not None
+
+
+def _too_many_combining_marks(text: str) -> bool:
+    run = 0
+    for character in text:
+        run = run + 1 if unicodedata.category(character).startswith("M") else 0
+        if run > MAX_COMBINING_MARKS:
+            return True
+    return False
 
 
 def normalize_name(raw: object, field: str = "name") -> str:
@@ -173,6 +180,8 @@ def normalize_name(raw: object, field: str = "name") -> str:
             raise DetailError(
                 field, N_("A name may have letters, spaces, hyphens and apostrophes only.")
             )
+    if _too_many_combining_marks(name):
+        raise DetailError(field, N_("Please use fewer accent marks on one letter."))
     return name
 
 
@@ -209,7 +218,9 @@ def normalize_topic(raw: object, agency_id: str | None, field: str = "topic") ->
 
 def normalize_free_text(raw: object, limit: int, field: str) -> str:
     """Free text (needs, a cancel reason): trimmed, at most ``limit`` characters,
-    no markup characters or control characters."""
+    no markup characters, control characters or invisible formatting characters
+    (category Cf: bidi overrides that would make staff read the text in another
+    order, zero-width characters), and few combining marks on one letter."""
     if raw is None:
         return ""
     if not isinstance(raw, str):
@@ -221,6 +232,10 @@ def normalize_free_text(raw: object, limit: int, field: str) -> str:
         raise DetailError(field, N_("Please leave out the characters < and >."))
     if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
         raise DetailError(field, N_("Please write plain text."))
+    if any(unicodedata.category(c) == "Cf" for c in text):
+        raise DetailError(field, N_("Please leave out invisible formatting characters."))
+    if _too_many_combining_marks(text):
+        raise DetailError(field, N_("Please use fewer accent marks on one letter."))
     return text
 
 
@@ -253,7 +268,7 @@ def clean_citizen_details(
         try:
             return normalize(*args)
         except DetailError as error:
-            errors[field] = error.message
+            errors[field] = error.msgid
             return None
 
     details = CitizenDetails(

@@ -1,55 +1,51 @@
 """What can go wrong when booking, moving or cancelling: domain errors with a calm message.
 
-Each error has a stable ``code`` for the API and a lazily translated ``message``
-that the web layer shows in the user's language.  Re-exported by
-:mod:`booking.appointments`, where callers import them from.
+Each error has a stable ``code`` and an English ``msgid`` with its named
+``params``; the web layer translates it once, in the user's language
+(``booking.web.refusals``).  Messages are marked with :func:`N_`, so that
+``pybabel extract`` (``babel.cfg`` names the keyword) finds them.  No Flask here:
+the use cases run as well in the scheduler and the command line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
-
-from flask_babel import lazy_gettext as _l
+from collections.abc import Mapping
 
 
-@dataclass(frozen=True)
-class Alternative:
-    """A free start time offered instead of one that was just taken."""
-
-    point_id: str
-    starts_at: datetime
+def N_(msgid: str) -> str:
+    """Mark ``msgid`` for translation without translating it (done by the web layer)."""
+    return msgid
 
 
 class BookingError(Exception):
-    """A booking, move or cancellation that cannot be done; nothing was changed."""
+    """A booking, move or cancellation that cannot be done; nothing was changed.
+
+    ``msgid`` may hold ``%(name)s`` placeholders, filled from ``params`` once translated."""
 
     code = "booking_error"
     field: str | None = None
+    default_msgid = N_("This could not be done. Please try again.")
 
-    def __init__(self, message=None, *, field: str | None = None):
-        self.message = message if message is not None else self.default_message()
+    def __init__(
+        self,
+        msgid: str | None = None,
+        *,
+        field: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ):
+        self.msgid = msgid if msgid is not None else self.default_msgid
+        self.params = dict(params or {})
         if field is not None:
             self.field = field
         super().__init__(self.code)
 
-    def default_message(self):
-        return _l("This could not be done. Please try again.")
-
 
 class SlotTaken(BookingError):
-    """The time was just taken by someone else; ``alternatives`` are nearby free times."""
+    """The time was just taken by someone else (the view offers nearby free times)."""
 
     code = "slot_taken"
     field = "start"
-
-    def __init__(self, alternatives: Sequence[Alternative] = (), message=None):
-        super().__init__(message)
-        self.alternatives = list(alternatives)
-
-    def default_message(self):
-        return _l("Sorry, this time was just taken. Please choose another time.")
+    default_msgid = N_("Sorry, this time was just taken. Please choose another time.")
 
 
 class NotBookable(BookingError):
@@ -64,12 +60,10 @@ class TooManyActiveBookings(BookingError):
 
     code = "too_many_active"
     field = "phone"
-
-    def default_message(self):
-        return _l(
-            "This mobile number already has the most upcoming appointments allowed with "
-            "this agency. Please cancel one first."
-        )
+    default_msgid = N_(
+        "This mobile number already has the most upcoming appointments allowed with "
+        "this agency. Please cancel one first."
+    )
 
 
 class InvalidTransition(BookingError):
@@ -77,9 +71,7 @@ class InvalidTransition(BookingError):
 
     code = "invalid_transition"
     field = "status"
-
-    def default_message(self):
-        return _l("This appointment can no longer be changed this way.")
+    default_msgid = N_("This appointment can no longer be changed this way.")
 
 
 class DetailsRefused(BookingError):
@@ -88,6 +80,6 @@ class DetailsRefused(BookingError):
     code = "invalid_details"
 
     def __init__(self, errors: Mapping[str, str]):
-        super().__init__(_l("Please check the details."))
+        super().__init__(N_("Please check the details."))
         self.errors = dict(errors)
         self.field = next(iter(self.errors), None)

@@ -15,8 +15,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from booking.data.calendar_models import CalendarRevision
 from booking.data.enums import ACTIVE_STATUSES
-from booking.data.models import Appointment, CalendarRevision
+from booking.data.models import Appointment
 
 #: Reference codes avoid look-alikes (0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B) for reading aloud.
 REFERENCE_ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"

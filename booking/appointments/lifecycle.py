@@ -19,7 +19,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -36,7 +35,7 @@ from booking.appointments.citizen_details import (
     normalize_free_text,
 )
 from booking.appointments.errors import (
-    Alternative,
+    N_,
     BookingError,
     DetailsRefused,
     InvalidTransition,
@@ -67,7 +66,6 @@ from booking.staff.audit import record_change
 
 __all__ = [
     "DESK_MIN_NOTICE",
-    "Alternative",
     "BookingError",
     "BookingRequest",
     "BookingResult",
@@ -123,17 +121,16 @@ def book_appointment(
     *,
     now: datetime,
     max_active_per_agency: int = DEFAULT_MAX_ACTIVE_PER_AGENCY,
-    with_alternatives: bool = True,
     base_url: str | None = None,
 ) -> BookingResult:
     """Book ``request``; flushes, never commits.
 
     Raises :class:`NotBookable` (unknown point, service not offered, start off the
     grid, too soon or far, point closed), :class:`DetailsRefused`,
-    :class:`TooManyActiveBookings`, or :class:`SlotTaken` (with nearby
-    alternatives unless ``with_alternatives`` is False).  ``base_url`` (the site's
-    public address) puts the manage link into the confirmation messages.  A desk
-    booking (``channel`` DESK) needs no minimum notice: any start from ``now`` on."""
+    :class:`TooManyActiveBookings`, or :class:`SlotTaken` (the caller looks for
+    :func:`nearby_alternatives` once the failed write is rolled back).  ``base_url``
+    (the site's public address) puts the manage link into the confirmation messages.
+    A desk booking (``channel`` DESK) needs no minimum notice: any start from ``now`` on."""
     point, service = _offered(session, request.point_id, request.service_id)
     try:
         details = clean_citizen_details(
@@ -153,15 +150,6 @@ def book_appointment(
     starts_at = check_start(point, service, request.starts_at, now=now, min_notice=notice)
     if details.phone and request.channel != BookingChannel.DESK:
         _check_active_limit(session, details.phone, service, now, max_active_per_agency)
-
-    def taken() -> SlotTaken:
-        if not with_alternatives:
-            return SlotTaken()
-        return SlotTaken(
-            nearby_alternatives(
-                session, point.id, service.id, starts_at, now=now, min_notice=notice
-            )
-        )
 
     ends_at = starts_at + timedelta(minutes=service.duration_minutes)
     token = secrets.token_urlsafe(32)
@@ -207,7 +195,7 @@ def book_appointment(
         if chosen is None:
             check_open(session, point, service, starts_at)
             if held_by_appointment(session, point, service, starts_at):
-                raise taken()
+                raise SlotTaken()
             if attempt == 0:
                 continue  # what held the time was moved or cancelled meanwhile: look again
             raise not_available()
@@ -221,7 +209,7 @@ def book_appointment(
         if insert_guarded(session, appointment):
             break
     else:
-        raise taken()
+        raise SlotTaken()
     record_fact(session, appointment)
     manage_url = f"{base_url.rstrip('/')}/manage/{token}" if base_url else None
     _after_change(session, appointment, MessageKind.CONFIRMATION, now, manage_url=manage_url)
@@ -238,13 +226,11 @@ def move_appointment(
     now: datetime,
     by_user_id: int | None = None,
     min_notice: timedelta | None = None,
-    with_alternatives: bool = True,
 ) -> Appointment:
     """Move a booked appointment to ``new_start``: the same id and calendar UID, the
     revision up by one, a room and an expert chosen afresh.  Flushes, never commits.
-    Raises :class:`InvalidTransition`, :class:`NotBookable` or :class:`SlotTaken` (with
-    nearby alternatives unless ``with_alternatives`` is False).  ``min_notice`` replaces
-    the service's minimum notice (the desk: ``DESK_MIN_NOTICE``)."""
+    Raises :class:`InvalidTransition`, :class:`NotBookable` or :class:`SlotTaken`.
+    ``min_notice`` replaces the service's minimum notice (the desk: ``DESK_MIN_NOTICE``)."""
     lock_appointment(session, appointment)
     role = acting_role(session, by_user_id)
     if not is_allowed(appointment, Action.MOVE, now, role):
@@ -282,13 +268,7 @@ def move_appointment(
             session, point, service, new_start, ignore_appointment_id=appointment.id
         ):
             raise not_available() from None
-        if not with_alternatives:
-            raise SlotTaken() from None
-        raise SlotTaken(
-            nearby_alternatives(
-                session, point.id, service.id, new_start, now=now, min_notice=min_notice
-            )
-        ) from None
+        raise SlotTaken() from None
     appointment.revision += 1
     appointment.updated_at = now
     record_fact(session, appointment)
@@ -316,7 +296,7 @@ def cancel_appointment(
     try:
         reason = normalize_free_text(reason, CANCEL_REASON_MAX_LENGTH, "reason")
     except DetailError as error:
-        raise DetailsRefused({error.field: error.message}) from error
+        raise DetailsRefused({error.field: error.msgid}) from error
     appointment.status = AppointmentStatus.CANCELLED
     appointment.cancelled_at = now
     appointment.cancel_reason = reason
@@ -341,9 +321,9 @@ class _NoFreeResources(Exception):
 def _offered(session: Session, point_id: str, service_id: str) -> tuple[ServicePoint, Service]:
     """The point and the service, in one query; :class:`NotBookable` naming the field."""
     if not isinstance(point_id, str) or "\x00" in point_id:
-        raise NotBookable(_l("There is no such service point."), field="point")
+        raise NotBookable(N_("There is no such service point."), field="point")
     if not isinstance(service_id, str) or "\x00" in service_id:
-        raise NotBookable(_l("There is no such service."), field="service")
+        raise NotBookable(N_("There is no such service."), field="service")
     offered = select(Offering.point_id).where(
         Offering.point_id == ServicePoint.id, Offering.service_id == Service.id
     )
@@ -354,12 +334,12 @@ def _offered(session: Session, point_id: str, service_id: str) -> tuple[ServiceP
         .where(ServicePoint.id == point_id, ServicePoint.active)
     ).one_or_none()
     if row is None:
-        raise NotBookable(_l("There is no such service point."), field="point")
+        raise NotBookable(N_("There is no such service point."), field="point")
     point, service, is_offered = row
     if service is None:
-        raise NotBookable(_l("There is no such service."), field="service")
+        raise NotBookable(N_("There is no such service."), field="service")
     if not is_offered:
-        raise NotBookable(_l("This service is not offered at this point."), field="service")
+        raise NotBookable(N_("This service is not offered at this point."), field="service")
     return point, service
 
 

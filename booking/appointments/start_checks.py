@@ -5,7 +5,7 @@ point is closed then") rather than a generic "not free".  The cheap checks
 (:func:`check_start`) run before the search for a free room and expert; the
 opening hours (:func:`check_open`) only when that search found nothing, to
 tell "closed" from "taken".  Both raise
-:class:`~booking.appointment_errors.NotBookable`.
+:class:`~booking.appointments.errors.NotBookable`.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from booking.appointments.errors import NotBookable
+from booking.appointments.errors import N_, NotBookable
 from booking.data.enums import ACTIVE_STATUSES
 from booking.data.models import Appointment, Closure, ExpertService, Room, Service, ServicePoint
+from booking.data.short_days import region_calendar
 from booking.engine.calendar_rules import ClosureRule, opening_spans
 from booking.engine.clock import require_aware
 
@@ -38,34 +38,34 @@ def check_start(
     try:
         starts_at = require_aware(starts_at)
     except ValueError as error:
-        raise NotBookable(_l("Please give the time with its time zone."), field="start") from error
+        raise NotBookable(N_("Please give the time with its time zone."), field="start") from error
     except OverflowError as error:
-        raise NotBookable(_l("This time is too far ahead to book yet."), field="start") from error
+        raise NotBookable(N_("This time is too far ahead to book yet."), field="start") from error
     tz = ZoneInfo(point.timezone)
     # Far-off years are refused before any arithmetic that could overflow.
     if starts_at.year > now.year + 1 + service.horizon_days // 365:
-        raise NotBookable(_l("This time is too far ahead to book yet."), field="start")
+        raise NotBookable(N_("This time is too far ahead to book yet."), field="start")
     if starts_at.year < now.year - 1:
-        raise NotBookable(_l("This time has already passed."), field="start")
+        raise NotBookable(N_("This time has already passed."), field="start")
     local = starts_at.astimezone(tz)
     minute_of_day = local.hour * 60 + local.minute
     if local.second or local.microsecond or minute_of_day % service.grid_minutes:
-        raise NotBookable(_l("Please choose one of the offered start times."), field="start")
+        raise NotBookable(N_("Please choose one of the offered start times."), field="start")
     if starts_at < now:
-        raise NotBookable(_l("This time has already passed."), field="start")
+        raise NotBookable(N_("This time has already passed."), field="start")
     if min_notice is None:
         min_notice = timedelta(minutes=service.min_notice_minutes)
     if starts_at < now + min_notice:
-        raise NotBookable(_l("This time is too soon to book. Please choose a later time."))
+        raise NotBookable(N_("This time is too soon to book. Please choose a later time."))
     last_day = now.astimezone(tz).date() + timedelta(days=service.horizon_days)
     if local.date() > last_day:
-        raise NotBookable(_l("This time is too far ahead to book yet."), field="start")
+        raise NotBookable(N_("This time is too far ahead to book yet."), field="start")
     return starts_at
 
 
 def check_open(session: Session, point: ServicePoint, service: Service, starts_at: datetime):
     """:class:`NotBookable` unless ``[start, start+duration)`` lies inside the point's
-    opening hours that day (weekly hours, holidays, short days, closures)."""
+    opening hours that day (weekly hours, holidays, the region's short days, closures)."""
     tz = ZoneInfo(point.timezone)
     ends_at = starts_at + timedelta(minutes=service.duration_minutes)
     weekly: dict[int, list] = {}
@@ -78,9 +78,9 @@ def check_open(session: Session, point: ServicePoint, service: Service, starts_a
             select(Closure).where(Closure.point_id == point.id, Closure.closed_on == day)
         )
     ]
-    spans = opening_spans(weekly, closures, day, day, tz)
+    spans = opening_spans(weekly, closures, day, day, tz, region_calendar(session))
     if not any(span.start <= starts_at and ends_at <= span.end for span in spans):
-        raise NotBookable(_l("The service point is closed at this time."), field="start")
+        raise NotBookable(N_("The service point is closed at this time."), field="start")
 
 
 def held_by_appointment(
@@ -117,5 +117,5 @@ def held_by_appointment(
 def not_available() -> NotBookable:
     """No expert works then (or no room exists): the time was never free."""
     return NotBookable(
-        _l("This time is not available. Please choose one of the offered times."), field="start"
+        N_("This time is not available. Please choose one of the offered times."), field="start"
     )

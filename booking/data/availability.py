@@ -33,8 +33,8 @@ from booking.data.calendar_revision import (
 )
 from booking.data.enums import ACTIVE_STATUSES
 from booking.data.models import Appointment, ServicePoint
+from booking.data.short_days import region_calendar
 from booking.engine.calendar_rules import (
-    DEFAULT_CALENDAR,
     ClosureRule,
     FinnishCalendar,
     opening_spans,
@@ -107,7 +107,7 @@ def free_times(
     last_day: date,
     now: datetime,
     *,
-    calendar: FinnishCalendar = DEFAULT_CALENDAR,
+    calendar: FinnishCalendar | None = None,
     min_notice: timedelta | None = None,
     ignoring_appointment_id: int | None = None,
 ) -> list[datetime]:
@@ -119,7 +119,9 @@ def free_times(
     ``min_notice`` replaces the service's minimum notice (``timedelta(0)``: any start
     from ``now`` on); it is applied after the cache, so every caller shares one entry.
     ``ignoring_appointment_id``: that appointment's own time counts as free (a move
-    may overlap it); such an answer is computed afresh, never cached."""
+    may overlap it); such an answer is computed afresh, never cached.  ``calendar``:
+    the region's from the database unless given (a change of it raises the calendar
+    revision, so the cache key needs only the revision)."""
     ignoring = _span_of(session, ignoring_appointment_id)
     if ignoring is not None or not may_use_cache(session):
         inputs = availability_inputs(
@@ -187,7 +189,7 @@ def pick_for_booking(
     start: datetime,
     now: datetime,
     *,
-    calendar: FinnishCalendar = DEFAULT_CALENDAR,
+    calendar: FinnishCalendar | None = None,
     min_notice: timedelta | None = None,
 ) -> tuple[int, int] | None:
     """The (room id, expert id) to book at ``start``, chosen fairly (fewest bookings that
@@ -211,7 +213,7 @@ def availability_inputs(
     service_id: str,
     first_day: date,
     last_day: date,
-    calendar: FinnishCalendar = DEFAULT_CALENDAR,
+    calendar: FinnishCalendar | None = None,
     *,
     ignoring: _Hold | None = None,
 ) -> AvailabilityInputs:
@@ -220,7 +222,8 @@ def availability_inputs(
     (the point's rooms; those experts at any point).  ``booked_count`` is each resource's
     number of bookings starting in the window.  Busy and working spans are given to the
     engine as integer epoch seconds.  ``ignoring``: one appointment's hold, left out of
-    its room's and its expert's busy spans."""
+    its room's and its expert's busy spans.  ``calendar``: holidays and short days,
+    the region's (from the database) unless given."""
     queries = calendar_queries(session.get_bind().dialect.name)
     connection = session.connection()
     head = connection.execute(
@@ -249,6 +252,8 @@ def availability_inputs(
             queries.closures, {**point, "first_day": first_day, "last_day": last_day}
         )
     ]
+    if calendar is None:
+        calendar = region_calendar(session)
     opening = opening_spans(weekly, closures, first_day, last_day, tz, calendar)
     room_ids = list(connection.execute(queries.rooms, point).scalars())
     expert_weekly: dict[int, dict[int, list[tuple[time, time]]]] = defaultdict(

@@ -13,8 +13,9 @@ Two safety nets keep the promise when a caller forgets:
 
 - every ORM flush that adds, removes or changes a row availability depends on
   (appointments' times, status, room or expert; opening hours, closures, rooms,
-  services, offerings, experts, their hours, services and absences) raises the
-  revision by itself (a ``before_flush`` listener, installed on import);
+  services, offerings, experts, their hours, services and absences, the
+  short-day rules) raises the revision by itself (a ``before_flush`` listener,
+  installed on import);
 - a session that has written in its current transaction neither reads nor
   fills the cache: it may see its own uncommitted rows, which must not be
   cached under a revision number that another transaction may later commit.
@@ -34,9 +35,9 @@ from typing import Any
 from sqlalchemy import Engine, event, inspect, select, update
 from sqlalchemy.orm import Session
 
+from booking.data.calendar_models import CalendarRevision, ShortDaySettings
 from booking.data.models import (
     Appointment,
-    CalendarRevision,
     Closure,
     Expert,
     ExpertAbsence,
@@ -66,6 +67,7 @@ _CALENDAR_MODELS = (
     Room,
     Service,
     ServicePoint,
+    ShortDaySettings,
 )
 _APPOINTMENT_FIELDS = ("status", "starts_at", "ends_at", "blocked_until", "room_id", "expert_id")
 

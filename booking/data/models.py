@@ -20,10 +20,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from booking.data import appointment_facts  # noqa: F401  (mapped with the rest)
+from booking.data import (  # noqa: F401  (mapped with the rest)
+    appointment_facts,
+    calendar_models,
+    sign_in_models,
+)
 from booking.data.base import Base
 from booking.data.column_types import str_enum
 from booking.data.enums import (
@@ -279,6 +284,9 @@ class Appointment(Base):
     # The only link to its anonymous fact row (AppointmentFact.id); erased with the
     # personal data, after which nothing ties the two together.
     fact_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Why a calendar change cancelled it (region.consequences); to_call: the desk phones.
+    cancel_cause: Mapped[str | None] = mapped_column(String(20))
+    to_call: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     personal_data_erased_at: Mapped[datetime | None]
 
     point: Mapped[ServicePoint] = relationship()
@@ -348,8 +356,9 @@ class StaffUser(Base):
     agency_id: Mapped[str | None] = mapped_column(ForeignKey("agency.id"))
     expert_id: Mapped[int | None] = mapped_column(ForeignKey("expert.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None]
+    # Goes up by one at each sign-out; a session carries the number it began with,
+    # so a copy of a signed-out session cookie opens nothing.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0)
     feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     language: Mapped[str] = mapped_column(String(2), default="fi")
 
@@ -380,16 +389,3 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"))
     detail: Mapped[str] = mapped_column(String(500), default="")
-
-
-class CalendarRevision(Base):
-    """One row whose number rises with every change that can alter availability.
-
-    Cached availability is served only while this number is unchanged, so a
-    cache can never show a time that has been taken since.
-    """
-
-    __tablename__ = "calendar_revision"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    value: Mapped[int] = mapped_column(Integer, default=0)

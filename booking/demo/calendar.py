@@ -183,7 +183,6 @@ def _fill_day(session, rng, point_id, day, wanted, offered, services, now, advis
                 request,
                 now=booked_at,
                 max_active_per_agency=1_000_000,
-                with_alternatives=False,
             )
         except BookingError:  # taken by an earlier demo booking, or too soon
             continue

@@ -20,7 +20,6 @@ from booking.appointments.citizen_details import InvalidDetails, clean_citizen_d
 from booking.data.availability import free_times
 from booking.data.enums import BookingChannel
 from booking.data.models import Offering, Service, StaffUser
-from booking.data.sessions import read_only
 from booking.desk.blueprint import bp
 from booking.desk.forms import CARRIED_FIELDS, CallerForm, TimeChoiceForm
 from booking.desk.timeline import search_appointments
@@ -31,7 +30,9 @@ from booking.staff.audit import AuditAction, record_viewed
 from booking.web.access import staff_required, staff_user
 from booking.web.database import get_session
 from booking.web.i18n import localized
+from booking.web.refusals import refusal_text, refusal_texts
 from booking.web.staff_requests import parse_start
+from booking.web.transaction import run_use_case
 
 #: How far "next free time now" looks, and how many times it offers.
 NEXT_FREE_DAYS = 14
@@ -80,16 +81,16 @@ def _check_caller(form: CallerForm, session: Session) -> bool:
             mobile_required=False,
         )
     except InvalidDetails as invalid:
-        _add_errors(form, invalid.errors)
+        _put_on_fields(form, invalid)
         return False
     return True
 
 
-def _add_errors(form: CallerForm, errors: dict[str, str]) -> None:
-    """Put the details check's errors (English msgids) on the form's fields, translated."""
-    for name, message in errors.items():
+def _put_on_fields(form: CallerForm, refusal: use_cases.BookingError | InvalidDetails) -> None:
+    """Put the refusal's messages on the form's fields, translated."""
+    for name, text in refusal_texts(refusal).items():
         if name in form:
-            form[name].errors.append(_(message))
+            form[name].errors.append(text)
 
 
 def _caller_page(form: CallerForm):
@@ -130,13 +131,18 @@ def _times_page(form: TimeChoiceForm | CallerForm, session: Session, *, next_fre
     )
 
 
-def _times_page_after_rollback(form: TimeChoiceForm, session: Session, *, next_free: bool):
-    """The times page once a refused booking is rolled back: looked up read-only, so
-    that no write lock is held while searching (SQLite begins deferred)."""
-    with read_only():
-        page = _times_page(form, session, next_free=next_free)
-    session.rollback()
-    return page
+def _refused_page(
+    form: TimeChoiceForm, session: Session, refusal: use_cases.BookingError, *, next_free: bool
+):
+    """The refusal on its fields, and the page to put it right on: the caller's details
+    when they are at fault (a wrong topic is chosen beside the times), else fresh times."""
+    if isinstance(refusal, use_cases.DetailsRefused | use_cases.TooManyActiveBookings):
+        _put_on_fields(form, refusal)
+        if set(refusal_texts(refusal)) != {"topic"}:
+            return _caller_page(form)
+    else:
+        form.starts_at.errors.append(refusal_text(refusal))
+    return _times_page(form, session, next_free=next_free)
 
 
 @bp.route("/desk/book", methods=["GET", "POST"])
@@ -185,31 +191,22 @@ def book_confirm():
         channel=BookingChannel.DESK,
         booked_by_user_id=user.id,
     )
-    try:
-        result = use_cases.book_appointment(
+    outcome = run_use_case(
+        db,
+        lambda: use_cases.book_appointment(
             db,
             booking,
             now=now,
             max_active_per_agency=current_app.config["BOOKING_MAX_ACTIVE_PER_AGENCY"],
-            with_alternatives=False,  # the page offers the day's fresh times instead
             base_url=current_app.config["BOOKING_BASE_URL"],
-        )
-    except use_cases.DetailsRefused as refused:
-        db.rollback()
-        _add_errors(form, refused.errors)
-        if set(refused.errors) == {"topic"}:
-            return _times_page_after_rollback(form, db, next_free=next_free)
-        return _caller_page(form)
-    except use_cases.TooManyActiveBookings as error:
-        db.rollback()
-        form.phone.errors.append(str(error.message))
-        return _caller_page(form)
-    except use_cases.BookingError as error:
-        db.rollback()
-        form.starts_at.errors.append(str(error.message))
-        return _times_page_after_rollback(form, db, next_free=next_free)
-    appointment = result.appointment
-    db.commit()
+        ),
+        # Any refusal: the page to put it right on, with the day's fresh times.
+        look_around=lambda refusal: _refused_page(form, db, refusal, next_free=next_free),
+        look_around_after=use_cases.BookingError,
+    )
+    if outcome.refusal is not None:
+        return outcome.looked_around
+    appointment = outcome.result.appointment
     flash(_("Booked. Reference %(reference)s.", reference=appointment.reference), "success")
     return redirect(url_for("desk.appointment", appointment_id=appointment.id))
 

@@ -17,12 +17,15 @@ from booking.desk.blueprint import bp
 from booking.desk.forms import CancelForm, MoveForm
 from booking.desk.timeline import point_day
 from booking.engine.clock import utc_now
+from booking.region.consequences import citizens_to_call, mark_called
 from booking.staff.access import desk_points
 from booking.staff.audit import AuditAction, record, record_viewed
 from booking.web.access import appointment_or_404, require_point, staff_required, staff_user
 from booking.web.database import get_session
+from booking.web.refusals import refusal_text
 from booking.web.staff_display import local_day
 from booking.web.staff_requests import ActionForm, parse_day, parse_start, run_change
+from booking.web.transaction import run_use_case
 
 DESK_ROLES = (Role.ADVISOR, Role.ADMIN)
 
@@ -50,12 +53,14 @@ def _show_day(point_id: str, template: str, action: AuditAction):
     now = utc_now()
     day = parse_day(request.args.get("day"), now=now)
     rooms = point_day(db, point, day)
+    to_call = citizens_to_call(db, point.id)
     record_viewed(
         db,
         user_id=staff_user().id,
         action=action,
         now=now,
-        appointment_ids=[a.id for room in rooms for a in room.appointments],
+        appointment_ids=[a.id for room in rooms for a in room.appointments]
+        + [a.id for a in to_call],
         detail=f"{point.id} {day.isoformat()}",
     )
     db.commit()
@@ -65,6 +70,7 @@ def _show_day(point_id: str, template: str, action: AuditAction):
         point=point,
         day=day,
         rooms=rooms,
+        to_call=to_call,
         previous_day=day - timedelta(days=1),
         next_day=day + timedelta(days=1),
     )
@@ -136,6 +142,18 @@ def check_in(appointment_id: int):
     )
 
 
+@bp.post("/desk/appointments/<int:appointment_id>/called")
+@staff_required(*DESK_ROLES)
+def called(appointment_id: int):
+    return run_change(
+        appointment_id,
+        ActionForm(),
+        mark_called,
+        done_message=_("Marked as called."),
+        back=lambda item: url_for("desk.day", point_id=item.point_id),
+    )
+
+
 @bp.post("/desk/appointments/<int:appointment_id>/no-show")
 @staff_required(*DESK_ROLES)
 def no_show(appointment_id: int):
@@ -174,23 +192,21 @@ def move(appointment_id: int):
         if new_start is None:
             form.starts_at.errors.append(_("Choose a time."))
         else:
-            try:
-                use_cases.move_appointment(
+            refusal = run_use_case(
+                db,
+                lambda: use_cases.move_appointment(
                     db,
                     item,
                     new_start,
                     now=now,
                     by_user_id=user.id,
                     min_notice=use_cases.DESK_MIN_NOTICE,
-                    with_alternatives=False,  # the page offers the day's fresh times instead
-                )
-            except use_cases.BookingError as error:
-                db.rollback()
-                form.starts_at.errors.append(str(error.message))
-            else:
-                db.commit()
+                ),
+            ).refusal  # the page offers the day's fresh times, not nearby ones
+            if refusal is None:
                 flash(_("Moved. The citizen is notified."), "success")
                 return redirect(url_for("desk.appointment", appointment_id=item.id))
+            form.starts_at.errors.append(refusal_text(refusal))
     day = parse_day(request.args.get("day"), now=now)
     times = free_times(
         db,

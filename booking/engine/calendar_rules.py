@@ -3,13 +3,15 @@
 Pure: no Flask, no database.  Weekly hours and closures are local wall time of a
 zone; the spans returned are aware UTC instants, half-open ``[start, end)``,
 sorted and non-overlapping.  Public holidays come from the ``holidays`` package
-(it has Midsummer Eve and Christmas Eve); the shorter days it lacks (Maundy
-Thursday, 30.4, 5.12, 23.12, 31.12) are this application's own rules.
+(it has Midsummer Eve and Christmas Eve); the shorter days it lacks are the
+region's own rules, which callers pass in a ``FinnishCalendar``.  The built-in
+ones (Maundy Thursday, 30.4, 5.12, 23.12 and 31.12 until 13:00) are only the
+default, for pure tests.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -48,13 +50,28 @@ class ClosureRule:
         return self.starts is None and self.ends is None
 
 
+#: A short day's name for the Thursday before Easter; other short days are "MM-DD".
+MAUNDY_THURSDAY = "maundy_thursday"
+
+
 @dataclass(frozen=True)
 class ShortDayRules:
-    """Days on which service points close early (not public holidays)."""
+    """Days on which service points close early (not public holidays).
+
+    The defaults are the built-in rules, for pure tests; the region's own rules
+    come from its file through the database (``booking.data.short_days``)."""
 
     closes_at: time = time(13, 0)
     maundy_thursday: bool = True
     fixed_dates: tuple[tuple[int, int], ...] = ((4, 30), (12, 5), (12, 23), (12, 31))
+
+    @classmethod
+    def named(cls, closes_at: time, days: Iterable[str]) -> ShortDayRules:
+        """Rules from day names as a region file writes them: ``"maundy_thursday"``
+        or a fixed ``"MM-DD"`` (checked by the region reader)."""
+        days = tuple(days)
+        fixed = tuple((int(day[:2]), int(day[3:])) for day in days if day != MAUNDY_THURSDAY)
+        return cls(closes_at, MAUNDY_THURSDAY in days, fixed)
 
 
 @dataclass(frozen=True)
@@ -88,7 +105,8 @@ def _finnish_holidays(year: int, language: str) -> dict[date, str]:
     return dict(holidays.Finland(years=year, language=language).items())
 
 
-#: The calendar used when a caller does not pass one.
+#: The built-in rules, used when a caller passes no calendar (pure tests); the
+#: application passes the region's (``booking.data.short_days.region_calendar``).
 DEFAULT_CALENDAR = FinnishCalendar()
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "bookable_starts",
     "candidate_starts",
     "choose_resources",
+    "free_resources",
     "free_slots",
     "latest_start",
 ]
@@ -181,6 +182,18 @@ def choose_resources(
     if room is None or expert is None:
         return None
     return room.id, expert.id
+
+
+def free_resources(
+    start: datetime, resources: Sequence[Resource], rules: ServiceRules
+) -> list[Resource]:
+    """Those of ``resources`` that can take a call at ``start``, fairest first (fewest
+    bookings that day, then lowest id) — the order ``choose_resources`` picks in."""
+    moment = _seconds(start)
+    duration = _whole_seconds(rules.duration)
+    held = duration + _whole_seconds(rules.buffer)
+    free = [r for r in resources if _is_free(r, moment, duration, held)]
+    return sorted(free, key=lambda r: (r.booked_count, r.id))
 
 
 def _fairest(resources: Iterable[Resource]) -> Resource | None:

@@ -58,6 +58,5 @@ def calendar(token: str):
     record(db, user_id=account.id, action=AuditAction.READ_FEED, now=now)
     db.commit()
     response = Response(body, mimetype="text/calendar")
-    response.headers["Cache-Control"] = "private, no-cache"
     response.headers["Content-Disposition"] = 'inline; filename="etavaraus.ics"'
     return response

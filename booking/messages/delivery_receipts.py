@@ -1,7 +1,9 @@
 """Delivery receipts from the SMS gateway: record each message's fate.
 
 Twilio reports queued → sent → delivered (or undelivered / failed), not
-always in order; a late "sent" never overwrites "delivered". An undelivered
+always in order, and may repeat itself; a late "sent" never overwrites
+"delivered".  Delivered, undelivered, failed (and canceled, read) are final:
+once one is recorded, no later receipt changes anything.  An undelivered
 or failed SMS is marked FAILED — which the point's advisors see — and, when
 the citizen gave an e-mail address, the same message goes by e-mail instead.
 """
@@ -32,6 +34,7 @@ PROGRESS = {
 }
 DELIVERED = {"delivered", "read"}
 NOT_DELIVERED = {"undelivered", "failed", "canceled"}
+FINAL = DELIVERED | NOT_DELIVERED
 
 
 def record_delivery_receipt(
@@ -52,6 +55,8 @@ def record_delivery_receipt(
     )
     if message is None:
         return None
+    if message.delivery_status in FINAL:
+        return message  # the message's fate is known; a repeated or late receipt changes nothing
     if PROGRESS[status] < PROGRESS.get(message.delivery_status or "", -1):
         return message
     message.delivery_status = status

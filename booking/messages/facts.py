@@ -25,6 +25,18 @@ def meeting_link(agency: Agency, reference: str) -> str | None:
     return template.replace("{reference}", reference) if template else None
 
 
+def rebook_url(base_url: str, appointment: Appointment) -> str | None:
+    """Where a citizen whose appointment a calendar change cancelled books a new time:
+    the same service at the same point (the booking flow's plain path), or the front
+    page when the point no longer serves."""
+    if not base_url:
+        return None
+    base = base_url.rstrip("/")
+    if not appointment.point.active:
+        return base + "/"
+    return f"{base}/book/{appointment.point_id}/{appointment.service_id}"
+
+
 def appointment_facts(
     appointment: Appointment,
     *,
@@ -32,8 +44,11 @@ def appointment_facts(
     organizer_email: str,
     manage_url: str | None = None,
     language: str | None = None,
+    base_url: str = "",
 ) -> MessageFacts:
-    """The facts of ``appointment`` as it is now, in its citizen's language."""
+    """The facts of ``appointment`` as it is now, in its citizen's language.
+    ``base_url`` (the site's address) gives a cancellation by a calendar change its
+    link for booking a new time."""
     language = language or appointment.language
     if language not in LANGUAGES:
         language = "fi"
@@ -60,4 +75,6 @@ def appointment_facts(
         citizen_name=appointment.name,
         citizen_email=appointment.email,
         meeting_link=meeting_link(agency, appointment.reference),
+        cancel_cause=appointment.cancel_cause,
+        rebook_url=rebook_url(base_url, appointment) if appointment.cancel_cause else None,
     )

@@ -7,11 +7,12 @@ later. Each row has a unique idempotency key
 ``{appointment id}:{kind}:{revision}:{channel}``, so queueing twice writes once.
 
 Rules (Helsinki wall time):
-- confirmation, moved, cancelled: now, by SMS to a mobile number and by e-mail
-  when the citizen gave an address;
+- confirmation, moved, cancelled: now, by SMS to a number that takes one (a
+  mobile of any country, see ``sms_numbers``) and by e-mail when the citizen
+  gave an address;
 - reminders: the day before at 12:00, and at 08:00 on the day when the
-  appointment starts at 10:00 or later; by SMS, by e-mail only when there is
-  no mobile number; none that would arrive within an hour of now;
+  appointment starts at 10:00 or later; by SMS, by e-mail only when the number
+  takes no SMS; none that would arrive within an hour of now;
 - quiet hours 21:00–08:00: only confirmations and cancellations go out at
   night, reminders wait for the morning;
 - a move or a cancellation skips the appointment's pending messages of older
@@ -22,13 +23,13 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-import phonenumbers
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from booking.data.enums import MessageChannel, MessageKind, MessageStatus
 from booking.data.models import Appointment, OutboxMessage
 from booking.engine.clock import HELSINKI, require_aware, to_helsinki
+from booking.messages.sms_numbers import sms_capable
 
 REMINDER_KINDS = frozenset({MessageKind.REMINDER_DAY_BEFORE, MessageKind.REMINDER_MORNING})
 #: Answers to something the citizen (or an advisor for them) just did: sent at any hour.
@@ -46,20 +47,6 @@ REMINDER_MIN_LEAD = timedelta(hours=1)
 
 def idempotency_key(appointment_id: int, kind: str, revision: int, channel: str) -> str:
     return f"{appointment_id}:{kind}:{revision}:{channel}"
-
-
-def is_mobile_number(phone: str | None) -> bool:
-    """True for a number that can receive SMS (an E.164 mobile number)."""
-    if not phone:
-        return False
-    try:
-        number = phonenumbers.parse(phone, "FI")
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.number_type(number) in (
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    )
 
 
 def outside_quiet_hours(kind: str, due_at: datetime) -> datetime:
@@ -126,7 +113,7 @@ def queue_appointment_messages(
     manage_url = manage_url or latest_manage_url(session, appointment)
 
     wanted: list[tuple[MessageKind, MessageChannel, str, datetime]] = []
-    mobile = appointment.phone if is_mobile_number(appointment.phone) else None
+    mobile = appointment.phone if sms_capable(appointment.phone) else None
     if mobile:
         wanted.append((kind, MessageChannel.SMS, mobile, now))
     if appointment.email:

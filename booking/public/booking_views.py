@@ -1,8 +1,9 @@
 """The citizen's booking flow: service → day → time → details → review → confirmed.
 
 Works without JavaScript: plain links and forms, post/redirect/get after the
-booking.  The choice (point, service, start time) travels in URLs and hidden
-fields and is checked again at every step (``booking.public.choice``).
+details (to the review, ``review_views``) and after the booking.  The choice
+(point, service, start time) travels in URLs and hidden fields and is checked
+again at every step (``booking.public.choice``).
 """
 
 from __future__ import annotations
@@ -15,10 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from booking.appointments.lifecycle import (
-    BookingError,
     BookingRequest,
-    DetailsRefused,
-    SlotTaken,
     book_appointment,
     nearby_alternatives,
 )
@@ -38,6 +36,7 @@ from booking.public.choice import (
     resolve_choice,
     resolve_point_service,
 )
+from booking.public.draft import choice_args, draft_for, keep_draft, remember_booked
 from booking.public.forms import DetailsForm
 from booking.public.timetable import (
     add_months,
@@ -51,6 +50,7 @@ from booking.public.timetable import (
 from booking.web.database import get_session
 from booking.web.extensions import limiter
 from booking.web.i18n import current_language
+from booking.web.transaction import run_use_case
 
 #: How many months ahead the month view looks for the first one with free times.
 MONTHS_TO_LOOK_AHEAD = 3
@@ -211,13 +211,12 @@ def already_booked_by(choice: Choice, name: str, phone: str | None) -> bool:
     return found is not None
 
 
-def taken_page(choice: Choice, form: DetailsForm | None, now, alternatives=None):
+def taken_page(choice: Choice, form: DetailsForm | None, now):
     """The calm "just taken" answer with the nearest free times here and elsewhere."""
     session = get_session()
-    if alternatives is None:
-        alternatives = nearby_alternatives(
-            session, choice.point.id, choice.service.id, choice.starts_at, now=now
-        )
+    alternatives = nearby_alternatives(
+        session, choice.point.id, choice.service.id, choice.starts_at, now=now
+    )
     points = {
         point.id: point
         for point in session.scalars(
@@ -298,8 +297,12 @@ def details():
 def details_step():
     now = utc_now()
     if request.method == "GET":
-        data = {key: request.args.get(key, "") for key in ("point", "service", "start")}
-        form = DetailsForm(data={**data, "language": current_language()})
+        asked = choice_args(request.args)
+        draft = draft_for(asked)
+        if draft and "booked" in draft:  # Back after booking: the review says it is booked
+            return redirect(url_for(".review", **asked))
+        # Back from the review page: what was typed for this time is still there.
+        form = DetailsForm(data=draft or {**asked, "language": current_language()})
     else:
         form = DetailsForm()
         apply_alternative(form)
@@ -313,13 +316,8 @@ def details_step():
         return details_page(form, choice)
     if not form.validate():
         return details_page(form, choice, 422)
-    return render_template(
-        "public/book/review.html",
-        title=_("Check your booking"),
-        form=form,
-        choice=choice,
-        step="review",
-    )
+    keep_draft(form)
+    return redirect(url_for(".review", **choice_args(form.data)), 303)
 
 
 @bp.post("/book/confirm")
@@ -346,33 +344,24 @@ def confirm():
         interpreter_language=details.interpreter_language,
     )
     config = current_app.config
-    try:
-        result = book_appointment(
+    outcome = run_use_case(
+        session,
+        lambda: book_appointment(
             session,
             booking,
             now=now,
             max_active_per_agency=config["BOOKING_MAX_ACTIVE_PER_AGENCY"],
-            with_alternatives=False,
             base_url=config["BOOKING_BASE_URL"],
-        )
-    except SlotTaken:
-        # Roll the failed write back first, then look around read-only: a crowd of
-        # losers does not hold the write lock while searching (as in the API).
-        session.rollback()
-        with read_only():
-            page = taken_or_already_yours(choice, form, details, now)
-        session.rollback()
-        return page
-    except DetailsRefused as refused:
-        session.rollback()
-        form.add_errors(refused.errors)
+        ),
+        look_around=lambda _taken: taken_or_already_yours(choice, form, details, now),
+    )
+    if outcome.looked_around is not None:
+        return outcome.looked_around
+    if outcome.refusal is not None:
+        form.add_refusal(outcome.refusal)
         return details_page(form, choice, 422)
-    except BookingError as refused:
-        session.rollback()
-        form.add_error(refused.field, refused.message)
-        return details_page(form, choice, 422)
-    session.commit()
-    return redirect(url_for(".booked", token=result.manage_token), 303)
+    remember_booked(choice_args(form.data), outcome.result.manage_token)
+    return redirect(url_for(".booked", token=outcome.result.manage_token), 303)
 
 
 def taken_or_already_yours(choice: Choice, form: DetailsForm, details, now):
@@ -387,6 +376,5 @@ def taken_or_already_yours(choice: Choice, form: DetailsForm, details, now):
 
 @bp.get("/book/confirm")
 def confirm_again():
-    """A confirm URL opened directly (e.g. by the language switch) goes back to the form."""
-    args = {key: request.args.get(key, "") for key in ("point", "service", "start")}
-    return redirect(url_for(".details", **args))
+    """A confirm URL opened directly (e.g. by the language switch) goes to the review."""
+    return redirect(url_for(".review", **choice_args(request.args)))

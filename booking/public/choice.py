@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from booking.data.models import Offering, Service, ServicePoint
 from booking.engine.clock import HELSINKI
+from booking.web.refusals import refusal_text
 
 
 class ChoiceError(ValueError):
@@ -112,7 +113,7 @@ def resolve_choice(
         starts_at = check_start(choice.point, choice.service, starts_at, now=now)
         check_open(session, choice.point, choice.service, starts_at)
     except NotBookable as error:
-        raise ChoiceError(error.field or "start", error.message) from error
+        raise ChoiceError(error.field or "start", refusal_text(error)) from error
     return Choice(point=choice.point, service=choice.service, starts_at=starts_at)
 
 

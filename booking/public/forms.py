@@ -1,6 +1,6 @@
 """The citizen's forms (Flask-WTF): details of a booking, cancelling, moving.
 
-The rules for each detail live in :mod:`booking.citizen_details`; these forms
+The rules for each detail live in :mod:`booking.appointments.citizen_details`; these forms
 only carry the values, render the fields and put each refusal on its field in
 the user's language.  Every form carries a CSRF token.
 """
@@ -35,6 +35,8 @@ from booking.appointments.citizen_details import (
     normalize_free_text,
     topics_for,
 )
+from booking.appointments.errors import BookingError
+from booking.web.refusals import refusal_texts, translated
 
 #: Each meeting language named in itself.
 MEETING_LANGUAGES = (("fi", "suomi"), ("sv", "svenska"), ("en", "English"))
@@ -114,6 +116,11 @@ class DetailsForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        return self.check_details() and valid
+
+    def check_details(self) -> bool:
+        """The citizen's details by the domain's rules (no CSRF check: the review page
+        shows a draft kept from a form that passed it)."""
         try:
             self.cleaned = clean_citizen_details(
                 name=self.name.data,
@@ -127,15 +134,14 @@ class DetailsForm(FlaskForm):
                 mobile_required=True,
             )
         except InvalidDetails as refused:
-            self.add_errors(refused.errors)
+            self.add_refusal(refused)
             return False
-        return valid
+        return True
 
-    def add_errors(self, errors: dict[str, str]) -> None:
-        """Put English msgids (from the domain) on their fields, translated."""
-        for name, message in errors.items():
-            field = self._fields.get(name) or self.name
-            field.errors = [*list(field.errors or ()), gettext(message)]
+    def add_refusal(self, refusal: BookingError | InvalidDetails) -> None:
+        """Put a refusal's messages on their fields, in the user's language."""
+        for name, text in refusal_texts(refusal).items():
+            self.add_error(name, text)
 
     def add_error(self, name: str | None, message) -> None:
         field = self._fields.get(name or "") or self.start
@@ -163,7 +169,7 @@ class CancelForm(FlaskForm):
                 self.reason.data, CANCEL_REASON_MAX_LENGTH, "reason"
             )
         except DetailError as refused:
-            self.reason.errors = [*list(self.reason.errors or ()), gettext(refused.message)]
+            self.reason.errors = [*list(self.reason.errors or ()), translated(refused.msgid)]
             return False
         return valid
 

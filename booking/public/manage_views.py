@@ -2,7 +2,8 @@
 
 The token in the URL is the only key (stored hashed; see
 ``booking.appointments.find_by_manage_token``).  An unknown or expired link is
-a plain 404.  Changes are POSTs with a confirm step, then a redirect.
+a 404 that tells how long links work and whom to call.  Changes are POSTs with
+a confirm step, then a redirect.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -21,9 +23,7 @@ from flask_babel import gettext as _
 
 from booking.appointments.actions import Action, allowed_actions
 from booking.appointments.lifecycle import (
-    BookingError,
     DetailsRefused,
-    SlotTaken,
     cancel_appointment,
     find_by_manage_token,
     move_appointment,
@@ -31,7 +31,6 @@ from booking.appointments.lifecycle import (
 )
 from booking.data.enums import AppointmentStatus
 from booking.data.models import Appointment
-from booking.data.sessions import read_only
 from booking.engine.clock import HELSINKI, utc_now
 from booking.messages.facts import appointment_facts, point_address
 from booking.public.blueprint import bp
@@ -52,6 +51,8 @@ from booking.public.timetable import (
 from booking.web.database import get_session
 from booking.web.extensions import limiter
 from booking.web.i18n import current_language
+from booking.web.refusals import refusal_text, refusal_texts
+from booking.web.transaction import run_use_case
 from notifications.ical import appointment_calendar
 
 #: Pages that show personal data: never kept in a shared cache or the browser's history.
@@ -65,6 +66,7 @@ PRIVATE_ENDPOINTS = frozenset(
         "public.move_time",
         "public.move_confirm",
         "public.details",
+        "public.review",
         "public.confirm",
     }
 )
@@ -86,8 +88,18 @@ def appointment_or_404(token: str, now) -> Appointment:
         get_session(), token, now=now, link_days=current_app.config["BOOKING_MANAGE_LINK_DAYS"]
     )
     if appointment is None:
-        abort(404)
+        abort(link_not_found())
     return appointment
+
+
+def link_not_found():
+    """404 with a page that says why a manage link may not work and what to do instead."""
+    page = render_template(
+        "public/manage/not_found.html",
+        title=_("This link does not work"),
+        link_days=current_app.config["BOOKING_MANAGE_LINK_DAYS"],
+    )
+    return make_response(page, 404)
 
 
 def manage_url(token: str) -> str:
@@ -173,19 +185,16 @@ def cancel(token: str):
     status = 200
     if form.is_submitted():
         if form.validate():
-            try:
-                cancel_appointment(session, appointment, now=now, reason=form.reason.data or "")
-            except DetailsRefused as refused:
-                session.rollback()
-                form.reason.errors = [_(message) for message in refused.errors.values()]
-            except BookingError as refused:
-                session.rollback()
-                flash(str(refused.message), "error")
-                return redirect(url_for(".manage", token=token))
-            else:
-                session.commit()
-                flash(_("Your appointment has been cancelled."), "success")
+            reason = form.reason.data or ""
+            refusal = run_use_case(
+                session, lambda: cancel_appointment(session, appointment, now=now, reason=reason)
+            ).refusal
+            if refusal is None:  # the manage page says it is cancelled: no flash repeating it
                 return redirect(url_for(".manage", token=token), 303)
+            if not isinstance(refusal, DetailsRefused):
+                flash(refusal_text(refusal), "error")
+                return redirect(url_for(".manage", token=token))
+            form.reason.errors = list(refusal_texts(refusal).values())
         status = 422
     page = appointment_page(
         "public/manage/cancel.html",
@@ -279,24 +288,18 @@ def move_confirm(token: str):
         form.start.errors = [str(refused.message)]
         status = 422
     if new_start is not None and form.validate_on_submit():
-        try:
-            move_appointment(session, appointment, new_start, now=now, with_alternatives=False)
-        except SlotTaken:
-            # Roll the failed write back first, then look around read-only: no write
-            # lock is held on SQLite while searching (as when booking).
-            session.rollback()
-            with read_only():
-                page = moved_taken_page(token, appointment, choice, new_start, now)
-            session.rollback()
-            return page
-        except BookingError as refused:
-            session.rollback()
-            form.start.errors = [str(refused.message)]
-            status = 422
-        else:
-            session.commit()
+        outcome = run_use_case(
+            session,
+            lambda: move_appointment(session, appointment, new_start, now=now),
+            look_around=lambda _taken: moved_taken_page(token, appointment, choice, new_start, now),
+        )
+        if outcome.looked_around is not None:
+            return outcome.looked_around
+        if outcome.refusal is None:
             flash(_("Your appointment has been moved."), "success")
             return redirect(url_for(".manage", token=token), 303)
+        form.start.errors = [refusal_text(outcome.refusal)]
+        status = 422
     return appointment_page(
         "public/manage/move_confirm.html",
         _("Move the appointment"),

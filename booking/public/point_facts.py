@@ -30,7 +30,7 @@ class ExceptionKind(StrEnum):
     HOLIDAY = "holiday"  # closed all day for a public holiday
     CLOSED = "closed"  # closed all day (a closure of the point)
     CLOSED_PART = "closed_part"  # closed for part of the day
-    SHORT_DAY = "short_day"  # closes early (Maundy Thursday, 30.4, 5.12, 23.12, 31.12)
+    SHORT_DAY = "short_day"  # closes early (one of the region's short days)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Citizen-facing information pages: service points by municipality, and one point's page.
+"""Citizen-facing information pages: service points by municipality, one point's page,
+the accessibility statement and the privacy notice.
 
 Read-only and thin: a few queries, then the template.  A point's page shows
 its address, weekly hours, the coming holidays and closures, and per service
@@ -11,14 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from booking.data.availability import free_times
 from booking.data.models import Agency, Closure, Offering, Service, ServicePoint
-from booking.engine.calendar_rules import DEFAULT_CALENDAR
+from booking.data.short_days import region_calendar
 from booking.engine.clock import to_helsinki, utc_now
 from booking.public.blueprint import bp
 from booking.public.booking_links import book_time_url, choose_day_url, choose_service_url
@@ -35,6 +36,8 @@ from booking.web.i18n import current_language, localized
 DAYS_AHEAD = 30
 #: Free times shown per service on a point's page: the earliest of each of the next days.
 NEXT_TIMES = 4
+#: When the accessibility statement was last reviewed (the Act 306/2019 asks for the date).
+STATEMENT_REVIEWED = date(2026, 12, 2)
 
 # In Finnish and Swedish alphabetical order å, ä and ö come after z.
 _NORDIC_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}"})
@@ -134,7 +137,7 @@ def point_page(point_id: str):
         [ClosureFact(c.closed_on, c.starts, c.ends, c.reason) for c in closures],
         today,
         last_day,
-        DEFAULT_CALENDAR,
+        region_calendar(session),
         language,
     )
     services = session.scalars(
@@ -184,3 +187,25 @@ def first_of_each_day(starts: list[datetime], limit: int = NEXT_TIMES) -> list[d
             if len(chosen) == limit:
                 break
     return chosen
+
+
+@bp.get("/accessibility")
+def accessibility_statement():
+    return render_template(
+        "public/accessibility.html",
+        title=_("Accessibility statement"),
+        reviewed=STATEMENT_REVIEWED,
+        contact=current_app.config["BOOKING_CONTACT_EMAIL"],
+    )
+
+
+@bp.get("/privacy")
+def privacy_notice():
+    config = current_app.config
+    return render_template(
+        "public/privacy.html",
+        title=_("Privacy notice"),
+        contact=config["BOOKING_CONTACT_EMAIL"],
+        retention_days=config["BOOKING_RETENTION_DAYS"],
+        link_days=config["BOOKING_MANAGE_LINK_DAYS"],
+    )

@@ -4,9 +4,11 @@ Everything is matched by its stable id (a municipality, point, agency or
 service by ``id``, an expert by ``key``, a room by point and ``key``), so a
 second load updates in place and never duplicates.  Nothing with booked
 history is deleted: a point, room, service or expert that left the file
-becomes inactive.  Offerings, weekly opening hours, experts' working hours and
-experts' services are made to match the file exactly; closures from the file
-are added or updated, and closures an administrator entered are kept.
+becomes inactive.  Offerings, weekly opening hours, experts' working hours
+and experts' services are made to match the file exactly; closures from the
+file are added or updated, and closures an administrator entered are kept.
+The file's short-day rules (``[calendar]``) become the one
+``short_day_settings`` row, which every opening-hours computation reads.
 
 The loader writes only what differs, so loading an unchanged file changes no
 row.  It flushes but never commits: the caller commits (``booking setup``).
@@ -21,9 +23,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from booking.data.calendar_models import CalendarRevision, ShortDaySettings
 from booking.data.models import (
     Agency,
-    CalendarRevision,
     Closure,
     Expert,
     ExpertHours,
@@ -34,6 +36,7 @@ from booking.data.models import (
     Service,
     ServicePoint,
 )
+from booking.data.short_days import SETTINGS_ID, join_days
 from booking.region.schema import Region, WeeklyInterval
 
 
@@ -73,6 +76,7 @@ def load_region(session: Session, region: Region) -> LoadSummary:
     availability survives the load.
     """
     loader = _Loader(session)
+    loader.short_days(region)
     loader.municipalities(region)
     loader.agencies(region)
     loader.services(region)
@@ -113,6 +117,14 @@ class _Loader:
             if row.active:
                 row.active = False
                 self.summary.deactivated[kind] += 1
+
+    def short_days(self, region: Region) -> None:
+        values = {
+            "id": SETTINGS_ID,
+            "closes_at": region.calendar.short_day_closes,
+            "days": join_days(region.calendar.short_days),
+        }
+        self._upsert(ShortDaySettings, "short-day rules", SETTINGS_ID, values)
 
     def municipalities(self, region: Region) -> None:
         for item in region.municipalities:

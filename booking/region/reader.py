@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from booking.engine.calendar_rules import FinnishCalendar, ShortDayRules
+from booking.engine.calendar_rules import MAUNDY_THURSDAY
 from booking.region.fields import Fields, FileContext, RegionFileError, check_slug
 from booking.region.schema import (
     AgencyDef,
@@ -34,12 +34,10 @@ from booking.region.toml_locations import format_path
 __all__ = [
     "Region",
     "RegionFileError",
-    "finnish_calendar",
     "parse_region",
     "read_region_file",
 ]
 
-MAUNDY_THURSDAY = "maundy_thursday"
 _FIXED_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 _SYNTAX_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)|\s*\(at end of document\)")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
@@ -316,17 +314,3 @@ def _is_fixed_day(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def finnish_calendar(rules: CalendarRules) -> FinnishCalendar:
-    """The slot engine's calendar (Finnish holidays plus these short-day rules)."""
-    fixed = tuple(
-        (int(day[:2]), int(day[3:])) for day in rules.short_days if day != MAUNDY_THURSDAY
-    )
-    return FinnishCalendar(
-        ShortDayRules(
-            closes_at=rules.short_day_closes,
-            maundy_thursday=MAUNDY_THURSDAY in rules.short_days,
-            fixed_dates=fixed,
-        )
-    )

@@ -2,7 +2,10 @@
 
 - an advisor sees the appointments of her own service point(s);
 - an expert sees her agency's appointments (the views show her own calls by default);
-- an admin sees everything.
+- an admin sees everything — unless her account is limited to some points (the
+  ``staff_point`` links, as an advisor's): then she sees and changes only those
+  points and their appointments, and not what spans the region (experts, the
+  audit log).
 
 The web layer (:mod:`booking.web.access`) turns a "no" from here into 403 or 404.
 """
@@ -16,11 +19,16 @@ from booking.data.enums import Role
 from booking.data.models import Appointment, Service, ServicePoint, StaffUser
 
 
+def is_region_admin(user: StaffUser) -> bool:
+    """An administrator of the whole region (not limited to some points)."""
+    return user.role is Role.ADMIN and not user.points
+
+
 def visible_point_ids(user: StaffUser) -> set[str] | None:
     """The points whose desks ``user`` may see; None means every point."""
-    if user.role is Role.ADMIN:
+    if is_region_admin(user):
         return None
-    if user.role is Role.ADVISOR:
+    if user.role in (Role.ADVISOR, Role.ADMIN):
         return {point.id for point in user.points}
     return set()
 
@@ -41,9 +49,9 @@ def desk_points(session: Session, user: StaffUser) -> list[ServicePoint]:
 
 def appointment_scope(user: StaffUser) -> ColumnElement[bool]:
     """A WHERE clause limiting an appointment query to what ``user`` may see."""
-    if user.role is Role.ADMIN:
+    if is_region_admin(user):
         return true()
-    if user.role is Role.ADVISOR:
+    if user.role in (Role.ADVISOR, Role.ADMIN):
         return Appointment.point_id.in_([point.id for point in user.points])
     if user.role is Role.EXPERT and user.agency_id:
         agency_services = select(Service.id).where(Service.agency_id == user.agency_id)
@@ -52,9 +60,9 @@ def appointment_scope(user: StaffUser) -> ColumnElement[bool]:
 
 
 def may_see(user: StaffUser, appointment: Appointment) -> bool:
-    if user.role is Role.ADMIN:
+    if is_region_admin(user):
         return True
-    if user.role is Role.ADVISOR:
+    if user.role in (Role.ADVISOR, Role.ADMIN):
         return appointment.point_id in {point.id for point in user.points}
     if user.role is Role.EXPERT:
         return user.agency_id is not None and appointment.service.agency_id == user.agency_id

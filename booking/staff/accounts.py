@@ -1,11 +1,13 @@
-"""Staff accounts: create or update advisors, experts and admins. The caller commits."""
+"""Staff accounts: create or update advisors, experts and admins; end their sessions.
+
+The caller commits."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
@@ -72,3 +74,14 @@ def add_staff_user(
     account.active = True
     session.flush()
     return account
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """End every session of the account begun so far (sign-out). The caller commits.
+
+    Sessions carry the account's generation; raising it makes them all stale."""
+    session.execute(
+        update(StaffUser)
+        .where(StaffUser.id == user_id)
+        .values(session_generation=StaffUser.session_generation + 1)
+    )

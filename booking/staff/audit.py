@@ -36,6 +36,12 @@ class AuditAction(enum.StrEnum):
     NO_SHOW = "no_show"
     DONE = "done"
     FAILURE = "failure"
+    #: An appointment given another room or expert at the same time by a calendar change.
+    REHOUSE = "rehouse"
+    #: An administrator changed the region's calendar (detail: what, from what, to what).
+    CHANGE_REGION = "change_region"
+    #: The desk phoned a citizen whose appointment such a change cancelled.
+    CALLED = "called"
 
 
 def record(

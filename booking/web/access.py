@@ -21,6 +21,7 @@ from booking.data.sessions import read_only_context
 from booking.staff.access import may_see, may_see_point
 from booking.web.database import get_session
 from booking.web.extensions import login_manager
+from booking.web.staff_sessions import session_is_current
 
 View = TypeVar("View", bound=Callable)
 
@@ -79,8 +80,12 @@ def appointment_or_404(session: Session, user: StaffUser, appointment_id: int) -
 
 
 def load_staff_user(user_id: str) -> StaffUser | None:
-    """Flask-Login's user loader: the active account with this id, or None."""
+    """Flask-Login's user loader: the active account with this id, or None.
+
+    None also when the session began before the account's last sign-out."""
     if not user_id.isdigit():
         return None
     account = get_session().get(StaffUser, int(user_id))
-    return account if account is not None and account.active else None
+    if account is None or not account.active or not session_is_current(account):
+        return None
+    return account

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, jsonify, render_template, request
+from flask import Flask, abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -31,7 +31,18 @@ def refuse_nul_characters() -> None:
         abort(400)
 
 
+def refuse_large_bodies() -> None:
+    """``before_request``: 413 for a declared body over ``MAX_CONTENT_LENGTH``, unread.
+
+    Werkzeug refuses such a body only when a view reads it; this refuses it for
+    every view, before anything else happens."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit is not None and (request.content_length or 0) > limit:
+        abort(413)
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.before_request(refuse_large_bodies)
     app.before_request(refuse_nul_characters)
 
     @app.errorhandler(CSRFError)
@@ -48,6 +59,7 @@ def register_error_handlers(app: Flask) -> None:
             404: _("Page not found"),
             403: _("No access"),
             405: _("Not allowed"),
+            413: _("The request was too large"),
             429: _("Too many attempts"),
         }
         title = titles.get(error.code or 500, _("Something went wrong"))

@@ -1,4 +1,4 @@
-"""Language choice (fi, sv, en) and localised names of things.
+"""Language choice (fi, sv, en), localised names of things, dates and clock times.
 
 The language comes from ``?lang=`` (remembered in the session), then the
 session, then the browser's Accept-Language (on staff pages: the account's
@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from babel.dates import format_date, format_skeleton, format_time
+from babel.dates import format_date, format_skeleton
 from flask import current_app, request, session
 
 from booking.engine.clock import to_helsinki
+from notifications.dates import AT, clock, wall_clock
 
 LANGUAGES = ("fi", "sv", "en")
 LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
@@ -57,14 +58,17 @@ def localized(thing: object, field: str = "name", language: str | None = None) -
     return value or getattr(thing, f"{field}_fi")
 
 
+def shown_language(thing: object, field: str = "name", language: str | None = None) -> str:
+    """The language :func:`localized` text is in, for its ``lang`` attribute: a Finnish
+    name shown on an English page is hyphenated and read out as Finnish."""
+    language = language or current_language()
+    return language if getattr(thing, f"{field}_{language}", None) else "fi"
+
+
 def local_date(moment: datetime, language: str | None = None, fmt: str = "full") -> str:
+    """The Helsinki date of an instant: "tiistai 3. maaliskuuta 2026"."""
     language = language or current_language()
     return format_date(to_helsinki(moment).date(), format=fmt, locale=language)
-
-
-def local_time(moment: datetime, language: str | None = None) -> str:
-    language = language or current_language()
-    return format_time(to_helsinki(moment).time(), format="HH:mm", locale=language)
 
 
 def local_short_date(moment: datetime, language: str | None = None) -> str:
@@ -78,6 +82,32 @@ def calendar_date(day: date, language: str | None = None, fmt: str = "full") -> 
     return format_date(day, format=fmt, locale=language or current_language())
 
 
-def wall_clock(moment: time, language: str | None = None) -> str:
-    """A local wall-clock time such as an opening hour, in the style of ``local_time``."""
-    return format_time(moment, format="HH:mm", locale=language or current_language())
+def clock_time(moment: datetime | time, language: str | None = None) -> str:
+    """The one way the web writes a clock time: "9.00" and "14.30" in Finnish and Swedish,
+    "9:00" and "14:30" in English, as the SMS and e-mails do.  An aware instant is shown
+    in Helsinki time; a ``time`` (an opening hour) as it is."""
+    language = language or current_language()
+    if isinstance(moment, datetime):
+        return clock(moment, language)
+    return wall_clock(moment, language)
+
+
+def clock_span(starts: datetime | time, ends: datetime | time, language: str | None = None) -> str:
+    """From–to with an en dash: "9.00–11.30" / "9:00–11:30"."""
+    return f"{clock_time(starts, language)}–{clock_time(ends, language)}"
+
+
+def date_and_time(
+    moment: datetime,
+    language: str | None = None,
+    *,
+    until: datetime | None = None,
+    short: bool = False,
+) -> str:
+    """Day and clock time of an instant: "tiistai 3. maaliskuuta 2026 klo 9.00",
+    "tisdag 3 mars 2026 kl. 9.00", "Tuesday, March 3, 2026 at 9:00"; with ``until``
+    a span ("klo 9.00–9.30"); ``short``: "ti 3.3. klo 9.00"."""
+    language = language or current_language()
+    day = local_short_date(moment, language) if short else local_date(moment, language)
+    clock_text = clock_span(moment, until, language) if until else clock_time(moment, language)
+    return f"{day} {AT[language]} {clock_text}"

@@ -16,10 +16,11 @@ from sqlalchemy import Select
 from sqlalchemy.orm import joinedload, selectinload
 
 from booking.appointments.actions import allowed_actions
-from booking.appointments.citizen_details import is_finnish_mobile, topics_for
+from booking.appointments.citizen_details import topics_for
 from booking.data.enums import AppointmentStatus, FailureReason, MessageChannel, MessageStatus
 from booking.data.models import Appointment, Service
 from booking.engine.clock import to_helsinki, utc_now
+from booking.messages.sms_numbers import sms_capable
 
 STATUS_LABELS = {
     AppointmentStatus.BOOKED: _l("Booked"),
@@ -82,7 +83,8 @@ def sms_label(appointment: Appointment) -> str:
 
 
 def can_take_sms(appointment: Appointment) -> bool:
-    return is_finnish_mobile(appointment.phone)
+    """Whether the citizen's number gets SMS messages: the rule the outbox queues by."""
+    return sms_capable(appointment.phone)
 
 
 def first_name(name: str) -> str:

@@ -9,10 +9,11 @@ from flask import flash, redirect
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from booking.appointments.errors import BookingError, DetailsRefused
 from booking.data.models import Appointment
 from booking.engine.clock import to_helsinki, utc_now
 from booking.web.database import get_session
+from booking.web.refusals import refusal_texts
+from booking.web.transaction import run_use_case
 
 #: Days outside these years are taken as a typing slip.
 FIRST_YEAR, LAST_YEAR = 2000, 2200
@@ -72,16 +73,9 @@ def run_change(
     if not form.validate_on_submit():
         flash(_("Please try again."), "error")
         return redirect(target)
-    try:
-        change(db, item, now=utc_now(), by_user_id=user.id)
-    except DetailsRefused as refused:  # e.g. a cancel reason with markup in it
-        db.rollback()
-        flash(" ".join(_(message) for message in refused.errors.values()), "error")
+    refusal = run_use_case(db, lambda: change(db, item, now=utc_now(), by_user_id=user.id)).refusal
+    if refusal is not None:  # e.g. a cancel reason with markup in it: each detail's message
+        flash(" ".join(refusal_texts(refusal).values()), "error")
         return redirect(target)
-    except BookingError as error:
-        db.rollback()
-        flash(str(error.message), "error")
-        return redirect(target)
-    db.commit()
     flash(done_message, "success")
     return redirect(onward(item) if onward is not None else target)

@@ -12,6 +12,7 @@ from booking.appointments import lifecycle as appointments
 from booking.appointments.alternatives import nearby_alternatives
 from booking.data.models import Appointment, OutboxMessage
 from booking.engine.clock import HELSINKI
+from tests.api.documented import conforms
 from tests.write_lock import write_from_elsewhere
 
 #: The clock the app sees: Monday 2026-03-02 10:00 Helsinki.
@@ -295,16 +296,6 @@ def test_move_with_bad_input_answers_422(client, world, payload):
         headers=bearer(data["manage_token"]),
     )
     assert answer.status_code == 422
-
-
-def conforms(body: object, schema_name: str) -> None:
-    """Raise unless ``body`` matches the OpenAPI document's component ``schema_name``."""
-    from openapi_schema_validator import OAS31Validator
-
-    from booking.api.openapi import DOCUMENT
-
-    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": DOCUMENT["components"]}
-    OAS31Validator(schema).validate(body)
 
 
 def test_answers_match_the_openapi_document(client, world):

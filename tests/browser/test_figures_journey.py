@@ -39,7 +39,7 @@ def test_council_member_filters_reads_a_chart_and_downloads_the_csv(
 
     page.get_by_label("Ensimmäinen kuukausi", exact=True).fill("2026-02")
     page.get_by_label("Viimeinen kuukausi", exact=True).fill("2026-03")
-    page.get_by_label("Palvelupiste", exact=True).select_option(label="Testilä yhteispalvelupiste")
+    page.get_by_label("Asiointipiste", exact=True).select_option(label="Testilä yhteispalvelupiste")
     page.get_by_role("button", name="Näytä").click()
     assert "point=testila" in page.url
     assert_accessible(page)

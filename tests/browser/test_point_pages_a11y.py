@@ -1,4 +1,5 @@
-"""The front page and a point's page in Chromium: no WCAG 2.1 A/AA violations, keyboard use."""
+"""The front page, a point's page, the accessibility statement and the privacy notice in
+Chromium: no WCAG 2.1 A/AA violations, keyboard use."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ def region_with_closure(live_factory, live_region):
 
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
-@pytest.mark.parametrize("path", ["/", "/?agency=kela", "/points/testila"])
+@pytest.mark.parametrize(
+    "path", ["/", "/?agency=kela", "/points/testila", "/accessibility", "/privacy"]
+)
 def test_information_pages_pass_the_accessibility_audit(
     page, live_server, region_with_closure, path, language
 ):

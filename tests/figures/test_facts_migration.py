@@ -1,4 +1,4 @@
-"""Revision 0005 on a database that already has appointments: each gets its anonymous
+"""Revision 0006 on a database that already has appointments: each gets its anonymous
 fact (an erased one without a link), the new statuses hold rooms, and the way back works."""
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from tests.factories import NOW
 
 REGION_FILE = Path(__file__).resolve().parents[2] / "config" / "regions" / "keski-suomi.toml"
 START = NOW + timedelta(days=1)  # Tuesday 3 March, 10:00 Helsinki
-#: The appointment columns of revision 0002.
+#: The revision before the facts.
+FACTS_DOWN_REVISION = "0005"
+#: The appointment columns written before the facts exist.
 EARLIER = {
     "revision": 0,
     "channel": "online",
@@ -41,7 +43,7 @@ EARLIER = {
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_at_0002(request, tmp_path):
+def database_before_facts(request, tmp_path):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'booking.sqlite3'}"
     else:
@@ -50,7 +52,7 @@ def database_at_0002(request, tmp_path):
             pytest.skip("BOOKING_TEST_POSTGRES_URL not set")
         url = create_scratch_database(server, "booking_migration")
     engine = make_engine(url)
-    upgrade_to(engine, "0002")
+    upgrade_to(engine, FACTS_DOWN_REVISION)
     yield engine
     engine.dispose()
     if request.param == "postgresql":
@@ -112,8 +114,8 @@ def add_appointments(engine) -> None:
     session.close()
 
 
-def test_existing_appointments_get_their_facts(database_at_0002):
-    engine = database_at_0002
+def test_existing_appointments_get_their_facts(database_before_facts):
+    engine = database_before_facts
     add_appointments(engine)
     upgrade_to(engine, "head")
     session = make_session_factory(engine)()
@@ -147,7 +149,7 @@ def test_existing_appointments_get_their_facts(database_at_0002):
     session.rollback()
     session.close()
 
-    upgrade_to(engine, "0002", down=True)
+    upgrade_to(engine, FACTS_DOWN_REVISION, down=True)
     with engine.connect() as connection:
         assert connection.scalar(text("SELECT status FROM appointment WHERE id = 1")) == "arrived"
     upgrade_to(engine, "head")

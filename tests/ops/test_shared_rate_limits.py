@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 import redis
@@ -29,12 +30,14 @@ def redis_url():
         if os.environ.get("CI"):
             pytest.fail(f"Redis is not reachable at {REDIS_URL}")
         pytest.skip(f"Redis is not reachable at {REDIS_URL}")
-    redis.Redis.from_url(REDIS_URL).flushdb()
     return REDIS_URL
 
 
-def server(database_url: str, storage: str):
-    """One server's app (the limiter is re-initialised with a fresh storage each time)."""
+def server(database_url: str, storage: str, key_prefix: str = ""):
+    """One server's app (the limiter is re-initialised with a fresh storage each time).
+
+    ``key_prefix`` keeps the counts of one test apart from another's running at
+    the same time against the same Redis."""
     return create_app(
         settings_for(
             database_url,
@@ -42,6 +45,7 @@ def server(database_url: str, storage: str):
             BOOKING_RATELIMIT_ENABLED=True,
             BOOKING_REDIS_URL=storage if storage.startswith("redis") else "",
             RATELIMIT_STORAGE_URI=storage,
+            RATELIMIT_KEY_PREFIX=key_prefix,
         )
     )
 
@@ -65,9 +69,10 @@ def limits_restored():
 def test_a_second_server_sees_the_first_ones_attempts_through_redis(
     database_url, clean_database, redis_url, limits_restored
 ):
-    first = server(database_url, redis_url)
+    prefix = f"test-{uuid.uuid4().hex}"
+    first = server(database_url, redis_url, prefix)
     assert sign_in_attempts(first, SIGN_IN_LIMIT) == [200] * SIGN_IN_LIMIT
-    second = server(database_url, redis_url)
+    second = server(database_url, redis_url, prefix)
     assert sign_in_attempts(second, 1) == [429]
     for app in (first, second):
         app.extensions["booking.engine"].dispose()

@@ -52,10 +52,14 @@ def test_manage_page_shows_the_appointment_with_move_and_cancel(client, region):
 
 
 @pytest.mark.parametrize("token", ["x" * 43, "short", "A" * 200])
-def test_unknown_token_is_a_plain_not_found_in_the_users_language(client, region, token):
+def test_unknown_token_says_how_long_links_work_and_whom_to_call(client, region, token):
     answer = client.get(f"/manage/{token}?lang=fi")
     assert answer.status_code == 404
-    assert "Sivua ei löytynyt" in page_text(answer)
+    text = page_text(answer)
+    assert "Linkki ei toimi" in text
+    assert "toimii 14 päivää tapaamisen jälkeen" in text
+    assert "soita asiointipisteeseen" in text
+    assert 'href="/"' in text  # to the service points: their numbers, and booking anew
     assert client.get(f"/manage/{token}/calendar.ics").status_code == 404
     assert client.post(f"/manage/{token}/cancel").status_code == 404
 
@@ -78,8 +82,10 @@ def test_cancel_with_a_reason_frees_the_time_and_shows_it_cancelled(client, regi
     assert appointment.status == AppointmentStatus.CANCELLED
     assert appointment.cancel_reason == "Asia hoitui"
     text = page_text(client.get(f"/manage/{token}?lang=en"))
+    assert text.count("cancelled.") == 1  # one notice, not a flash repeating it
     assert "This appointment has been cancelled." in text
     assert f"/manage/{token}/cancel" not in text
+    assert 'href="/book/testila/kela-benefits">Book a new time</a>' in text
     # The time is free again for someone else.
     day = page_text(client.get("/book/testila/kela-benefits/2026-03-03?lang=en"))
     assert "start=2026-03-03T10:00%2B02:00" in day

@@ -105,8 +105,8 @@ def test_point_page_shows_address_phone_and_weekly_hours(client, world, frozen_n
     html = page_text(client, "/points/korpilahti")
     assert "<h1>Korpilahti service point</h1>" in html
     assert "Kirkkotie 1" in html and "40100 KORPILAHTI" in html
-    assert 'href="tel:+358142660000"' in html
-    assert '<th scope="row">Monday</th>\n      <td>09:00–11:30, 12:00–15:00</td>' in html
+    assert 'href="tel:+358142660000">014 266 0000</a>' in html
+    assert '<th scope="row">Monday</th>\n      <td>9:00–11:30, 12:00–15:00</td>' in html
     assert '<th scope="row">Tuesday</th>\n      <td>Closed</td>' in html
 
 
@@ -134,10 +134,10 @@ def test_point_page_lists_next_free_times_linking_into_the_booking_flow(client, 
     # each open day (Friday 19.6. is Midsummer Eve, Tuesday and Thursday closed).
     shown = re.findall(r'<time datetime="[^"]+">([^<]+)</time>', kela)
     assert shown == [
-        "Wed, Jun 10 13:00",
-        "Fri, Jun 12 09:00",
-        "Mon, Jun 15 09:00",
-        "Wed, Jun 17 09:00",
+        "Wed, Jun 10 at 13:00",
+        "Fri, Jun 12 at 9:00",
+        "Mon, Jun 15 at 9:00",
+        "Wed, Jun 17 at 9:00",
     ]
     assert (
         'href="/book/details?point=korpilahti&amp;service=kela-benefits'

@@ -170,6 +170,36 @@ def test_reminders_of_a_cancelled_appointment_are_not_sent(
     assert reminder.last_error == "appointment cancelled"
 
 
+def test_a_foreign_mobile_gets_its_sms(book, dispatcher, twilio):
+    book(MONDAY_TEN, phone="+37251234567", language="en")  # an Estonian mobile
+    assert dispatcher.dispatch_batch().sent == 1
+    [sms] = twilio.deliveries
+    assert sms.to == "+37251234567"
+    assert sms.body.startswith("Your appointment is booked")
+
+
+def test_no_sms_goes_to_a_number_that_takes_none_and_the_e_mail_goes_instead(
+    session, book, dispatcher, twilio, smtp, clock
+):
+    appointment = book(MONDAY_TEN, email="maija@example.org")
+    appointment.phone = "+35814123456"  # a landline, e.g. after a data fix
+    session.commit()
+    report = dispatcher.dispatch_batch()
+    assert (report.sent, report.skipped) == (1, 1)  # the e-mail confirmation went
+    clock.set(SUNDAY_NOON)
+    dispatcher.dispatch_batch()  # the SMS reminder is skipped and queues an e-mail
+    dispatcher.dispatch_batch()
+    assert twilio.deliveries == []
+    sms = {row.kind: row for row in outbox(session, channel=MessageChannel.SMS)}
+    for kind in (MessageKind.CONFIRMATION, MessageKind.REMINDER_DAY_BEFORE):
+        assert sms[kind].status == MessageStatus.SKIPPED
+        assert sms[kind].last_error == "no number that takes an SMS"
+    assert [mail["Subject"] for mail in smtp.messages] == [
+        "Varausvahvistus: Kela ma 30.3.2026 klo 10.00",
+        "Muistutus: Kela ma 30.3.2026 klo 10.00",
+    ]
+
+
 def test_server_errors_back_off_exponentially_then_send_once(
     session, book, dispatcher, twilio, clock
 ):

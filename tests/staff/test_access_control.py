@@ -2,8 +2,9 @@
 
 The table ``ROUTES`` is checked against the app's URL map: a staff route
 without a rule here fails ``test_every_staff_route_has_an_access_rule``.
-Objects named in URLs are point A and the Kela appointment at point A, so an
-advisor of point B and Vero's expert must be refused them.
+Objects named in URLs are point A, the Kela appointment at point A and Kela's
+expert, so an advisor of point B, an administrator limited to point B and
+Vero's expert must be refused them.
 """
 
 from __future__ import annotations
@@ -21,13 +22,23 @@ from tests.conftest import test_settings as settings_for
 from tests.staff.conftest import CSRF_INPUT, add_account, sign_in
 
 STAFF_BLUEPRINTS = {"auth", "desk", "expert", "feeds", "admin", "figures"}
-ACCOUNTS = ("advisor_a", "advisor_b", "expert_kela", "expert_vero", "admin", "council")
-EVERY_ADVISOR = frozenset({"advisor_a", "advisor_b", "admin"})
+ACCOUNTS = (
+    "advisor_a",
+    "advisor_b",
+    "expert_kela",
+    "expert_vero",
+    "admin",
+    "admin_b",
+    "council",
+)
+EVERY_ADVISOR = frozenset({"advisor_a", "advisor_b", "admin", "admin_b"})
 DESK_OF_A = frozenset({"advisor_a", "admin"})
-EVERY_EXPERT = frozenset({"expert_kela", "expert_vero", "admin"})
+EVERY_EXPERT = frozenset({"expert_kela", "expert_vero", "admin", "admin_b"})
+EVERY_ADMIN = frozenset({"admin", "admin_b"})
+REGION_ADMIN = frozenset({"admin"})
 KELA_EXPERTS = frozenset({"expert_kela", "admin"})
 EXPERT_ACCOUNTS = frozenset({"expert_kela", "expert_vero"})
-FIGURES = frozenset({"council", "admin"})
+FIGURES = frozenset({"council", "admin", "admin_b"})
 REFUSED = {403, 404}
 
 
@@ -36,7 +47,8 @@ class Route:
     """Who may use a route: ``allowed`` accounts; ``target`` names the URL's object."""
 
     allowed: frozenset[str] = frozenset()
-    target: str | None = None  # "point" (point A), "appointment" (Kela at A), "token"
+    # "point" (point A), "appointment" (Kela at A), "expert" (Kela's), "token"
+    target: str | None = None
     public: bool = False
     form: dict[str, str] = field(default_factory=dict)
 
@@ -51,6 +63,7 @@ ROUTES = {
     "desk.slip": Route(DESK_OF_A, "appointment"),
     "desk.check_in": Route(DESK_OF_A, "appointment"),
     "desk.no_show": Route(DESK_OF_A, "appointment"),
+    "desk.called": Route(DESK_OF_A, "appointment"),
     "desk.cancel": Route(DESK_OF_A, "appointment", form={"reason": "moved away"}),
     "desk.move": Route(DESK_OF_A, "appointment", form={"starts_at": "2026-03-03T08:00:00+00:00"}),
     "desk.book": Route(EVERY_ADVISOR),
@@ -67,10 +80,17 @@ ROUTES = {
     "expert.feed": Route(EXPERT_ACCOUNTS),
     "expert.renew_feed": Route(EXPERT_ACCOUNTS),
     "feeds.calendar": Route(target="token"),
-    "admin.index": Route(frozenset({"admin"})),
-    "admin.audit_log": Route(frozenset({"admin"})),
     "figures.index": Route(FIGURES),
     "figures.export": Route(FIGURES),
+    "admin.index": Route(EVERY_ADMIN),
+    "admin.audit_log": Route(REGION_ADMIN),
+    "admin.closures": Route(
+        REGION_ADMIN, "point", form={"closed_on": "2026-03-03", "reason": "Koulutus"}
+    ),
+    "admin.experts": Route(REGION_ADMIN),
+    "admin.absences": Route(
+        REGION_ADMIN, "expert", form={"first_day": "2026-03-03", "last_day": "2026-03-03"}
+    ),
 }
 HOME = {
     "advisor_a": "/desk/search",
@@ -78,6 +98,7 @@ HOME = {
     "expert_kela": "/expert/",
     "expert_vero": "/expert/",
     "admin": "/admin/",
+    "admin_b": "/admin/",
     "council": "/figures/",
 }
 
@@ -101,6 +122,7 @@ def requests_to_try(app, world):
     objects = {
         "point": {"point_id": world.point_a.id},
         "appointment": {"appointment_id": world.kela_at_a.id},
+        "expert": {"expert_id": world.kela_expert.id},
     }
     found = []
     with app.test_request_context():
@@ -253,6 +275,37 @@ def test_advisor_without_points_sees_no_desk(app, staff_world, session):
     assert client.get("/desk/testila").status_code == 403
     assert client.get(f"/desk/appointments/{staff_world.kela_at_a.id}").status_code == 404
     assert "Meikäläinen" not in client.get("/desk/search?q=Maija").get_data(as_text=True)
+
+
+def test_an_admin_limited_to_one_point_sees_and_changes_only_hers(app, staff_world, session):
+    client = app.test_client()
+    sign_in(client, staff_world.accounts["admin_b"])
+    front = client.get("/admin/").get_data(as_text=True)
+    assert "/admin/points/toinen/closures" in front
+    assert "/admin/points/testila/closures" not in front
+    assert client.get("/admin/points/testila/closures").status_code == 403
+    assert client.get("/admin/points/toinen/closures").status_code == 200
+    assert client.get("/desk/testila").status_code == 403
+    assert client.get(f"/desk/appointments/{staff_world.kela_at_a.id}").status_code == 404
+    assert client.get(f"/desk/appointments/{staff_world.kela_at_b.id}").status_code == 200
+    assert "Meikäläinen" not in client.get("/desk/search?q=Maija").get_data(as_text=True)
+    answer = client.post(
+        "/admin/points/testila/closures",
+        data={
+            "csrf_token": csrf_token(client, "admin_b"),
+            "closed_on": "2026-03-02",
+            "reason": "x",
+            "confirm": "yes",
+        },
+    )
+    assert answer.status_code == 403
+    assert fresh_status(session, staff_world.kela_at_a) == "booked"
+
+
+def fresh_status(session, appointment) -> str:
+    session.refresh(appointment)
+    session.commit()
+    return appointment.status.value
 
 
 def test_a_council_member_sees_no_personal_data_anywhere(app, staff_world):

@@ -37,7 +37,7 @@ def test_day_lists_each_room_in_time_order_with_the_citizen(signed_in, staff_wor
     page = day_page(signed_in("advisor_a"))
     assert "Etähuone 1" in page
     assert page.index("Maija Meikäläinen") < page.index("Veera Virta")  # 11:00 before 13:00
-    assert "11:00–11:30" in page
+    assert "11.00–11.30" in page  # Finnish writes times with a period
     assert staff_world.kela_at_a.phone[4:] in page.replace(" ", "")  # 040 … as written
     assert "Tulkki: arabia" in page
     assert "Varattu" in page
@@ -93,6 +93,7 @@ def test_no_show_is_refused_before_the_start_and_taken_after(
     client.post(path)
     assert fresh(session, staff_world.kela_at_a).status is AppointmentStatus.BOOKED
     clock.set(staff_world.kela_at_a.starts_at + timedelta(minutes=20))
+    client = signed_in("advisor_a")  # hours later: the first session has ended (idle)
     client.post(path)
     assert fresh(session, staff_world.kela_at_a).status is AppointmentStatus.NO_SHOW
 
@@ -191,26 +192,41 @@ def test_booking_for_a_caller_takes_two_submissions(signed_in, staff_world, sess
     assert f"Varattu. Varaustunnus {booked.reference}." in page
 
 
+def sms_recipients(session, appointment) -> list[str]:
+    recipients = session.scalars(
+        select(OutboxMessage.recipient).where(
+            OutboxMessage.appointment_id == appointment.id,
+            OutboxMessage.channel == MessageChannel.SMS,
+        )
+    ).all()
+    session.commit()
+    return list(recipients)
+
+
 def test_landline_caller_gets_a_slip_instead_of_an_sms(signed_in, staff_world, session):
     client = signed_in("advisor_a")
     answer = book_in_two_submissions(client, phone="014 123 4567")
     page = client.get(answer.headers["Location"]).get_data(as_text=True)
     assert "Asiakas ei saa tekstiviestiä" in page
     booked = session.scalar(select(Appointment).where(Appointment.name == "Aino Asiakas"))
-    sms = session.scalar(
-        select(func.count())
-        .select_from(OutboxMessage)
-        .where(
-            OutboxMessage.appointment_id == booked.id,
-            OutboxMessage.channel == MessageChannel.SMS,
-        )
-    )
-    session.commit()
-    assert sms == 0
+    assert sms_recipients(session, booked) == []
+    assert "Ei tekstiviestiä (tulostettu lappu)" in day_page(client, day=TUESDAY)
     slip = client.get(f"/desk/appointments/{booked.id}/slip").get_data(as_text=True)
     assert booked.reference in slip
     assert "Kirkkotie 1" in slip
     assert "Ota mukaan kuvallinen henkilöllisyystodistus." in slip
+
+
+def test_caller_with_a_foreign_mobile_gets_the_sms(signed_in, staff_world, session):
+    client = signed_in("advisor_a")
+    answer = book_in_two_submissions(client, phone="+46 70 123 45 67")  # a Swedish mobile
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Asiakas ei saa tekstiviestiä" not in page
+    booked = session.scalar(select(Appointment).where(Appointment.name == "Aino Asiakas"))
+    assert "+46701234567" in sms_recipients(session, booked)
+    day = day_page(client, day=TUESDAY)
+    assert "Tekstiviesti odottaa lähetystä" in day
+    assert "Ei tekstiviestiä" not in day
 
 
 def test_caller_without_any_number_can_be_booked(signed_in, staff_world, session):
@@ -376,7 +392,7 @@ def test_day_follows_helsinki_midnight_across_the_clock_change(signed_in, staff_
         name="Huomis Myöhäinen",
     )
     page = day_page(signed_in("advisor_a"), day="2026-03-29")
-    assert early.name in page and "00:30–01:00" in page
+    assert early.name in page and "0.30–1.00" in page
     assert "Huomis Myöhäinen" not in page
 
 

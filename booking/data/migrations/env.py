@@ -23,8 +23,8 @@ from alembic import context
 from alembic.util import CommandError
 from sqlalchemy import Connection, text
 
+from booking.data.base import Base
 from booking.data.column_types import UTCDateTime
-from booking.data.models import Base
 from booking.data.sessions import make_engine
 
 

@@ -10,8 +10,8 @@ appointments get theirs here, as well as their state tells: a done call
 without recorded times counts its booked length as used, and an appointment
 whose personal data is already erased gets a row but no link to it.
 
-Revision ID: 0005
-Revises: 0002
+Revision ID: 0006
+Revises: 0005
 """
 
 import math
@@ -24,8 +24,8 @@ from alembic import op
 
 from booking.data.migrations.guards import create_no_overlap_guards, drop_no_overlap_guards
 
-revision = "0005"
-down_revision = "0002"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,37 @@
+"""Region-wide calendar state: the calendar revision and the short-day rules."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from sqlalchemy import Integer, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from booking.data.base import Base
+
+
+class CalendarRevision(Base):
+    """One row whose number rises with every change that can alter availability.
+
+    Cached availability is served only while this number is unchanged, so a
+    cache can never show a time that has been taken since.
+    """
+
+    __tablename__ = "calendar_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ShortDaySettings(Base):
+    """The region's short days, from its file's ``[calendar]``: one row, id 1.
+
+    ``days`` holds ``maundy_thursday`` and fixed ``MM-DD`` days, comma-separated;
+    on them every point closes at ``closes_at`` at the latest.  Without the row
+    (no region file loaded yet) the built-in rules apply."""
+
+    __tablename__ = "short_day_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    closes_at: Mapped[time]
+    days: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,154 @@
+"""gunicorn's threaded worker, made to hand a thread only whole requests.
+
+gunicorn's ``gthread`` worker gives a connection to a thread as soon as its
+first bytes arrive, and the thread then blocks until the request head is
+complete.  Forty clients that send half a header and then one line every few
+seconds would hold every thread of two workers, and nobody else would get a
+page.  This worker reads what has arrived without blocking and puts the
+connection back on the worker's poller until the request line, the headers
+and a small body (``BUFFERED_BODY_MAX``) are all there; only then does a
+thread parse and answer it.  A connection whose request is not whole within
+``REQUEST_ARRIVAL_SECONDS`` (from the connection's start, or on a kept-alive
+connection from the request's first byte) is closed (as nginx does on its
+``client_header_timeout``), and a head larger than ``HEAD_MAX`` gets 431.
+Such connections are closed at once, without the lingering of a graceful
+close, so that a refused client costs the worker nothing more.
+
+Kept-alive connections go through the same gate for each further request.
+TLS connections (not used: TLS ends at the proxy) go straight to gunicorn.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from contextlib import suppress
+from dataclasses import dataclass, field
+
+from gunicorn.workers import gthread
+
+HEAD_END = b"\r\n\r\n"
+#: A request head longer than this is refused; browsers send a few kilobytes.
+HEAD_MAX = 32 * 1024
+#: Bodies up to this are read before a thread is given (the app refuses more: 413).
+BUFFERED_BODY_MAX = 64 * 1024
+#: Seconds for a whole request (head and small body) to arrive, from its first byte.
+REQUEST_ARRIVAL_SECONDS = 10.0
+_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:[ \t]*(\d{1,12})[ \t]*\r\n", re.IGNORECASE)
+_CHUNKED = re.compile(rb"\r\ntransfer-encoding[ \t]*:[^\r\n]*chunked", re.IGNORECASE)
+#: The last chunk of a chunked body ("0", maybe extensions), before trailers and a blank line.
+_LAST_CHUNK = re.compile(rb"(?:^|\r\n)0+(?:;[^\r\n]*)?\r\n")
+HEAD_TOO_LARGE = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n"
+    b"Content-Length: 0\r\n\r\n"
+)
+
+
+@dataclass
+class ArrivingRequest:
+    """The bytes of one request received so far, and when it must be whole."""
+
+    deadline: float
+    data: bytearray = field(default_factory=bytearray)
+
+    def head_end(self) -> int:
+        return self.data.find(HEAD_END)
+
+    def head_too_long(self) -> bool:
+        return len(self.data) > HEAD_MAX and self.head_end() < 0
+
+    def is_whole(self) -> bool:
+        """The head has arrived, with its body when that is small enough to wait for."""
+        end = self.head_end()
+        if end < 0:
+            return False
+        body_start = end + len(HEAD_END)
+        if _CHUNKED.search(self.data, 0, end + 2):
+            body = self.data[body_start:]
+            ended = body.endswith(b"\r\n\r\n") and _LAST_CHUNK.search(body) is not None
+            return ended or len(body) > BUFFERED_BODY_MAX
+        declared = _CONTENT_LENGTH.search(self.data, 0, end + 2)
+        body_length = int(declared.group(1)) if declared else 0
+        if body_length > BUFFERED_BODY_MAX:
+            return True  # the app refuses it without reading it
+        return len(self.data) >= body_start + body_length
+
+
+def arriving_request(conn) -> ArrivingRequest | None:
+    """The request a connection is receiving (gunicorn's connection has no such field)."""
+    return getattr(conn, "arriving_request", None)
+
+
+class WholeRequestWorker(gthread.ThreadWorker):
+    """``gthread`` whose threads never wait for a client to finish sending a request."""
+
+    def handle(self, conn):
+        if self.cfg.is_ssl:
+            return super().handle(conn)
+        arrival = self._receive_what_has_arrived(conn)
+        if arrival == "wait":
+            return gthread._DEFER  # back on the poller until more arrives
+        if arrival == "closed":
+            return False
+        return super().handle(conn)
+
+    def murder_pending(self):
+        """Close connections silent for the keep-alive time, and those too slow overall."""
+        super().murder_pending()
+        now = time.monotonic()
+        for conn in [
+            conn
+            for conn in self.pending_conns
+            if (request := arriving_request(conn)) is not None and request.deadline < now
+        ]:
+            self.pending_conns.remove(conn)
+            self.poller.unregister(conn.sock)
+            self.nr_conns -= 1
+            self.log.info("closed a connection from %s: request too slow", conn.client)
+            conn.close()
+
+    def finish_request(self, conn, fs):
+        if getattr(conn, "refused", False):
+            self.nr_conns -= 1
+            conn.close()
+            return
+        super().finish_request(conn, fs)
+
+    def _receive_what_has_arrived(self, conn) -> str:
+        """``whole`` (handed to the parser), ``wait``, or ``closed``."""
+        request = arriving_request(conn)
+        if request is None:
+            request = ArrivingRequest(deadline=time.monotonic() + REQUEST_ARRIVAL_SECONDS)
+            if conn.parser is not None:  # a kept-alive connection may have read ahead
+                request.data += conn.parser.unreader.take_buffered()
+            conn.arriving_request = request
+        conn.sock.setblocking(False)
+        try:
+            while not request.is_whole() and not request.head_too_long():
+                chunk = conn.sock.recv(65536)
+                if not chunk:
+                    return "closed"  # the client went away before finishing
+                request.data += chunk
+        except BlockingIOError:
+            pass  # everything that has arrived is read
+        except OSError:
+            return "closed"
+        if request.head_too_long():
+            return self._refuse(conn, HEAD_TOO_LARGE, "head too large")
+        if not request.is_whole():
+            if time.monotonic() > request.deadline:
+                return self._refuse(conn, b"", "request too slow")
+            return "wait"
+        conn.arriving_request = None
+        conn.sock.setblocking(True)
+        conn.init()  # the parser, made once per connection
+        conn.parser.unreader.unread(bytes(request.data))
+        return "whole"
+
+    def _refuse(self, conn, answer: bytes, reason: str) -> str:
+        """Answer (best effort) and have the connection closed at once."""
+        with suppress(OSError):  # a client already gone needs no answer
+            conn.sock.send(answer)
+        conn.refused = True
+        self.log.info("closed a connection from %s: %s", conn.client, reason)
+        return "closed"

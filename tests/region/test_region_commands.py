@@ -1,0 +1,120 @@
+"""``booking region export`` and ``booking region import``, and ``booking setup``'s part.
+
+Export writes what the database holds in the region file's format; importing
+that unchanged reports no change.  An import prints every change and what
+becomes of each booked appointment it makes impossible, then applies it all
+(or, with ``--dry-run``, nothing); an invalid file exits 2 naming the line.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from booking.app import create_app
+from booking.cli import cli
+from booking.data.enums import AppointmentStatus
+from booking.data.models import Appointment, Closure, ServicePoint
+from booking.region.loader import load_region
+from booking.region.reader import read_region_file
+from tests.conftest import test_settings as settings_for
+
+REGION_FILE = Path(__file__).resolve().parents[2] / "config" / "regions" / "keski-suomi.toml"
+SHIPPED = REGION_FILE.read_text(encoding="utf-8")
+#: Tuesday 10.3.2026 10:00 Helsinki, Keuruu open 08:30-11:30.
+TUESDAY_TEN = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def app(database_url, clean_database):
+    app = create_app(settings_for(database_url, BOOKING_REGION_FILE=str(REGION_FILE)))
+    yield app
+    app.extensions["booking.engine"].dispose()
+
+
+@pytest.fixture
+def loaded(session):
+    load_region(session, read_region_file(REGION_FILE))
+    session.commit()
+
+
+def run(app, *arguments):
+    return app.test_cli_runner().invoke(cli, list(arguments))
+
+
+def test_export_then_import_reports_no_change(app, loaded, tmp_path):
+    exported = tmp_path / "exported.toml"
+    result = run(app, "region", "export", "--output", str(exported))
+    assert result.exit_code == 0, result.output
+    read_region_file(exported)  # a valid region file
+
+    result = run(app, "region", "import", str(exported), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "No changes."
+    assert "Dry run: 0 changes, 0 appointments hit" in result.stdout
+
+
+def test_export_to_stdout_is_the_same_file(app, loaded, tmp_path):
+    exported = tmp_path / "exported.toml"
+    run(app, "region", "export", "--output", str(exported))
+    assert run(app, "region", "export").stdout == exported.read_text(encoding="utf-8")
+
+
+def test_import_prints_each_change_and_each_hit_appointment_then_applies(
+    app, loaded, session, factory, clock, tmp_path
+):
+    point = session.get(ServicePoint, "keuruu")
+    service = point.offerings[0].service
+    booked = factory.appointment(point=point, service=service, starts_at=TUESDAY_TEN)
+    changed = tmp_path / "changed.toml"
+    changed.write_text(
+        SHIPPED + '\n[[closures]]\npoint = "keuruu"\ndate = 2026-03-10\nreason = "Vesivahinko"\n',
+        encoding="utf-8",
+    )
+
+    dry = run(app, "region", "import", str(changed), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "closure keuruu 2026-03-10: added" in dry.stdout
+    assert f"appointment {booked.reference} 2026-03-10 08:00 UTC keuruu" in dry.stdout
+    assert "(point_closed): cancelled, citizen told" in dry.stdout
+    session.expire_all()
+    assert session.get(Appointment, booked.id).status is AppointmentStatus.BOOKED
+    assert session.scalar(select(Closure).where(Closure.closed_on == TUESDAY_TEN.date())) is None
+    session.commit()
+
+    applied = run(app, "region", "import", str(changed))
+    assert applied.exit_code == 0, applied.output
+    assert (
+        applied.stdout.replace("Applied", "Dry run").split("\n")[:-2] == dry.stdout.split("\n")[:-2]
+    )
+    session.expire_all()
+    assert session.get(Appointment, booked.id).status is AppointmentStatus.CANCELLED
+    session.commit()
+    assert "No changes." in run(app, "region", "import", str(changed), "--dry-run").stdout
+
+
+def test_an_invalid_file_exits_2_naming_file_line_and_field(app, loaded, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(SHIPPED.replace('fri = ["08:30-13:00"]', 'fri = ["08:30-25:00"]'))
+    line = SHIPPED[: SHIPPED.index('fri = ["08:30-13:00"]')].count("\n") + 1
+    result = run(app, "region", "import", str(bad))
+    assert result.exit_code == 2
+    assert f"{bad}, line {line}, field points.keuruu.hours.fri" in result.stderr
+
+
+def test_setup_loads_the_file_only_into_an_empty_database(app, session, tmp_path):
+    first = run(app, "setup")
+    assert first.exit_code == 0, first.output
+    assert "Region loaded" in first.stdout
+    point = session.get(ServicePoint, "keuruu")
+    point.name_fi = "Keuruun uusi piste"
+    session.commit()
+
+    again = run(app, "setup")
+    assert again.exit_code == 0, again.output
+    assert "`booking region import` changes it" in again.stdout
+    session.expire_all()
+    assert session.get(ServicePoint, "keuruu").name_fi == "Keuruun uusi piste"
