@@ -56,6 +56,7 @@ bench: setup
 	$(BIN)/python -m bench.availability
 	$(BIN)/python -m bench.booking
 	$(BIN)/python -m bench.dispatch
+	$(BIN)/python -m bench.figures
 	$(BIN)/python -m bench.region_changes
 
 clean:

@@ -76,6 +76,7 @@ VIEW_MODULES = (
     "booking.desk.views",
     "booking.expert.feed_views",
     "booking.expert.views",
+    "booking.figures_web.views",
     "booking.public.booking_views",
     "booking.public.code_views",
     "booking.public.formatting",
@@ -96,11 +97,12 @@ def _register_blueprints(app: Flask) -> None:
     from booking.desk.blueprint import bp as desk_bp
     from booking.expert.blueprint import bp as expert_bp
     from booking.expert.blueprint import feeds_bp
+    from booking.figures_web.blueprint import bp as figures_bp
     from booking.public.blueprint import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
-    for staff_bp in (auth_bp, desk_bp, expert_bp, feeds_bp, admin_bp):
+    for staff_bp in (auth_bp, desk_bp, expert_bp, feeds_bp, admin_bp, figures_bp):
         app.register_blueprint(staff_bp)
 
     from booking.web.extensions import csrf

@@ -97,7 +97,7 @@ def user() -> None:
 
 
 @user.command("add")
-@click.option("--role", type=click.Choice(["advisor", "expert", "admin"]), required=True)
+@click.option("--role", type=click.Choice(["advisor", "expert", "admin", "council"]), required=True)
 @click.option("--email", required=True)
 @click.option(
     "--password-stdin",

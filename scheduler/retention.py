@@ -2,7 +2,10 @@
 
 The appointment row stays — point, service, times, status, language, topic
 category — so statistics still count it; the citizen's name, numbers,
-addresses, free-text needs, manage token and every message body go.
+addresses, free-text needs, manage token and every message body go, and so does
+the link to its anonymous fact row (``fact_id``): the council's figures are
+counted from those rows, which stay exactly as they were and can no longer be
+tied to anyone.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ def purge_personal_data(session: Session, *, now: datetime, retention_days: int)
                 interpreter_language=None,
                 cancel_reason="",
                 manage_token_hash=None,
+                fact_id=None,
                 personal_data_erased_at=now,
             )
             .execution_options(synchronize_session=False)

@@ -8,8 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from booking.admin.blueprint import bp
+from booking.data.audit_models import AuditEvent
 from booking.data.enums import Role
-from booking.data.models import Appointment, AuditEvent, StaffUser
+from booking.data.models import Appointment, StaffUser
 from booking.staff.access import desk_points, is_region_admin
 from booking.staff.audit import AuditAction
 from booking.web.access import staff_required, staff_user
@@ -80,8 +81,10 @@ ACTION_LABELS = {
     AuditAction.MOVE: _l("Moved"),
     AuditAction.CANCEL: _l("Cancelled"),
     AuditAction.CHECK_IN: _l("Checked in"),
+    AuditAction.START_CALL: _l("Started the call"),
     AuditAction.NO_SHOW: _l("Marked as a no-show"),
     AuditAction.DONE: _l("Marked as done"),
+    AuditAction.FAILURE: _l("Marked as a technical failure"),
     AuditAction.REHOUSE: _l("Given another room or expert at the same time"),
     AuditAction.CHANGE_REGION: _l("Changed the region's calendar"),
     AuditAction.CALLED: _l("Phoned the citizen"),

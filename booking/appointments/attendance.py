@@ -1,7 +1,15 @@
-"""Arrived, no-show, done: the staff's transitions of an appointment on its day.
+"""The appointment's day: arrived, the call started and ended, done, no-show, failed.
 
-Like the other use cases they flush and never commit, and refuse a transition
-from the wrong status with :class:`InvalidTransition`.
+The timeline is booked → arrived (at the desk) → in call → done; or no-show,
+or a technical failure with a reason.  Each step keeps its time on the
+appointment and rewrites its anonymous fact.  What may be done, by whom and
+when is :func:`booking.appointments.actions.allowed_actions`, the same rule the
+pages use to offer their buttons; anything else is refused with
+:class:`InvalidTransition`.  Like the other use cases they flush and never
+commit.
+
+``by_user_id`` is the staff member acting, whose role decides; without one
+(the demo's lived-in calendar) the change is made with an administrator's rights.
 """
 
 from __future__ import annotations
@@ -10,10 +18,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from booking.appointments.errors import N_, InvalidTransition
+from booking.appointments.actions import Action, is_allowed
+from booking.appointments.errors import N_, BookingError, InvalidTransition
 from booking.appointments.guard import lock_appointment
-from booking.data.enums import AppointmentStatus
-from booking.data.models import Appointment
+from booking.appointments.outcome_facts import record_fact
+from booking.data.enums import AppointmentStatus, FailureReason, Role
+from booking.data.models import Appointment, StaffUser
 from booking.staff.audit import record_change
 
 
@@ -21,9 +31,30 @@ def check_in(
     session: Session, appointment: Appointment, *, now: datetime, by_user_id: int | None
 ) -> Appointment:
     """booked → arrived, at the desk."""
-    _transition(session, appointment, AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, now)
+    _allow(session, appointment, Action.CHECK_IN, now, by_user_id)
+    appointment.status = AppointmentStatus.ARRIVED
     appointment.checked_in_at = now
     return _after_staff_transition(session, appointment, by_user_id, "check_in", now)
+
+
+def start_call(
+    session: Session, appointment: Appointment, *, now: datetime, by_user_id: int | None
+) -> Appointment:
+    """booked or arrived → in call: the expert opened the meeting."""
+    _allow(session, appointment, Action.START_CALL, now, by_user_id)
+    appointment.status = AppointmentStatus.IN_CALL
+    appointment.call_started_at = now
+    return _after_staff_transition(session, appointment, by_user_id, "start_call", now)
+
+
+def end_call(
+    session: Session, appointment: Appointment, *, now: datetime, by_user_id: int | None
+) -> Appointment:
+    """in call → done."""
+    _allow(session, appointment, Action.END_CALL, now, by_user_id)
+    appointment.status = AppointmentStatus.DONE
+    appointment.call_ended_at = appointment.outcome_at = now
+    return _after_staff_transition(session, appointment, by_user_id, "done", now)
 
 
 def mark_no_show(
@@ -32,29 +63,64 @@ def mark_no_show(
     """booked → no_show; only once the start has passed."""
     if appointment.starts_at > now:
         raise InvalidTransition(N_("A no-show can be marked only after the start time."))
-    _transition(session, appointment, AppointmentStatus.BOOKED, AppointmentStatus.NO_SHOW, now)
+    _allow(session, appointment, Action.NO_SHOW, now, by_user_id)
+    appointment.status = AppointmentStatus.NO_SHOW
+    appointment.outcome_at = now
     return _after_staff_transition(session, appointment, by_user_id, "no_show", now)
 
 
 def mark_done(
     session: Session, appointment: Appointment, *, now: datetime, by_user_id: int | None
 ) -> Appointment:
-    """arrived → done."""
-    _transition(session, appointment, AppointmentStatus.ARRIVED, AppointmentStatus.DONE, now)
+    """booked or arrived → done, without the call's times (held outside the app)."""
+    _allow(session, appointment, Action.MARK_DONE, now, by_user_id)
+    appointment.status = AppointmentStatus.DONE
+    appointment.outcome_at = now
     return _after_staff_transition(session, appointment, by_user_id, "done", now)
 
 
-def _transition(
-    session: Session, appointment: Appointment, expected: AppointmentStatus, new, now
-) -> None:
-    lock_appointment(session, appointment)
-    if appointment.status != expected:
+def mark_failure(
+    session: Session,
+    appointment: Appointment,
+    *,
+    now: datetime,
+    by_user_id: int | None,
+    reason: FailureReason,
+) -> Appointment:
+    """booked, arrived or in call → technical failure, for one of the listed reasons."""
+    try:
+        reason = FailureReason(reason)
+    except ValueError:
+        raise BookingError(field="reason") from None
+    _allow(session, appointment, Action.FAILURE, now, by_user_id)
+    if appointment.status is AppointmentStatus.IN_CALL:
+        appointment.call_ended_at = now
+    appointment.status = AppointmentStatus.TECHNICAL_FAILURE
+    appointment.outcome_at = now
+    appointment.outcome_reason = reason.value
+    return _after_staff_transition(session, appointment, by_user_id, "failure", now)
+
+
+def acting_role(session: Session, by_user_id: int | None) -> Role | None:
+    """The role of staff member ``by_user_id``; None without one (the citizen)."""
+    if by_user_id is None:
+        return None
+    user = session.get(StaffUser, by_user_id)
+    if user is None:
         raise InvalidTransition()
-    appointment.status = new
+    return user.role
+
+
+def _allow(session, appointment: Appointment, action: Action, now, by_user_id) -> None:
+    lock_appointment(session, appointment)
+    role = acting_role(session, by_user_id) if by_user_id is not None else Role.ADMIN
+    if not is_allowed(appointment, action, now, role):
+        raise InvalidTransition()
     appointment.updated_at = now
 
 
 def _after_staff_transition(session, appointment, by_user_id, action: str, now) -> Appointment:
+    record_fact(session, appointment)
     if by_user_id is not None:
         record_change(session, appointment, by_user_id, action, now)
     session.flush()

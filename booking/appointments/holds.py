@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from booking.appointments.errors import N_, BookingError, HoldExpired, WrongCode
 from booking.appointments.guard import lock_appointment
+from booking.appointments.outcome_facts import record_fact
 from booking.data.enums import AppointmentStatus, MessageKind
 from booking.data.models import Appointment
 from booking.messages.outbox import queue_appointment_messages
@@ -111,6 +112,7 @@ def confirm_hold(
     appointment.code_hash = None
     appointment.updated_at = now
     session.flush()
+    record_fact(session, appointment)  # a confirmed booking is counted from now on
     queue_appointment_messages(
         session, appointment, MessageKind.CONFIRMATION, now=now, manage_url=manage_url
     )

@@ -28,8 +28,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from booking.appointments import guard as appointment_guard
+from booking.appointments.actions import Action, is_allowed
 from booking.appointments.alternatives import nearby_alternatives
-from booking.appointments.attendance import check_in, mark_done, mark_no_show
+from booking.appointments.attendance import acting_role, check_in, mark_done, mark_no_show
 from booking.appointments.citizen_details import (
     CANCEL_REASON_MAX_LENGTH,
     DetailError,
@@ -61,6 +62,7 @@ from booking.appointments.limits import (
     count_move,
 )
 from booking.appointments.manage_tokens import find_by_manage_token, hash_manage_token
+from booking.appointments.outcome_facts import record_fact
 from booking.appointments.start_checks import (
     check_open,
     check_start,
@@ -69,7 +71,7 @@ from booking.appointments.start_checks import (
     offered,
 )
 from booking.data import availability as calendars
-from booking.data.enums import AppointmentStatus, BookingChannel, MessageKind
+from booking.data.enums import AppointmentStatus, BookingChannel, CancelledBy, MessageKind
 from booking.data.models import Appointment, Service
 from booking.messages.outbox import queue_appointment_messages, queue_code_message
 from booking.staff.audit import record_change
@@ -232,6 +234,7 @@ def book_appointment(
             break
     else:
         raise SlotTaken()
+    record_fact(session, appointment)
     manage_url = f"{base_url.rstrip('/')}/manage/{token}" if base_url else None
     if code:
         session.flush()
@@ -257,7 +260,8 @@ def move_appointment(
     Raises :class:`InvalidTransition`, :class:`NotBookable` or :class:`SlotTaken`.
     ``min_notice`` replaces the service's minimum notice (the desk: ``DESK_MIN_NOTICE``)."""
     lock_appointment(session, appointment)
-    if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= now:
+    role = acting_role(session, by_user_id)
+    if not is_allowed(appointment, Action.MOVE, now, role):
         raise InvalidTransition()
     if by_user_id is None:
         check_move_allowance(appointment, now)
@@ -298,6 +302,7 @@ def move_appointment(
     appointment.revision += 1
     appointment.updated_at = now
     count_move(appointment, now)
+    record_fact(session, appointment)
     _after_change(session, appointment, MessageKind.MOVED, now)
     if by_user_id is not None:
         record_change(session, appointment, by_user_id, "move", now)
@@ -316,10 +321,8 @@ def cancel_appointment(
     cancellation messages are queued.  A citizen (no ``by_user_id``) can cancel only
     before the start; staff may also cancel an arrived appointment."""
     lock_appointment(session, appointment)
-    allowed = {AppointmentStatus.BOOKED}
-    if by_user_id is not None:
-        allowed.add(AppointmentStatus.ARRIVED)
-    if appointment.status not in allowed or (by_user_id is None and appointment.starts_at <= now):
+    role = acting_role(session, by_user_id)
+    if not is_allowed(appointment, Action.CANCEL, now, role):
         raise InvalidTransition()
     try:
         reason = normalize_free_text(reason, CANCEL_REASON_MAX_LENGTH, "reason")
@@ -331,6 +334,8 @@ def cancel_appointment(
     appointment.revision += 1
     appointment.updated_at = now
     session.flush()
+    by = CancelledBy.STAFF if role else CancelledBy.CITIZEN
+    record_fact(session, appointment, cancelled_by=by)
     _after_change(session, appointment, MessageKind.CANCELLED, now)
     if by_user_id is not None:
         record_change(session, appointment, by_user_id, "cancel", now)

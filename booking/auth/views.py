@@ -33,6 +33,8 @@ def home_for(user: StaffUser) -> str:
         return url_for("expert.day")
     if user.role is Role.ADMIN:
         return url_for("admin.index")
+    if user.role is Role.COUNCIL:
+        return url_for("figures.index")
     return url_for("desk.index")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -23,7 +24,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from booking.data import calendar_models, sign_in_models  # noqa: F401  (mapped with the rest)
+from booking.data import (  # noqa: F401  (mapped with the rest)
+    appointment_facts,
+    audit_models,
+    calendar_models,
+    sign_in_models,
+)
 from booking.data.base import Base
 from booking.data.column_types import str_enum
 from booking.data.enums import (
@@ -276,9 +282,17 @@ class Appointment(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     booked_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
-    checked_in_at: Mapped[datetime | None]
+    checked_in_at: Mapped[datetime | None]  # arrived at the desk
+    call_started_at: Mapped[datetime | None]
+    call_ended_at: Mapped[datetime | None]
+    # When it was marked done, no-show or failed; why a call failed (FailureReason).
+    outcome_at: Mapped[datetime | None]
+    outcome_reason: Mapped[str | None] = mapped_column(String(24))
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str] = mapped_column(String(500), default="")
+    # The only link to its anonymous fact row (AppointmentFact.id); erased with the
+    # personal data, after which nothing ties the two together.
+    fact_id: Mapped[int | None] = mapped_column(BigInteger)
     # Why a calendar change cancelled it (region.consequences); to_call: the desk phones.
     cancel_cause: Mapped[str | None] = mapped_column(String(20))
     to_call: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -375,16 +389,3 @@ class StaffUser(Base):
 
     def get_id(self) -> str:
         return str(self.id)
-
-
-class AuditEvent(Base):
-    """Who saw or changed which personal data, and when."""
-
-    __tablename__ = "audit_event"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
-    action: Mapped[str] = mapped_column(String(40))
-    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"))
-    detail: Mapped[str] = mapped_column(String(500), default="")

@@ -2,8 +2,9 @@
 
 Adds three staff accounts (an advisor at Korpilahti and Keuruu, a Kela expert,
 an administrator) and appointments over the past and the coming two weeks at
-every point, with the statuses a real fortnight has: done, no-show, cancelled,
-arrived, booked.  Citizens are fictional; phone numbers are in the unused
+every point, with the statuses a real fortnight has: done (with the call's
+times), no-show, cancelled, a technical failure now and then, in call, arrived,
+booked.  Citizens are fictional; phone numbers are in the unused
 ``+358 40 0000xxx`` / ``+358 50 0000xxx`` ranges and e-mail addresses end in
 ``.example``.
 
@@ -236,9 +237,13 @@ SMS_FAILURE_RATE = 0.04
 
 
 def _live_through(session, rng, appointment, advisor_id, now) -> None:
-    """What happened to ``appointment`` until ``now``: cancelled, or checked in and done,
-    or a no-show; and the messages due by then sent (a few SMS undeliverable)."""
-    from booking.appointments.lifecycle import cancel_appointment, check_in, mark_done, mark_no_show
+    """What happened to ``appointment`` until ``now``: cancelled, or a no-show, or
+    checked in and called (now and then a technical failure); and the messages due
+    by then sent (a few SMS undeliverable).  The expert's steps are taken without
+    a user, with an administrator's rights."""
+    from booking.appointments.attendance import end_call, mark_failure, start_call
+    from booking.appointments.lifecycle import cancel_appointment, check_in, mark_no_show
+    from booking.data.enums import FailureReason
 
     starts_at, ends_at = appointment.starts_at, appointment.ends_at
     roll = rng.random()
@@ -255,8 +260,15 @@ def _live_through(session, rng, appointment, advisor_id, now) -> None:
         else:
             arrived_at = starts_at - timedelta(minutes=rng.randint(2, 12))
             check_in(session, appointment, now=arrived_at, by_user_id=advisor_id)
-            if ends_at <= now:
-                mark_done(session, appointment, now=ends_at, by_user_id=advisor_id)
+            called_at = starts_at + timedelta(minutes=rng.randint(0, 6))
+            if called_at <= now:
+                start_call(session, appointment, now=called_at, by_user_id=None)
+            hung_up_at = ends_at - timedelta(minutes=rng.randint(0, 8))
+            if hung_up_at <= now and roll > 0.98:
+                reason = rng.choice(list(FailureReason))
+                mark_failure(session, appointment, now=hung_up_at, by_user_id=None, reason=reason)
+            elif hung_up_at <= now:
+                end_call(session, appointment, now=hung_up_at, by_user_id=None)
     _settle_messages(session, rng, appointment, now)
     session.flush()
 

@@ -1,21 +1,26 @@
-"""The expert's day and week, live arrival status, marking calls done or no-show."""
+"""The expert's day and week, live arrival status, and the call's steps: start (which
+opens the meeting), end, done, no-show, technical failure."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
+from urllib.parse import urlsplit
 
-from flask import jsonify, render_template, request, url_for
+from flask import jsonify, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 
-from booking.appointments import lifecycle as use_cases
+from booking.appointments import attendance
 from booking.data.enums import Role
 from booking.engine.clock import utc_now
 from booking.expert.blueprint import bp
+from booking.expert.forms import FailureForm
 from booking.expert.schedule import AGENCY, MINE, calls, effective_scope
 from booking.staff.audit import AuditAction, record_viewed
 from booking.web.access import staff_required, staff_user
 from booking.web.database import get_session
-from booking.web.staff_display import local_day, status_label
+from booking.web.security_headers import content_policy
+from booking.web.staff_display import local_day, meeting_link, status_label
 from booking.web.staff_requests import ActionForm, parse_day, run_change
 
 EXPERT_ROLES = (Role.EXPERT, Role.ADMIN)
@@ -43,7 +48,7 @@ def _schedule_page(template: str, *, week: bool):
     by_day = {}
     for item in items:
         by_day.setdefault(local_day(item), []).append(item)
-    return render_template(
+    page = render_template(
         template,
         title=_("My calls"),
         day=day,
@@ -55,7 +60,19 @@ def _schedule_page(template: str, *, week: bool):
         scopes=(MINE, AGENCY) if user.expert_id is not None else (AGENCY,),
         previous_day=day - step,
         next_day=day + step,
+        now=now,
+        failure_form=FailureForm(),
     )
+    response = make_response(page)
+    # "Start call" is a form whose answer leads on to the agency's meeting address.
+    meetings = {_origin(meeting_link(item)) for item in items}
+    response.headers["Content-Security-Policy"] = content_policy(form_targets=meetings)
+    return response
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @bp.get("/expert/")
@@ -89,13 +106,39 @@ def _back_to_day(item) -> str:
     return url_for("expert.day", day=local_day(item).isoformat())
 
 
+@bp.post("/expert/appointments/<int:appointment_id>/start")
+@staff_required(*EXPERT_ROLES)
+def start_call(appointment_id: int):
+    """Count the call as started and go on to the meeting (the form opens a new window)."""
+    return run_change(
+        appointment_id,
+        ActionForm(),
+        attendance.start_call,
+        done_message=_("The call has started."),
+        back=_back_to_day,
+        onward=meeting_link,
+    )
+
+
+@bp.post("/expert/appointments/<int:appointment_id>/end")
+@staff_required(*EXPERT_ROLES)
+def end_call(appointment_id: int):
+    return run_change(
+        appointment_id,
+        ActionForm(),
+        attendance.end_call,
+        done_message=_("The call has ended and is marked as done."),
+        back=_back_to_day,
+    )
+
+
 @bp.post("/expert/appointments/<int:appointment_id>/done")
 @staff_required(*EXPERT_ROLES)
 def done(appointment_id: int):
     return run_change(
         appointment_id,
         ActionForm(),
-        use_cases.mark_done,
+        attendance.mark_done,
         done_message=_("Marked as done."),
         back=_back_to_day,
     )
@@ -107,7 +150,20 @@ def no_show(appointment_id: int):
     return run_change(
         appointment_id,
         ActionForm(),
-        use_cases.mark_no_show,
+        attendance.mark_no_show,
         done_message=_("Marked as a no-show."),
+        back=_back_to_day,
+    )
+
+
+@bp.post("/expert/appointments/<int:appointment_id>/failure")
+@staff_required(*EXPERT_ROLES)
+def failure(appointment_id: int):
+    form = FailureForm()
+    return run_change(
+        appointment_id,
+        form,
+        partial(attendance.mark_failure, reason=form.reason.data),
+        done_message=_("Marked as a technical failure."),
         back=_back_to_day,
     )

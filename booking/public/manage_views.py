@@ -21,6 +21,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from booking.appointments.actions import Action, allowed_actions
 from booking.appointments.lifecycle import (
     DetailsRefused,
     cancel_appointment,
@@ -109,7 +110,8 @@ def manage_url(token: str) -> str:
 
 
 def changeable(appointment: Appointment, now) -> bool:
-    return appointment.status == AppointmentStatus.BOOKED and appointment.starts_at > now
+    """Whether the citizen may still move or cancel it (the rule the use cases keep)."""
+    return bool(allowed_actions(appointment, now, None) & {Action.CANCEL, Action.MOVE})
 
 
 def appointment_page(template: str, title: str, token: str, appointment: Appointment, now, **extra):

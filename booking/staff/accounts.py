@@ -50,6 +50,8 @@ def add_staff_user(
         raise StaffAccountError(f"unknown service point: {', '.join(missing)}")
     if role_value is Role.ADVISOR and not points:
         raise StaffAccountError("an advisor needs at least one --point")
+    if role_value is Role.COUNCIL and (points or agency_id or expert_key):
+        raise StaffAccountError("a council account sees the whole region's figures only")
     expert = None
     if expert_key is not None:
         expert = session.scalar(select(Expert).where(Expert.key == expert_key))

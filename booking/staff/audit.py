@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from booking.data.models import AuditEvent
+from booking.data.audit_models import AuditEvent
 
 
 class AuditAction(enum.StrEnum):
@@ -32,8 +32,10 @@ class AuditAction(enum.StrEnum):
     MOVE = "move"
     CANCEL = "cancel"
     CHECK_IN = "check_in"
+    START_CALL = "start_call"
     NO_SHOW = "no_show"
     DONE = "done"
+    FAILURE = "failure"
     #: An appointment given another room or expert at the same time by a calendar change.
     REHOUSE = "rehouse"
     #: An administrator changed the region's calendar (detail: what, from what, to what).

@@ -1,6 +1,6 @@
 """No personal data in caches: ``Cache-Control: no-store`` on private answers.
 
-Private are every staff page (sign-in, desk, expert, admin, calendar feeds),
+Private are every staff page (sign-in, desk, expert, admin, figures, calendar feeds),
 the citizen's manage pages, whose address is a secret, and the API's
 appointment answers, which carry a manage token or personal data.  The
 citizen's booking steps are marked by the public blueprint itself.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
-STAFF_BLUEPRINTS = frozenset({"auth", "desk", "expert", "feeds", "admin"})
+STAFF_BLUEPRINTS = frozenset({"auth", "desk", "expert", "feeds", "admin", "figures"})
 PRIVATE_PATH_PREFIXES = ("/manage/", "/api/v1/appointments")
 
 

@@ -18,7 +18,7 @@ from notifications.dates import AT, clock, wall_clock
 LANGUAGES = ("fi", "sv", "en")
 LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
 #: Blueprints of staff pages: these ignore the browser's language and default to Finnish.
-STAFF_BLUEPRINTS = frozenset({"auth", "desk", "expert", "admin"})
+STAFF_BLUEPRINTS = frozenset({"auth", "desk", "expert", "admin", "figures"})
 
 
 def select_locale() -> str:

@@ -6,13 +6,21 @@ only (HSTS), so that nobody on the way can strip it later.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Flask
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
-)
 HSTS = "max-age=31536000"
+
+
+def content_policy(*, form_targets: Iterable[str] = ()) -> str:
+    """The Content-Security-Policy; ``form_targets`` are further origins a form on the
+    page may lead to (a browser also checks where a form's answer redirects)."""
+    targets = " ".join(["'self'", *sorted(set(form_targets))])
+    return (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        f"frame-ancestors 'none'; form-action {targets}; base-uri 'none'"
+    )
 
 
 def register_security_headers(app: Flask) -> None:
@@ -23,7 +31,7 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", content_policy())
         if https_only:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response

@@ -1,21 +1,25 @@
-"""How staff pages show an appointment: status and SMS labels, first names, meeting links.
+"""How staff pages show an appointment: status and SMS labels, first names, meeting links,
+the waiting time, and the buttons the signed-in user may press right now.
 
 Shared by the desk, the expert's pages and the expert's calendar feed.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import math
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import Select
 from sqlalchemy.orm import joinedload, selectinload
 
+from booking.appointments.actions import allowed_actions
 from booking.appointments.citizen_details import topics_for
-from booking.data.enums import AppointmentStatus, MessageChannel, MessageStatus
+from booking.data.enums import AppointmentStatus, FailureReason, MessageChannel, MessageStatus
 from booking.data.models import Appointment, Service
-from booking.engine.clock import to_helsinki
+from booking.engine.clock import to_helsinki, utc_now
 from booking.messages.sms_numbers import sms_capable
 
 STATUS_LABELS = {
@@ -23,9 +27,17 @@ STATUS_LABELS = {
     AppointmentStatus.EXPIRED: _l("Not confirmed"),
     AppointmentStatus.BOOKED: _l("Booked"),
     AppointmentStatus.ARRIVED: _l("Arrived"),
+    AppointmentStatus.IN_CALL: _l("In call"),
     AppointmentStatus.DONE: _l("Done"),
     AppointmentStatus.NO_SHOW: _l("No-show"),
     AppointmentStatus.CANCELLED: _l("Cancelled"),
+    AppointmentStatus.TECHNICAL_FAILURE: _l("Technical failure"),
+}
+FAILURE_LABELS = {
+    FailureReason.CONNECTION: _l("Connection"),
+    FailureReason.EQUIPMENT: _l("Equipment"),
+    FailureReason.EXPERT_LATE: _l("Expert late"),
+    FailureReason.OTHER: _l("Other"),
 }
 SMS_LABELS = {
     MessageStatus.PENDING: _l("SMS waiting to be sent"),
@@ -39,6 +51,23 @@ SMS_LABELS = {
 
 def status_label(status: AppointmentStatus) -> str:
     return str(STATUS_LABELS[status])
+
+
+def failure_label(reason: str | None) -> str:
+    return str(FAILURE_LABELS[FailureReason(reason)]) if reason else ""
+
+
+def offered_actions(appointment: Appointment) -> frozenset[str]:
+    """The buttons the signed-in user may press for ``appointment`` now (Action values)."""
+    return allowed_actions(appointment, utc_now(), current_user.role)
+
+
+def waited_minutes(appointment: Appointment, now: datetime | None = None) -> int | None:
+    """Whole minutes an arrived citizen has waited so far (None unless she waits)."""
+    if appointment.status is not AppointmentStatus.ARRIVED or appointment.checked_in_at is None:
+        return None
+    waited = ((now or utc_now()) - appointment.checked_in_at).total_seconds()
+    return max(0, math.floor(waited / 60))
 
 
 def sms_status(appointment: Appointment) -> MessageStatus | None:
@@ -98,6 +127,10 @@ def template_helpers() -> dict[str, object]:
     """For the staff blueprints' context processors."""
     return {
         "status_label": status_label,
+        "failure_label": failure_label,
+        "failure_reasons": FAILURE_LABELS,
+        "actions": offered_actions,
+        "waited_minutes": waited_minutes,
         "sms_status": sms_status,
         "sms_label": sms_label,
         "can_take_sms": can_take_sms,

@@ -55,13 +55,14 @@ def run_change(
     *,
     done_message: str,
     back: Callable[[Appointment], str],
+    onward: Callable[[Appointment], str] | None = None,
 ):
     """A staff button: run one use case on an appointment the signed-in user may see.
 
     ``change(session, appointment, now=..., by_user_id=...)`` is a use case of
     :mod:`booking.appointments` (it writes its own audit event and outbox rows).
     Commits on success; a refusal is flashed and changes nothing.  Redirects to
-    ``back(appointment)`` either way.
+    ``back(appointment)``, or on success to ``onward(appointment)`` when given.
     """
     from booking.web.access import appointment_or_404, staff_user
 
@@ -73,8 +74,8 @@ def run_change(
         flash(_("Please try again."), "error")
         return redirect(target)
     refusal = run_use_case(db, lambda: change(db, item, now=utc_now(), by_user_id=user.id)).refusal
-    if refusal is None:
-        flash(done_message, "success")
-    else:  # e.g. a cancel reason with markup in it: each detail's message
+    if refusal is not None:  # e.g. a cancel reason with markup in it: each detail's message
         flash(" ".join(refusal_texts(refusal).values()), "error")
-    return redirect(target)
+        return redirect(target)
+    flash(done_message, "success")
+    return redirect(onward(item) if onward is not None else target)

@@ -12,9 +12,10 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from booking.data.audit_models import AuditEvent
 from booking.data.calendar_models import CalendarRevision
 from booking.data.enums import AppointmentStatus, BookingChannel, MessageKind
-from booking.data.models import AuditEvent, ExpertAbsence, OutboxMessage
+from booking.data.models import ExpertAbsence, OutboxMessage
 from booking.region.consequences import Outcome, settle_consequences
 from booking.region.validity import Problem, Scope
 

@@ -3,8 +3,8 @@
 ``staff_world`` stops time at ``NOW`` (Monday 10:00 Helsinki) and has points
 A (testila) and B (toinen), Kela's and Vero's services offered at both, one
 expert of each agency, and the accounts advisor_a, advisor_b, expert_kela,
-expert_vero, admin and admin_b (an administrator limited to point B), all with
-``PASSWORD``.
+expert_vero, admin, admin_b (an administrator limited to point B) and council,
+all with ``PASSWORD``.
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ def staff_world(factory, session, clock) -> StaffWorld:
         ),
         "admin": add_account(session, "admin", Role.ADMIN),
         "admin_b": add_account(session, "admin_b", Role.ADMIN, points=[point_b]),
+        "council": add_account(session, "council", Role.COUNCIL),
     }
     eleven = NOW + timedelta(hours=1)  # 11:00 Helsinki
     kela_at_a = factory.appointment(

@@ -21,8 +21,16 @@ from booking.data.models import Appointment, StaffUser
 from tests.conftest import test_settings as settings_for
 from tests.staff.conftest import CSRF_INPUT, add_account, sign_in
 
-STAFF_BLUEPRINTS = {"auth", "desk", "expert", "feeds", "admin"}
-ACCOUNTS = ("advisor_a", "advisor_b", "expert_kela", "expert_vero", "admin", "admin_b")
+STAFF_BLUEPRINTS = {"auth", "desk", "expert", "feeds", "admin", "figures"}
+ACCOUNTS = (
+    "advisor_a",
+    "advisor_b",
+    "expert_kela",
+    "expert_vero",
+    "admin",
+    "admin_b",
+    "council",
+)
 EVERY_ADVISOR = frozenset({"advisor_a", "advisor_b", "admin", "admin_b"})
 DESK_OF_A = frozenset({"advisor_a", "admin"})
 EVERY_EXPERT = frozenset({"expert_kela", "expert_vero", "admin", "admin_b"})
@@ -30,6 +38,7 @@ EVERY_ADMIN = frozenset({"admin", "admin_b"})
 REGION_ADMIN = frozenset({"admin"})
 KELA_EXPERTS = frozenset({"expert_kela", "admin"})
 EXPERT_ACCOUNTS = frozenset({"expert_kela", "expert_vero"})
+FIGURES = frozenset({"council", "admin", "admin_b"})
 REFUSED = {403, 404}
 
 
@@ -63,11 +72,16 @@ ROUTES = {
     "expert.day": Route(EVERY_EXPERT),
     "expert.week": Route(EVERY_EXPERT),
     "expert.status": Route(EVERY_EXPERT),
+    "expert.start_call": Route(KELA_EXPERTS, "appointment"),
+    "expert.end_call": Route(KELA_EXPERTS, "appointment"),
     "expert.done": Route(KELA_EXPERTS, "appointment"),
     "expert.no_show": Route(KELA_EXPERTS, "appointment"),
+    "expert.failure": Route(KELA_EXPERTS, "appointment", form={"reason": "connection"}),
     "expert.feed": Route(EXPERT_ACCOUNTS),
     "expert.renew_feed": Route(EXPERT_ACCOUNTS),
     "feeds.calendar": Route(target="token"),
+    "figures.index": Route(FIGURES),
+    "figures.export": Route(FIGURES),
     "admin.index": Route(EVERY_ADMIN),
     "admin.audit_log": Route(REGION_ADMIN),
     "admin.closures": Route(
@@ -85,6 +99,7 @@ HOME = {
     "expert_vero": "/expert/",
     "admin": "/admin/",
     "admin_b": "/admin/",
+    "council": "/figures/",
 }
 
 
@@ -291,3 +306,22 @@ def fresh_status(session, appointment) -> str:
     session.refresh(appointment)
     session.commit()
     return appointment.status.value
+
+
+def test_a_council_member_sees_no_personal_data_anywhere(app, staff_world):
+    client = app.test_client()
+    assert (
+        sign_in(client, staff_world.accounts["council"]).headers["Location"].endswith("/figures/")
+    )
+    seen = []
+    for endpoint, method, path in requests_to_try(app, staff_world):
+        if method == "GET" and endpoint != "auth.sign_out":
+            answer = client.get(path)
+            seen.append(answer.status_code)
+            text = answer.get_data(as_text=True)
+            for personal in ("Maija", "Meikäläinen", "Pekka", "Veera", "+35840", "housing"):
+                assert personal not in text, (endpoint, personal)
+            if not endpoint.startswith("figures."):
+                assert answer.status_code in REFUSED, endpoint
+    assert 200 in seen
+    assert client.get("/desk/search?q=Maija").status_code == 403

@@ -13,8 +13,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from booking.data.audit_models import AuditEvent
 from booking.data.enums import AppointmentStatus, BookingChannel
-from booking.data.models import AuditEvent, Closure, OutboxMessage
+from booking.data.models import Closure, OutboxMessage
 from tests.fakes.smtp_server import FakeSmtp
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scheduler.conftest import make_dispatcher

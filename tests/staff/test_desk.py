@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from booking.appointments import lifecycle as appointments
+from booking.data.audit_models import AuditEvent
 from booking.data.availability import free_times
 from booking.data.enums import (
     AppointmentStatus,
@@ -15,7 +16,7 @@ from booking.data.enums import (
     MessageKind,
     MessageStatus,
 )
-from booking.data.models import Appointment, AuditEvent, OutboxMessage
+from booking.data.models import Appointment, OutboxMessage
 from booking.desk import booking_views
 from tests.factories import NOW
 from tests.staff.conftest import fresh

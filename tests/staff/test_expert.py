@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
 
+from booking.data.audit_models import AuditEvent
 from booking.data.enums import AppointmentStatus
-from booking.data.models import AuditEvent
 from tests.staff.conftest import fresh
 
 DAY = "2026-03-02"
@@ -93,3 +94,76 @@ def test_viewing_calls_is_audited(signed_in, staff_world, session):
     ).all()
     session.commit()
     assert sorted(seen) == sorted([staff_world.kela_at_a.id, staff_world.kela_at_b.id])
+
+
+def buttons_of(page: str, appointment_id: int) -> list[str]:
+    """The actions offered on the row of one appointment (the forms' addresses)."""
+    row = page[page.index(f'data-appointment-id="{appointment_id}"') :]
+    row = row[: row.index("</tr>")]
+    return re.findall(rf"/expert/appointments/{appointment_id}/([a-z-]+)", row)
+
+
+def test_start_call_is_offered_only_from_just_before_the_start(signed_in, staff_world, clock):
+    expert = signed_in("expert_kela")
+    appointment = staff_world.kela_at_a  # 11:00; now 10:00
+    assert buttons_of(expert_page(expert), appointment.id) == []
+    clock.set(appointment.starts_at - timedelta(minutes=10))
+    expert = signed_in("expert_kela")
+    assert buttons_of(expert_page(expert), appointment.id) == ["start", "done", "failure"]
+    clock.set(appointment.starts_at + timedelta(minutes=10))
+    expert = signed_in("expert_kela")
+    buttons = buttons_of(expert_page(expert), appointment.id)
+    assert buttons == ["start", "done", "no-show", "failure"]
+
+
+def test_starting_a_call_opens_the_meeting_and_the_desk_sees_it(
+    signed_in, staff_world, session, clock
+):
+    appointment = staff_world.kela_at_a
+    clock.set(appointment.starts_at - timedelta(minutes=12))
+    desk = signed_in("advisor_a")
+    desk.post(f"/desk/appointments/{appointment.id}/check-in")
+    clock.set(appointment.starts_at + timedelta(minutes=2))
+    expert = signed_in("expert_kela")
+    page = expert_page(expert)
+    assert "Saapui klo 10.48" in page and "Odottanut 14 min" in page
+    assert (
+        "video.kela.invalid" in expert.get(f"/expert/?day={DAY}").headers["Content-Security-Policy"]
+    )
+    answer = expert.post(f"/expert/appointments/{appointment.id}/start")
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == f"https://video.kela.invalid/{appointment.reference}"
+    assert fresh(session, appointment).status is AppointmentStatus.IN_CALL
+    assert buttons_of(expert_page(expert), appointment.id) == ["end", "failure"]
+    desk_day = desk.get(f"/desk/testila?day={DAY}").get_data(as_text=True)
+    assert "Puhelussa" in desk_day and "Puhelu alkoi klo 11.02" in desk_day
+
+    clock.set(appointment.starts_at + timedelta(minutes=29))
+    expert = signed_in("expert_kela")
+    assert expert.post(f"/expert/appointments/{appointment.id}/end").status_code == 302
+    ended = fresh(session, appointment)
+    assert ended.status is AppointmentStatus.DONE
+    assert ended.call_ended_at == appointment.starts_at + timedelta(minutes=29)
+
+
+def test_a_technical_failure_takes_a_reason_from_the_list(signed_in, staff_world, session, clock):
+    appointment = staff_world.kela_at_a
+    clock.set(appointment.starts_at + timedelta(minutes=5))
+    expert = signed_in("expert_kela")
+    url = f"/expert/appointments/{appointment.id}/failure"
+    expert.post(url, data={"reason": "gremlins"})
+    assert fresh(session, appointment).status is AppointmentStatus.BOOKED
+    expert.post(url, data={"reason": "equipment"})
+    failed = fresh(session, appointment)
+    assert (failed.status, failed.outcome_reason) == (
+        AppointmentStatus.TECHNICAL_FAILURE,
+        "equipment",
+    )
+    assert "Tekninen vika" in expert_page(expert) and "Laitteet" in expert_page(expert)
+
+
+def test_a_refused_start_does_not_open_the_meeting(signed_in, staff_world):
+    answer = signed_in("expert_kela").post(
+        f"/expert/appointments/{staff_world.kela_at_a.id}/start"
+    )  # an hour too early
+    assert answer.headers["Location"].startswith("/expert/?day=")

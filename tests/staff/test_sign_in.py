@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from booking.app import create_app
-from booking.data.models import AuditEvent
+from booking.data.audit_models import AuditEvent
 from booking.demo.calendar import DEMO_STAFF, add_demo_data
 from booking.region.loader import load_region
 from booking.region.reader import read_region_file

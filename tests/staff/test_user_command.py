@@ -65,3 +65,19 @@ def test_advisor_needs_a_point(app, factory):
     )
     assert result.exit_code != 0
     assert "--point" in result.output
+
+
+def test_council_account_lands_on_the_figures_and_covers_the_whole_region(app, factory):
+    factory.point()
+    runner = app.test_cli_runner()
+    add = ["user", "add", "--role", "council", "--email", "valtuusto@kunta.example"]
+    refused = runner.invoke(
+        cli, [*add, "--password-stdin", "--point", "testila"], input=PASSWORD + "\n"
+    )
+    assert refused.exit_code != 0
+    result = runner.invoke(cli, [*add, "--password-stdin"], input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    answer = app.test_client().post(
+        "/staff/sign-in", data={"email": "valtuusto@kunta.example", "password": PASSWORD}
+    )
+    assert answer.headers["Location"].endswith("/figures/")

@@ -1,0 +1,1 @@
+"""The council's figures: anonymous facts counted, small counts protected, read only."""
