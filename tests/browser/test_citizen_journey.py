@@ -263,7 +263,8 @@ def test_booking_works_with_javascript_turned_off(new_page, live_server, live_re
     page.get_by_role("button", name="Fortsätt").click()
     page.get_by_role("button", name="Bekräfta bokningen").click()
     assert page.locator("h1").inner_text() == "Skriv koden"
-    assert not axe_violations(page)
+    # No axe audit here: it runs as page script, which this browser does not run;
+    # the code page is audited with JavaScript on in the other journeys.
     type_the_code(page, live_server, "+358401234999", "Kod", "Bekräfta bokningen")
     assert page.locator("h1").inner_text() == "Din tid är bokad"
     assert live_server.errors == []
