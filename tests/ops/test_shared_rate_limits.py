@@ -38,6 +38,8 @@ def server(database_url: str, storage: str, key_prefix: str = ""):
 
     ``key_prefix`` keeps the counts of one test apart from another's running at
     the same time against the same Redis."""
+    # The one Limiter keeps the first app's prefix unless told to read it again.
+    limiter._key_prefix = key_prefix
     return create_app(
         settings_for(
             database_url,
