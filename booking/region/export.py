@@ -23,6 +23,7 @@ from booking.data.calendar_models import ShortDaySettings
 from booking.data.models import Agency, Closure, Expert, Municipality, Service, ServicePoint
 from booking.data.short_days import SETTINGS_ID, split_days
 from booking.region.fields import WEEKDAYS
+from booking.region.loader import AGENCY_FIELDS, POINT_FIELDS, SERVICE_FIELDS
 from booking.region.schema import Region
 
 Snapshot = dict[str, object]
@@ -74,11 +75,11 @@ def region_snapshot(session: Session, meta: Region) -> Snapshot:
             for m in session.scalars(select(Municipality).order_by(Municipality.id))
         },
         "agencies": {
-            a.id: {name: getattr(a, name) for name in _AGENCY_FIELDS}
+            a.id: {name: getattr(a, name) for name in AGENCY_FIELDS}
             for a in session.scalars(select(Agency).order_by(Agency.id))
         },
         "services": {
-            s.id: {"agency": s.agency_id} | {name: getattr(s, name) for name in _SERVICE_FIELDS}
+            s.id: {"agency": s.agency_id} | {name: getattr(s, name) for name in SERVICE_FIELDS}
             for s in services
         },
         "points": {p.id: _point(p, active_services) for p in points},
@@ -89,7 +90,7 @@ def region_snapshot(session: Session, meta: Region) -> Snapshot:
 
 def _point(point: ServicePoint, active_services: set[str]) -> dict:
     entry: dict[str, object] = {"municipality": point.municipality_id}
-    entry |= {name: getattr(point, name) for name in _POINT_FIELDS}
+    entry |= {name: getattr(point, name) for name in POINT_FIELDS}
     if entry["phone"] is None:
         del entry["phone"]
     entry["rooms"] = [{"key": r.key, "name": r.name} for r in point.rooms if r.active]
@@ -194,35 +195,3 @@ def _inline(table: dict) -> str:
 
 def _clock(moment: time) -> str:
     return moment.strftime("%H:%M")
-
-
-_AGENCY_FIELDS = (
-    "name_fi",
-    "name_sv",
-    "name_en",
-    "sms_name_fi",
-    "sms_name_sv",
-    "sms_name_en",
-    "meeting_link_template",
-)
-_SERVICE_FIELDS = (
-    "name_fi",
-    "name_sv",
-    "name_en",
-    "duration_minutes",
-    "buffer_minutes",
-    "grid_minutes",
-    "min_notice_minutes",
-    "horizon_days",
-    "photo_id_required",
-)
-_POINT_FIELDS = (
-    "name_fi",
-    "name_sv",
-    "name_en",
-    "street_address",
-    "postal_code",
-    "post_office",
-    "phone",
-    "timezone",
-)

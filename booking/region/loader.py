@@ -133,12 +133,12 @@ class _Loader:
 
     def agencies(self, region: Region) -> None:
         for item in region.agencies:
-            values = {name: getattr(item, name) for name in _AGENCY_FIELDS}
+            values = {name: getattr(item, name) for name in ("id", *AGENCY_FIELDS)}
             self._upsert(Agency, "agencies", item.id, values)
 
     def services(self, region: Region) -> None:
         for item in region.services:
-            values = {name: getattr(item, name) for name in _SERVICE_FIELDS}
+            values = {name: getattr(item, name) for name in ("id", *SERVICE_FIELDS)}
             values.update(agency_id=item.agency, active=True)
             self._upsert(Service, "services", item.id, values)
         listed = {item.id for item in region.services}
@@ -148,7 +148,7 @@ class _Loader:
 
     def points(self, region: Region) -> None:
         for item in region.points:
-            values = {name: getattr(item, name) for name in _POINT_FIELDS}
+            values = {name: getattr(item, name) for name in ("id", *POINT_FIELDS)}
             values.update(municipality_id=item.municipality, active=True)
             created = self.session.get(ServicePoint, item.id) is None
             point = self._upsert(ServicePoint, "points", item.id, values)
@@ -272,8 +272,8 @@ class _Loader:
         return True
 
 
-_AGENCY_FIELDS = (
-    "id",
+#: The columns the region file sets (export writes them back; ``id`` is the key).
+AGENCY_FIELDS = (
     "name_fi",
     "name_sv",
     "name_en",
@@ -282,8 +282,8 @@ _AGENCY_FIELDS = (
     "sms_name_en",
     "meeting_link_template",
 )
-_SERVICE_FIELDS = (
-    "id",
+#: The columns the region file sets (export writes them back; ``id`` is the key).
+SERVICE_FIELDS = (
     "name_fi",
     "name_sv",
     "name_en",
@@ -294,8 +294,8 @@ _SERVICE_FIELDS = (
     "horizon_days",
     "photo_id_required",
 )
-_POINT_FIELDS = (
-    "id",
+#: The columns the region file sets (export writes them back; ``id`` is the key).
+POINT_FIELDS = (
     "name_fi",
     "name_sv",
     "name_en",
