@@ -55,6 +55,8 @@ format: $(STAMP)
 bench: setup
 	$(BIN)/python -m bench.availability
 	$(BIN)/python -m bench.booking
+	$(BIN)/python -m bench.busy_morning
+	$(BIN)/python -m bench.parallel_bookings
 	$(BIN)/python -m bench.dispatch
 	$(BIN)/python -m bench.figures
 	$(BIN)/python -m bench.region_changes

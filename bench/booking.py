@@ -221,6 +221,11 @@ def run_backend(label: str, url: str, args: argparse.Namespace) -> None:
         crowd_on_one_time(
             base, args.crowd, datetime(first.year, first.month, first.day, 10, 30, tzinfo=HELSINKI)
         )
+    print_overlaps(url)
+
+
+def print_overlaps(url: str) -> None:
+    """How many appointments are stored and how many active pairs overlap (must be 0)."""
     engine = make_engine(url)
     with engine.connect() as connection:
         overlaps = connection.execute(OVERLAPS).scalar()
@@ -240,16 +245,24 @@ def main() -> None:
         f"client: {arguments.threads} threads, one connection per request; "
         "server: gunicorn, 2 sync workers"
     )
-    with tempfile.TemporaryDirectory(prefix="booking-bench-") as folder:
-        url = f"sqlite:///{folder}/bench-{uuid.uuid4().hex[:8]}.sqlite3"
-        run_backend("SQLite", url, arguments)
+    on_both_backends(run_backend, arguments)
+
+
+def on_both_backends(run, arguments, only: str | None = None) -> None:
+    """``run(label, url, arguments)`` on a fresh SQLite file, then on a fresh PostgreSQL
+    database where ``BOOKING_TEST_POSTGRES_URL`` is set; ``only`` picks one."""
+    if only != "postgresql":
+        with tempfile.TemporaryDirectory(prefix="booking-bench-") as folder:
+            run("SQLite", f"sqlite:///{folder}/bench-{uuid.uuid4().hex[:8]}.sqlite3", arguments)
     server = os.environ.get("BOOKING_TEST_POSTGRES_URL")
+    if only == "sqlite":
+        return
     if not server:
         print("\nPostgreSQL: skipped (set BOOKING_TEST_POSTGRES_URL)")
         return
     url = create_scratch_database(server, "booking_bench")
     try:
-        run_backend("PostgreSQL", url, arguments)
+        run("PostgreSQL", url, arguments)
     finally:
         drop_scratch_database(server, url)
 

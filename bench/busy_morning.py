@@ -17,7 +17,9 @@ whole time, measures with ``wrk`` in rounds:
 
 Prints requests per second, each ratio to bare within its round (median of the
 rounds), the bookings' latency (median and p95) and how they were answered,
-and the machine's load average.
+and the machine's load average.  Last, in-process, the "just taken" alternatives
+(nearest free times at every point offering the service) with a cold and a
+warm cache.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -49,8 +52,10 @@ from bench.availability import (
 )
 from bench.http_load import fetch, load_tool, requests_per_second, serving
 from bench.region_data import add_appointments, build_region
+from booking.appointments.alternatives import nearby_alternatives
+from booking.data.availability_cache import clear_availability_cache
 from booking.data.schema import upgrade_schema
-from booking.data.sessions import make_engine
+from booking.data.sessions import make_engine, make_session_factory, read_only
 from booking.engine.clock import HELSINKI, utc_now
 
 MONTHS = 3
@@ -97,6 +102,7 @@ def run_backend(databases, args) -> None:
         engine.dispose()
         print(f"built region + {added:,} future appointments in {elapsed(started)}")
         measure(url, month_paths(offered, today), args)
+        alternatives_timing(url, offered, today)
     finally:
         databases.drop_all()
 
@@ -145,6 +151,34 @@ def measure(url: str, paths: list[str], args) -> None:
     print("   budget: mixed ratio >= 0.3, same URL >= 0.6")
     booker.report()
     print(f"   load average (1 min) after each round: {[round(load, 1) for load in loads]}")
+
+
+def alternatives_timing(url: str, offered: list, today: date, samples: int = 30) -> None:
+    """In-process: the "just taken" alternatives (every point offering the service)
+    for random times, with every cached answer forgotten first, then asked again."""
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
+    rng = random.Random(5)
+    now = utc_now()
+    cold, warm = [], []
+    for _ in range(samples):
+        point, service = rng.choice(offered)
+        day = today + timedelta(days=rng.randint(2, 40))
+        around = datetime.combine(day, dt_time(10, 30), tzinfo=HELSINKI)
+        clear_availability_cache()
+        for timings in (cold, warm):
+            with read_only(), sessions() as session:
+                began = time.perf_counter()
+                nearby_alternatives(session, point, service, around, now=now)
+                timings.append((time.perf_counter() - began) * 1000)
+    engine.dispose()
+    for label, timings in (("cold cache", cold), ("warm cache", warm)):
+        timings.sort()
+        print(
+            f"   alternatives across all points, {label}: median {statistics.median(timings):.1f}"
+            f" ms, p95 {timings[int(len(timings) * 0.95)]:.1f} ms, max {timings[-1]:.1f} ms"
+            f" ({samples} samples; budget 20 ms)"
+        )
 
 
 class Booker(threading.Thread):

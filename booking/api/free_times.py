@@ -35,11 +35,16 @@ from booking.data.availability import (
     free_times_answer,
     local_day_window,
 )
-from booking.data.availability_cache import HoldSpan, cache_for
-from booking.data.calendar_revision import Stamp, availability_stamp, may_use_cache
+from booking.data.availability_cache import HoldSpan, cache_of_engine
+from booking.data.calendar_revision import (
+    Stamp,
+    availability_stamp,
+    committed_stamp,
+    may_use_cache,
+)
 from booking.data.models import Offering, Service, ServicePoint
 from booking.engine.clock import HELSINKI, utc_now
-from booking.web.database import get_session
+from booking.web.database import get_engine, get_session
 
 #: Days shown when ``to`` is not given: ``from`` and the 30 days after it.
 DEFAULT_SPAN_DAYS = 30
@@ -176,18 +181,22 @@ def point_availability(point_id: str):
     service_id = request.args.get("service", "")
     now = utc_now()
     first, last, errors = asked_days(now.astimezone(HELSINKI).date())
-    session = get_session()
     if errors or not (is_id(point_id) and is_id(service_id)):
-        return _refusal(session, point_id, service_id, errors) or _answer(
+        return _refusal(get_session(), point_id, service_id, errors) or _answer(
             point_id, service_id, first, last, []
         )
     # The stamp first, then the data: an answer is kept under revisions it is at
-    # least as new as, and sent again only while they are unchanged.
-    stamp = availability_stamp(session, point_id, service_id)
+    # least as new as, and sent again only while they are unchanged.  A hit needs
+    # neither a session nor a transaction.
+    engine = get_engine()
+    stamp = committed_stamp(engine, point_id, service_id)
     key = ("json", point_id, service_id, first, last)
-    cache = cache_for(session)
+    cache = cache_of_engine(engine)
     kept = cache.get(key)
     if kept is None or kept.stamp != stamp or not kept.valid.holds_at(now.timestamp()):
+        session = get_session()
+        if session.in_transaction():  # its data may be older than that stamp
+            stamp = availability_stamp(session, point_id, service_id)
         starts, valid = _engine_times(session, point_id, service_id, first, last, now, stamp)
         if not starts:
             refusal = _refusal(session, point_id, service_id, errors)
@@ -197,13 +206,10 @@ def point_availability(point_id: str):
         kept = _Answer(stamp, valid, body, f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"')
         if may_use_cache(session):
             cache.put(key, kept)
+    headers = {"ETag": kept.etag, "Cache-Control": REVALIDATE}
     if _matches(kept.etag, request.headers.get("If-None-Match")):
-        return Response(status=304, headers={"ETag": kept.etag, "Cache-Control": REVALIDATE})
-    return Response(
-        kept.body,
-        mimetype="application/json",
-        headers={"ETag": kept.etag, "Cache-Control": REVALIDATE},
-    )
+        return Response(status=304, headers=headers)
+    return Response(kept.body, mimetype="application/json", headers=headers)
 
 
 def _matches(etag: str, if_none_match: str | None) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +20,8 @@ from booking.engine.clock import HELSINKI, require_aware
 #: How far around a taken time alternatives are looked for.
 ALTERNATIVES_DAYS_BEFORE = 2
 ALTERNATIVES_DAYS_AFTER = 14
+#: Days after the asked one looked at first.
+ALTERNATIVES_DAYS_NEAR = 2
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,24 @@ def nearby_alternatives(
     first_day = max(day - timedelta(days=ALTERNATIVES_DAYS_BEFORE), now.astimezone(HELSINKI).date())
     last_day = day + timedelta(days=ALTERNATIVES_DAYS_AFTER)
 
+    # The days next to the asked one first (a third of the work): enough when the
+    # nearest times found there are no farther than the first moment after them.
+    near_last = max(first_day, min(last_day, day + timedelta(days=ALTERNATIVES_DAYS_NEAR)))
+    near_end = datetime.combine(near_last + timedelta(days=1), time(0), tzinfo=HELSINKI)
+
     def nearest(pid: str, count: int) -> list[Alternative]:
         times = calendars.free_times(
-            session, pid, service_id, first_day, last_day, now, min_notice=min_notice
+            session, pid, service_id, first_day, near_last, now, min_notice=min_notice
         )
-        return [Alternative(pid, t) for t in nearest_times(times, around, count)]
+        chosen = nearest_times(times, around, count)
+        if near_last < last_day and (
+            len(chosen) < count or max(abs(t - around) for t in chosen) > near_end - around
+        ):
+            times = calendars.free_times(
+                session, pid, service_id, first_day, last_day, now, min_notice=min_notice
+            )
+            chosen = nearest_times(times, around, count)
+        return [Alternative(pid, t) for t in chosen]
 
     same_point = nearest(point_id, max(1, limit - limit // 3))
     others: list[Alternative] = []

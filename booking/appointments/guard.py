@@ -3,19 +3,21 @@
 The no-overlap guard itself lives in the database (data/migrations/guards.py): a
 PostgreSQL exclusion constraint and SQLite triggers.  Here: inserting under a
 SAVEPOINT so that a refusal leaves the session usable, recognising that refusal
-on both backends, drawing unique reference codes, and the calendar write lock.
+on both backends, drawing unique reference codes, and the calendar's write locks.
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from booking.data.calendar_models import CalendarRevision
+from booking.data.calendar_revision import agency_scope, bump_scopes, point_scope
 from booking.data.enums import ACTIVE_STATUSES
 from booking.data.models import Appointment
 
@@ -60,18 +62,48 @@ def _is_reference_clash(error: IntegrityError) -> bool:
 
 
 def lock_calendar(session: Session) -> bool:
-    """Take the calendar's write lock for the rest of the transaction; True if taken.
+    """Take the whole calendar's write lock for the rest of the transaction; True if
+    taken.  For changes that can reach any point (a region import, a closure with its
+    consequences): it waits for every booking under way and holds off new ones.
 
-    On PostgreSQL: the calendar revision row, FOR UPDATE — the row every booking
-    change raises anyway, so changes were already serialised from their first write
-    to their commit; this moves the start of that to before the pick.  On SQLite
-    the transaction already holds the database's only write lock (BEGIN IMMEDIATE)."""
+    On PostgreSQL: the region's revision row, FOR UPDATE (bookings hold it FOR SHARE,
+    see :func:`lock_booking_scopes`).  On SQLite the transaction already holds the
+    database's only write lock (BEGIN IMMEDIATE)."""
     if session.get_bind().dialect.name != "postgresql":
         return False
     session.execute(
         select(CalendarRevision.value).where(CalendarRevision.id == 1).with_for_update()
     )
     return True
+
+
+def lock_booking_scopes(
+    session: Session, point_id: str, agency_id: str, phone: str | None = None
+) -> bool:
+    """Take the write locks a booking or a move at ``point_id`` with an expert of
+    ``agency_id`` needs, for the rest of the transaction; True if taken.
+
+    On PostgreSQL: the region's revision row FOR SHARE (so no region-wide change runs
+    meanwhile), then the point's and the agency's revision rows, raised in a fixed
+    order (the change raises them anyway), then ``phone``'s own lock (its limits are
+    counted next).  Bookings of other agencies at other points take other rows and
+    do not wait for this one; the database guard still decides every overlap.  On
+    SQLite the transaction already holds the database's only write lock."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    session.execute(
+        select(CalendarRevision.value).where(CalendarRevision.id == 1).with_for_update(read=True)
+    )
+    bump_scopes(session, (point_scope(point_id), agency_scope(agency_id)))
+    if phone:
+        session.execute(select(func.pg_advisory_xact_lock(_lock_key(phone))))
+    return True
+
+
+def _lock_key(phone: str) -> int:
+    """A signed 64-bit key for an advisory lock, from a hash (the number is not kept)."""
+    digest = hashlib.blake2b(phone.encode(), digest_size=8, person=b"booking-phone").digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def lock_appointment(session: Session, appointment: Appointment) -> None:

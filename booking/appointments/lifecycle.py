@@ -14,7 +14,9 @@ race becomes :class:`SlotTaken` and the session stays usable.
 An online booking given a :class:`HoldPolicy` holds its time until the citizen
 types the code sent to the mobile number (``booking.appointments.holds``).
 The per-number limits (``booking.appointments.limits``) are counted after the
-calendar's write lock is taken, so parallel bookings cannot race past them.
+write locks of the point, the agency and the number are taken, so parallel
+bookings cannot race past them; bookings of other agencies at other points
+take other locks and run side by side.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ from booking.appointments.guard import (
     insert_guarded,
     is_overlap,
     lock_appointment,
-    lock_calendar,
+    lock_booking_scopes,
     still_free,
 )
 from booking.appointments.holds import HoldPolicy, expire_lapsed_holds, hash_code, new_code
@@ -209,7 +211,9 @@ def book_appointment(
         )
         if chosen is not None and not locked:
             locked = True
-            _take_the_calendar(session, limited_phone, service, now, max_active_per_agency)
+            _take_the_calendar(
+                session, point.id, limited_phone, service, now, max_active_per_agency
+            )
             if hold:
                 check_code_allowance(session, str(details.phone), now)
             if not still_free(session, *chosen, starts_at, fields["blocked_until"]):
@@ -273,7 +277,7 @@ def move_appointment(
     # Inside one savepoint: free the appointment's own time (so that a move by a
     # few minutes is not refused by itself), pick afresh and write the new time.
     # Any failure rolls the savepoint back, leaving the appointment untouched.
-    _take_the_calendar(session, None, service, now, 0)
+    _take_the_calendar(session, point.id, None, service, now, 0)
     try:
         with session.begin_nested():
             appointment.status = AppointmentStatus.CANCELLED
@@ -350,12 +354,18 @@ class _NoFreeResources(Exception):
 
 
 def _take_the_calendar(
-    session: Session, phone: str | None, service: Service, now: datetime, limit: int
+    session: Session,
+    point_id: str,
+    phone: str | None,
+    service: Service,
+    now: datetime,
+    limit: int,
 ) -> None:
-    """Take the calendar's write lock (PostgreSQL; SQLite's transaction already holds
-    the database's), then clear lapsed holds out of the way and count ``phone``'s
-    coming appointments: what a parallel booking must not race past."""
-    lock_calendar(session)
+    """Take the write locks of the point and the service's agency (PostgreSQL; SQLite's
+    transaction already holds the database's), then clear lapsed holds out of the way
+    and count ``phone``'s coming appointments: what a parallel booking must not race
+    past."""
+    lock_booking_scopes(session, point_id, service.agency_id, phone)
     expire_lapsed_holds(session, now=now)
     if phone:
         check_active_limit(session, phone, service, now, limit)

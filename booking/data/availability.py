@@ -197,8 +197,9 @@ def _cached_starts(
     key = (point_id, service_id, first_day, last_day, calendar)
     cached = cache.get(key)
     if cached is None or cached.stamp != stamp or not cached.valid.holds_at(now.timestamp()):
+        region = calendar or _region_calendar_at(session, cache, stamp[0])
         inputs = availability_inputs(
-            session, point_id, service_id, first_day, last_day, calendar, now=now
+            session, point_id, service_id, first_day, last_day, region, now=now
         )
         cached = _CachedStarts(
             tuple(candidate_starts(**_engine_arguments(inputs))),
@@ -209,6 +210,16 @@ def _cached_starts(
         )
         cache.put(key, cached)
     return cached
+
+
+def _region_calendar_at(session: Session, cache, region_revision: int) -> FinnishCalendar:
+    """The region's calendar (short days), read once per region revision: a change of
+    the short-day rules raises it."""
+    remembered = cache.get(("region calendar", region_revision))
+    if remembered is None:
+        remembered = region_calendar(session)
+        cache.put(("region calendar", region_revision), remembered)
+    return remembered
 
 
 def _with_notice(rules: ServiceRules, min_notice: timedelta | None) -> ServiceRules:

@@ -88,7 +88,10 @@ _caches_lock = threading.Lock()
 def cache_for(session: Session) -> AvailabilityCache:
     """The cache of the session's engine (each database has its own revisions)."""
     engine = session.get_bind()
-    engine = getattr(engine, "engine", engine)  # a Connection bind → its Engine
+    return cache_of_engine(getattr(engine, "engine", engine))  # a Connection bind → its Engine
+
+
+def cache_of_engine(engine: Engine) -> AvailabilityCache:
     cache = _caches.get(engine)
     if cache is None:
         with _caches_lock:

@@ -154,7 +154,7 @@ def availability_stamp(session: Session, point_id: str, service_id: str) -> Stam
     within one, on the session's connection, remembered for the transaction."""
     params = {"point": point_id, "service": service_id}
     if not session.in_transaction():
-        return _reader_for(_engine_of(session)).read(point_id, service_id)
+        return committed_stamp(_engine_of(session), point_id, service_id)
     transaction = session.get_transaction()
     remembered = session.info.get(_STAMPS_READ)
     if remembered is None or remembered[0] is not transaction:
@@ -165,6 +165,13 @@ def availability_stamp(session: Session, point_id: str, service_id: str) -> Stam
         row = session.connection().exec_driver_sql(_driver_sql(session, sql), params).one()
         stamp = remembered[1][(point_id, service_id)] = tuple(value or 0 for value in row)
     return stamp
+
+
+def committed_stamp(engine: Engine, point_id: str, service_id: str) -> Stamp:
+    """The stamp as committed at this moment, read on a connection of the engine's own
+    kept for such reads (autocommit).  Data read afterwards in any transaction that
+    begins later is at least this new."""
+    return _reader_for(engine).read(point_id, service_id)
 
 
 def _driver_sql(session: Session, sql: str) -> str:

@@ -1,0 +1,135 @@
+"""Parallel bookings: 16 clients booking different agencies at different points vs one.
+
+    .venv/bin/python -m bench.parallel_bookings [--seconds 5] [--rounds 3] [--threads 16]
+
+For SQLite and PostgreSQL (where ``BOOKING_TEST_POSTGRES_URL`` is set) it builds
+``--threads`` points, each offering the one service of an agency of its own
+(two rooms, two experts), serves the app from one gunicorn (two sync workers,
+``BOOKING_VERIFY_PHONE=0``, rate limits off) and counts bookings per second
+(``POST /api/v1/appointments``, distinct free times, each a 201): client *i*
+books only agency *i* at point *i*.  One client, then all of them, in turns;
+the ratio is all / one, median of the rounds.  Then it checks in SQL that no
+two active appointments overlap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import statistics
+import threading
+import time
+from collections import Counter
+from datetime import datetime, timedelta
+
+from bench.booking import (
+    STARTS,
+    bookable_days,
+    booking_body,
+    on_both_backends,
+    print_overlaps,
+    request,
+)
+from bench.http_load import serving
+from booking.data.schema import upgrade_schema
+from booking.data.sessions import make_engine, make_session_factory
+from booking.engine.clock import HELSINKI, utc_now
+from tests.factories import Factory
+
+ROOMS = 2
+
+
+def lane(number: int) -> tuple[str, str]:
+    return f"point-{number:02d}", f"agency-{number:02d}-advice"
+
+
+def build_world(url: str, lanes: int) -> None:
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    session = make_session_factory(engine)()
+    factory = Factory(session)
+    for number in range(lanes):
+        point, service = lane(number)
+        factory.point(point, rooms=ROOMS)
+        agency = f"agency-{number:02d}"
+        factory.service(
+            service, agency=agency, points=(point,), horizon_days=120, min_notice_minutes=60
+        )
+        for expert in range(ROOMS):
+            factory.expert(f"{agency}-expert-{expert}", agency=agency, services=(service,))
+    session.close()
+    engine.dispose()
+
+
+def lane_bodies(number: int, days) -> itertools.chain:
+    """Distinct free times of one lane: every start of every day, each room."""
+    point, service = lane(number)
+    phones = itertools.count(number * 1_000_000 + 1_000_000)
+    return (
+        {**booking_body(point, start, f"040{next(phones)}"), "service": service}
+        for day in days
+        for hour, minute in STARTS
+        for start in [datetime(day.year, day.month, day.day, hour, minute, tzinfo=HELSINKI)] * ROOMS
+    )
+
+
+def bookings_per_second(base: str, lanes: list, seconds: float) -> tuple[float, Counter]:
+    """One thread per lane, each booking its own lane's times for ``seconds``."""
+    statuses: Counter = Counter()
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client(bodies) -> None:
+        while time.perf_counter() < deadline:
+            status = request(base, "POST", "/api/v1/appointments", next(bodies))
+            with lock:
+                statuses[status] += 1
+
+    threads = [threading.Thread(target=client, args=(bodies,)) for bodies in lanes]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses[201] / (time.perf_counter() - started), statuses
+
+
+def run_backend(label: str, url: str, args: argparse.Namespace) -> None:
+    print(f"\n{label}")
+    build_world(url, args.threads)
+    today = utc_now().astimezone(HELSINKI).date()
+    days = bookable_days(today + timedelta(days=2), 60)
+    lanes = [lane_bodies(number, days) for number in range(args.threads)]
+    with serving(url) as base:
+        for _ in range(4):
+            request(base, "GET", "/api/v1/health")
+        ratios = []
+        for round_number in range(1, args.rounds + 1):
+            one, one_statuses = bookings_per_second(base, lanes[:1], args.seconds)
+            many, statuses = bookings_per_second(base, lanes, args.seconds)
+            ratios.append(many / one)
+            print(
+                f"  round {round_number}: 1 thread {one:.1f} bookings/s {dict(one_statuses)}; "
+                f"{args.threads} threads {many:.1f}/s {dict(statuses)}; ratio {many / one:.2f}"
+                f"  (load {os.getloadavg()[0]:.1f})"
+            )
+        print(f"  median ratio {args.threads} threads / 1: {statistics.median(ratios):.2f}")
+        print("  budget: >= 1.6")
+    print_overlaps(url)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    arguments = parser.parse_args()
+    os.environ["BOOKING_VERIFY_PHONE"] = "0"
+    print("server: gunicorn, 2 sync workers; client: one connection per request")
+    on_both_backends(run_backend, arguments, arguments.only)
+
+
+if __name__ == "__main__":
+    main()
