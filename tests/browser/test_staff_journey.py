@@ -67,7 +67,8 @@ def test_advisor_books_and_checks_in_while_the_expert_watches(new_page, live_ser
     assert_accessible(advisor, audited)
     advisor.get_by_label("Puhelinnumero").fill("040 123 4567")
     advisor.get_by_label("Nimi").fill("Aino Asiakas")
-    advisor.get_by_label("Päivä").fill("")
+    advisor.get_by_label("Palvelu", exact=True).select_option("kela-benefits")
+    assert advisor.get_by_label("Päivä").input_value() == ""  # empty: the next free times
     advisor.get_by_role("button", name="Seuraava vapaa aika nyt").click()
     assert advisor.locator("h1").inner_text() == "Valitse aika"
     assert_accessible(advisor, audited)
@@ -90,7 +91,7 @@ def test_advisor_books_and_checks_in_while_the_expert_watches(new_page, live_ser
     assert_accessible(expert, audited)
     expert.evaluate("() => { window.stillTheSamePage = true; }")
 
-    advisor.get_by_role("button", name="Saapunut", exact=True).click()
+    advisor.get_by_role("button", name="Merkitse saapuneeksi", exact=True).click()
     assert "Ilmoittautuminen tehty" in advisor.content()
 
     status = row.locator("[data-status]")
