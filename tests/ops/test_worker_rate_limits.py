@@ -58,9 +58,12 @@ def database_url(request, tmp_path):
 
 def test_a_limit_holds_in_total_across_two_workers(tmp_path, database_url):
     settings = {"BOOKING_RATELIMIT_BOOKING": f"{LIMIT} per minute"}
-    with live_server(
-        tmp_path, "--workers", "2", database_url=database_url, settings=settings
-    ) as server, ThreadPoolExecutor(AT_ONCE) as pool:
+    with (
+        live_server(
+            tmp_path, "--workers", "2", database_url=database_url, settings=settings
+        ) as server,
+        ThreadPoolExecutor(AT_ONCE) as pool,
+    ):
         statuses: list[int] = []
         for _round in range(ROUNDS):
             statuses += pool.map(lambda _n: post_booking(server.port), range(AT_ONCE))
