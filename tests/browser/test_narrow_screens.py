@@ -62,6 +62,16 @@ def longest_choice(live_server, language: str) -> tuple[str, str]:
         session.close()
 
 
+def finder_choice(live_server, point_id: str, service_id: str) -> tuple[str, str]:
+    """The finder's question whose answer shows that point and that service's agency."""
+    session = live_server.session()
+    try:
+        point, service = session.get(ServicePoint, point_id), session.get(Service, service_id)
+        return point.postal_code, service.agency_id
+    finally:
+        session.close()
+
+
 def assert_fits(page, step: str) -> None:
     """At each narrow width the page is no wider than the screen; axe stays clean."""
     page.wait_for_load_state("load")  # the style sheet too, after a click's navigation
@@ -84,6 +94,11 @@ def test_every_public_page_fits_a_narrow_phone(new_page, live_server, whole_regi
 
     page.goto(f"{live_server.url}/?lang={language}")
     assert_fits(page, "front page")
+    postal_code, agency = finder_choice(live_server, point_id, service_id)
+    page.goto(f"{live_server.url}/nearest?where={postal_code}&agency={agency}")
+    assert_fits(page, "nearest points")
+    page.goto(f"{live_server.url}/nearest?where={'Pyhäjärvenkylänkuntakeskus' * 3}")
+    assert_fits(page, "nearest points: unknown place")
     page.goto(f"{live_server.url}/points/{point_id}")
     assert_fits(page, "point page")
     page.locator("footer a[href='/accessibility']").click()
