@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import axe_violations, describe_violations
-from tests.browser.test_narrow_screens import whole_region  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.browser
 

@@ -6,9 +6,6 @@ from __future__ import annotations
 import pytest
 
 from booking.data.models import Offering, Service, ServicePoint
-from booking.region.loader import load_region
-from booking.region.reader import read_region_file
-from config.settings import REGION_FILE
 from tests.browser.conftest import axe_violations, describe_violations
 
 pytestmark = pytest.mark.browser
@@ -29,18 +26,6 @@ LABELS = {
 WIDER_THAN_SCREEN = """() => [...document.querySelectorAll('body *')]
   .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 0.5)
   .slice(0, 5).map((element) => element.tagName + ': ' + element.textContent.trim().slice(0, 50))"""
-
-
-@pytest.fixture
-def whole_region(live_server, live_factory):
-    """The shipped region file loaded into the live server's database."""
-    session = live_server.session()
-    try:
-        load_region(session, read_region_file(REGION_FILE))
-        session.commit()
-        yield
-    finally:
-        session.close()
 
 
 def longest_choice(live_server, language: str) -> tuple[str, str]:
