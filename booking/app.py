@@ -84,6 +84,7 @@ VIEW_MODULES = (
     "booking.figures_web.views",
     "booking.public.booking_views",
     "booking.public.code_views",
+    "booking.public.finder_views",
     "booking.public.formatting",
     "booking.public.manage_views",
     "booking.public.review_views",
