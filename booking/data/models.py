@@ -290,6 +290,8 @@ class Appointment(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     booked_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    # The desk form's token: a second submission of the same form finds this booking.
+    request_token: Mapped[str | None] = mapped_column(String(36), unique=True, index=True)
     checked_in_at: Mapped[datetime | None]  # arrived at the desk
     call_started_at: Mapped[datetime | None]
     call_ended_at: Mapped[datetime | None]
