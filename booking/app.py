@@ -15,6 +15,9 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     from config.settings import check_secret_key, settings_from_env
 
     app = Flask(__name__)
+    from booking.web.cookie_sessions import CookieSessions
+
+    app.session_interface = CookieSessions()
     app.config.update(settings_from_env())
     if test_config:
         app.config.update(test_config)
