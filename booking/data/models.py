@@ -14,6 +14,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -28,6 +29,8 @@ from booking.data import (  # noqa: F401  (mapped with the rest)
     appointment_facts,
     audit_models,
     calendar_models,
+    feedback_models,
+    rate_limit_counters,
     sign_in_models,
 )
 from booking.data.base import Base
@@ -49,6 +52,9 @@ class Municipality(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     name_fi: Mapped[str] = mapped_column(String(80))
     name_sv: Mapped[str] = mapped_column(String(80))
+    postal_codes: Mapped[str] = mapped_column(Text, default="")  # space-separated
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
 
     points: Mapped[list[ServicePoint]] = relationship(back_populates="municipality")
 
@@ -66,6 +72,8 @@ class ServicePoint(Base):
     post_office: Mapped[str] = mapped_column(String(60))
     phone: Mapped[str | None] = mapped_column(String(20))
     timezone: Mapped[str] = mapped_column(String(40), default="Europe/Helsinki")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     municipality: Mapped[Municipality] = relationship(back_populates="points")

@@ -36,6 +36,9 @@ from booking.app import create_app
 from booking.data.enums import Role
 from booking.data.schema import upgrade_schema
 from booking.data.sessions import make_engine, make_session_factory
+from booking.region.loader import load_region
+from booking.region.reader import read_region_file
+from config.settings import REGION_FILE
 from tests.conftest import empty_all_tables, test_settings
 from tests.factories import Factory
 from tests.staff.conftest import add_account
@@ -148,6 +151,18 @@ def accounts(live_factory, live_region, clock):
             session, "expert", Role.EXPERT, agency="kela", expert=live_region["expert"]
         ),
     }
+
+
+@pytest.fixture
+def whole_region(live_server, live_factory):
+    """The shipped region file loaded into the live server's database."""
+    session = live_server.session()
+    try:
+        load_region(session, read_region_file(REGION_FILE))
+        session.commit()
+        yield
+    finally:
+        session.close()
 
 
 @pytest.fixture(scope="session")
