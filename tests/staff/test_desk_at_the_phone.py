@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from booking.data.audit_models import AuditEvent
@@ -88,25 +89,29 @@ def appointment_page(client, appointment) -> str:
     return answer.get_data(as_text=True)
 
 
+def add_sms(session, appointment, kind: str, status: str) -> None:
+    session.add(
+        OutboxMessage(
+            idempotency_key=f"test:{kind}",
+            appointment_id=appointment.id,
+            kind=kind,
+            channel=MessageChannel.SMS,
+            recipient=appointment.phone,
+            status=status,
+            due_at=NOW,
+            created_at=NOW,
+        )
+    )
+    session.commit()
+
+
 def test_the_appointment_says_what_to_tell_the_caller_and_reads_out(
     signed_in, staff_world, session, factory
 ):
     appointment = staff_world.kela_at_a
     staff_world.point_a.phone = "014 0000107"
     session.commit()
-    factory.session.add(
-        OutboxMessage(
-            idempotency_key="test:morning",
-            appointment_id=appointment.id,
-            kind="reminder_morning",
-            channel=MessageChannel.SMS,
-            recipient=appointment.phone,
-            status="pending",
-            due_at=NOW,
-            created_at=NOW,
-        )
-    )
-    factory.session.commit()
+    add_sms(factory.session, appointment, "reminder_morning", "pending")
     page = appointment_page(signed_in("advisor_a"), appointment)
     assert "Kirkkotie 1, 40100 TESTILÄ" in page  # the point's street address
     assert "Photo ID" not in page and "Henkilöllisyyden tarkistus" not in page
@@ -215,3 +220,33 @@ def test_a_refused_look_at_another_points_appointment_is_audited(
 def test_the_expert_picks_a_day_with_a_date_field(signed_in, staff_world):
     page = signed_in("expert_kela").get("/expert/?day=2026-03-04").get_data(as_text=True)
     assert '<input type="date" id="day-field" name="day" value="2026-03-04">' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "check_in", "photo_id", "message"),
+    [
+        (
+            "fi",
+            "Merkitse saapuneeksi",
+            "Pyydä ottamaan mukaan kuvallinen",
+            "Tekstiviesti, varausvahvistus",
+        ),
+        (
+            "sv",
+            "Markera som anländ",
+            "Be kunden ta med en fotolegitimation.",
+            "Sms, bokningsbekräftelse",
+        ),
+        ("en", "Check in", "Ask them to bring a photo ID.", "Text message, booking confirmation"),
+    ],
+)
+def test_the_appointment_speaks_the_advisors_language(
+    signed_in, staff_world, factory, language, check_in, photo_id, message
+):
+    appointment = staff_world.kela_at_a  # 11.00; it is 10.00: check-in is open
+    add_sms(factory.session, appointment, "confirmation", "sent")
+    client = signed_in("advisor_a")
+    page = client.get(f"/desk/appointments/{appointment.id}?lang={language}").get_data(as_text=True)
+    assert f">{check_in}</button>" in page
+    assert photo_id in page
+    assert message in page
