@@ -30,6 +30,7 @@ from booking.data import (  # noqa: F401  (mapped with the rest)
     calendar_models,
     rate_limit_counters,
     sign_in_models,
+    third_free_time_models,
 )
 from booking.data.base import Base
 from booking.data.column_types import str_enum
