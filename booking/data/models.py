@@ -28,6 +28,7 @@ from booking.data import (  # noqa: F401  (mapped with the rest)
     appointment_facts,
     audit_models,
     calendar_models,
+    figures_settings_models,
     rate_limit_counters,
     sign_in_models,
     third_free_time_models,

@@ -100,6 +100,8 @@ def _offered(session: Session, scope: Scope):
         query = query.where(ServicePoint.municipality_id == scope.municipality_id)
     if scope.point_id:
         query = query.where(ServicePoint.id == scope.point_id)
+    if scope.only_points is not None:
+        query = query.where(ServicePoint.id.in_(scope.only_points))
     if scope.agency_id:
         query = query.where(Service.agency_id == scope.agency_id)
     offerings = session.execute(query).all()

@@ -100,6 +100,8 @@ def third_free_days(session: Session, scope: Scope) -> ThirdFreeDays:
     ).where(ThirdFreeTime.month.between(scope.first_month, scope.last_month))
     if scope.point_id:
         query = query.where(ThirdFreeTime.point_id == scope.point_id)
+    if scope.only_points is not None:
+        query = query.where(ThirdFreeTime.point_id.in_(scope.only_points))
     if scope.agency_id:
         query = query.where(ThirdFreeTime.agency_id == scope.agency_id)
     if scope.municipality_id:

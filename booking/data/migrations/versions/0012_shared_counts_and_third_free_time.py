@@ -1,5 +1,6 @@
 """Rate-limit counters in the database, so that every worker and server counts together;
-the daily measure of how far ahead the third free time lies per point and agency.
+the daily measure of how far ahead the third free time lies per point and agency;
+the region's ``[figures]`` (whether advisors see the figures of their points).
 
 Revision ID: 0012
 Revises: 0007
@@ -37,9 +38,16 @@ def upgrade() -> None:
     op.create_index(
         "ix_third_free_time_month", "third_free_time", ["month", "point_id", "agency_id"]
     )
+    op.create_table(
+        "figures_settings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("advisors_see_their_points", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("figures_settings")
     op.drop_index("ix_third_free_time_month", table_name="third_free_time")
     op.drop_table("third_free_time")
     op.drop_index("ix_rate_limit_counter_window_ends_at", table_name="rate_limit_counter")
