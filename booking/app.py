@@ -15,6 +15,9 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     from config.settings import check_secret_key, settings_from_env
 
     app = Flask(__name__)
+    from booking.web.cookie_sessions import CookieSessions
+
+    app.session_interface = CookieSessions()
     app.config.update(settings_from_env())
     if test_config:
         app.config.update(test_config)
@@ -70,6 +73,9 @@ def _init_extensions(app: Flask) -> None:
 #: The modules whose view functions register themselves on their audience's blueprint.
 VIEW_MODULES = (
     "booking.admin.calendar_views",
+    "booking.admin.hours_views",
+    "booking.admin.offerings_views",
+    "booking.admin.rooms_views",
     "booking.admin.views",
     "booking.api.appointments",
     "booking.api.catalogue",
@@ -84,6 +90,7 @@ VIEW_MODULES = (
     "booking.figures_web.views",
     "booking.public.booking_views",
     "booking.public.code_views",
+    "booking.public.finder_views",
     "booking.public.formatting",
     "booking.public.manage_views",
     "booking.public.review_views",

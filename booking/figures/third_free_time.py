@@ -18,8 +18,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from booking.data.availability import free_times
+from booking.data.figures_models import ThirdFreeTime
 from booking.data.models import Offering, Service, ServicePoint
-from booking.data.third_free_time_models import ThirdFreeTime
 from booking.engine.clock import to_helsinki
 from booking.figures.scope import Scope
 from booking.figures.shown import NOTHING, Shown

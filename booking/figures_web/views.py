@@ -14,7 +14,7 @@ from flask import Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 
 from booking.data.enums import Role
-from booking.data.figures_settings_models import advisors_see_their_points
+from booking.data.figures_models import advisors_see_their_points
 from booking.engine.clock import to_helsinki, utc_now
 from booking.figures.catalogue import Catalogue, figures_catalogue
 from booking.figures.csv_export import figures_csv

@@ -40,10 +40,22 @@ class FiguresRules:
 
 
 @dataclass(frozen=True)
+class Location:
+    """A place on the map, in decimal degrees (WGS 84)."""
+
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
 class MunicipalityDef:
     id: str
     name_fi: str
     name_sv: str
+    #: The postal codes of the municipality, so that a citizen finds it by hers.
+    postal_codes: tuple[str, ...] = ()
+    #: Its centre (the church village or the town hall), for "nearest point" from it.
+    location: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +106,7 @@ class PointDef:
     rooms: tuple[RoomDef, ...]
     offers: tuple[str, ...]
     hours: tuple[WeeklyInterval, ...]
+    location: Location | None = None
 
 
 @dataclass(frozen=True)

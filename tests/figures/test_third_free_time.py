@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from booking.data.enums import Role
-from booking.data.third_free_time_models import ThirdFreeTime
+from booking.data.figures_models import ThirdFreeTime
 from booking.figures.report import council_figures
 from booking.figures.scope import Scope
 from booking.figures.third_free_time import measure_third_free_times

@@ -1,13 +1,31 @@
-"""The daily measure of how far ahead the third free time lies, per point and agency."""
+"""The figures' own tables: who may see them, and the daily third-free-time measure."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Index, Integer, String
+from sqlalchemy import Boolean, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.data.base import Base
+
+SETTINGS_ID = 1
+
+
+class FiguresSettings(Base):
+    """The region file's ``[figures]``, one row (id 1).  Without the row (no region
+    loaded yet) only the council and administrators see the figures."""
+
+    __tablename__ = "figures_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    advisors_see_their_points: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+def advisors_see_their_points(session) -> bool:
+    """Whether an advisor may see the figures of the points she works at."""
+    settings = session.get(FiguresSettings, SETTINGS_ID)
+    return bool(settings and settings.advisors_see_their_points)
 
 
 class ThirdFreeTime(Base):
