@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from booking.app import create_app
 from booking.data.enums import Role
-from booking.data.models import Appointment, Offering, OpeningHours, Room, StaffUser
+from booking.data.models import Appointment, ExpertHours, Offering, OpeningHours, Room, StaffUser
 from tests.conftest import test_settings as settings_for
 from tests.staff.conftest import CSRF_INPUT, add_account, sign_in
 
@@ -100,6 +100,9 @@ ROUTES = {
     "admin.offerings": Route(EVERY_ADMIN),
     "admin.offering": Route(REGION_ADMIN, "offering", form={"offered": "withdraw"}),
     "admin.experts": Route(REGION_ADMIN),
+    "admin.expert": Route(
+        REGION_ADMIN, "expert", form={"agency": "kela", "services": "", "languages": "fi"}
+    ),
     "admin.absences": Route(
         REGION_ADMIN, "expert", form={"first_day": "2026-03-03", "last_day": "2026-03-03"}
     ),
@@ -159,8 +162,9 @@ def snapshot(session):
     rooms = session.execute(select(Room.id, Room.name, Room.active)).all()
     hours = session.execute(select(OpeningHours.point_id, OpeningHours.weekday)).all()
     offerings = session.execute(select(Offering.point_id, Offering.service_id)).all()
+    expert_hours = session.execute(select(ExpertHours.expert_id, ExpertHours.weekday)).all()
     session.commit()  # end the read, so that the app under test can write
-    return [sorted(rows) for rows in (appointments, feeds, rooms, hours, offerings)]
+    return [sorted(rows) for rows in (appointments, feeds, rooms, hours, offerings, expert_hours)]
 
 
 def csrf_token(client, account_key: str) -> str:
