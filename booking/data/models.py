@@ -29,6 +29,7 @@ from booking.data import (  # noqa: F401  (mapped with the rest)
     audit_models,
     calendar_models,
     sign_in_models,
+    staff_link_models,
 )
 from booking.data.base import Base
 from booking.data.column_types import str_enum

@@ -42,6 +42,8 @@ class AuditAction(enum.StrEnum):
     CHANGE_REGION = "change_region"
     #: The desk phoned a citizen whose appointment such a change cancelled.
     CALLED = "called"
+    #: An administrator invited a staff member or changed her access (detail: from, to).
+    CHANGE_STAFF = "change_staff"
 
 
 def record(

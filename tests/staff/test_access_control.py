@@ -48,7 +48,7 @@ class Route:
 
     allowed: frozenset[str] = frozenset()
     # "point" (point A), "appointment" (Kela at A), "expert" (Kela's), "token",
-    # "room" (point A's), "offering" (Kela's service at A)
+    # "room" (point A's), "offering" (Kela's service at A), "account" (advisor A's)
     target: str | None = None
     public: bool = False
     form: dict[str, str] = field(default_factory=dict)
@@ -56,6 +56,7 @@ class Route:
 
 ROUTES = {
     "auth.sign_in": Route(public=True),
+    "auth.set_password": Route(public=True),
     "auth.sign_out": Route(frozenset(ACCOUNTS)),
     "desk.index": Route(EVERY_ADVISOR),
     "desk.day": Route(DESK_OF_A, "point"),
@@ -99,6 +100,16 @@ ROUTES = {
     "admin.remove_room": Route(REGION_ADMIN, "room"),
     "admin.offerings": Route(EVERY_ADMIN),
     "admin.offering": Route(REGION_ADMIN, "offering", form={"offered": "withdraw"}),
+    "admin.staff": Route(EVERY_ADMIN),
+    "admin.invite": Route(
+        EVERY_ADMIN,
+        form={"email": "kutsu@kunta.fi", "role": "advisor", "points": "toinen", "language": "fi"},
+    ),
+    "admin.account": Route(
+        REGION_ADMIN, "account", form={"role": "advisor", "points": "testila", "agency": ""}
+    ),
+    "admin.account_active": Route(REGION_ADMIN, "account", form={"active": "yes"}),
+    "admin.account_reset": Route(REGION_ADMIN, "account"),
     "admin.experts": Route(REGION_ADMIN),
     "admin.expert": Route(
         REGION_ADMIN, "expert", form={"agency": "kela", "services": "", "languages": "fi"}
@@ -140,6 +151,7 @@ def requests_to_try(app, world):
         "expert": {"expert_id": world.kela_expert.id},
         "room": {"point_id": world.point_a.id, "room_id": world.point_a.rooms[0].id},
         "offering": {"point_id": world.point_a.id, "service_id": world.kela.id},
+        "account": {"user_id": world.accounts["advisor_a"].id},
     }
     found = []
     with app.test_request_context():
@@ -158,7 +170,9 @@ def snapshot(session):
     appointments = session.execute(
         select(Appointment.id, Appointment.status, Appointment.starts_at, Appointment.revision)
     ).all()
-    feeds = session.execute(select(StaffUser.id, StaffUser.feed_token_hash)).all()
+    feeds = session.execute(
+        select(StaffUser.id, StaffUser.feed_token_hash, StaffUser.role, StaffUser.active)
+    ).all()
     rooms = session.execute(select(Room.id, Room.name, Room.active)).all()
     hours = session.execute(select(OpeningHours.point_id, OpeningHours.weekday)).all()
     offerings = session.execute(select(Offering.point_id, Offering.service_id)).all()
@@ -379,3 +393,27 @@ def test_an_admin_limited_to_one_point_cannot_change_another_s_hours_rooms_or_se
     assert snapshot(session) == before
     assert client.get("/admin/points/toinen/hours").status_code == 200
     assert "/admin/points/testila/" not in client.get("/admin/offerings").get_data(as_text=True)
+
+
+def test_an_admin_limited_to_one_point_cannot_manage_another_s_staff_or_herself(
+    app, staff_world, session
+):
+    client = app.test_client()
+    sign_in(client, staff_world.accounts["admin_b"])
+    token = csrf_token(client, "admin_b")
+    advisor_a = staff_world.accounts["advisor_a"].id
+    me = staff_world.accounts["admin_b"].id
+    before = snapshot(session)
+    answers = [
+        client.get(f"/admin/staff/{advisor_a}").status_code,
+        client.post(f"/admin/staff/{advisor_a}/active", data={"csrf_token": token}).status_code,
+        client.post(f"/admin/staff/{advisor_a}/reset", data={"csrf_token": token}).status_code,
+        client.post(
+            f"/admin/staff/{advisor_a}",
+            data={"csrf_token": token, "role": "advisor", "points": "toinen"},
+        ).status_code,
+    ]
+    assert all(code in REFUSED for code in answers), answers
+    grab = client.post(f"/admin/staff/{me}", data={"csrf_token": token, "role": "admin"})
+    assert grab.status_code in REFUSED | {200}
+    assert snapshot(session) == before
