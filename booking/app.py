@@ -73,15 +73,18 @@ def _init_extensions(app: Flask) -> None:
 #: The modules whose view functions register themselves on their audience's blueprint.
 VIEW_MODULES = (
     "booking.admin.calendar_views",
+    "booking.admin.experts_views",
     "booking.admin.hours_views",
     "booking.admin.offerings_views",
     "booking.admin.rooms_views",
+    "booking.admin.staff_views",
     "booking.admin.views",
     "booking.api.appointments",
     "booking.api.catalogue",
     "booking.api.free_times",
     "booking.api.openapi",
     "booking.api.views",
+    "booking.auth.password_views",
     "booking.auth.views",
     "booking.desk.booking_views",
     "booking.desk.views",
