@@ -65,6 +65,7 @@ def _init_extensions(app: Flask) -> None:
 #: The modules whose view functions register themselves on their audience's blueprint.
 VIEW_MODULES = (
     "booking.admin.calendar_views",
+    "booking.admin.feedback_views",
     "booking.admin.views",
     "booking.api.appointments",
     "booking.api.catalogue",
@@ -79,6 +80,7 @@ VIEW_MODULES = (
     "booking.figures_web.views",
     "booking.public.booking_views",
     "booking.public.code_views",
+    "booking.public.feedback_views",
     "booking.public.finder_views",
     "booking.public.formatting",
     "booking.public.manage_views",
