@@ -88,4 +88,6 @@ ACTION_LABELS = {
     AuditAction.REHOUSE: _l("Given another room or expert at the same time"),
     AuditAction.CHANGE_REGION: _l("Changed the region's calendar"),
     AuditAction.CALLED: _l("Phoned the citizen"),
+    AuditAction.EMAIL_SUMMARY: _l("Sent the summary by e-mail"),
+    AuditAction.REFUSED: _l("Refused: not at the user's points"),
 }

@@ -1,9 +1,8 @@
 """The data model: SQLAlchemy 2 typed models. State only — no sending, no clock reads.
 
-Instants are aware UTC datetimes (``*_at``); dates are ``*_on``; weekly hours
-and closures are local wall time of the point's zone.  The no-overlap rule for
-appointments is enforced by the database itself (booking/data/migrations/guards.py):
-a PostgreSQL exclusion constraint, and triggers on SQLite.
+Instants are aware UTC datetimes (``*_at``); dates are ``*_on``; weekly hours and
+closures are local wall time of the point's zone.  The database itself enforces the
+no-overlap rule (migrations/guards.py): a PostgreSQL exclusion constraint, SQLite triggers.
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ from booking.data import (  # noqa: F401  (mapped with the rest)
     audit_models,
     calendar_models,
     feedback_models,
+    rate_limit_counters,
     sign_in_models,
 )
 from booking.data.base import Base
@@ -289,6 +289,8 @@ class Appointment(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     booked_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    # The desk form's token: a second submission of the same form finds this booking.
+    request_token: Mapped[str | None] = mapped_column(String(36), unique=True, index=True)
     checked_in_at: Mapped[datetime | None]  # arrived at the desk
     call_started_at: Mapped[datetime | None]
     call_ended_at: Mapped[datetime | None]

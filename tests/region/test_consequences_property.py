@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from booking.appointments.errors import NotBookable
 from booking.appointments.lifecycle import BookingRequest, SlotTaken, book_appointment
 from booking.data.availability import availability_inputs
-from booking.data.calendar_revision import clear_availability_cache
+from booking.data.availability_cache import clear_availability_cache
 from booking.data.enums import AppointmentStatus, BookingChannel
 from booking.data.models import Appointment, Expert, Room
 from booking.data.sessions import make_session_factory

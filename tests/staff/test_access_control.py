@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from booking.app import create_app
 from booking.data.enums import Role
-from booking.data.models import Appointment, StaffUser
+from booking.data.models import Appointment, Offering, OpeningHours, Room, StaffUser
 from tests.conftest import test_settings as settings_for
 from tests.staff.conftest import CSRF_INPUT, add_account, sign_in
 
@@ -47,7 +47,8 @@ class Route:
     """Who may use a route: ``allowed`` accounts; ``target`` names the URL's object."""
 
     allowed: frozenset[str] = frozenset()
-    # "point" (point A), "appointment" (Kela at A), "expert" (Kela's), "token"
+    # "point" (point A), "appointment" (Kela at A), "expert" (Kela's), "token",
+    # "room" (point A's), "offering" (Kela's service at A)
     target: str | None = None
     public: bool = False
     form: dict[str, str] = field(default_factory=dict)
@@ -65,6 +66,7 @@ ROUTES = {
     "desk.no_show": Route(DESK_OF_A, "appointment"),
     "desk.called": Route(DESK_OF_A, "appointment"),
     "desk.cancel": Route(DESK_OF_A, "appointment", form={"reason": "moved away"}),
+    "desk.email_summary": Route(DESK_OF_A, "appointment", form={"email": "aino@example.fi"}),
     "desk.move": Route(DESK_OF_A, "appointment", form={"starts_at": "2026-03-03T08:00:00+00:00"}),
     "desk.book": Route(EVERY_ADVISOR),
     "desk.book_confirm": Route(EVERY_ADVISOR),
@@ -87,6 +89,17 @@ ROUTES = {
     "admin.closures": Route(
         REGION_ADMIN, "point", form={"closed_on": "2026-03-03", "reason": "Koulutus"}
     ),
+    "admin.hours": Route(REGION_ADMIN, "point", form={"hours_0": "9-12"}),
+    "admin.special_hours": Route(
+        REGION_ADMIN,
+        "point",
+        form={"day": "2026-03-03", "opens": "10:00", "closes": "12:00", "reason": "Koulutus"},
+    ),
+    "admin.rooms": Route(REGION_ADMIN, "point", form={"name": "Huone 9"}),
+    "admin.room": Route(REGION_ADMIN, "room", form={"name": "Kirjasto"}),
+    "admin.remove_room": Route(REGION_ADMIN, "room"),
+    "admin.offerings": Route(EVERY_ADMIN),
+    "admin.offering": Route(REGION_ADMIN, "offering", form={"offered": "withdraw"}),
     "admin.experts": Route(REGION_ADMIN),
     "admin.absences": Route(
         REGION_ADMIN, "expert", form={"first_day": "2026-03-03", "last_day": "2026-03-03"}
@@ -123,6 +136,8 @@ def requests_to_try(app, world):
         "point": {"point_id": world.point_a.id},
         "appointment": {"appointment_id": world.kela_at_a.id},
         "expert": {"expert_id": world.kela_expert.id},
+        "room": {"point_id": world.point_a.id, "room_id": world.point_a.rooms[0].id},
+        "offering": {"point_id": world.point_a.id, "service_id": world.kela.id},
     }
     found = []
     with app.test_request_context():
@@ -142,8 +157,11 @@ def snapshot(session):
         select(Appointment.id, Appointment.status, Appointment.starts_at, Appointment.revision)
     ).all()
     feeds = session.execute(select(StaffUser.id, StaffUser.feed_token_hash)).all()
+    rooms = session.execute(select(Room.id, Room.name, Room.active)).all()
+    hours = session.execute(select(OpeningHours.point_id, OpeningHours.weekday)).all()
+    offerings = session.execute(select(Offering.point_id, Offering.service_id)).all()
     session.commit()  # end the read, so that the app under test can write
-    return sorted(appointments), sorted(feeds)
+    return [sorted(rows) for rows in (appointments, feeds, rooms, hours, offerings)]
 
 
 def csrf_token(client, account_key: str) -> str:
@@ -325,3 +343,36 @@ def test_a_council_member_sees_no_personal_data_anywhere(app, staff_world):
                 assert answer.status_code in REFUSED, endpoint
     assert 200 in seen
     assert client.get("/desk/search?q=Maija").status_code == 403
+
+
+def test_an_admin_limited_to_one_point_cannot_change_another_s_hours_rooms_or_services(
+    app, staff_world, session
+):
+    client = app.test_client()
+    sign_in(client, staff_world.accounts["admin_b"])
+    token = csrf_token(client, "admin_b")
+    room_a = staff_world.point_a.rooms[0].id
+    before = snapshot(session)
+    refused = [
+        client.get("/admin/points/testila/hours").status_code,
+        client.get("/admin/points/testila/rooms").status_code,
+        client.post(
+            "/admin/points/testila/hours", data={"csrf_token": token, "confirm": "yes"}
+        ).status_code,
+        client.post(
+            f"/admin/points/testila/rooms/{room_a}/remove",
+            data={"csrf_token": token, "confirm": "yes"},
+        ).status_code,
+        client.post(
+            f"/admin/points/toinen/rooms/{room_a}/remove",
+            data={"csrf_token": token, "confirm": "yes"},
+        ).status_code,
+        client.post(
+            "/admin/points/testila/offerings/kela-benefits",
+            data={"csrf_token": token, "offered": "withdraw", "confirm": "yes"},
+        ).status_code,
+    ]
+    assert all(code in REFUSED for code in refused), refused
+    assert snapshot(session) == before
+    assert client.get("/admin/points/toinen/hours").status_code == 200
+    assert "/admin/points/testila/" not in client.get("/admin/offerings").get_data(as_text=True)

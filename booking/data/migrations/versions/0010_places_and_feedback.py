@@ -6,14 +6,14 @@ postal code or municipality.  ``accessibility_feedback`` keeps what citizens
 send with the accessibility statement's form.
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0007"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
