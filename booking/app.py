@@ -74,6 +74,7 @@ def _init_extensions(app: Flask) -> None:
 VIEW_MODULES = (
     "booking.admin.calendar_views",
     "booking.admin.experts_views",
+    "booking.admin.feedback_views",
     "booking.admin.hours_views",
     "booking.admin.offerings_views",
     "booking.admin.rooms_views",
@@ -93,6 +94,7 @@ VIEW_MODULES = (
     "booking.figures_web.views",
     "booking.public.booking_views",
     "booking.public.code_views",
+    "booking.public.feedback_views",
     "booking.public.finder_views",
     "booking.public.formatting",
     "booking.public.manage_views",
