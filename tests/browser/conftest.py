@@ -244,3 +244,11 @@ def describe_violations(violations: list[dict]) -> str:
     return "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(v['nodes'][:3])}" for v in violations
     )
+
+
+def assert_clean(page, step: str) -> None:
+    """The page is no wider than its viewport, and axe finds no violation."""
+    width, inner = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+    assert width <= inner, f"{step}: {width} px wide at {inner} px"
+    violations = axe_violations(page)
+    assert not violations, f"{step}: {describe_violations(violations)}"
