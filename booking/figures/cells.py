@@ -84,6 +84,8 @@ def _in_scope(query, scope: Scope):
         query = query.where(Fact.municipality_id == scope.municipality_id)
     if scope.point_id:
         query = query.where(Fact.point_id == scope.point_id)
+    if scope.only_points is not None:
+        query = query.where(Fact.point_id.in_(scope.only_points))
     if scope.agency_id:
         query = query.where(Fact.agency_id == scope.agency_id)
     return query

@@ -50,15 +50,15 @@ POINT_COLUMNS = (
 )
 
 EXPECTED_CSV = """\
-month,municipality,point,agency,service,booked,done,no_show,cancelled,cancelled_late,online,desk,interpreter,median_lead_days,room_hours_open,room_hours_booked,room_hours_used,technical_failure
-2026-02,testila,testila,kela,kela-benefits,x,<5,<5,<5,<5,5,<5,<5,16,120.0,2.5,x,<5
-2026-02,testila,testila,vero,vero-advice,<5,<5,<5,0,0,<5,<5,0,,120.0,x,x,0
-2026-02,toinen,toinen,kela,kela-benefits,0,0,0,0,0,0,0,0,,240.0,0.0,0.0,0
-2026-02,toinen,toinen,vero,vero-advice,0,0,0,0,0,0,0,0,,240.0,0.0,0.0,0
-2026-03,testila,testila,kela,kela-benefits,0,0,0,0,0,0,0,0,,132.0,0.0,0.0,0
-2026-03,testila,testila,vero,vero-advice,0,0,0,0,0,0,0,0,,132.0,0.0,0.0,0
-2026-03,toinen,toinen,kela,kela-benefits,x,<5,0,0,0,<5,<5,0,12,264.0,x,x,0
-2026-03,toinen,toinen,vero,vero-advice,0,0,0,0,0,0,0,0,,264.0,0.0,0.0,0
+month,municipality,point,agency,service,booked,done,no_show,cancelled,cancelled_late,online,desk,interpreter,median_lead_days,room_hours_open,room_hours_booked,room_hours_used,technical_failure,median_third_free_days
+2026-02,testila,testila,kela,kela-benefits,x,<5,<5,<5,<5,5,<5,<5,16,120.0,2.5,x,<5,
+2026-02,testila,testila,vero,vero-advice,<5,<5,<5,0,0,<5,<5,0,,120.0,x,x,0,
+2026-02,toinen,toinen,kela,kela-benefits,0,0,0,0,0,0,0,0,,240.0,0.0,0.0,0,
+2026-02,toinen,toinen,vero,vero-advice,0,0,0,0,0,0,0,0,,240.0,0.0,0.0,0,
+2026-03,testila,testila,kela,kela-benefits,0,0,0,0,0,0,0,0,,132.0,0.0,0.0,0,
+2026-03,testila,testila,vero,vero-advice,0,0,0,0,0,0,0,0,,132.0,0.0,0.0,0,
+2026-03,toinen,toinen,kela,kela-benefits,x,<5,0,0,0,<5,<5,0,12,264.0,x,x,0,
+2026-03,toinen,toinen,vero,vero-advice,0,0,0,0,0,0,0,0,,264.0,0.0,0.0,0,
 """
 
 
