@@ -5,11 +5,10 @@ JavaScript, and on a desktop with axe, in the languages the finding showed in.""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
-from booking.data.enums import MessageKind
-from booking.data.models import OutboxMessage
 from tests.browser.conftest import assert_clean
+from tests.browser.test_citizen_journey import numbers_proven  # noqa: F401  (autouse)
+from tests.browser.test_citizen_journey import texted_code as sent_code
 
 pytestmark = pytest.mark.browser
 
@@ -21,28 +20,6 @@ WORDS = {
            "continue": "Continue", "confirm": "Confirm the booking", "code": "Code",
            "booked": "Your appointment is booked"},
 }  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def numbers_proven(live_server):
-    live_server.app.config["BOOKING_VERIFY_PHONE"] = True
-    yield
-    live_server.app.config["BOOKING_VERIFY_PHONE"] = False
-
-
-def sent_code(live_server, recipient: str) -> str:
-    session = live_server.session()
-    try:
-        return session.scalars(
-            select(OutboxMessage.one_time_code)
-            .where(
-                OutboxMessage.kind == MessageKind.VERIFICATION_CODE,
-                OutboxMessage.recipient == recipient,
-            )
-            .order_by(OutboxMessage.id.desc())
-        ).first()
-    finally:
-        session.close()
 
 
 def book(page, live_server, language: str, *, phone: str = "", email: str = "") -> None:
