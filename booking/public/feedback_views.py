@@ -1,6 +1,7 @@
 """The accessibility statement's feedback form: sent, kept for the staff, answered.
 
-A plain form (no JavaScript needed) with a CSRF token, rate-limited per client.
+A plain form (no JavaScript needed) with a CSRF token, rate-limited per client
+(``BOOKING_RATELIMIT_FEEDBACK``).
 A bad field is refused on the statement page itself; a good message is kept
 (``booking.appointments.feedback``) and the browser is sent to a page that
 thanks the sender and names the address answers come from (post/redirect/get).
@@ -17,16 +18,12 @@ from booking.public.blueprint import bp
 from booking.public.forms import FeedbackForm
 from booking.public.views import statement_page
 from booking.web.database import get_session
-from booking.web.extensions import limiter
 from booking.web.i18n import current_language
-
-
-def feedback_rate_limit() -> str:
-    return current_app.config.get("BOOKING_RATELIMIT_FEEDBACK", "5 per hour;20 per day")
+from booking.web.rate_limits import feedback_limit
 
 
 @bp.post("/accessibility/feedback")
-@limiter.limit(feedback_rate_limit)
+@feedback_limit
 def send_feedback():
     form = FeedbackForm()
     if not form.validate_on_submit():

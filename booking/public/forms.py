@@ -72,7 +72,6 @@ class DetailsForm(FlaskForm):
     )
     phone = TelField(
         _l("Mobile number"),
-        validators=[MarkedRequired()],
         render_kw={"maxlength": PHONE_MAX_LENGTH, "autocomplete": "tel", "inputmode": "tel"},
     )
     email = EmailField(
