@@ -16,8 +16,8 @@ from datetime import date, timedelta
 from sqlalchemy import Engine, func, select
 
 from booking.data import availability as calendars
-from booking.data.availability import working_seconds
-from booking.data.calendar_revision import clear_availability_cache
+from booking.data.availability_cache import clear_availability_cache
+from booking.data.calendar_spans import working_seconds
 from booking.data.models import Appointment
 from booking.data.sessions import make_session_factory, read_only
 from booking.engine.clock import utc_now

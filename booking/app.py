@@ -15,6 +15,9 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     from config.settings import check_secret_key, settings_from_env
 
     app = Flask(__name__)
+    from booking.web.cookie_sessions import CookieSessions
+
+    app.session_interface = CookieSessions()
     app.config.update(settings_from_env())
     if test_config:
         app.config.update(test_config)
@@ -47,12 +50,17 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from booking.web.extensions import babel, csrf, limiter, login_manager
     from booking.web.i18n import select_locale
+    from booking.web.rate_limit_storage import storage_uri
 
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_ENABLED", app.config["BOOKING_RATELIMIT_ENABLED"])
+    # Counted in Redis when there is one, else in the app's database: either way
+    # once for every worker (and, with Redis or PostgreSQL, for every server).
     redis_url = app.config.get("BOOKING_REDIS_URL")
-    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    app.config.setdefault(
+        "RATELIMIT_STORAGE_URI", redis_url or storage_uri(app.config["BOOKING_DATABASE_URL"])
+    )
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -85,6 +93,7 @@ VIEW_MODULES = (
     "booking.figures_web.views",
     "booking.public.booking_views",
     "booking.public.code_views",
+    "booking.public.finder_views",
     "booking.public.formatting",
     "booking.public.manage_views",
     "booking.public.review_views",

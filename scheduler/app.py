@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from booking.appointments.holds import expire_lapsed_holds
+from booking.data.rate_limit_counters import delete_ended_windows
 from booking.data.sessions import make_engine, make_session_factory
 from booking.engine.clock import HELSINKI, utc_now
 from notifications.senders import email_sender_from_settings, sms_sender_from_settings
@@ -35,6 +36,8 @@ log = logging.getLogger(__name__)
 
 #: How often lapsed holds are marked expired (their times are free from expiry anyway).
 HOLD_SWEEP_SECONDS = 60
+#: How often ended rate-limit windows are deleted.
+RATE_LIMIT_SWEEP_SECONDS = 600
 
 
 @dataclass
@@ -73,6 +76,11 @@ class SchedulerRuntime:
         with self.sessions() as session, session.begin():
             return expire_lapsed_holds(session, now=now or utc_now())
 
+    def forget_ended_rate_limits(self, now: datetime | None = None) -> int:
+        """Delete rate-limit windows that have ended (they already count as empty)."""
+        with self.engine.begin() as connection:
+            return delete_ended_windows(connection, now=now or utc_now())
+
     def queue_agendas(self, now: datetime | None = None) -> int:
         with self.sessions() as session, session.begin():
             return queue_daily_agendas(session, now=now or utc_now())
@@ -105,10 +113,11 @@ def build_runtime(settings: Mapping[str, object]) -> SchedulerRuntime:
 
 
 def run_once(runtime: SchedulerRuntime) -> DispatchReport:
-    """Every job one time: hand back stale claims, expire lapsed holds, purge, queue
-    agendas, send all that is due."""
+    """Every job one time: hand back stale claims, expire lapsed holds, forget ended
+    rate-limit windows, purge, queue agendas, send all that is due."""
     runtime.release_stale()
     runtime.expire_holds()
+    runtime.forget_ended_rate_limits()
     runtime.purge()
     runtime.queue_agendas()
     total = DispatchReport()
@@ -154,6 +163,13 @@ def run_scheduler(settings: Mapping[str, object], once: bool = False) -> Dispatc
             "interval",
             seconds=HOLD_SWEEP_SECONDS,
             id="expire-holds",
+            next_run_time=started,
+        )
+        scheduler.add_job(
+            runtime.forget_ended_rate_limits,
+            "interval",
+            seconds=RATE_LIMIT_SWEEP_SECONDS,
+            id="forget-ended-rate-limits",
             next_run_time=started,
         )
         scheduler.add_job(

@@ -22,8 +22,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from booking.app import create_app
+from booking.data.availability_cache import clear_availability_cache
 from booking.data.base import Base
-from booking.data.calendar_revision import clear_availability_cache
 from booking.data.schema import upgrade_schema
 from booking.data.sessions import make_engine, make_session_factory
 from booking.engine.clock import require_aware, utc_now

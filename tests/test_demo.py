@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from booking.data.calendar_revision import clear_availability_cache
+from booking.data.availability_cache import clear_availability_cache
 from booking.data.enums import AppointmentStatus, Role
 from booking.data.models import Appointment, Service, StaffUser
 from booking.data.sessions import make_session_factory

@@ -1,29 +1,42 @@
 """``GET /points/{point}/availability``: free start times of a service at a point.
 
 Benchmarked against a bare Flask endpoint, so a request does little beyond the
-engine's own work: the dates are checked without the database, then
-``booking.calendars.free_times`` answers (its cached part keyed by the calendar
-revision) with the request's one session.  A non-empty answer proves that the
-point and the service exist and go together; only an empty one pays for a
-second query that tells "nothing free" from an unknown point or service (404)
-or a service not offered there (422).  Times go out as ISO 8601 with the
-Helsinki offset, each formatted once per process.
+engine's own work.  The dates are checked without the database; then one query
+reads the revisions the answer rests on (``availability_stamp``: the region's,
+the point's and the service's agency's).  An answer computed under the same
+revisions, and still valid at this instant (no hold lapsed, no time passed its
+notice, the same day), is sent again as the bytes it was, with its ETag — or a
+304 when the client already holds them.  Otherwise ``free_times_answer``
+computes it.  A non-empty answer proves that the point and the service exist
+and go together; only an empty one pays for a second query that tells
+"nothing free" from an unknown point or service (404) or a service not offered
+there (422).  Times go out as ISO 8601 with the Helsinki offset, each
+formatted once per process.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from flask import Response, jsonify, request
+from flask import Response, request
 from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from booking.api.blueprint import bp
 from booking.api.json_errors import field_errors, not_found
-from booking.data.availability import UnknownPointOrService, free_times
+from booking.data.availability import (
+    UnknownPointOrService,
+    free_times_answer,
+    local_day_window,
+)
+from booking.data.availability_cache import HoldSpan, cache_for
+from booking.data.calendar_revision import Stamp, availability_stamp, may_use_cache
 from booking.data.models import Offering, Service, ServicePoint
 from booking.engine.clock import HELSINKI, utc_now
 from booking.web.database import get_session
@@ -34,6 +47,9 @@ DEFAULT_SPAN_DAYS = 30
 MAX_RANGE_DAYS = 62
 #: No service is booked this far ahead; later days are answered without the engine.
 FAR_FUTURE_DAYS = 3 * 366
+
+#: Browsers and integrations may keep an answer but must ask (with its ETag) before reuse.
+REVALIDATE = "no-cache"
 
 _DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: Point and service ids are slugs (see the region file); anything else is unknown.
@@ -103,16 +119,27 @@ def asked_days(today: date) -> tuple[date | None, date | None, dict[str, str]]:
 
 
 def _engine_times(
-    session: Session, point_id: str, service_id: str, first: date, last: date, now: datetime
-) -> list[datetime]:
+    session: Session,
+    point_id: str,
+    service_id: str,
+    first: date,
+    last: date,
+    now: datetime,
+    stamp: Stamp,
+) -> tuple[list[datetime], HoldSpan]:
+    """The times and the instants they stay the same for (to the day's end at most)."""
     today = now.astimezone(HELSINKI).date()
     first = max(first, today)  # nothing is free in the past
     if first > last or first > plus_days(today, FAR_FUTURE_DAYS):
-        return []
+        return [], HoldSpan(*_seconds_of(local_day_window(today, today, HELSINKI)))
     try:
-        return free_times(session, point_id, service_id, first, last, now)
+        return free_times_answer(session, point_id, service_id, first, last, now, stamp)
     except UnknownPointOrService:
-        return []
+        return [], HoldSpan(*_seconds_of(local_day_window(today, today, HELSINKI)))
+
+
+def _seconds_of(window) -> tuple[float, float]:
+    return window.start.timestamp(), window.end.timestamp()
 
 
 def _refusal(
@@ -134,23 +161,67 @@ def _refusal(
     return field_errors(errors) if errors else None
 
 
+@dataclass(frozen=True)
+class _Answer:
+    """A 200 answer kept as sent: its body, its ETag, and when it may be sent again."""
+
+    stamp: Stamp
+    valid: HoldSpan
+    body: bytes
+    etag: str
+
+
 @bp.get("/points/<point_id>/availability")
 def point_availability(point_id: str):
     service_id = request.args.get("service", "")
     now = utc_now()
     first, last, errors = asked_days(now.astimezone(HELSINKI).date())
     session = get_session()
-    starts: list[datetime] = []
-    if not errors and is_id(point_id) and is_id(service_id):
-        starts = _engine_times(session, point_id, service_id, first, last, now)
-    if not starts:
-        refusal = _refusal(session, point_id, service_id, errors)
-        if refusal is not None:
-            return refusal
-    return jsonify(
-        point=point_id,
-        service=service_id,
-        timezone="Europe/Helsinki",
-        **{"from": first.isoformat(), "to": last.isoformat()},
-        times=list(map(helsinki_iso, starts)),
+    if errors or not (is_id(point_id) and is_id(service_id)):
+        return _refusal(session, point_id, service_id, errors) or _answer(
+            point_id, service_id, first, last, []
+        )
+    # The stamp first, then the data: an answer is kept under revisions it is at
+    # least as new as, and sent again only while they are unchanged.
+    stamp = availability_stamp(session, point_id, service_id)
+    key = ("json", point_id, service_id, first, last)
+    cache = cache_for(session)
+    kept = cache.get(key)
+    if kept is None or kept.stamp != stamp or not kept.valid.holds_at(now.timestamp()):
+        starts, valid = _engine_times(session, point_id, service_id, first, last, now, stamp)
+        if not starts:
+            refusal = _refusal(session, point_id, service_id, errors)
+            if refusal is not None:
+                return refusal
+        body = _answer(point_id, service_id, first, last, starts)
+        kept = _Answer(stamp, valid, body, f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"')
+        if may_use_cache(session):
+            cache.put(key, kept)
+    if _matches(kept.etag, request.headers.get("If-None-Match")):
+        return Response(status=304, headers={"ETag": kept.etag, "Cache-Control": REVALIDATE})
+    return Response(
+        kept.body,
+        mimetype="application/json",
+        headers={"ETag": kept.etag, "Cache-Control": REVALIDATE},
     )
+
+
+def _matches(etag: str, if_none_match: str | None) -> bool:
+    """Whether the client's ``If-None-Match`` names ``etag`` (weakly compared) or is ``*``."""
+    if not if_none_match:
+        return False
+    return any(tag.strip().removeprefix("W/") in (etag, "*") for tag in if_none_match.split(","))
+
+
+def _answer(point_id: str, service_id: str, first, last, starts: list[datetime]) -> bytes:
+    return json.dumps(
+        {
+            "point": point_id,
+            "service": service_id,
+            "timezone": "Europe/Helsinki",
+            "from": first.isoformat() if first else None,
+            "to": last.isoformat() if last else None,
+            "times": list(map(helsinki_iso, starts)),
+        },
+        separators=(",", ":"),
+    ).encode()

@@ -48,6 +48,14 @@ class SlotTaken(BookingError):
     default_msgid = N_("Sorry, this time was just taken. Please choose another time.")
 
 
+class AlreadyBooked(BookingError):
+    """This very form was already submitted and booked (a double click)."""
+
+    code = "already_booked"
+    field = "start"
+    default_msgid = N_("This booking has already been made.")
+
+
 class NotBookable(BookingError):
     """The asked time or service cannot be booked at all (``field`` names which input)."""
 

@@ -24,6 +24,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -39,6 +40,7 @@ from booking.appointments.citizen_details import (
     normalize_free_text,
 )
 from booking.appointments.errors import (
+    AlreadyBooked,
     BookingError,
     DetailsRefused,
     InvalidTransition,
@@ -118,6 +120,8 @@ class BookingRequest:
     interpreter_language: str | None = None
     channel: BookingChannel = BookingChannel.ONLINE
     booked_by_user_id: int | None = None
+    #: The desk form's token: the same form submitted twice books once (AlreadyBooked).
+    request_token: str | None = None
 
 
 @dataclass(frozen=True)
@@ -192,6 +196,7 @@ def book_appointment(
         "created_at": now,
         "updated_at": now,
         "booked_by_user_id": request.booked_by_user_id,
+        "request_token": request.request_token,
     }
     code = new_code() if hold else None
     if code:
@@ -210,6 +215,8 @@ def book_appointment(
         if chosen is not None and not locked:
             locked = True
             _take_the_calendar(session, limited_phone, service, now, max_active_per_agency)
+            if request.request_token and booked_with(session, request.request_token):
+                raise AlreadyBooked()
             if hold:
                 check_code_allowance(session, str(details.phone), now)
             if not still_free(session, *chosen, starts_at, fields["blocked_until"]):
@@ -347,6 +354,11 @@ def cancel_appointment(
 
 class _NoFreeResources(Exception):
     """No room or no expert is free at the asked time (raised inside a savepoint)."""
+
+
+def booked_with(session: Session, request_token: str) -> Appointment | None:
+    """The appointment a form with ``request_token`` booked, if it did."""
+    return session.scalar(select(Appointment).where(Appointment.request_token == request_token))
 
 
 def _take_the_calendar(

@@ -7,7 +7,7 @@ indexed ranges on ``starts_at`` (an appointment is shorter than a day, so
 appointments inside the asked window, not the history.
 
 ``free_times`` caches the part of the answer that does not depend on ``now``
-(see ``booking.calendar_revision``); ``pick_for_booking`` always reads afresh.
+(see ``booking.data.calendar_revision``); ``pick_for_booking`` always reads afresh.
 A hold (an online booking waiting for its code) is busy only until its
 ``expires_at``, compared with the request's own ``now``, so a lapsed hold's time
 is offered again with nothing written; a cached answer is served only for the
@@ -16,25 +16,31 @@ instants that read its holds alike (``HoldSpan``).
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from booking.data.availability_cache import HoldSpan, cache_for, clear_availability_cache
 from booking.data.calendar_queries import ABSENT, EXPERT, ROOM, calendar_queries
 from booking.data.calendar_revision import (
-    HoldSpan,
+    Stamp,
+    availability_stamp,
     bump_calendar_revision,
-    cache_for,
-    clear_availability_cache,
-    current_calendar_revision,
     may_use_cache,
+)
+from booking.data.calendar_spans import (
+    drop_span,
+    resource,
+    seconds,
+    subtract_seconds,
+    weekly,
+    weekly_key,
+    working_seconds,
 )
 from booking.data.enums import ACTIVE_STATUSES
 from booking.data.models import Appointment, ServicePoint
@@ -43,9 +49,8 @@ from booking.engine.calendar_rules import (
     ClosureRule,
     FinnishCalendar,
     opening_spans,
-    working_spans,
 )
-from booking.engine.clock import HELSINKI, require_aware
+from booking.engine.clock import require_aware
 from booking.engine.slots import (
     Resource,
     ServiceRules,
@@ -63,11 +68,11 @@ __all__ = [
     "bump_calendar_revision",
     "clear_availability_cache",
     "free_times",
+    "free_times_answer",
     "local_day_window",
     "pick_for_booking",
 ]
 
-_REVISION_READ = "booking.calendar_revision_read"
 NO_HOLDS = HoldSpan()
 
 #: No appointment (with its buffer) lasts a day; bounds the indexed scan backwards.
@@ -97,6 +102,7 @@ class _CachedStarts:
     rules: ServiceRules
     tz: ZoneInfo
     valid: HoldSpan
+    stamp: Stamp
 
 
 def local_day_window(first_day: date, last_day: date, tz: ZoneInfo) -> Span:
@@ -122,14 +128,14 @@ def free_times(
     """Bookable start times (aware UTC, ascending) of ``service_id`` at ``point_id`` on the
     local dates ``first_day`` to ``last_day``.  Raises ``UnknownPointOrService``; a
     service not offered at the point has no times.  Never serves a taken time: see
-    ``booking.calendar_revision``.
+    ``booking.data.calendar_revision``.
 
     ``min_notice`` replaces the service's minimum notice (``timedelta(0)``: any start
     from ``now`` on); it is applied after the cache, so every caller shares one entry.
     ``ignoring_appointment_id``: that appointment's own time counts as free (a move
     may overlap it); such an answer is computed afresh, never cached.  ``calendar``:
     the region's from the database unless given (a change of it raises the calendar
-    revision, so the cache key needs only the revision)."""
+    revision, so the cache key needs only the revisions)."""
     ignoring = _span_of(session, ignoring_appointment_id)
     if ignoring is not None or not may_use_cache(session):
         inputs = availability_inputs(
@@ -138,11 +144,59 @@ def free_times(
         arguments = _engine_arguments(inputs)
         arguments["rules"] = _with_notice(inputs.rules, min_notice)
         return free_slots(**arguments, now=now)
-    revision = _revision_of_this_transaction(session)
+    stamp = availability_stamp(session, point_id, service_id)
+    cached = _cached_starts(
+        session, point_id, service_id, first_day, last_day, now, stamp, calendar
+    )
+    return bookable_starts(cached.starts, _with_notice(cached.rules, min_notice), now, cached.tz)
+
+
+def free_times_answer(
+    session: Session,
+    point_id: str,
+    service_id: str,
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    stamp: Stamp,
+) -> tuple[list[datetime], HoldSpan]:
+    """``free_times`` with the service's own notice, for a caller that caches its own
+    form of the answer under ``stamp`` (read with ``availability_stamp`` before this
+    call): the times and the instants for which they stay the same — until a hold
+    lapses, the notice passes the first time, or the day changes.  The caller must
+    check ``may_use_cache`` first."""
+    cached = _cached_starts(session, point_id, service_id, first_day, last_day, now, stamp)
+    starts = cached.starts
+    earliest = now + cached.rules.min_notice
+    first = bisect_left(starts, earliest)
+    times = bookable_starts(starts, cached.rules, now, cached.tz)
+    local_day = now.astimezone(cached.tz).date()
+    today = local_day_window(local_day, local_day, cached.tz)
+    since = today.start.timestamp()
+    if first > 0:  # one moment later than this, that time is too soon
+        since = max(since, (starts[first - 1] - cached.rules.min_notice).timestamp() + 0.001)
+    until = today.end.timestamp()
+    if first < len(starts):
+        until = min(until, (starts[first] - cached.rules.min_notice).timestamp())
+    return times, cached.valid.within(HoldSpan(since, until))
+
+
+def _cached_starts(
+    session: Session,
+    point_id: str,
+    service_id: str,
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    stamp: Stamp,
+    calendar: FinnishCalendar | None = None,
+) -> _CachedStarts:
+    """The candidate starts of the range, from the cache when computed under ``stamp``
+    and valid at ``now``; else loaded (the data at least as new as ``stamp``)."""
     cache = cache_for(session)
-    key = (point_id, service_id, first_day, last_day, revision, calendar)
+    key = (point_id, service_id, first_day, last_day, calendar)
     cached = cache.get(key)
-    if cached is None or not cached.valid.holds_at(now.timestamp()):
+    if cached is None or cached.stamp != stamp or not cached.valid.holds_at(now.timestamp()):
         inputs = availability_inputs(
             session, point_id, service_id, first_day, last_day, calendar, now=now
         )
@@ -151,9 +205,10 @@ def free_times(
             inputs.rules,
             inputs.tz,
             inputs.valid,
+            stamp,
         )
         cache.put(key, cached)
-    return bookable_starts(cached.starts, _with_notice(cached.rules, min_notice), now, cached.tz)
+    return cached
 
 
 def _with_notice(rules: ServiceRules, min_notice: timedelta | None) -> ServiceRules:
@@ -180,19 +235,7 @@ def _span_of(session: Session, appointment_id: int | None) -> _Hold | None:
     if row is None:
         return None
     room_id, expert_id, starts_at, blocked_until = row
-    return room_id, expert_id, _seconds(starts_at), _seconds(blocked_until)
-
-
-def _revision_of_this_transaction(session: Session) -> int:
-    """The revision, read once per transaction (a page asking for several services
-    pays one query).  Safe: data read after it is at least that new."""
-    transaction = session.get_transaction()
-    remembered = session.info.get(_REVISION_READ)
-    if transaction is not None and remembered and remembered[0] is transaction:
-        return remembered[1]
-    revision = current_calendar_revision(session)
-    session.info[_REVISION_READ] = (session.get_transaction(), revision)
-    return revision
+    return room_id, expert_id, seconds(starts_at), seconds(blocked_until)
 
 
 def pick_for_booking(
@@ -261,7 +304,7 @@ def availability_inputs(
         return AvailabilityInputs([], [], [], rules, window, tz)
 
     point = {"point_id": point_id}
-    weekly = _weekly(connection.execute(queries.opening_hours, point))
+    hours = weekly(connection.execute(queries.opening_hours, point))
     closures = [
         ClosureRule(*row)
         for row in connection.execute(
@@ -270,7 +313,7 @@ def availability_inputs(
     ]
     if calendar is None:
         calendar = region_calendar(session)
-    opening = opening_spans(weekly, closures, first_day, last_day, tz, calendar)
+    opening = opening_spans(hours, closures, first_day, last_day, tz, calendar)
     room_ids = list(connection.execute(queries.rooms, point).scalars())
     expert_weekly: dict[int, dict[int, list[tuple[time, time]]]] = defaultdict(
         lambda: defaultdict(list)
@@ -304,64 +347,22 @@ def availability_inputs(
                 continue
             coming.append(expires.timestamp())
         if not queries.busy_in_seconds:
-            starts_at, blocked_until = _seconds(starts_at), _seconds(blocked_until)
+            starts_at, blocked_until = seconds(starts_at), seconds(blocked_until)
         busy[kind][resource_id].append((starts_at, blocked_until))
     if ignoring is not None:
         room_id, expert_id, starts_at, blocked_until = ignoring
-        _drop(busy[ROOM], room_id, (starts_at, blocked_until))
-        _drop(busy[EXPERT], expert_id, (starts_at, blocked_until))
-    in_window = (_seconds(window.start), _seconds(window.end))
-    rooms = [_resource(room_id, busy[ROOM], in_window) for room_id in room_ids]
+        drop_span(busy[ROOM], room_id, (starts_at, blocked_until))
+        drop_span(busy[EXPERT], expert_id, (starts_at, blocked_until))
+    in_window = (seconds(window.start), seconds(window.end))
+    rooms = [resource(room_id, busy[ROOM], in_window) for room_id in room_ids]
     experts = []
     for expert_id in expert_ids:
-        pattern = _weekly_key(expert_weekly[expert_id])
+        pattern = weekly_key(expert_weekly[expert_id])
         working = working_seconds(pattern, first_day, last_day, calendar)
-        working = _subtract_seconds(working, busy[ABSENT].get(expert_id, ()))
-        experts.append(_resource(expert_id, busy[EXPERT], in_window, working))
+        working = subtract_seconds(working, busy[ABSENT].get(expert_id, ()))
+        experts.append(resource(expert_id, busy[EXPERT], in_window, working))
     valid = HoldSpan(max(lapsed, default=None), min(coming, default=None))
     return AvailabilityInputs(opening, rooms, experts, rules, window, tz, valid)
-
-
-@lru_cache(maxsize=1024)
-def working_seconds(
-    weekly: tuple, first_day: date, last_day: date, calendar: FinnishCalendar
-) -> tuple[tuple[int, int], ...]:
-    """An expert's weekly hours (Helsinki) as epoch-second spans, holidays left out.
-    Pure calendar arithmetic, so remembered: many experts share one pattern."""
-    spans = working_spans(dict(weekly), (), first_day, last_day, HELSINKI, calendar)
-    return tuple((_seconds(s.start), _seconds(s.end)) for s in spans)
-
-
-def _drop(busy: dict, resource_id: int, span: tuple[int, int]) -> None:
-    """Remove ``span`` from a resource's busy spans (the database guard lets an active
-    appointment's span appear at most once per room and per expert)."""
-    spans = busy.get(resource_id)
-    if spans and span in spans:
-        spans.remove(span)
-
-
-def _weekly_key(weekly: dict[int, list[tuple[time, time]]]) -> tuple:
-    return tuple(sorted((day, tuple(sorted(spans))) for day, spans in weekly.items()))
-
-
-def _subtract_seconds(spans, cuts) -> list[tuple[int, int]]:
-    """Sorted disjoint ``spans`` minus ``cuts`` (any order), all in epoch seconds."""
-    if not cuts:
-        return list(spans)
-    cuts = sorted(cuts)
-    result = []
-    for start, end in spans:
-        for cut_start, cut_end in cuts:
-            if cut_end <= start or cut_start >= end:
-                continue
-            if cut_start > start:
-                result.append((start, cut_start))
-            start = max(start, cut_end)
-            if start >= end:
-                break
-        if start < end:
-            result.append((start, end))
-    return result
 
 
 def _engine_arguments(inputs: AvailabilityInputs) -> dict:
@@ -380,20 +381,3 @@ def _point_zone(session: Session, point_id: str) -> ZoneInfo:
     if zone is None:
         raise UnknownPointOrService(f"no point {point_id!r}")
     return ZoneInfo(zone)
-
-
-def _weekly(rows) -> dict[int, list[tuple[time, time]]]:
-    weekly: dict[int, list[tuple[time, time]]] = defaultdict(list)
-    for weekday, opens, closes in rows:
-        weekly[weekday].append((opens, closes))
-    return weekly
-
-
-def _resource(resource_id: int, busy: dict, window: tuple[int, int], available=None) -> Resource:
-    spans = sorted(busy.get(resource_id, ()))
-    booked = bisect_left(spans, (window[1],)) - bisect_left(spans, (window[0],))
-    return Resource(resource_id, spans, available, booked)
-
-
-def _seconds(moment: datetime) -> int:
-    return math.floor(moment.timestamp())

@@ -1,10 +1,10 @@
-"""Region-wide calendar state: the calendar revision and the short-day rules."""
+"""Calendar state: the region's and each point's and agency's revisions; the short-day rules."""
 
 from __future__ import annotations
 
 from datetime import time
 
-from sqlalchemy import Integer, Text
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.data.base import Base
@@ -20,6 +20,21 @@ class CalendarRevision(Base):
     __tablename__ = "calendar_revision"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CalendarScopeRevision(Base):
+    """A revision of one part of the calendar: ``p:<point id>`` or ``a:<agency id>``.
+
+    A booking raises its point's and its agency's; an edit of opening hours,
+    closures or rooms its point's; of an expert's hours, absences or services
+    the expert's agency's.  Cached availability of a point and a service is
+    served only while the region's, the point's and the service's agency's
+    revisions are unchanged.  A missing row reads as 0."""
+
+    __tablename__ = "calendar_scope_revision"
+
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
 
 

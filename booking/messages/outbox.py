@@ -176,9 +176,15 @@ def add_message(
     manage_url: str | None,
     status: MessageStatus = MessageStatus.PENDING,
     one_time_code: str | None = None,
+    key_suffix: str = "",
 ) -> OutboxMessage | None:
-    """Add one row unless its idempotency key is already there; returns it or None."""
+    """Add one row unless its idempotency key is already there; returns it or None.
+
+    ``key_suffix`` tells apart a message asked for on purpose (a summary to a given
+    address) from the one the change itself sends."""
     key = idempotency_key(appointment.id, kind, appointment.revision, channel)
+    if key_suffix:
+        key = f"{key}:{key_suffix}"
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)):
         return None
     message = OutboxMessage(

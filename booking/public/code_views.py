@@ -19,9 +19,9 @@ from booking.data.models import Appointment
 from booking.engine.clock import utc_now
 from booking.public.blueprint import bp
 from booking.public.forms import CodeForm
-from booking.public.manage_views import appointment_or_404, manage_rate_limit, manage_url
+from booking.public.manage_views import appointment_or_404, manage_url
 from booking.web.database import get_session
-from booking.web.extensions import limiter
+from booking.web.rate_limits import code_limit
 from booking.web.refusals import refusal_text
 
 
@@ -40,7 +40,7 @@ def ended_page(token: str, appointment: Appointment, message: str):
 
 
 @bp.route("/manage/<token>/code", methods=["GET", "POST"])
-@limiter.limit(manage_rate_limit, methods=["POST"])
+@code_limit
 def enter_code(token: str):
     now = utc_now()
     session = get_session()

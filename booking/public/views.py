@@ -60,14 +60,8 @@ class ServiceTimes:
     all_times_url: str
 
 
-@bp.get("/")
-def index():
-    session = get_session()
-    points = session.scalars(
-        select(ServicePoint)
-        .where(ServicePoint.active)
-        .options(joinedload(ServicePoint.municipality))
-    ).all()
+def offered_agencies(session) -> tuple[list[Agency], dict[str, set[str]]]:
+    """The agencies some point offers (in alphabetical order), and each point's agencies."""
     agencies_at: dict[str, set[str]] = defaultdict(set)
     for point_id, agency_id in session.execute(
         select(Offering.point_id, Service.agency_id)
@@ -81,8 +75,20 @@ def index():
         (a for a in session.scalars(select(Agency)) if a.id in offered),
         key=lambda a: alphabetical(localized(a)),
     )
+    return agencies, agencies_at
+
+
+@bp.get("/")
+def index():
+    session = get_session()
+    points = session.scalars(
+        select(ServicePoint)
+        .where(ServicePoint.active)
+        .options(joinedload(ServicePoint.municipality))
+    ).all()
+    agencies, agencies_at = offered_agencies(session)
     chosen = request.args.get("agency") or None
-    if chosen not in offered:
+    if chosen not in {a.id for a in agencies}:
         chosen = None
     if chosen:
         points = [p for p in points if chosen in agencies_at[p.id]]

@@ -37,7 +37,7 @@ from booking.data.models import (
     ServicePoint,
 )
 from booking.data.short_days import SETTINGS_ID, join_days
-from booking.region.schema import Region, WeeklyInterval
+from booking.region.schema import Location, Region, WeeklyInterval
 
 
 @dataclass
@@ -128,7 +128,13 @@ class _Loader:
 
     def municipalities(self, region: Region) -> None:
         for item in region.municipalities:
-            values = {"id": item.id, "name_fi": item.name_fi, "name_sv": item.name_sv}
+            values = {
+                "id": item.id,
+                "name_fi": item.name_fi,
+                "name_sv": item.name_sv,
+                "postal_codes": " ".join(item.postal_codes),
+                **_coordinates(item.location),
+            }
             self._upsert(Municipality, "municipalities", item.id, values)
 
     def agencies(self, region: Region) -> None:
@@ -150,6 +156,7 @@ class _Loader:
         for item in region.points:
             values = {name: getattr(item, name) for name in ("id", *POINT_FIELDS)}
             values.update(municipality_id=item.municipality, active=True)
+            values.update(_coordinates(item.location))
             created = self.session.get(ServicePoint, item.id) is None
             point = self._upsert(ServicePoint, "points", item.id, values)
             self._rooms(point, item.rooms)
@@ -305,6 +312,13 @@ POINT_FIELDS = (
     "phone",
     "timezone",
 )
+
+
+def _coordinates(location: Location | None) -> dict[str, float | None]:
+    return {
+        "latitude": location.latitude if location else None,
+        "longitude": location.longitude if location else None,
+    }
 
 
 def _assign(row: Any, values: dict[str, Any]) -> bool:

@@ -24,14 +24,18 @@ def content_policy(*, form_targets: Iterable[str] = ()) -> str:
 
 
 def register_security_headers(app: Flask) -> None:
-    https_only = str(app.config.get("BOOKING_BASE_URL", "")).startswith("https://")
+    headers = [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Content-Security-Policy", content_policy()),
+    ]
+    if str(app.config.get("BOOKING_BASE_URL", "")).startswith("https://"):
+        headers.append(("Strict-Transport-Security", HSTS))
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Content-Security-Policy", content_policy())
-        if https_only:
-            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        present = response.headers
+        missing = [(name, value) for name, value in headers if name not in present]
+        present.extend(missing)
         return response

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flask import Flask, flash, session
+from flask import Flask, current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_login import logout_user
 
 from booking.data.models import StaffUser
 from booking.engine.clock import utc_now
+from booking.web.cookie_sessions import has_session_cookie
 
 IDLE_LIMIT = timedelta(minutes=30)
 LIFETIME = timedelta(hours=10)
@@ -56,7 +57,7 @@ def _instant(value: object) -> datetime | None:
 
 def end_stale_staff_session() -> None:
     """``before_request``: end an idle or too old staff session; else note this use."""
-    if USER_ID not in session:
+    if not has_session_cookie(current_app, request) or USER_ID not in session:
         return
     now = utc_now()
     signed_in_at, seen_at = _instant(session.get(SIGNED_IN_AT)), _instant(session.get(SEEN_AT))

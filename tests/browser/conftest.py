@@ -35,6 +35,9 @@ from werkzeug.serving import make_server
 from booking.app import create_app
 from booking.data.schema import upgrade_schema
 from booking.data.sessions import make_engine, make_session_factory
+from booking.region.loader import load_region
+from booking.region.reader import read_region_file
+from config.settings import REGION_FILE
 from tests.conftest import empty_all_tables, test_settings
 from tests.factories import Factory
 
@@ -133,6 +136,18 @@ def live_factory(live_server) -> Iterator[Factory]:
 @pytest.fixture
 def live_region(live_factory) -> dict[str, object]:
     return live_factory.region()
+
+
+@pytest.fixture
+def whole_region(live_server, live_factory):
+    """The shipped region file loaded into the live server's database."""
+    session = live_server.session()
+    try:
+        load_region(session, read_region_file(REGION_FILE))
+        session.commit()
+        yield
+    finally:
+        session.close()
 
 
 @pytest.fixture(scope="session")

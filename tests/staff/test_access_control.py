@@ -67,6 +67,7 @@ ROUTES = {
     "desk.no_show": Route(DESK_OF_A, "appointment"),
     "desk.called": Route(DESK_OF_A, "appointment"),
     "desk.cancel": Route(DESK_OF_A, "appointment", form={"reason": "moved away"}),
+    "desk.email_summary": Route(DESK_OF_A, "appointment", form={"email": "aino@example.fi"}),
     "desk.move": Route(DESK_OF_A, "appointment", form={"starts_at": "2026-03-03T08:00:00+00:00"}),
     "desk.book": Route(EVERY_ADVISOR),
     "desk.book_confirm": Route(EVERY_ADVISOR),

@@ -1,14 +1,14 @@
 """One-time links for staff to set their passwords: invitations and resets.
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
