@@ -32,7 +32,6 @@ from booking.data import (  # noqa: F401  (mapped with the rest)
     figures_models,
     rate_limit_counters,
     sign_in_models,
-    staff_link_models,
 )
 from booking.data.base import Base
 from booking.data.column_types import str_enum

@@ -22,7 +22,7 @@ from werkzeug.security import generate_password_hash
 
 from booking.data.enums import MessageChannel, MessageKind, Role
 from booking.data.models import Agency, OutboxMessage, ServicePoint, StaffUser
-from booking.data.staff_link_models import StaffPasswordLink
+from booking.data.sign_in_models import StaffPasswordLink
 from booking.staff.access import is_region_admin
 from booking.staff.accounts import MIN_PASSWORD_LENGTH, end_sessions
 from booking.staff.audit import AuditAction, record
