@@ -18,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from booking.data.models import Offering, Service, ServicePoint
-from booking.figures.cells import LANGUAGES, Cell, Cells, load_cells
+from booking.figures.cells import LANGUAGES, Cell, Cells
+from booking.figures.month_totals import load_cells
 from booking.figures.protection import Sum, protect
 from booking.figures.room_hours import room_minutes_open
 from booking.figures.scope import Scope
