@@ -83,19 +83,27 @@ def _counted_columns() -> dict[str, object]:
     return columns
 
 
+def narrowed(query, scope: Scope, *, municipality, point, agency):
+    """``query`` limited to ``scope``'s municipality, point and agency (given as columns),
+    and to the points its asker may see."""
+    if scope.municipality_id:
+        query = query.where(municipality == scope.municipality_id)
+    if scope.point_id:
+        query = query.where(point == scope.point_id)
+    if scope.only_points is not None:
+        query = query.where(point.in_(scope.only_points))
+    if scope.agency_id:
+        query = query.where(agency == scope.agency_id)
+    return query
+
+
 def _in_scope(query, scope: Scope, months: list[str] | None = None):
     query = query.where(Fact.month >= scope.first_month, Fact.month <= scope.last_month)
     if months is not None:
         query = query.where(Fact.month.in_(months))
-    if scope.municipality_id:
-        query = query.where(Fact.municipality_id == scope.municipality_id)
-    if scope.point_id:
-        query = query.where(Fact.point_id == scope.point_id)
-    if scope.only_points is not None:
-        query = query.where(Fact.point_id.in_(scope.only_points))
-    if scope.agency_id:
-        query = query.where(Fact.agency_id == scope.agency_id)
-    return query
+    return narrowed(
+        query, scope, municipality=Fact.municipality_id, point=Fact.point_id, agency=Fact.agency_id
+    )
 
 
 def count_facts(

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from booking.data.appointment_facts import AppointmentFact as Fact
 from booking.data.figures_models import FactMonthTotals, SummarizedMonth
 from booking.engine.clock import to_helsinki
-from booking.figures.cells import Cell, Cells, add_derived_counts, count_facts
+from booking.figures.cells import Cell, Cells, add_derived_counts, count_facts, narrowed
 from booking.figures.scope import Scope
 
 #: The counts a total keeps (the others follow from them: cells.add_derived_counts).
@@ -60,15 +60,13 @@ def load_cells(session: Session, scope: Scope) -> Cells:
 
 
 def _read_totals(session: Session, scope: Scope, months: list[str], cells: Cells) -> None:
-    query = select(FactMonthTotals).where(FactMonthTotals.month.in_(months))
-    if scope.municipality_id:
-        query = query.where(FactMonthTotals.municipality_id == scope.municipality_id)
-    if scope.point_id:
-        query = query.where(FactMonthTotals.point_id == scope.point_id)
-    if scope.only_points is not None:
-        query = query.where(FactMonthTotals.point_id.in_(scope.only_points))
-    if scope.agency_id:
-        query = query.where(FactMonthTotals.agency_id == scope.agency_id)
+    query = narrowed(
+        select(FactMonthTotals).where(FactMonthTotals.month.in_(months)),
+        scope,
+        municipality=FactMonthTotals.municipality_id,
+        point=FactMonthTotals.point_id,
+        agency=FactMonthTotals.agency_id,
+    )
     for row in session.scalars(query):
         kept = json.loads(row.counts)
         cell = Cell(row.month, row.municipality_id, row.point_id, row.agency_id, row.service_id)
