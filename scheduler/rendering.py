@@ -21,6 +21,7 @@ from booking.messages.sms_numbers import sms_capable
 from notifications.email import build_appointment_email
 from notifications.senders import SmsMessage
 from notifications.sms import render_code_sms, render_sms
+from notifications.staff_email import build_staff_link_email
 from scheduler.agenda import render_agenda
 from scheduler.outcomes import Outgoing, Skip
 
@@ -39,6 +40,8 @@ def render_message(
 ) -> Outgoing | Skip:
     if message.kind == MessageKind.AGENDA:
         return render_agenda(session, message, now=now, mail_from=mail_from)
+    if message.kind == MessageKind.STAFF_LINK:
+        return render_staff_link(message, now=now, mail_from=mail_from)
     appointment = message.appointment
     if appointment is None or appointment.personal_data_erased_at is not None:
         return Skip("personal data erased")
@@ -101,6 +104,21 @@ def render_code(message: OutboxMessage, *, now: datetime, callback: str | None) 
         body=text.replace(code, CODE_PLACEHOLDER),
         sms=SmsMessage(to=str(appointment.phone), body=text, status_callback=callback, code=code),
     )
+
+
+def render_staff_link(message: OutboxMessage, *, now: datetime, mail_from: str) -> Outgoing | Skip:
+    if not message.manage_url:
+        return Skip("the link is gone")
+    email = build_staff_link_email(
+        language=message.language,
+        to=message.recipient,
+        link=message.manage_url,
+        sender=mail_from,
+        stamp=now,
+    )
+    text = email.get_body(("plain",))
+    body = f"{email['Subject']}\n\n{text.get_content() if text else ''}"
+    return Outgoing(body=redact(body, message.manage_url), email=email)
 
 
 def redact(text: str, manage_url: str | None) -> str:

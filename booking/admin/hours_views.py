@@ -7,7 +7,6 @@ confirmation posts the same values again and saves.
 
 from __future__ import annotations
 
-from babel.dates import get_day_names
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -22,7 +21,7 @@ from booking.region.calendar_changes import ChangeResult, set_opening_hours
 from booking.region.point_changes import set_special_hours
 from booking.web.access import staff_required, staff_user
 from booking.web.database import get_session
-from booking.web.i18n import clock_span, current_language
+from booking.web.i18n import clock_span
 
 
 @bp.route("/admin/points/<point_id>/hours", methods=["GET", "POST"])
@@ -108,8 +107,7 @@ def _weekly(db, point_id: str) -> dict[int, list]:
 
 
 def _weekly_form(weekly: dict[int, list], **options) -> WeeklyHoursForm:
-    names = get_day_names("wide", locale=current_language())
-    form_class = WeeklyHoursForm.with_days([names[day].capitalize() for day in WEEKDAYS])
+    form_class = WeeklyHoursForm.with_days()
     current = {
         f"hours_{day}": ", ".join(clock_span(a, b) for a, b in weekly[day]) for day in WEEKDAYS
     }

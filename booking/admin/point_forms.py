@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import time
 
+from babel.dates import get_day_names
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, StringField, TimeField
@@ -13,6 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from booking.admin.forms import plausible_year
 from booking.region.calendar_changes import REASON_MAX_LENGTH, intervals_are_valid
 from booking.region.point_changes import ROOM_NAME_MAX_LENGTH
+from booking.web.i18n import current_language
 
 #: "8.30–12", "8:30 - 12:00": clock times as Finns and Swedes ("8.30") or the English write them.
 _INTERVAL = re.compile(r"^(\d{1,2})(?:[.:](\d{2}))?\s*[-–—]\s*(\d{1,2})(?:[.:](\d{2}))?$")
@@ -41,14 +43,21 @@ def readable_hours(form, field) -> None:
         raise ValidationError(_l("Write the hours as 8.00–12.00, 13.00–16.00 (empty: closed)."))
 
 
+def weekday_labels() -> list[str]:
+    """Monday to Sunday as a label on its own: "Maanantai", "Måndag", "Monday"."""
+    names = get_day_names("wide", context="stand-alone", locale=current_language())
+    return [names[day].capitalize() for day in WEEKDAYS]
+
+
 class WeeklyHoursForm(FlaskForm):
     """A text field a weekday (``hours_0`` is Monday), filled in with the hours as they are."""
 
     confirm = HiddenField()
 
     @classmethod
-    def with_days(cls, names: list[str]) -> type[WeeklyHoursForm]:
-        """The form with one field a weekday, labelled with ``names`` (Monday first)."""
+    def with_days(cls) -> type[WeeklyHoursForm]:
+        """The form with one field a weekday, labelled in the page's language."""
+        names = weekday_labels()
         fields = {
             f"hours_{day}": StringField(
                 names[day],

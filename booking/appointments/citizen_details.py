@@ -95,6 +95,29 @@ class InvalidDetails(ValueError):
         self.errors = dict(errors)
 
 
+class FieldChecks:
+    """Checks several fields at once: ``check(field, normalize, *args)`` returns the
+    normalised value, or None and remembers the refusal; ``raise_refusals()`` then
+    raises :class:`InvalidDetails` naming every bad field, if any."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def __call__(self, field: str, normalize, *args):
+        try:
+            return normalize(*args)
+        except DetailError as error:
+            self.errors[field] = error.msgid
+            return None
+
+    def refuse(self, field: str, msgid: str) -> None:
+        self.errors[field] = msgid
+
+    def raise_refusals(self) -> None:
+        if self.errors:
+            raise InvalidDetails(self.errors)
+
+
 @dataclass(frozen=True)
 class CitizenDetails:
     name: str
@@ -262,15 +285,7 @@ def clean_citizen_details(
 
     ``mobile_required``: online and API bookings need a Finnish mobile number; at the
     desk (False) a landline or no number at all is accepted."""
-    errors: dict[str, str] = {}
-
-    def check(field: str, normalize, *args):
-        try:
-            return normalize(*args)
-        except DetailError as error:
-            errors[field] = error.msgid
-            return None
-
+    check = FieldChecks()
     details = CitizenDetails(
         name=check("name", normalize_name, name),
         phone=check("phone", normalize_mobile if mobile_required else normalize_phone_any, phone),
@@ -282,6 +297,5 @@ def clean_citizen_details(
             "interpreter_language", normalize_interpreter_language, interpreter_language
         ),
     )
-    if errors:
-        raise InvalidDetails(errors)
+    check.raise_refusals()
     return details

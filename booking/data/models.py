@@ -1,9 +1,8 @@
 """The data model: SQLAlchemy 2 typed models. State only — no sending, no clock reads.
 
-Instants are aware UTC datetimes (``*_at``); dates are ``*_on``; weekly hours and closures are
-local wall time of the point's zone. The no-overlap rule for appointments is enforced by the
-database itself (booking/data/migrations/guards.py): a PostgreSQL exclusion constraint, and
-triggers on SQLite.
+Instants are aware UTC datetimes (``*_at``); dates are ``*_on``; weekly hours and
+closures are local wall time of the point's zone.  The database itself enforces the
+no-overlap rule (migrations/guards.py): a PostgreSQL exclusion constraint, SQLite triggers.
 """
 
 from __future__ import annotations
@@ -33,6 +32,7 @@ from booking.data import (  # noqa: F401  (mapped with the rest)
     figures_models,
     rate_limit_counters,
     sign_in_models,
+    staff_link_models,
 )
 from booking.data.base import Base
 from booking.data.column_types import str_enum

@@ -46,6 +46,8 @@ class AuditAction(enum.StrEnum):
     EMAIL_SUMMARY = "email_summary"
     #: A staff member asked for an appointment or a point outside her rights (refused).
     REFUSED = "refused"
+    #: An administrator invited a staff member or changed her access (detail: from, to).
+    CHANGE_STAFF = "change_staff"
 
 
 def record(

@@ -103,3 +103,37 @@ def test_admin_withdraws_a_service_from_the_matrix(
     assert page.get_by_text("Ei tarjolla").is_visible()
     assert_accessible(page, audited)
     assert len(audited) == 4
+
+
+def test_admin_takes_a_service_from_an_expert_and_her_call_goes_to_a_colleague(
+    admin_page, live_server, live_factory, live_region
+):
+    page, audited = admin_page, []
+    colleague = live_factory.expert("kela-ben", name="Ben Kollega")
+    appointment = live_factory.appointment(
+        point=live_region["point"],
+        service=live_region["service"],
+        starts_at=TUESDAY_ONE_PM,
+        expert=live_region["expert"],
+    )
+    page.goto(f"{live_server.url}/admin/experts")
+    page.get_by_role("link", name=f"{live_region['expert'].name} Kela", exact=True).click()
+    assert_accessible(page, audited)
+
+    page.get_by_label("Tiistai").fill("kahdeksasta")
+    page.get_by_role("button", name="Näytä seuraukset").click()
+    assert page.get_by_role("alert").is_visible()
+    assert_accessible(page, audited)
+
+    page.get_by_label("Tiistai").fill("8.00–16.00")
+    page.get_by_role("group", name="Palvelut").get_by_role("checkbox").first.uncheck()
+    page.get_by_role("button", name="Näytä seuraukset").click()
+    row = page.locator("tr", has_text=appointment.reference)
+    assert colleague.name in row.inner_text()
+    assert_accessible(page, audited)
+
+    page.get_by_role("button", name="Vahvista muutos").click()
+    assert page.get_by_text("Tallennettu.").is_visible()
+    assert not page.get_by_role("group", name="Palvelut").get_by_role("checkbox").first.is_checked()
+    assert_accessible(page, audited)
+    assert len(audited) == 4

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from booking.app import create_app
 from booking.data.enums import Role
 from booking.data.figures_models import FiguresSettings
-from booking.data.models import Appointment, Offering, OpeningHours, Room, StaffUser
+from booking.data.models import Appointment, ExpertHours, Offering, OpeningHours, Room, StaffUser
 from tests.conftest import test_settings as settings_for
 from tests.staff.conftest import CSRF_INPUT, add_account, sign_in
 
@@ -52,7 +52,7 @@ class Route:
 
     allowed: frozenset[str] = frozenset()
     # "point" (point A), "appointment" (Kela at A), "expert" (Kela's), "token",
-    # "room" (point A's), "offering" (Kela's service at A)
+    # "room" (point A's), "offering" (Kela's service at A), "account" (advisor A's)
     target: str | None = None
     public: bool = False
     form: dict[str, str] = field(default_factory=dict)
@@ -60,6 +60,7 @@ class Route:
 
 ROUTES = {
     "auth.sign_in": Route(public=True),
+    "auth.set_password": Route(public=True),
     "auth.sign_out": Route(frozenset(ACCOUNTS)),
     "desk.index": Route(EVERY_ADVISOR),
     "desk.day": Route(DESK_OF_A, "point"),
@@ -104,7 +105,20 @@ ROUTES = {
     "admin.remove_room": Route(REGION_ADMIN, "room"),
     "admin.offerings": Route(EVERY_ADMIN),
     "admin.offering": Route(REGION_ADMIN, "offering", form={"offered": "withdraw"}),
+    "admin.staff": Route(EVERY_ADMIN),
+    "admin.invite": Route(
+        EVERY_ADMIN,
+        form={"email": "kutsu@kunta.fi", "role": "advisor", "points": "toinen", "language": "fi"},
+    ),
+    "admin.account": Route(
+        REGION_ADMIN, "account", form={"role": "advisor", "points": "testila", "agency": ""}
+    ),
+    "admin.account_active": Route(REGION_ADMIN, "account", form={"active": "yes"}),
+    "admin.account_reset": Route(REGION_ADMIN, "account"),
     "admin.experts": Route(REGION_ADMIN),
+    "admin.expert": Route(
+        REGION_ADMIN, "expert", form={"agency": "kela", "services": "", "languages": "fi"}
+    ),
     "admin.absences": Route(
         REGION_ADMIN, "expert", form={"first_day": "2026-03-03", "last_day": "2026-03-03"}
     ),
@@ -142,6 +156,7 @@ def requests_to_try(app, world):
         "expert": {"expert_id": world.kela_expert.id},
         "room": {"point_id": world.point_a.id, "room_id": world.point_a.rooms[0].id},
         "offering": {"point_id": world.point_a.id, "service_id": world.kela.id},
+        "account": {"user_id": world.accounts["advisor_a"].id},
     }
     found = []
     with app.test_request_context():
@@ -160,12 +175,15 @@ def snapshot(session):
     appointments = session.execute(
         select(Appointment.id, Appointment.status, Appointment.starts_at, Appointment.revision)
     ).all()
-    feeds = session.execute(select(StaffUser.id, StaffUser.feed_token_hash)).all()
+    feeds = session.execute(
+        select(StaffUser.id, StaffUser.feed_token_hash, StaffUser.role, StaffUser.active)
+    ).all()
     rooms = session.execute(select(Room.id, Room.name, Room.active)).all()
     hours = session.execute(select(OpeningHours.point_id, OpeningHours.weekday)).all()
     offerings = session.execute(select(Offering.point_id, Offering.service_id)).all()
+    expert_hours = session.execute(select(ExpertHours.expert_id, ExpertHours.weekday)).all()
     session.commit()  # end the read, so that the app under test can write
-    return [sorted(rows) for rows in (appointments, feeds, rooms, hours, offerings)]
+    return [sorted(rows) for rows in (appointments, feeds, rooms, hours, offerings, expert_hours)]
 
 
 def csrf_token(client, account_key: str) -> str:
@@ -410,3 +428,27 @@ def test_an_advisor_sees_figures_only_where_the_region_allows_and_only_of_her_po
     lonely = app.test_client()
     sign_in(lonely, add_account(session, "lonely", Role.ADVISOR))
     assert lonely.get("/figures/").status_code == 403
+
+
+def test_an_admin_limited_to_one_point_cannot_manage_another_s_staff_or_herself(
+    app, staff_world, session
+):
+    client = app.test_client()
+    sign_in(client, staff_world.accounts["admin_b"])
+    token = csrf_token(client, "admin_b")
+    advisor_a = staff_world.accounts["advisor_a"].id
+    me = staff_world.accounts["admin_b"].id
+    before = snapshot(session)
+    answers = [
+        client.get(f"/admin/staff/{advisor_a}").status_code,
+        client.post(f"/admin/staff/{advisor_a}/active", data={"csrf_token": token}).status_code,
+        client.post(f"/admin/staff/{advisor_a}/reset", data={"csrf_token": token}).status_code,
+        client.post(
+            f"/admin/staff/{advisor_a}",
+            data={"csrf_token": token, "role": "advisor", "points": "toinen"},
+        ).status_code,
+    ]
+    assert all(code in REFUSED for code in answers), answers
+    grab = client.post(f"/admin/staff/{me}", data={"csrf_token": token, "role": "admin"})
+    assert grab.status_code in REFUSED | {200}
+    assert snapshot(session) == before
