@@ -27,6 +27,7 @@ from booking.appointments.holds import expire_lapsed_holds
 from booking.data.rate_limit_counters import delete_ended_windows
 from booking.data.sessions import make_engine, make_session_factory
 from booking.engine.clock import HELSINKI, utc_now
+from booking.figures.month_totals import summarize_months_over
 from booking.figures.third_free_time import measure_third_free_times
 from notifications.senders import email_sender_from_settings, sms_sender_from_settings
 from scheduler.agenda import queue_daily_agendas
@@ -87,6 +88,11 @@ class SchedulerRuntime:
         with self.sessions() as session, session.begin():
             return measure_third_free_times(session, now=now or utc_now())
 
+    def summarize_months(self, now: datetime | None = None) -> int:
+        """Count the facts of each month that is over once, for the figures to read."""
+        with self.sessions() as session, session.begin():
+            return summarize_months_over(session, now=now or utc_now())
+
     def queue_agendas(self, now: datetime | None = None) -> int:
         with self.sessions() as session, session.begin():
             return queue_daily_agendas(session, now=now or utc_now())
@@ -120,13 +126,14 @@ def build_runtime(settings: Mapping[str, object]) -> SchedulerRuntime:
 
 def run_once(runtime: SchedulerRuntime) -> DispatchReport:
     """Every job one time: hand back stale claims, expire lapsed holds, forget ended
-    rate-limit windows, purge, measure the third free times, queue agendas, send all
-    that is due."""
+    rate-limit windows, purge, measure the third free times, count the months that
+    are over, queue agendas, send all that is due."""
     runtime.release_stale()
     runtime.expire_holds()
     runtime.forget_ended_rate_limits()
     runtime.purge()
     runtime.measure_third_free_times()
+    runtime.summarize_months()
     runtime.queue_agendas()
     total = DispatchReport()
     while True:
@@ -190,6 +197,14 @@ def run_scheduler(settings: Mapping[str, object], once: bool = False) -> Dispatc
             hour=5,
             minute=0,
             id="third-free-times",
+            next_run_time=started,
+        )
+        scheduler.add_job(
+            runtime.summarize_months,
+            "cron",
+            hour=4,
+            minute=0,
+            id="summarize-months",
             next_run_time=started,
         )
         scheduler.add_job(

@@ -1,10 +1,11 @@
-"""The figures' own tables: who may see them, and the daily third-free-time measure."""
+"""The figures' own tables: who may see them, the daily third-free-time measure, and the
+counted totals of months that are over."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Index, Integer, String
+from sqlalchemy import Boolean, Index, Integer, String, Text, delete
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.data.base import Base
@@ -45,3 +46,38 @@ class ThirdFreeTime(Base):
     #: "YYYY-MM" of ``measured_on``, as the figures group by it.
     month: Mapped[str] = mapped_column(String(7))
     days_ahead: Mapped[int | None] = mapped_column(Integer)
+
+
+class SummarizedMonth(Base):
+    """A month whose facts are also kept counted, in ``fact_month_totals``.
+
+    Written by the scheduler once the month is over; deleted, with its totals,
+    whenever one of the month's facts is written again (:func:`forget_totals`),
+    so the figures never read totals that differ from the facts."""
+
+    __tablename__ = "summarized_month"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+
+
+class FactMonthTotals(Base):
+    """The facts of one month × point × agency × service, counted: ``counts`` a JSON
+    object of what the figures count, with the minutes and the lead-time, waiting and
+    call-length histograms."""
+
+    __tablename__ = "fact_month_totals"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    point_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    service_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    municipality_id: Mapped[str] = mapped_column(String(40))
+    counts: Mapped[str] = mapped_column(Text)
+
+
+def forget_totals(session, months) -> None:
+    """Drop the totals of ``months`` (those of them summarized); the caller flushes."""
+    months = [month for month in set(months) if session.get(SummarizedMonth, month)]
+    if months:
+        session.execute(delete(FactMonthTotals).where(FactMonthTotals.month.in_(months)))
+        session.execute(delete(SummarizedMonth).where(SummarizedMonth.month.in_(months)))

@@ -18,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from booking.data.models import Offering, Service, ServicePoint
-from booking.figures.cells import LANGUAGES, Cell, Cells, load_cells
+from booking.figures.cells import LANGUAGES, Cell, Cells, narrowed
+from booking.figures.month_totals import load_cells
 from booking.figures.protection import Sum, protect
 from booking.figures.room_hours import room_minutes_open
 from booking.figures.scope import Scope
@@ -96,14 +97,13 @@ def _offered(session: Session, scope: Scope):
         .join(Offering, Offering.point_id == ServicePoint.id)
         .join(Service, Service.id == Offering.service_id)
     )
-    if scope.municipality_id:
-        query = query.where(ServicePoint.municipality_id == scope.municipality_id)
-    if scope.point_id:
-        query = query.where(ServicePoint.id == scope.point_id)
-    if scope.only_points is not None:
-        query = query.where(ServicePoint.id.in_(scope.only_points))
-    if scope.agency_id:
-        query = query.where(Service.agency_id == scope.agency_id)
+    query = narrowed(
+        query,
+        scope,
+        municipality=ServicePoint.municipality_id,
+        point=ServicePoint.id,
+        agency=Service.agency_id,
+    )
     offerings = session.execute(query).all()
     for month in scope.months():
         for point, municipality, agency, service in offerings:
