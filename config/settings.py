@@ -40,7 +40,8 @@ class DefaultSettings:
     BOOKING_RETENTION_DAYS = 90
     # A manage link stops working this many days after the appointment.
     BOOKING_MANAGE_LINK_DAYS = 14
-    # Active future appointments one mobile number may hold per agency.
+    # Active future appointments one mobile number (or, booked without one, one
+    # e-mail address) may hold per agency.
     BOOKING_MAX_ACTIVE_PER_AGENCY = 2
     # Online bookings hold their time until the citizen types the code sent by SMS.
     BOOKING_VERIFY_PHONE = True
@@ -54,6 +55,7 @@ class DefaultSettings:
     BOOKING_RATELIMIT_CANCEL = "20 per minute;100 per hour"
     BOOKING_RATELIMIT_LOOKUP = "30 per minute;300 per hour"
     BOOKING_RATELIMIT_SIGN_IN = "10 per minute"
+    BOOKING_RATELIMIT_FEEDBACK = "5 per hour;20 per day"
     BABEL_DEFAULT_LOCALE = "fi"
     BABEL_DEFAULT_TIMEZONE = "Europe/Helsinki"
     LANGUAGES = ("fi", "sv", "en")

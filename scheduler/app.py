@@ -27,6 +27,8 @@ from booking.appointments.holds import expire_lapsed_holds
 from booking.data.rate_limit_counters import delete_ended_windows
 from booking.data.sessions import make_engine, make_session_factory
 from booking.engine.clock import HELSINKI, utc_now
+from booking.figures.month_totals import summarize_months_over
+from booking.figures.third_free_time import measure_third_free_times
 from notifications.senders import email_sender_from_settings, sms_sender_from_settings
 from scheduler.agenda import queue_daily_agendas
 from scheduler.dispatch import Dispatcher, DispatchPolicy, DispatchReport, release_stale_claims
@@ -81,6 +83,16 @@ class SchedulerRuntime:
         with self.engine.begin() as connection:
             return delete_ended_windows(connection, now=now or utc_now())
 
+    def measure_third_free_times(self, now: datetime | None = None) -> int:
+        """Measure, for today, how far ahead each point's third free time lies per agency."""
+        with self.sessions() as session, session.begin():
+            return measure_third_free_times(session, now=now or utc_now())
+
+    def summarize_months(self, now: datetime | None = None) -> int:
+        """Count the facts of each month that is over once, for the figures to read."""
+        with self.sessions() as session, session.begin():
+            return summarize_months_over(session, now=now or utc_now())
+
     def queue_agendas(self, now: datetime | None = None) -> int:
         with self.sessions() as session, session.begin():
             return queue_daily_agendas(session, now=now or utc_now())
@@ -114,11 +126,14 @@ def build_runtime(settings: Mapping[str, object]) -> SchedulerRuntime:
 
 def run_once(runtime: SchedulerRuntime) -> DispatchReport:
     """Every job one time: hand back stale claims, expire lapsed holds, forget ended
-    rate-limit windows, purge, queue agendas, send all that is due."""
+    rate-limit windows, purge, measure the third free times, count the months that
+    are over, queue agendas, send all that is due."""
     runtime.release_stale()
     runtime.expire_holds()
     runtime.forget_ended_rate_limits()
     runtime.purge()
+    runtime.measure_third_free_times()
+    runtime.summarize_months()
     runtime.queue_agendas()
     total = DispatchReport()
     while True:
@@ -174,6 +189,23 @@ def run_scheduler(settings: Mapping[str, object], once: bool = False) -> Dispatc
         )
         scheduler.add_job(
             runtime.purge, "cron", hour=3, minute=30, id="retention", next_run_time=started
+        )
+        # Early, before the day's first bookings; a second run the same day replaces it.
+        scheduler.add_job(
+            runtime.measure_third_free_times,
+            "cron",
+            hour=5,
+            minute=0,
+            id="third-free-times",
+            next_run_time=started,
+        )
+        scheduler.add_job(
+            runtime.summarize_months,
+            "cron",
+            hour=4,
+            minute=0,
+            id="summarize-months",
+            next_run_time=started,
         )
         scheduler.add_job(
             runtime.queue_agendas, "cron", hour=7, minute=0, id="agendas", next_run_time=started

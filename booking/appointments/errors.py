@@ -112,6 +112,18 @@ class HoldExpired(BookingError):
     )
 
 
+class EmailOnlyTimesTaken(BookingError):
+    """The point's day has as many online bookings without a number as it takes."""
+
+    code = "email_only_taken"
+    field = "phone"
+    default_msgid = N_(
+        "This day at this service point has no more times for bookings made with an "
+        "e-mail address only. Please choose another day, give a mobile number, or call "
+        "the service point."
+    )
+
+
 class TooManyCodes(BookingError):
     """The mobile number has been sent as many codes as it may get for now."""
 

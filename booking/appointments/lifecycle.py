@@ -60,6 +60,7 @@ from booking.appointments.limits import (
     DEFAULT_MAX_ACTIVE_PER_AGENCY,
     check_active_limit,
     check_code_allowance,
+    check_email_only_share,
     check_move_allowance,
     count_move,
 )
@@ -149,8 +150,9 @@ def book_appointment(
     failed write is rolled back).  ``base_url`` (the site's public address) puts the
     manage link into the confirmation messages.  A desk booking (``channel`` DESK)
     needs no minimum notice: any start from ``now`` on.  With ``hold`` the time is only
-    held (status held, until ``hold.expiry(now)``) and the code goes by SMS instead
-    of the confirmation, which :func:`~booking.appointments.holds.confirm_hold` sends."""
+    held (status held, until ``hold.expiry(now)``) and the code goes by SMS (by e-mail
+    when no number was given) instead of the confirmation, which
+    :func:`~booking.appointments.holds.confirm_hold` sends."""
     point, service = offered(session, request.point_id, request.service_id)
     try:
         details = clean_citizen_details(
@@ -168,9 +170,13 @@ def book_appointment(
         raise DetailsRefused(error.errors) from error
     notice = DESK_MIN_NOTICE if request.channel == BookingChannel.DESK else None
     starts_at = check_start(point, service, request.starts_at, now=now, min_notice=notice)
-    limited_phone = details.phone if request.channel != BookingChannel.DESK else None
-    if limited_phone:  # a quick answer first; it counts again under the lock
-        check_active_limit(session, limited_phone, service, now, max_active_per_agency)
+    online = request.channel != BookingChannel.DESK
+    limited_phone = details.phone if online else None
+    limited_email = details.email if online and not details.phone else None
+    if limited_phone or limited_email:  # a quick answer first; it counts again under the lock
+        check_active_limit(
+            session, limited_phone, service, now, max_active_per_agency, email=limited_email
+        )
 
     ends_at = starts_at + timedelta(minutes=service.duration_minutes)
     token = secrets.token_urlsafe(32)
@@ -215,10 +221,15 @@ def book_appointment(
         if chosen is not None and not locked:
             locked = True
             _take_the_calendar(session, limited_phone, service, now, max_active_per_agency)
+            if limited_email:
+                check_active_limit(
+                    session, None, service, now, max_active_per_agency, email=limited_email
+                )
+                check_email_only_share(session, point.id, starts_at, now)
             if request.request_token and booked_with(session, request.request_token):
                 raise AlreadyBooked()
             if hold:
-                check_code_allowance(session, str(details.phone), now)
+                check_code_allowance(session, str(details.phone or details.email), now)
             if not still_free(session, *chosen, starts_at, fields["blocked_until"]):
                 chosen = calendars.pick_for_booking(
                     session, point.id, service.id, starts_at, now, min_notice=notice

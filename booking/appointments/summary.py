@@ -35,7 +35,7 @@ def email_summary(
         raise DetailsRefused({"email": error.msgid}) from error
     if address is None:
         raise DetailsRefused({"email": N_("Enter an e-mail address.")})
-    add_message(
+    queued = add_message(
         session,
         appointment,
         MessageKind.CONFIRMATION,
@@ -46,12 +46,13 @@ def email_summary(
         manage_url=latest_manage_url(session, appointment),
         key_suffix="summary:" + hashlib.sha256(address.encode()).hexdigest()[:16],
     )
-    record(
-        session,
-        user_id=by_user_id,
-        action=AuditAction.EMAIL_SUMMARY,
-        now=now,
-        appointment_id=appointment.id,
-    )
+    if queued is not None:
+        record(
+            session,
+            user_id=by_user_id,
+            action=AuditAction.EMAIL_SUMMARY,
+            now=now,
+            appointment_id=appointment.id,
+        )
     session.flush()
     return address

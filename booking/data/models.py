@@ -1,8 +1,8 @@
 """The data model: SQLAlchemy 2 typed models. State only — no sending, no clock reads.
 
-Instants are aware UTC datetimes (``*_at``); dates are ``*_on``; weekly hours and closures
-are local wall time of the point's zone.  The database itself keeps appointments from
-overlapping (booking/data/migrations/guards.py: PostgreSQL exclusion, SQLite triggers).
+Instants are aware UTC datetimes (``*_at``); dates are ``*_on``; weekly hours and
+closures are local wall time of the point's zone.  The database itself enforces the
+no-overlap rule (migrations/guards.py): a PostgreSQL exclusion constraint, SQLite triggers.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from booking.data import (  # noqa: F401  (mapped with the rest)
     audit_models,
     calendar_models,
     feedback_models,
+    figures_models,
     rate_limit_counters,
     sign_in_models,
 )
@@ -299,8 +300,7 @@ class Appointment(Base):
     outcome_reason: Mapped[str | None] = mapped_column(String(24))
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str] = mapped_column(String(500), default="")
-    # The only link to its anonymous fact row (AppointmentFact.id); erased with the
-    # personal data, after which nothing ties the two together.
+    # The only link to its anonymous fact (AppointmentFact.id); erased with the personal data.
     fact_id: Mapped[int | None] = mapped_column(BigInteger)
     # Why a calendar change cancelled it (region.consequences); to_call: the desk phones.
     cancel_cause: Mapped[str | None] = mapped_column(String(20))
@@ -378,8 +378,7 @@ class StaffUser(Base):
     agency_id: Mapped[str | None] = mapped_column(ForeignKey("agency.id"))
     expert_id: Mapped[int | None] = mapped_column(ForeignKey("expert.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Goes up by one at each sign-out; a session carries the number it began with,
-    # so a copy of a signed-out session cookie opens nothing.
+    # Rises at each sign-out; a session keeps the number it began with (old copies open nothing).
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
     feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     language: Mapped[str] = mapped_column(String(2), default="fi")

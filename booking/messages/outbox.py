@@ -209,16 +209,18 @@ def add_message(
 def queue_code_message(
     session: Session, appointment: Appointment, code: str, *, now: datetime
 ) -> OutboxMessage | None:
-    """The SMS with a hold's verification code, due now.  The code rides in the row
-    until the message is settled (the appointment keeps only its hash)."""
+    """The SMS with a hold's verification code, due now — or the e-mail, when the
+    booking has no number that takes an SMS.  The code rides in the row until the
+    message is settled (the appointment keeps only its hash)."""
     if appointment.id is None:
         session.flush()
+    by_sms = sms_capable(appointment.phone)
     message = add_message(
         session,
         appointment,
         MessageKind.VERIFICATION_CODE,
-        MessageChannel.SMS,
-        str(appointment.phone),
+        MessageChannel.SMS if by_sms else MessageChannel.EMAIL,
+        str(appointment.phone if by_sms else appointment.email),
         due_at=now,
         now=now,
         manage_url=None,

@@ -17,6 +17,7 @@ from booking.appointments.holds import confirm_hold
 from booking.data.enums import AppointmentStatus
 from booking.data.models import Appointment
 from booking.engine.clock import utc_now
+from booking.messages.sms_numbers import sms_capable
 from booking.public.blueprint import bp
 from booking.public.forms import CodeForm
 from booking.public.manage_views import appointment_or_404, manage_url
@@ -73,5 +74,6 @@ def enter_code(token: str):
         appointment=appointment,
         step="code",
         hold_minutes=current_app.config.get("BOOKING_HOLD_MINUTES"),
+        by_email=not sms_capable(appointment.phone),
     )
     return page, status

@@ -23,6 +23,7 @@ from booking.data.short_days import region_calendar
 from booking.engine.clock import to_helsinki, utc_now
 from booking.public.blueprint import bp
 from booking.public.booking_links import book_time_url, choose_day_url, choose_service_url
+from booking.public.forms import FeedbackForm
 from booking.public.point_facts import (
     ClosureFact,
     upcoming_exceptions,
@@ -197,11 +198,17 @@ def first_of_each_day(starts: list[datetime], limit: int = NEXT_TIMES) -> list[d
 
 @bp.get("/accessibility")
 def accessibility_statement():
+    return statement_page(FeedbackForm())
+
+
+def statement_page(form) -> str:
+    """The accessibility statement with its feedback form (refusals shown on it)."""
     return render_template(
         "public/accessibility.html",
         title=_("Accessibility statement"),
         reviewed=STATEMENT_REVIEWED,
         contact=current_app.config["BOOKING_CONTACT_EMAIL"],
+        form=form,
     )
 
 

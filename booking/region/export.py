@@ -20,6 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from booking.data.calendar_models import ShortDaySettings
+from booking.data.figures_models import SETTINGS_ID as FIGURES_SETTINGS_ID
+from booking.data.figures_models import FiguresSettings
 from booking.data.models import Agency, Closure, Expert, Municipality, Service, ServicePoint
 from booking.data.short_days import SETTINGS_ID, split_days
 from booking.region.fields import WEEKDAYS
@@ -55,6 +57,7 @@ def region_snapshot(session: Session, meta: Region) -> Snapshot:
         if stored is not None
         else (meta.calendar.short_day_closes, list(meta.calendar.short_days))
     )
+    figures = session.get(FiguresSettings, FIGURES_SETTINGS_ID) or meta.figures
     closures = session.scalars(
         select(Closure).order_by(Closure.closed_on, Closure.point_id, Closure.starts, Closure.id)
     )
@@ -70,6 +73,7 @@ def region_snapshot(session: Session, meta: Region) -> Snapshot:
             "short_day_closes": _clock(short_days[0]),
             "short_days": short_days[1],
         },
+        "figures": {"advisors_see_their_points": figures.advisors_see_their_points},
         "municipalities": {
             m.id: _municipality(m)
             for m in session.scalars(select(Municipality).order_by(Municipality.id))
@@ -161,6 +165,7 @@ def to_toml(snapshot: Snapshot) -> str:
     out = ["# The region as the database held it (booking region export).", ""]
     out += ["[region]", *_pairs(snapshot["region"]), ""]
     out += ["[calendar]", *_pairs(snapshot["calendar"]), ""]
+    out += ["[figures]", *_pairs(snapshot["figures"]), ""]
     for section in ("municipalities", "agencies", "services"):
         for key, value in snapshot[section].items():
             out += ["", f"[{section}.{key}]", *_pairs(value)]

@@ -24,6 +24,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from booking.data.calendar_models import CalendarRevision, ShortDaySettings
+from booking.data.figures_models import SETTINGS_ID as FIGURES_SETTINGS_ID
+from booking.data.figures_models import FiguresSettings
 from booking.data.models import (
     Agency,
     Closure,
@@ -77,6 +79,7 @@ def load_region(session: Session, region: Region) -> LoadSummary:
     """
     loader = _Loader(session)
     loader.short_days(region)
+    loader.figures(region)
     loader.municipalities(region)
     loader.agencies(region)
     loader.services(region)
@@ -125,6 +128,13 @@ class _Loader:
             "days": join_days(region.calendar.short_days),
         }
         self._upsert(ShortDaySettings, "short-day rules", SETTINGS_ID, values)
+
+    def figures(self, region: Region) -> None:
+        values = {
+            "id": FIGURES_SETTINGS_ID,
+            "advisors_see_their_points": region.figures.advisors_see_their_points,
+        }
+        self._upsert(FiguresSettings, "figures settings", FIGURES_SETTINGS_ID, values)
 
     def municipalities(self, region: Region) -> None:
         for item in region.municipalities:

@@ -23,6 +23,7 @@ from booking.region.schema import (
     CalendarRules,
     ClosureDef,
     ExpertDef,
+    FiguresRules,
     MunicipalityDef,
     PointDef,
     Region,
@@ -83,6 +84,7 @@ class _RegionReader:
         timezone = self._timezone(meta, "timezone")
         meta.finish()
         calendar = self._calendar(self.root.table("calendar"))
+        figures = self._figures()
         municipalities = self._municipalities(self.root.table("municipalities"))
         agencies = self._agencies(self.root.table("agencies"))
         services = self._services(self.root.table("services"), {a.id for a in agencies})
@@ -112,6 +114,7 @@ class _RegionReader:
             points=points,
             closures=closures,
             experts=experts,
+            figures=figures,
         )
 
     def _timezone(self, fields: Fields, key: str, *, required: bool = True) -> str | None:
@@ -135,6 +138,15 @@ class _RegionReader:
                 )
         fields.finish()
         return CalendarRules(short_day_closes=closes, short_days=days)
+
+    def _figures(self) -> FiguresRules:
+        """``[figures]``, optional: by default only the council and administrators see them."""
+        if "figures" not in self.root.data:
+            return FiguresRules()
+        fields = self.root.table("figures")
+        rules = FiguresRules(advisors_see_their_points=fields.boolean("advisors_see_their_points"))
+        fields.finish()
+        return rules
 
     def _ids(self, fields: Fields, max_length: int) -> Iterable[tuple[str, Fields]]:
         for key in fields.data:

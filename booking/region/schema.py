@@ -30,6 +30,16 @@ class CalendarRules:
 
 
 @dataclass(frozen=True)
+class FiguresRules:
+    """Who besides the council and the administrators sees the figures (``[figures]``).
+
+    ``advisors_see_their_points``: an advisor sees the figures of the points she
+    works at, and of no other."""
+
+    advisors_see_their_points: bool = False
+
+
+@dataclass(frozen=True)
 class Location:
     """A place on the map, in decimal degrees (WGS 84)."""
 
@@ -136,3 +146,4 @@ class Region:
     points: tuple[PointDef, ...]
     closures: tuple[ClosureDef, ...]
     experts: tuple[ExpertDef, ...]
+    figures: FiguresRules = FiguresRules()

@@ -27,6 +27,7 @@ code_limit = _limit("BOOKING_RATELIMIT_CODE", "code")
 move_limit = _limit("BOOKING_RATELIMIT_MOVE", "move")
 cancel_limit = _limit("BOOKING_RATELIMIT_CANCEL", "cancel")
 sign_in_limit = _limit("BOOKING_RATELIMIT_SIGN_IN", "sign-in")
+feedback_limit = _limit("BOOKING_RATELIMIT_FEEDBACK", "feedback")
 #: Reading one appointment by its manage token (the citizen's page, ``GET`` in the API).
 lookup_limit = limiter.shared_limit(
     _setting("BOOKING_RATELIMIT_LOOKUP"), scope="lookup", methods=["GET"]

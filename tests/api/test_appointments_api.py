@@ -163,7 +163,7 @@ def test_a_huge_body_is_refused_without_a_500(client, world, session):
 def test_errors_come_in_the_asked_language(client, world):
     finnish = post(client, body(phone="014 123 456"), **{"Accept-Language": "fi"})
     english = post(client, body(phone="014 123 456"), **{"Accept-Language": "en"})
-    assert english.get_json()["errors"]["phone"].startswith("Please give a Finnish mobile")
+    assert english.get_json()["errors"]["phone"].startswith("This number cannot receive our text")
     assert finnish.get_json()["errors"]["phone"] != english.get_json()["errors"]["phone"]
 
 

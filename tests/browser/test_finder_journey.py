@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import axe_violations, describe_violations
+from tests.browser.conftest import assert_clean
 
 pytestmark = pytest.mark.browser
 
@@ -27,13 +27,6 @@ WORDS = {
            "unknown": "“Tampere” is not a postal code or a municipality of Central Finland.",
            "keuruu": "Keuruu", "details": "Your name"},
 }  # fmt: skip
-
-
-def assert_clean(page, step: str) -> None:
-    width, inner = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
-    assert width <= inner, f"{step}: {width} px wide at {inner} px"
-    violations = axe_violations(page)
-    assert not violations, f"{step}: {describe_violations(violations)}"
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360px", "desktop"])

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import select
 
 from booking.data.audit_models import AuditEvent
-from booking.data.calendar_models import CalendarRevision
+from booking.data.calendar_revision import current_calendar_revision
 from booking.data.enums import AppointmentStatus, BookingChannel, MessageKind
 from booking.data.models import ExpertAbsence, OutboxMessage
 from booking.region.consequences import Outcome, settle_consequences
@@ -30,7 +30,8 @@ def outbox(session, appointment):
 
 
 def revision(session) -> int:
-    return session.scalar(select(CalendarRevision.value).where(CalendarRevision.id == 1)) or 0
+    """Every calendar revision together (the region's, the points' and the agencies')."""
+    return current_calendar_revision(session)
 
 
 def test_a_closed_day_cancels_its_appointments_and_tells_each_citizen(session, factory, clock):

@@ -9,6 +9,8 @@ Vero's expert must be refused them.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 
 import pytest
@@ -17,6 +19,7 @@ from sqlalchemy import select
 
 from booking.app import create_app
 from booking.data.enums import Role
+from booking.data.figures_models import FiguresSettings
 from booking.data.models import Appointment, ExpertHours, Offering, OpeningHours, Room, StaffUser
 from tests.conftest import test_settings as settings_for
 from tests.staff.conftest import CSRF_INPUT, add_account, sign_in
@@ -38,6 +41,7 @@ EVERY_ADMIN = frozenset({"admin", "admin_b"})
 REGION_ADMIN = frozenset({"admin"})
 KELA_EXPERTS = frozenset({"expert_kela", "admin"})
 EXPERT_ACCOUNTS = frozenset({"expert_kela", "expert_vero"})
+#: With the region's default; where the region lets them, advisors see their points'.
 FIGURES = frozenset({"council", "admin", "admin_b"})
 REFUSED = {403, 404}
 
@@ -400,6 +404,36 @@ def test_an_admin_limited_to_one_point_cannot_change_another_s_hours_rooms_or_se
     assert snapshot(session) == before
     assert client.get("/admin/points/toinen/hours").status_code == 200
     assert "/admin/points/testila/" not in client.get("/admin/offerings").get_data(as_text=True)
+
+
+def figure_points(client, query: str = "") -> set[str]:
+    answer = client.get(f"/figures/export.csv?from=2026-02&to=2026-03{query}")
+    assert answer.status_code == 200, answer.status_code
+    return {row["point"] for row in csv.DictReader(io.StringIO(answer.get_data(as_text=True)))}
+
+
+def test_an_advisor_sees_figures_only_where_the_region_allows_and_only_of_her_points(
+    app, staff_world, session
+):
+    client = app.test_client()
+    sign_in(client, staff_world.accounts["advisor_a"])
+    assert client.get("/figures/").status_code == 403
+    assert 'href="/figures/"' not in client.get("/desk/search").get_data(as_text=True)
+
+    session.add(FiguresSettings(id=1, advisors_see_their_points=True))
+    session.commit()
+    assert 'href="/figures/"' in client.get("/desk/search").get_data(as_text=True)
+    assert figure_points(client) == {"testila"}
+    page = client.get("/figures/?from=2026-02&to=2026-03&lang=en").get_data(as_text=True)
+    assert 'value="testila"' in page and 'value="toinen"' not in page
+    asked_other = client.get("/figures/export.csv?from=2026-02&to=2026-03&point=toinen")
+    assert asked_other.status_code == 400
+    council = app.test_client()
+    sign_in(council, staff_world.accounts["council"])
+    assert figure_points(council) == {"testila", "toinen"}
+    lonely = app.test_client()
+    sign_in(lonely, add_account(session, "lonely", Role.ADVISOR))
+    assert lonely.get("/figures/").status_code == 403
 
 
 def test_an_admin_limited_to_one_point_cannot_manage_another_s_staff_or_herself(

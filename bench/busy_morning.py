@@ -1,0 +1,222 @@
+"""A busy morning: availability reads over the whole region while bookings land.
+
+    .venv/bin/python -m bench.busy_morning [--seconds 5] [--rounds 3] [--bookings-per-second 2]
+        [--only sqlite|postgresql]
+
+For SQLite (a fresh file) and PostgreSQL (a fresh database, where
+``BOOKING_TEST_POSTGRES_URL`` is set) it builds the region-scale data set of
+``bench/availability.py`` (15 points, 60 experts, 20,000 future appointments),
+serves the app and a bare Flask endpoint from one gunicorn (two sync workers,
+``BOOKING_VERIFY_PHONE=0``, rate limits off) and, while one client books
+``--bookings-per-second`` free times through ``POST /api/v1/appointments`` the
+whole time, measures with ``wrk`` in rounds:
+
+- bare ``GET /bare/`` (the framework's own limit, under the same bookings);
+- mixed reads: every offered point × service × three months, in turn;
+- the same URL again and again.
+
+Prints requests per second, each ratio to bare within its round (median of the
+rounds), the bookings' latency (median and p95) and how they were answered,
+and the machine's load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import shutil
+import statistics
+import tempfile
+import threading
+import time
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy import text
+
+from bench.availability import (
+    AVAILABILITY,
+    FUTURE,
+    PostgresDatabases,
+    SQLiteFiles,
+    analyze,
+    elapsed,
+)
+from bench.http_load import fetch, load_tool, requests_per_second, serving
+from bench.region_data import add_appointments, build_region
+from booking.data.schema import upgrade_schema
+from booking.data.sessions import make_engine
+from booking.engine.clock import HELSINKI, utc_now
+
+MONTHS = 3
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5, help="per measurement")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--bookings-per-second", type=float, default=2)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    args = parser.parse_args()
+    os.environ["BOOKING_VERIFY_PHONE"] = "0"
+    print(f"server: gunicorn, 2 sync workers; reads: {load_tool()}; cores {os.cpu_count()}")
+    workdir = Path(tempfile.mkdtemp(prefix="booking-bench-"))
+    try:
+        if args.only != "postgresql":
+            print("\n== SQLite")
+            run_backend(SQLiteFiles(workdir), args)
+        server = os.environ.get("BOOKING_TEST_POSTGRES_URL")
+        if server and args.only != "sqlite":
+            print("\n== PostgreSQL")
+            run_backend(PostgresDatabases(server), args)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run_backend(databases, args) -> None:
+    try:
+        started = time.perf_counter()
+        url = databases.create("morning")
+        engine = make_engine(url)
+        upgrade_schema(engine)
+        region = build_region(engine)
+        today = utc_now().astimezone(HELSINKI).date()
+        added = add_appointments(
+            engine, region, first_day=today + timedelta(days=1), count=FUTURE, past=False
+        )
+        analyze(engine)
+        with engine.connect() as connection:
+            offered = sorted(
+                connection.execute(text("SELECT point_id, service_id FROM offering")).all()
+            )
+        engine.dispose()
+        print(f"built region + {added:,} future appointments in {elapsed(started)}")
+        measure(url, month_paths(offered, today), args)
+    finally:
+        databases.drop_all()
+
+
+def month_paths(offered: list, today: date) -> list[str]:
+    """Every offered (point, service) for each of the next three months."""
+    paths = []
+    for number in range(MONTHS):
+        first = today + timedelta(days=1 + 31 * number)
+        last = first + timedelta(days=30)
+        paths.extend(
+            f"{AVAILABILITY.format(point=point)}?service={service}&from={first}&to={last}"
+            for point, service in offered
+        )
+    return paths
+
+
+def measure(url: str, paths: list[str], args) -> None:
+    with serving(url) as base:
+        for path in paths:  # warm both workers' imports and caches a little
+            fetch(base + path)
+        booker = Booker(base, paths, args.bookings_per_second)
+        booker.start()
+        scenarios = {
+            "bare Flask hello": ["/bare/"],
+            f"mixed reads, {len(paths)} URLs": paths,
+            "the same URL": [paths[0]],
+        }
+        rates: dict[str, list[float]] = {name: [] for name in scenarios}
+        loads = []
+        try:
+            for _ in range(args.rounds):
+                for name, scenario in scenarios.items():
+                    rates[name].append(requests_per_second(base, scenario, args.seconds))
+                loads.append(os.getloadavg()[0])
+        finally:
+            booker.stop()
+    bare = rates["bare Flask hello"]
+    for name, measured in rates.items():
+        ratios = [m / b for m, b in zip(measured, bare, strict=True)]
+        print(
+            f"   {name:28s} median {statistics.median(measured):7.0f} requests/s"
+            f"   ratio to bare {statistics.median(ratios):.2f}"
+            f"   rounds {[round(m) for m in measured]} ratios {[round(r, 2) for r in ratios]}"
+        )
+    print("   budget: mixed ratio >= 0.3, same URL >= 0.6")
+    booker.report()
+    print(f"   load average (1 min) after each round: {[round(load, 1) for load in loads]}")
+
+
+class Booker(threading.Thread):
+    """Books free times through the API at a steady pace, times every answer."""
+
+    def __init__(self, base: str, paths: list[str], per_second: float):
+        super().__init__(daemon=True)
+        self.base, self.interval = base, 1 / per_second
+        self.candidates = free_times_of(base, paths)
+        self.latencies: list[float] = []
+        self.statuses: Counter = Counter()
+        self.stopping = threading.Event()
+        self.phones = iter(range(1_000_000, 9_999_999))
+
+    def run(self) -> None:
+        next_at = time.perf_counter()
+        while not self.stopping.is_set() and self.candidates:
+            point, service, start = self.candidates.pop()
+            body = {
+                "point": point,
+                "service": service,
+                "start": start,
+                "name": "Aamu Varaaja",
+                "phone": f"040{next(self.phones)}",
+                "language": "fi",
+            }
+            began = time.perf_counter()
+            status = post(self.base, "/api/v1/appointments", body)
+            self.latencies.append((time.perf_counter() - began) * 1000)
+            self.statuses[status] += 1
+            next_at += self.interval
+            self.stopping.wait(max(0.0, next_at - time.perf_counter()))
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join()
+
+    def report(self) -> None:
+        latencies = sorted(self.latencies)
+        if not latencies:
+            print("   no bookings made")
+            return
+        p95 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))]
+        print(
+            f"   bookings during the run: {len(latencies)} {dict(self.statuses)}; latency median "
+            f"{statistics.median(latencies):.1f} ms, p95 {p95:.1f} ms, max {latencies[-1]:.1f} ms"
+        )
+
+
+def free_times_of(base: str, paths: list[str]) -> list[tuple[str, str, str]]:
+    """(point, service, start) of every free time the paths offer, shuffled."""
+    found = []
+    for path in paths:
+        answer = json.loads(fetch(base + path))
+        found.extend((answer["point"], answer["service"], start) for start in answer["times"])
+    random.Random(13).shuffle(found)
+    return found
+
+
+def post(base: str, path: str, body: dict) -> int:
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+    try:
+        connection.request(
+            "POST", path, body=json.dumps(body), headers={"Content-Type": "application/json"}
+        )
+        answer = connection.getresponse()
+        answer.read()
+        return answer.status
+    finally:
+        connection.close()
+
+
+if __name__ == "__main__":
+    main()

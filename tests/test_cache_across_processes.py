@@ -1,0 +1,250 @@
+"""Cached availability after changes committed by another process.
+
+Each test fills this process's caches (the data layer's and the API's answer
+bytes, each through its own engine) and then lets a separate Python process
+book, move, cancel, hold or change the calendar through the use cases and the
+ORM, as the web workers and the admin pages do.  No cached answer may offer a
+time that change took; a change elsewhere in the region leaves the answer to
+come from the cache.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+import pytest
+
+from booking.data import availability as calendars
+from booking.data.models import Appointment
+from booking.engine.clock import HELSINKI, utc_now
+from tests.factories import NOW
+
+WEDNESDAY = date(2026, 3, 4)  # NOW is Monday 2.3.2026 10:00 Helsinki
+PROJECT = Path(__file__).resolve().parent.parent
+
+CHANGE = """
+import json, sys
+from datetime import date, datetime
+from booking.appointments.holds import HoldPolicy
+from booking.appointments.lifecycle import (
+    BookingRequest, book_appointment, cancel_appointment, move_appointment,
+)
+from booking.data.models import Appointment, Closure, ExpertAbsence
+from booking.data.sessions import make_engine, make_session_factory
+
+url, action, args = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+now = datetime.fromisoformat(args["now"])
+engine = make_engine(url)
+with make_session_factory(engine)() as session:
+    if action in ("book", "hold"):
+        request = BookingRequest(
+            point_id=args["point"], service_id=args["service"],
+            starts_at=datetime.fromisoformat(args["start"]),
+            name="Toinen Prosessi", phone="0401234567",
+        )
+        hold = HoldPolicy(10) if action == "hold" else None
+        book_appointment(session, request, now=now, hold=hold)
+    elif action == "move":
+        appointment = session.get(Appointment, args["id"])
+        move_appointment(session, appointment, datetime.fromisoformat(args["start"]), now=now)
+    elif action == "cancel":
+        cancel_appointment(session, session.get(Appointment, args["id"]), now=now)
+    elif action == "closure":
+        session.add(Closure(point_id=args["point"], closed_on=date.fromisoformat(args["day"])))
+    elif action == "absence":
+        session.add(ExpertAbsence(
+            expert_id=args["expert"], starts_at=datetime.fromisoformat(args["start"]),
+            ends_at=datetime.fromisoformat(args["end"]), reason="",
+        ))
+    session.commit()
+engine.dispose()
+"""
+
+
+def at(hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(WEDNESDAY, time(hour, minute), tzinfo=HELSINKI).astimezone(UTC)
+
+
+def in_another_process(engine, action: str, **args) -> None:
+    args = {"now": NOW.isoformat(), **args}
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            CHANGE,
+            engine.url.render_as_string(hide_password=False),
+            action,
+            json.dumps(args, default=str),
+        ],
+        check=True,
+        cwd=PROJECT,
+        timeout=120,
+    )
+
+
+def offered(session, client) -> tuple[list[str], list[str]]:
+    """Wednesday's times at Testilä for Kela, from ``free_times`` and from the API."""
+    session.rollback()  # a new transaction sees what others committed
+    now = utc_now()
+    direct = calendars.free_times(session, "testila", "kela-benefits", WEDNESDAY, WEDNESDAY, now)
+    session.rollback()  # and holds no lock while another process writes
+    answer = client.get(
+        f"/api/v1/points/testila/availability?service=kela-benefits&from={WEDNESDAY}&to={WEDNESDAY}"
+    )
+    assert answer.status_code == 200
+    via_api = [moment[11:16] for moment in answer.get_json()["times"]]
+    return [s.astimezone(HELSINKI).strftime("%H:%M") for s in direct], via_api
+
+
+@pytest.fixture
+def world(factory):
+    """Testilä (one room) and Toinen offer Kela's service; one Kela expert serves both;
+    Vero also serves at Testilä, with an expert of its own."""
+    factory.point("testila")
+    factory.point("toinen", municipality="toinen")
+    factory.service(points=("testila", "toinen"))
+    factory.service("vero-advice", agency="vero", points=("testila",))
+    kela = factory.expert("kela-anna").id
+    factory.expert("vero-ville", agency="vero", services=("vero-advice",))
+    factory.session.commit()
+    return {"kela": kela}
+
+
+def both_offer(session, client, moment: str, expected: bool = True) -> None:
+    direct, via_api = offered(session, client)
+    assert (moment in direct) is expected
+    assert (moment in via_api) is expected
+
+
+def only_appointment_id(session) -> int:
+    appointment_id = session.query(Appointment.id).scalar()
+    session.rollback()
+    return appointment_id
+
+
+def booking_args(point: str, service: str, hour: int) -> dict:
+    return {"point": point, "service": service, "start": at(hour).isoformat()}
+
+
+@pytest.mark.parametrize(
+    "point, service",
+    [
+        ("testila", "kela-benefits"),  # the point's room and the agency's expert
+        ("toinen", "kela-benefits"),  # the same expert, at another point
+        ("testila", "vero-advice"),  # the point's one room, for another agency
+    ],
+)
+def test_a_booking_in_another_process_is_never_offered(
+    session, engine, world, client, clock, point, service
+):
+    both_offer(session, client, "10:00")
+    in_another_process(engine, "book", **booking_args(point, service, 10))
+    both_offer(session, client, "10:00", expected=False)
+
+
+def test_a_move_in_another_process_takes_the_new_time_and_frees_the_old(
+    session, engine, world, client, clock
+):
+    in_another_process(engine, "book", **booking_args("testila", "kela-benefits", 11))
+    both_offer(session, client, "11:00", expected=False)
+    both_offer(session, client, "10:00")
+    in_another_process(engine, "move", id=only_appointment_id(session), start=at(10).isoformat())
+    both_offer(session, client, "10:00", expected=False)
+    both_offer(session, client, "11:00")
+
+
+def test_a_cancellation_in_another_process_offers_the_time_again(
+    session, engine, world, client, clock
+):
+    in_another_process(engine, "book", **booking_args("testila", "kela-benefits", 10))
+    both_offer(session, client, "10:00", expected=False)
+    in_another_process(engine, "cancel", id=only_appointment_id(session))
+    both_offer(session, client, "10:00")
+
+
+def test_admin_changes_in_another_process_are_never_served_stale(
+    session, engine, world, client, clock
+):
+    both_offer(session, client, "10:00")
+    in_another_process(
+        engine,
+        "absence",
+        expert=world["kela"],
+        start=at(9, 30).isoformat(),
+        end=at(10, 30).isoformat(),
+    )
+    both_offer(session, client, "10:00", expected=False)
+    both_offer(session, client, "13:00")
+    in_another_process(engine, "closure", point="testila", day=WEDNESDAY.isoformat())
+    assert offered(session, client) == ([], [])
+
+
+def test_a_hold_made_elsewhere_is_busy_until_it_lapses_and_then_free_with_nothing_written(
+    session, engine, world, client, clock
+):
+    both_offer(session, client, "10:00")
+    in_another_process(engine, "hold", **booking_args("testila", "kela-benefits", 10))
+    clock.move(minutes=9, seconds=59)
+    both_offer(session, client, "10:00", expected=False)
+    clock.move(seconds=1)  # the hold's ten minutes are over
+    both_offer(session, client, "10:00")
+    assert session.query(Appointment).one().status.value == "held"  # nothing was written
+
+
+def test_a_change_elsewhere_leaves_the_answer_cached(
+    session, engine, world, client, clock, monkeypatch
+):
+    cached = calendars.free_times(session, "testila", "vero-advice", WEDNESDAY, WEDNESDAY, NOW)
+    session.rollback()
+    # Kela books at Toinen: neither Testilä's room nor a Vero expert is taken.
+    in_another_process(engine, "book", **booking_args("toinen", "kela-benefits", 13))
+    loads: list[tuple] = []
+    original = calendars.availability_inputs
+
+    def counted(*args, **kwargs):
+        loads.append(args[1:3])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(calendars, "availability_inputs", counted)
+    again = calendars.free_times(session, "testila", "vero-advice", WEDNESDAY, WEDNESDAY, NOW)
+    assert again == cached
+    assert loads == []
+    # Kela at Toinen itself is computed afresh.
+    calendars.free_times(session, "toinen", "kela-benefits", WEDNESDAY, WEDNESDAY, NOW)
+    assert loads == [("toinen", "kela-benefits")]
+
+
+def test_the_api_answers_304_to_a_current_etag_and_200_after_a_change(
+    session, engine, world, client, clock
+):
+    path = f"/api/v1/points/testila/availability?service=kela-benefits&from={WEDNESDAY}"
+    first = client.get(path)
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "no-cache"
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    in_another_process(engine, "book", **booking_args("testila", "kela-benefits", 10))
+    changed = client.get(path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+    assert all(
+        "T10:00" not in moment for moment in changed.get_json()["times"] if "03-04" in moment
+    )
+
+
+def test_one_hour_later_the_answer_has_lost_the_times_now_too_soon(
+    session, engine, world, client, clock
+):
+    today = NOW.astimezone(HELSINKI).date()
+    path = f"/api/v1/points/testila/availability?service=kela-benefits&from={today}&to={today}"
+    first = client.get(path).get_json()["times"]
+    assert first[0].endswith("T11:00:00+02:00")  # NOW 10:00 + 60 minutes' notice
+    clock.move(minutes=1)
+    later = client.get(path).get_json()["times"]
+    assert later[0].endswith("T11:15:00+02:00")
+    assert later == first[1:]
