@@ -73,6 +73,7 @@ def _init_extensions(app: Flask) -> None:
 #: The modules whose view functions register themselves on their audience's blueprint.
 VIEW_MODULES = (
     "booking.admin.calendar_views",
+    "booking.admin.catalogue_views",
     "booking.admin.experts_views",
     "booking.admin.feedback_views",
     "booking.admin.hours_views",

@@ -137,3 +137,24 @@ def test_admin_takes_a_service_from_an_expert_and_her_call_goes_to_a_colleague(
     assert not page.get_by_role("group", name="Palvelut").get_by_role("checkbox").first.is_checked()
     assert_accessible(page, audited)
     assert len(audited) == 4
+
+
+def test_admin_changes_a_service_s_length(admin_page, live_server, live_region):
+    page, audited = admin_page, []
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_role("link", name="Virastot ja palvelut").click()
+    assert_accessible(page, audited)
+    page.get_by_role("link", name=live_region["service"].name_fi).click()
+    assert_accessible(page, audited)
+
+    page.get_by_label("Tapaamisen pituus (minuuttia)").fill("0")
+    page.get_by_role("button", name="Tallenna").click()
+    assert page.get_by_role("alert").is_visible()
+    assert_accessible(page, audited)
+
+    page.get_by_label("Tapaamisen pituus (minuuttia)").fill("45")
+    page.get_by_role("button", name="Tallenna").click()
+    assert page.get_by_text("Tallennettu.").is_visible()
+    assert page.get_by_text("45 min").is_visible()
+    assert_accessible(page, audited)
+    assert len(audited) == 4

@@ -52,7 +52,8 @@ class Route:
 
     allowed: frozenset[str] = frozenset()
     # "point" (point A), "appointment" (Kela at A), "expert" (Kela's), "token",
-    # "room" (point A's), "offering" (Kela's service at A), "account" (advisor A's)
+    # "room" (point A's), "offering" (Kela's service at A), "account" (advisor A's),
+    # "agency" (Kela), "service" (Kela's)
     target: str | None = None
     public: bool = False
     form: dict[str, str] = field(default_factory=dict)
@@ -116,6 +117,9 @@ ROUTES = {
     ),
     "admin.account_active": Route(REGION_ADMIN, "account", form={"active": "yes"}),
     "admin.account_reset": Route(REGION_ADMIN, "account"),
+    "admin.services": Route(REGION_ADMIN),
+    "admin.agency": Route(REGION_ADMIN, "agency", form={"name_fi": "Kela"}),
+    "admin.service": Route(REGION_ADMIN, "service", form={"name_fi": "Kela"}),
     "admin.experts": Route(REGION_ADMIN),
     "admin.expert": Route(
         REGION_ADMIN, "expert", form={"agency": "kela", "services": "", "languages": "fi"}
@@ -158,6 +162,8 @@ def requests_to_try(app, world):
         "room": {"point_id": world.point_a.id, "room_id": world.point_a.rooms[0].id},
         "offering": {"point_id": world.point_a.id, "service_id": world.kela.id},
         "account": {"user_id": world.accounts["advisor_a"].id},
+        "agency": {"agency_id": "kela"},
+        "service": {"service_id": world.kela.id},
     }
     found = []
     with app.test_request_context():
