@@ -91,6 +91,7 @@ ROUTES = {
     "figures.export": Route(FIGURES),
     "admin.index": Route(EVERY_ADMIN),
     "admin.audit_log": Route(REGION_ADMIN),
+    "admin.feedback": Route(REGION_ADMIN),
     "admin.closures": Route(
         REGION_ADMIN, "point", form={"closed_on": "2026-03-03", "reason": "Koulutus"}
     ),
