@@ -50,12 +50,17 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from booking.web.extensions import babel, csrf, limiter, login_manager
     from booking.web.i18n import select_locale
+    from booking.web.rate_limit_storage import storage_uri
 
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_ENABLED", app.config["BOOKING_RATELIMIT_ENABLED"])
+    # Counted in Redis when there is one, else in the app's database: either way
+    # once for every worker (and, with Redis or PostgreSQL, for every server).
     redis_url = app.config.get("BOOKING_REDIS_URL")
-    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    app.config.setdefault(
+        "RATELIMIT_STORAGE_URI", redis_url or storage_uri(app.config["BOOKING_DATABASE_URL"])
+    )
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -68,12 +73,20 @@ def _init_extensions(app: Flask) -> None:
 #: The modules whose view functions register themselves on their audience's blueprint.
 VIEW_MODULES = (
     "booking.admin.calendar_views",
+    "booking.admin.catalogue_views",
+    "booking.admin.experts_views",
+    "booking.admin.feedback_views",
+    "booking.admin.hours_views",
+    "booking.admin.offerings_views",
+    "booking.admin.rooms_views",
+    "booking.admin.staff_views",
     "booking.admin.views",
     "booking.api.appointments",
     "booking.api.catalogue",
     "booking.api.free_times",
     "booking.api.openapi",
     "booking.api.views",
+    "booking.auth.password_views",
     "booking.auth.views",
     "booking.desk.booking_views",
     "booking.desk.views",
@@ -82,6 +95,8 @@ VIEW_MODULES = (
     "booking.figures_web.views",
     "booking.public.booking_views",
     "booking.public.code_views",
+    "booking.public.feedback_views",
+    "booking.public.finder_views",
     "booking.public.formatting",
     "booking.public.manage_views",
     "booking.public.review_views",

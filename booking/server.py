@@ -69,7 +69,8 @@ def run_gunicorn(*, host: str, port: int, workers: int, threads: int = 8, **extr
         "threads": threads,
         "accesslog": "-",
         "logger_class": MaskingLogger,
-        "access_log_format": '%(h)s "%(r)s" %(s)s %(L)ss',
+        # The worker's process id says which worker answered.
+        "access_log_format": '%(p)s %(h)s "%(r)s" %(s)s %(L)ss',
         **extra,
     }
     BookingServer(options).run()

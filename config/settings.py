@@ -18,7 +18,7 @@ REGION_FILE = PROJECT_ROOT / "config" / "regions" / "keski-suomi.toml"
 
 
 class DefaultSettings:
-    """Defaults for one machine: SQLite, console senders, memory rate limits."""
+    """Defaults for one machine: SQLite, console senders, rate limits counted in the database."""
 
     BOOKING_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'instance' / 'etavaraus.sqlite3'}"
     BOOKING_BASE_URL = "http://127.0.0.1:5000"
@@ -40,12 +40,22 @@ class DefaultSettings:
     BOOKING_RETENTION_DAYS = 90
     # A manage link stops working this many days after the appointment.
     BOOKING_MANAGE_LINK_DAYS = 14
-    # Active future appointments one mobile number may hold per agency.
+    # Active future appointments one mobile number (or, booked without one, one
+    # e-mail address) may hold per agency.
     BOOKING_MAX_ACTIVE_PER_AGENCY = 2
     # Online bookings hold their time until the citizen types the code sent by SMS.
     BOOKING_VERIFY_PHONE = True
     # How long a time is held for the code.
     BOOKING_HOLD_MINUTES = 10
+    # Rate limits per client address, the same on the web pages and in the API
+    # (Flask-Limiter's notation: "N per minute;M per hour").
+    BOOKING_RATELIMIT_BOOKING = "10 per minute;60 per hour"
+    BOOKING_RATELIMIT_CODE = "20 per minute;100 per hour"
+    BOOKING_RATELIMIT_MOVE = "20 per minute;100 per hour"
+    BOOKING_RATELIMIT_CANCEL = "20 per minute;100 per hour"
+    BOOKING_RATELIMIT_LOOKUP = "30 per minute;300 per hour"
+    BOOKING_RATELIMIT_SIGN_IN = "10 per minute"
+    BOOKING_RATELIMIT_FEEDBACK = "5 per hour;20 per day"
     BABEL_DEFAULT_LOCALE = "fi"
     BABEL_DEFAULT_TIMEZONE = "Europe/Helsinki"
     LANGUAGES = ("fi", "sv", "en")

@@ -16,6 +16,7 @@ from notifications.causes import REBOOK_EMAIL, cause_text
 from notifications.content import AgendaFacts, Kind, MessageFacts
 from notifications.dates import clock, short_date, when
 from notifications.ical import appointment_calendar, method_for
+from notifications.sms import CODE_TEXTS
 
 SUBJECTS = {
     "fi": {
@@ -247,3 +248,22 @@ def finish(message: EmailMessage, language: str) -> EmailMessage:
     # Set last: set_content() and add_alternative() move or drop Content-* headers.
     message["Content-Language"] = language
     return message
+
+
+CODE_SUBJECTS = {
+    "fi": "Etävaraus-koodisi",
+    "sv": "Din kod för Etävaraus",
+    "en": "Your Etävaraus code",
+}
+
+
+def build_code_email(
+    language: str, code: str, valid_until: datetime, *, to: str, sender: str, stamp: datetime
+) -> EmailMessage:
+    """The e-mail with a booking's verification code, for a booking made without a
+    mobile number: the same words as the SMS."""
+    language = language if language in CODE_SUBJECTS else "fi"
+    message = new_message(sender=sender, to=to, subject=CODE_SUBJECTS[language], stamp=stamp)
+    text = CODE_TEXTS[language].format(code=code, clock=clock(valid_until, language))
+    message.set_content(text + "\n")
+    return finish(message, language)

@@ -24,8 +24,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from booking.appointments.holds import expire_lapsed_holds
+from booking.data.rate_limit_counters import delete_ended_windows
 from booking.data.sessions import make_engine, make_session_factory
 from booking.engine.clock import HELSINKI, utc_now
+from booking.figures.month_totals import summarize_months_over
+from booking.figures.third_free_time import measure_third_free_times
 from notifications.senders import email_sender_from_settings, sms_sender_from_settings
 from scheduler.agenda import queue_daily_agendas
 from scheduler.dispatch import Dispatcher, DispatchPolicy, DispatchReport, release_stale_claims
@@ -35,6 +38,8 @@ log = logging.getLogger(__name__)
 
 #: How often lapsed holds are marked expired (their times are free from expiry anyway).
 HOLD_SWEEP_SECONDS = 60
+#: How often ended rate-limit windows are deleted.
+RATE_LIMIT_SWEEP_SECONDS = 600
 
 
 @dataclass
@@ -73,6 +78,21 @@ class SchedulerRuntime:
         with self.sessions() as session, session.begin():
             return expire_lapsed_holds(session, now=now or utc_now())
 
+    def forget_ended_rate_limits(self, now: datetime | None = None) -> int:
+        """Delete rate-limit windows that have ended (they already count as empty)."""
+        with self.engine.begin() as connection:
+            return delete_ended_windows(connection, now=now or utc_now())
+
+    def measure_third_free_times(self, now: datetime | None = None) -> int:
+        """Measure, for today, how far ahead each point's third free time lies per agency."""
+        with self.sessions() as session, session.begin():
+            return measure_third_free_times(session, now=now or utc_now())
+
+    def summarize_months(self, now: datetime | None = None) -> int:
+        """Count the facts of each month that is over once, for the figures to read."""
+        with self.sessions() as session, session.begin():
+            return summarize_months_over(session, now=now or utc_now())
+
     def queue_agendas(self, now: datetime | None = None) -> int:
         with self.sessions() as session, session.begin():
             return queue_daily_agendas(session, now=now or utc_now())
@@ -105,11 +125,15 @@ def build_runtime(settings: Mapping[str, object]) -> SchedulerRuntime:
 
 
 def run_once(runtime: SchedulerRuntime) -> DispatchReport:
-    """Every job one time: hand back stale claims, expire lapsed holds, purge, queue
-    agendas, send all that is due."""
+    """Every job one time: hand back stale claims, expire lapsed holds, forget ended
+    rate-limit windows, purge, measure the third free times, count the months that
+    are over, queue agendas, send all that is due."""
     runtime.release_stale()
     runtime.expire_holds()
+    runtime.forget_ended_rate_limits()
     runtime.purge()
+    runtime.measure_third_free_times()
+    runtime.summarize_months()
     runtime.queue_agendas()
     total = DispatchReport()
     while True:
@@ -157,7 +181,31 @@ def run_scheduler(settings: Mapping[str, object], once: bool = False) -> Dispatc
             next_run_time=started,
         )
         scheduler.add_job(
+            runtime.forget_ended_rate_limits,
+            "interval",
+            seconds=RATE_LIMIT_SWEEP_SECONDS,
+            id="forget-ended-rate-limits",
+            next_run_time=started,
+        )
+        scheduler.add_job(
             runtime.purge, "cron", hour=3, minute=30, id="retention", next_run_time=started
+        )
+        # Early, before the day's first bookings; a second run the same day replaces it.
+        scheduler.add_job(
+            runtime.measure_third_free_times,
+            "cron",
+            hour=5,
+            minute=0,
+            id="third-free-times",
+            next_run_time=started,
+        )
+        scheduler.add_job(
+            runtime.summarize_months,
+            "cron",
+            hour=4,
+            minute=0,
+            id="summarize-months",
+            next_run_time=started,
         )
         scheduler.add_job(
             runtime.queue_agendas, "cron", hour=7, minute=0, id="agendas", next_run_time=started

@@ -22,10 +22,10 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import case, null, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
-from booking.data.enums import MessageChannel, MessageStatus
+from booking.data.enums import MessageChannel, MessageKind, MessageStatus
 from booking.data.models import Appointment, OutboxMessage, Service
 from booking.data.sessions import read_only
 from booking.engine.clock import utc_now
@@ -205,6 +205,10 @@ class Dispatcher:
                     claimed_by=None,
                     claimed_until=None,
                     one_time_code=None,  # sent: no copy of a code stays behind
+                    manage_url=case(  # nor of a link to set a password
+                        (OutboxMessage.kind == MessageKind.STAFF_LINK, null()),
+                        else_=OutboxMessage.manage_url,
+                    ),
                 )
                 .execution_options(synchronize_session=False)
             ).rowcount
@@ -280,6 +284,8 @@ class Dispatcher:
                     queue_email_instead(session, message, now=now)
             if message.status != MessageStatus.PENDING:
                 message.one_time_code = None  # settled: no copy of a code stays behind
+                if message.kind == MessageKind.STAFF_LINK:
+                    message.manage_url = None  # nor of a link to set a password
 
 
 def claim_due(session: Session, worker_id: str, now: datetime, policy: DispatchPolicy) -> list[int]:

@@ -18,9 +18,10 @@ from booking.engine.clock import to_helsinki
 from booking.messages.facts import appointment_facts
 from booking.messages.outbox import REMINDER_KINDS, outside_quiet_hours
 from booking.messages.sms_numbers import sms_capable
-from notifications.email import build_appointment_email
+from notifications.email import build_appointment_email, build_code_email
 from notifications.senders import SmsMessage
 from notifications.sms import render_code_sms, render_sms
+from notifications.staff_email import build_staff_link_email
 from scheduler.agenda import render_agenda
 from scheduler.outcomes import Outgoing, Skip
 
@@ -39,11 +40,13 @@ def render_message(
 ) -> Outgoing | Skip:
     if message.kind == MessageKind.AGENDA:
         return render_agenda(session, message, now=now, mail_from=mail_from)
+    if message.kind == MessageKind.STAFF_LINK:
+        return render_staff_link(message, now=now, mail_from=mail_from)
     appointment = message.appointment
     if appointment is None or appointment.personal_data_erased_at is not None:
         return Skip("personal data erased")
     if message.kind == MessageKind.VERIFICATION_CODE:
-        return render_code(message, now=now, callback=callback)
+        return render_code(message, now=now, callback=callback, mail_from=mail_from)
     if message.kind != MessageKind.CANCELLED:
         if appointment.status == AppointmentStatus.CANCELLED:
             return Skip("appointment cancelled")
@@ -83,7 +86,9 @@ def render_message(
     return Outgoing(body=redact(body, message.manage_url), email=email)
 
 
-def render_code(message: OutboxMessage, *, now: datetime, callback: str | None) -> Outgoing | Skip:
+def render_code(
+    message: OutboxMessage, *, now: datetime, callback: str | None, mail_from: str
+) -> Outgoing | Skip:
     appointment = message.appointment
     code = message.one_time_code
     if (
@@ -94,6 +99,19 @@ def render_code(message: OutboxMessage, *, now: datetime, callback: str | None) 
         or not code
     ):
         return Skip("the hold has ended")
+    if message.channel == MessageChannel.EMAIL:
+        if not appointment.email:
+            return Skip("no e-mail address")
+        email = build_code_email(
+            appointment.language,
+            code,
+            appointment.expires_at,
+            to=appointment.email,
+            sender=mail_from,
+            stamp=now,
+        )
+        body = f"{email['Subject']}\n\n{email.get_content()}"
+        return Outgoing(body=body.replace(code, CODE_PLACEHOLDER), email=email)
     if not sms_capable(appointment.phone):
         return Skip("no mobile number")
     text = render_code_sms(appointment.language, code, appointment.expires_at)
@@ -101,6 +119,21 @@ def render_code(message: OutboxMessage, *, now: datetime, callback: str | None) 
         body=text.replace(code, CODE_PLACEHOLDER),
         sms=SmsMessage(to=str(appointment.phone), body=text, status_callback=callback, code=code),
     )
+
+
+def render_staff_link(message: OutboxMessage, *, now: datetime, mail_from: str) -> Outgoing | Skip:
+    if not message.manage_url:
+        return Skip("the link is gone")
+    email = build_staff_link_email(
+        language=message.language,
+        to=message.recipient,
+        link=message.manage_url,
+        sender=mail_from,
+        stamp=now,
+    )
+    text = email.get_body(("plain",))
+    body = f"{email['Subject']}\n\n{text.get_content() if text else ''}"
+    return Outgoing(body=redact(body, message.manage_url), email=email)
 
 
 def redact(text: str, manage_url: str | None) -> str:

@@ -28,6 +28,8 @@ A = Action
 START = NOW + timedelta(hours=1)  # Monday 11:00 Helsinki
 MOMENTS = {
     "the day before": START - timedelta(days=1),
+    "61 minutes before": START - timedelta(minutes=61),
+    "an hour before": START - timedelta(minutes=60),
     "ten minutes before": START - timedelta(minutes=10),
     "after the start": START + timedelta(minutes=5),
 }
@@ -37,11 +39,10 @@ ROLES = (Role.ADVISOR, Role.EXPERT, Role.ADMIN, Role.COUNCIL, None)
 # may do what the desk and the expert may; the council nothing.
 NOTHING: frozenset = frozenset()
 TABLE = {
-    (S.BOOKED, "the day before"): (
-        {A.CHECK_IN, A.CANCEL, A.MOVE},
-        NOTHING,
-        {A.CANCEL, A.MOVE},
-    ),
+    # Check-in opens an hour before the start.
+    (S.BOOKED, "the day before"): ({A.CANCEL, A.MOVE}, NOTHING, {A.CANCEL, A.MOVE}),
+    (S.BOOKED, "61 minutes before"): ({A.CANCEL, A.MOVE}, NOTHING, {A.CANCEL, A.MOVE}),
+    (S.BOOKED, "an hour before"): ({A.CHECK_IN, A.CANCEL, A.MOVE}, NOTHING, {A.CANCEL, A.MOVE}),
     (S.BOOKED, "ten minutes before"): (
         {A.CHECK_IN, A.CANCEL, A.MOVE},
         {A.START_CALL, A.MARK_DONE, A.FAILURE},

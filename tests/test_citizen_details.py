@@ -1,4 +1,4 @@
-"""The citizen's details: Finnish mobile numbers, names, e-mail, topics, free text."""
+"""The citizen's details: mobile numbers, names, e-mail, topics, free text."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from hypothesis import strategies as st
 from booking.appointments.citizen_details import (
     NAME_MAX_LENGTH,
     NEEDS_MAX_LENGTH,
+    NO_CONTACT,
+    NOT_AN_SMS_NUMBER,
     TOPICS,
     DetailError,
     InvalidDetails,
     clean_citizen_details,
-    is_finnish_mobile,
     normalize_email,
     normalize_free_text,
     normalize_mobile,
@@ -21,6 +22,7 @@ from booking.appointments.citizen_details import (
     normalize_phone_any,
     normalize_topic,
 )
+from booking.messages.sms_numbers import sms_capable
 
 
 @pytest.mark.parametrize(
@@ -47,7 +49,8 @@ def test_finnish_mobile_numbers_are_normalised_to_e164(raw, e164):
         "014 123 456",  # Jyväskylä landline
         "09 1234567",  # Helsinki landline
         "049 123 4567",  # not a personal mobile range
-        "+46 70 123 4567",  # Swedish mobile
+        "+46 8 123 456 78",  # Stockholm landline
+        "0600 12345",  # a service number
         "garbage",
         "",
         "   ",
@@ -59,7 +62,7 @@ def test_finnish_mobile_numbers_are_normalised_to_e164(raw, e164):
         "<script>alert(1)</script>",
     ],
 )
-def test_anything_but_a_finnish_mobile_is_refused_online(raw):
+def test_anything_but_a_mobile_that_takes_sms_is_refused_online(raw):
     with pytest.raises(DetailError) as refused:
         normalize_mobile(raw)
     assert refused.value.field == "phone"
@@ -74,12 +77,29 @@ def test_the_desk_accepts_a_landline_or_no_number():
         normalize_phone_any("garbage")
 
 
-def test_is_finnish_mobile_knows_the_finnish_mobile_ranges():
-    assert is_finnish_mobile("+358401234567")
-    assert is_finnish_mobile("+358501234567")
-    assert not is_finnish_mobile("+35814123456")
-    assert not is_finnish_mobile("+358491234567")
-    assert not is_finnish_mobile(None)
+@pytest.mark.parametrize(
+    ("raw", "e164"),
+    [
+        ("+46 70 123 4567", "+46701234567"),  # Swedish mobile
+        ("+372 5123 4567", "+37251234567"),  # Estonian mobile
+        ("0046 70 123 4567", "+46701234567"),
+        ("+1 202 555 0143", "+12025550143"),  # the US: mobile or landline, both take SMS
+    ],
+)
+def test_foreign_mobile_numbers_are_accepted_online(raw, e164):
+    assert normalize_mobile(raw) == e164
+    assert sms_capable(e164)
+
+
+def test_online_an_e_mail_address_may_stand_in_for_the_number():
+    details = clean_citizen_details(name="Ann Lee", phone="", email="ann@example.com")
+    assert details.phone is None and details.email == "ann@example.com"
+    with pytest.raises(InvalidDetails) as refused:
+        clean_citizen_details(name="Ann Lee", phone="", email="")
+    assert refused.value.errors == {"phone": NO_CONTACT}
+    with pytest.raises(InvalidDetails) as refused:  # a number given must take SMS
+        clean_citizen_details(name="Ann Lee", phone="014 123 456", email="ann@example.com")
+    assert refused.value.errors == {"phone": NOT_AN_SMS_NUMBER}
 
 
 @pytest.mark.parametrize(
@@ -136,12 +156,12 @@ def test_all_errors_are_reported_at_once():
 
 
 @given(st.text(max_size=60))
-def test_any_text_is_either_a_finnish_mobile_or_refused(raw):
+def test_any_text_is_either_a_number_that_takes_sms_or_refused(raw):
     try:
         e164 = normalize_mobile(raw)
     except DetailError:
         return
-    assert is_finnish_mobile(e164)
+    assert sms_capable(e164)
 
 
 @given(st.text(max_size=200))

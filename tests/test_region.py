@@ -233,3 +233,17 @@ def test_closure_with_a_quoted_date_is_refused():
 def test_unreadable_file_names_the_file(tmp_path):
     with pytest.raises(RegionFileError, match=r"nothing\.toml"):
         read_region_file(tmp_path / "nothing.toml")
+
+
+def test_only_the_council_and_administrators_see_figures_unless_the_file_says(region):
+    assert region.figures.advisors_see_their_points is False
+    without = SHIPPED.replace("[figures]\nadvisors_see_their_points = false\n", "")
+    assert parse_region(without, source=SOURCE).figures.advisors_see_their_points is False
+    allowing = SHIPPED.replace("see_their_points = false", "see_their_points = true")
+    assert parse_region(allowing, source=SOURCE).figures.advisors_see_their_points is True
+
+
+def test_who_sees_the_figures_must_be_true_or_false():
+    text = edited("advisors_see_their_points = false", 'advisors_see_their_points = "yes"')
+    error = refused(text)
+    assert_names(error, line_of(text, '= "yes"'), "figures.advisors_see_their_points")

@@ -39,13 +39,13 @@ CONFIRMED = "yes"
 @bp.route("/admin/points/<point_id>/closures", methods=["GET", "POST"])
 @staff_required(Role.ADMIN)
 def closures(point_id: str):
-    point = _point_or_404(point_id)
+    point = point_or_404(point_id)
     db = get_session()
     user = staff_user()
     now = utc_now()
     form = ClosureForm()
     if form.validate_on_submit():
-        outcome = _change_or_refusal(
+        outcome = change_or_refusal(
             form,
             lambda: close_point(
                 db,
@@ -60,7 +60,7 @@ def closures(point_id: str):
         )
         if outcome is not None:
             back = url_for("admin.closures", point_id=point.id)
-            return _confirm_or_done(form, outcome, back, title=_("Close the service point"))
+            return confirm_or_done(form, outcome, back, title=_("Close the service point"))
     coming = db.scalars(
         select(Closure)
         .where(Closure.point_id == point.id, Closure.closed_on >= now.astimezone(HELSINKI).date())
@@ -101,7 +101,7 @@ def absences(expert_id: int):
     if form.validate_on_submit():
         starts_at = _helsinki_midnight(form.first_day.data)
         ends_at = _helsinki_midnight(form.last_day.data + timedelta(days=1))
-        outcome = _change_or_refusal(
+        outcome = change_or_refusal(
             form,
             lambda: add_absence(
                 db,
@@ -115,7 +115,7 @@ def absences(expert_id: int):
         )
         if outcome is not None:
             back = url_for("admin.absences", expert_id=expert.id)
-            return _confirm_or_done(form, outcome, back, title=_("Mark the expert absent"))
+            return confirm_or_done(form, outcome, back, title=_("Mark the expert absent"))
     coming = db.scalars(
         select(ExpertAbsence)
         .where(ExpertAbsence.expert_id == expert.id, ExpertAbsence.ends_at > now)
@@ -131,19 +131,20 @@ def absences(expert_id: int):
     )
 
 
-def _change_or_refusal(form, change) -> ChangeResult | None:
-    """The change's result (uncommitted), or None with its refusal on the form's field."""
+def change_or_refusal(form, change, *, fallback: str = "reason") -> ChangeResult | None:
+    """The change's result (uncommitted), or None with its refusal on the form's field
+    (``fallback`` when the refusal names none the form has)."""
     try:
         return change()
     except CalendarChangeRefused as refusal:
         get_session().rollback()
         for name, text in refusal_texts(refusal).items():
-            field = getattr(form, name or "", None) or form.reason
+            field = getattr(form, name or "", None) or getattr(form, fallback)
             field.errors = [*field.errors, text]
         return None
 
 
-def _confirm_or_done(form, outcome: ChangeResult, back: str, *, title: str):
+def confirm_or_done(form, outcome: ChangeResult, back: str, *, title: str):
     """Commit a confirmed change and go back to the list; else roll it back and show
     its consequences with the form to confirm."""
     db = get_session()
@@ -185,7 +186,7 @@ def _done_message(outcome: ChangeResult) -> str:
     )
 
 
-def _point_or_404(point_id: str) -> ServicePoint:
+def point_or_404(point_id: str) -> ServicePoint:
     require_point(staff_user(), point_id)
     point = get_session().get(ServicePoint, point_id)
     if point is None or not point.active:

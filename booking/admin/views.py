@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from booking.admin.blueprint import bp
 from booking.data.audit_models import AuditEvent
@@ -40,14 +40,30 @@ def audit_log():
         abort(403)  # the log spans every point
     db = get_session()
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), LAST_PAGE)
-    reference = request.args.get("reference", "").strip().upper()[:12]
+    points = desk_points(db, staff_user())
+    filters = _audit_filters({point.id for point in points})
     query = (
         select(AuditEvent, StaffUser.email, Appointment.reference)
         .outerjoin(StaffUser, StaffUser.id == AuditEvent.user_id)
         .outerjoin(Appointment, Appointment.id == AuditEvent.appointment_id)
     )
-    if reference:
-        query = query.where(Appointment.reference == reference)
+    if filters["reference"]:
+        query = query.where(Appointment.reference == filters["reference"])
+    if filters["person"]:
+        query = query.where(StaffUser.email == filters["person"])
+    if filters["kind"]:
+        query = query.where(AuditEvent.action == filters["kind"])
+    if filters["point"]:
+        # An appointment's event by its point; a calendar change by the point it names.
+        point = filters["point"]
+        query = query.where(
+            or_(
+                Appointment.point_id == point,
+                AuditEvent.detail.like(f"% {point} %"),
+                AuditEvent.detail.like(f"% {point}/%"),
+                AuditEvent.detail.like(f"% {point}:%"),
+            )
+        )
     total = db.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.execute(
         query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
@@ -60,9 +76,23 @@ def audit_log():
         rows=rows,
         page=page,
         has_more=page * PAGE_SIZE < (total or 0),
-        reference=reference,
+        filters=filters,
+        given={name: value for name, value in filters.items() if value},
+        points=points,
         action_labels=ACTION_LABELS,
     )
+
+
+def _audit_filters(point_ids: set[str]) -> dict[str, str]:
+    """The audit page's filters from the query string; an unknown point or kind is none."""
+    kind = request.args.get("kind", "")
+    point = request.args.get("point", "")
+    return {
+        "reference": request.args.get("reference", "").strip().upper()[:12],
+        "person": request.args.get("person", "").strip().lower()[:254],
+        "point": point if point in point_ids else "",
+        "kind": kind if kind in {action.value for action in ACTION_LABELS} else "",
+    }
 
 
 ACTION_LABELS = {
@@ -87,5 +117,8 @@ ACTION_LABELS = {
     AuditAction.FAILURE: _l("Marked as a technical failure"),
     AuditAction.REHOUSE: _l("Given another room or expert at the same time"),
     AuditAction.CHANGE_REGION: _l("Changed the region's calendar"),
+    AuditAction.CHANGE_STAFF: _l("Changed a staff account"),
     AuditAction.CALLED: _l("Phoned the citizen"),
+    AuditAction.EMAIL_SUMMARY: _l("Sent the summary by e-mail"),
+    AuditAction.REFUSED: _l("Refused: not at the user's points"),
 }

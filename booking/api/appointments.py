@@ -40,13 +40,10 @@ from booking.data.enums import AppointmentStatus, BookingChannel
 from booking.data.models import Appointment
 from booking.engine.clock import HELSINKI, utc_now
 from booking.web.database import get_session
-from booking.web.extensions import limiter
 from booking.web.phone_proof import hold_policy
+from booking.web.rate_limits import book_limit, cancel_limit, code_limit, lookup_limit, move_limit
 from booking.web.refusals import refusal_text, refusal_texts
 from booking.web.transaction import run_use_case
-
-BOOKING_LIMIT = "20/minute;200/hour"
-MANAGE_LIMIT = "30/minute"
 
 
 def iso(moment: datetime) -> str:
@@ -97,7 +94,7 @@ def _taken_answer(error: SlotTaken, alternatives):
 
 
 @bp.post("/appointments")
-@limiter.limit(BOOKING_LIMIT)
+@book_limit
 def create_appointment():
     body, errors = read_body(NewAppointment)
     if body is None:
@@ -148,7 +145,7 @@ def create_appointment():
 
 
 @bp.post("/appointments/<int:appointment_id>/confirm")
-@limiter.limit(MANAGE_LIMIT)
+@code_limit
 def confirm(appointment_id: int):
     session = get_session()
     appointment, refusal = _authorised(session, appointment_id)
@@ -193,7 +190,7 @@ def _authorised(session, appointment_id: int):
 
 
 @bp.get("/appointments/<int:appointment_id>")
-@limiter.limit(MANAGE_LIMIT)
+@lookup_limit
 def get_appointment(appointment_id: int):
     appointment, refusal = _authorised(get_session(), appointment_id)
     if refusal:
@@ -210,7 +207,7 @@ def _calendar_only(_appointment: Appointment) -> dict[str, str]:
 
 
 @bp.post("/appointments/<int:appointment_id>/cancel")
-@limiter.limit(MANAGE_LIMIT)
+@cancel_limit
 def cancel(appointment_id: int):
     session = get_session()
     appointment, refusal = _authorised(session, appointment_id)
@@ -233,7 +230,7 @@ def cancel(appointment_id: int):
 
 
 @bp.post("/appointments/<int:appointment_id>/move")
-@limiter.limit(MANAGE_LIMIT)
+@move_limit
 def move(appointment_id: int):
     session = get_session()
     appointment, refusal = _authorised(session, appointment_id)

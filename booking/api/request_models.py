@@ -2,7 +2,7 @@
 through :mod:`booking.api.openapi`, describe them.
 
 Pydantic checks the shape: which fields there are, their types and lengths.
-What a value means (a Finnish mobile number, the letters of a name, a topic of
+What a value means (a mobile number that takes text messages, the letters of a name, a topic of
 the service's agency, a bookable start) is checked by the use cases in
 :mod:`booking.appointments`.  Each field carries its :class:`Refusals`: the
 message (an English msgid, translated at the edge) that the caller reads when
@@ -171,7 +171,8 @@ Name = required_text_field(
     max_length=NAME_MAX_LENGTH,
 )
 Phone = required_text_field(
-    "A Finnish mobile number (04… or 050…, or +358…); the SMS goes there.",
+    "A mobile number that takes text messages, Finnish or foreign (040…, +46…); "
+    "the code and the SMS go there.",
     "040 123 4567",
     Refusals(REQUIRED, too_long=N_("This phone number is too long.")),
     max_length=PHONE_MAX_LENGTH,

@@ -5,7 +5,8 @@ the role.  The staff pages offer exactly these buttons, and the use cases refuse
 anything else (:func:`is_allowed`), so a button is never shown that the app
 would then refuse.  Pure: no database, no web.
 
-- The desk (advisors) checks citizens in, marks no-shows, cancels and moves.
+- The desk (advisors) checks citizens in (from an hour before the start), marks
+  no-shows, cancels and moves.
 - The expert starts and ends calls, marks a call done (also without an
   arrival: the citizen may have joined from elsewhere), a no-show, or a
   technical failure.
@@ -36,6 +37,9 @@ class Action(enum.StrEnum):
 #: The expert may start a call (or settle it) this long before its booked start,
 #: and any time once the citizen has arrived.
 EARLY_START = timedelta(minutes=15)
+#: The desk may check a citizen in from this long before the booked start (not at
+#: night for a morning appointment: that would be a slip of the finger).
+CHECK_IN_FROM = timedelta(minutes=60)
 
 DESK_ACTIONS = frozenset({Action.CHECK_IN, Action.NO_SHOW, Action.CANCEL, Action.MOVE})
 CALL_ACTIONS = frozenset(
@@ -80,7 +84,9 @@ def _possible(
         return frozenset(calls | {Action.CANCEL} if staff else calls)
     if status is not AppointmentStatus.BOOKED:
         return frozenset()  # done, no-show, failed or cancelled: nothing more happens
-    possible = {Action.CHECK_IN}
+    possible = set()
+    if now >= starts_at - CHECK_IN_FROM:
+        possible.add(Action.CHECK_IN)
     if now >= starts_at - EARLY_START:
         possible |= {Action.START_CALL, Action.MARK_DONE, Action.FAILURE}
     if started:

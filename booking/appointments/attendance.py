@@ -18,7 +18,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from booking.appointments.actions import Action, is_allowed
+from booking.appointments.actions import CHECK_IN_FROM, Action, is_allowed
 from booking.appointments.errors import N_, BookingError, InvalidTransition
 from booking.appointments.guard import lock_appointment
 from booking.appointments.outcome_facts import record_fact
@@ -30,7 +30,14 @@ from booking.staff.audit import record_change
 def check_in(
     session: Session, appointment: Appointment, *, now: datetime, by_user_id: int | None
 ) -> Appointment:
-    """booked → arrived, at the desk."""
+    """booked → arrived, at the desk; from :data:`CHECK_IN_FROM` before the start."""
+    if appointment.status is AppointmentStatus.BOOKED and now < appointment.starts_at - (
+        CHECK_IN_FROM
+    ):
+        raise InvalidTransition(
+            N_("Check-in opens %(minutes)s minutes before the appointment starts."),
+            params={"minutes": int(CHECK_IN_FROM.total_seconds() // 60)},
+        )
     _allow(session, appointment, Action.CHECK_IN, now, by_user_id)
     appointment.status = AppointmentStatus.ARRIVED
     appointment.checked_in_at = now

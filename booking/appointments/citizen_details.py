@@ -8,7 +8,6 @@ the agency checks a photo ID at the point, so there is no field for it here.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from booking.appointments.errors import N_
+from booking.messages.sms_numbers import sms_capable
 
 NAME_MIN_LENGTH = 2
 NAME_MAX_LENGTH = 120
@@ -28,8 +28,14 @@ INTERPRETER_LANGUAGE_MAX_LENGTH = 40
 CANCEL_REASON_MAX_LENGTH = 500
 LANGUAGES = ("fi", "sv", "en")
 
-#: Finnish mobile ranges: +358 4[0-8]… and +358 50….  (049 is not a personal mobile range.)
-_FINNISH_MOBILE = re.compile(r"^\+358(4[0-8]|50)\d+$")
+NOT_AN_SMS_NUMBER = N_(
+    "This number cannot receive our text messages. Please give a mobile number, or leave "
+    "the number out and give your e-mail address: the code then comes by e-mail."
+)
+NO_CONTACT = N_(
+    "Please give a mobile number, or an e-mail address if you have no mobile number "
+    "that receives text messages."
+)
 #: Characters allowed in a name besides letters (and combining marks).
 _NAME_PUNCTUATION = frozenset(" -'’.")
 #: Combining marks one letter may carry after NFC; more only garble the text around it.
@@ -95,6 +101,29 @@ class InvalidDetails(ValueError):
         self.errors = dict(errors)
 
 
+class FieldChecks:
+    """Checks several fields at once: ``check(field, normalize, *args)`` returns the
+    normalised value, or None and remembers the refusal; ``raise_refusals()`` then
+    raises :class:`InvalidDetails` naming every bad field, if any."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def __call__(self, field: str, normalize, *args):
+        try:
+            return normalize(*args)
+        except DetailError as error:
+            self.errors[field] = error.msgid
+            return None
+
+    def refuse(self, field: str, msgid: str) -> None:
+        self.errors[field] = msgid
+
+    def raise_refusals(self) -> None:
+        if self.errors:
+            raise InvalidDetails(self.errors)
+
+
 @dataclass(frozen=True)
 class CitizenDetails:
     name: str
@@ -126,18 +155,27 @@ def _parse_phone(raw: object, field: str) -> phonenumbers.PhoneNumber:
 
 
 def normalize_mobile(raw: object, field: str = "phone") -> str:
-    """A Finnish mobile number as E.164 (``+358401234567``); the SMS goes there.
+    """A mobile number that takes our text messages, as E.164 (``+358401234567``,
+    ``+46701234567``): the code and the confirmation go there.  Finnish or foreign,
+    ``booking.messages.sms_numbers.sms_capable`` decides.
 
-    Raises :class:`DetailError` for landlines, the 049 range, foreign numbers and
+    Raises :class:`DetailError` for landlines, the 049 range, service numbers and
     anything that is not a phone number."""
     number = _parse_phone(raw, field)
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    mobile_types = {phonenumbers.PhoneNumberType.MOBILE}
-    if phonenumbers.number_type(number) not in mobile_types or not is_finnish_mobile(e164):
-        raise DetailError(
-            field, N_("Please give a Finnish mobile number (starting 04 or 050) for the SMS.")
-        )
+    if not sms_capable(e164):
+        raise DetailError(field, NOT_AN_SMS_NUMBER)
     return e164
+
+
+def normalize_online_contact(phone: object, email: str | None, field: str = "phone") -> str | None:
+    """An online booking's number: a mobile that takes our text messages — or none at
+    all when an e-mail address is given, which then receives the code instead."""
+    if email and (phone is None or (isinstance(phone, str) and not phone.strip())):
+        return None
+    if phone is None or (isinstance(phone, str) and not phone.strip()):
+        raise DetailError(field, NO_CONTACT)
+    return normalize_mobile(phone, field)
 
 
 def normalize_phone_any(raw: object, field: str = "phone") -> str | None:
@@ -148,12 +186,6 @@ def normalize_phone_any(raw: object, field: str = "phone") -> str | None:
         return None
     number = _parse_phone(raw, field)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def is_finnish_mobile(e164: str | None) -> bool:
-    """True when an E.164 number is in a Finnish mobile range: what an online booking
-    asks for.  Which numbers get an SMS is ``booking.messages.sms_numbers``' rule."""
-    return bool(e164) and _FINNISH_MOBILE.match(e164) is not None
 
 
 def _too_many_combining_marks(text: str) -> bool:
@@ -260,21 +292,19 @@ def clean_citizen_details(
 ) -> CitizenDetails:
     """Every field checked at once; raises :class:`InvalidDetails` naming each bad one.
 
-    ``mobile_required``: online and API bookings need a Finnish mobile number; at the
-    desk (False) a landline or no number at all is accepted."""
-    errors: dict[str, str] = {}
-
-    def check(field: str, normalize, *args):
-        try:
-            return normalize(*args)
-        except DetailError as error:
-            errors[field] = error.msgid
-            return None
-
+    ``mobile_required``: online and API bookings need a mobile number that takes our
+    text messages, or else an e-mail address; at the desk (False) a landline or no
+    number at all is accepted."""
+    check = FieldChecks()
+    email = check("email", normalize_email, email)
     details = CitizenDetails(
         name=check("name", normalize_name, name),
-        phone=check("phone", normalize_mobile if mobile_required else normalize_phone_any, phone),
-        email=check("email", normalize_email, email),
+        phone=(
+            check("phone", normalize_online_contact, phone, email)
+            if mobile_required
+            else check("phone", normalize_phone_any, phone)
+        ),
+        email=email,
         language=check("language", normalize_language, language),
         topic=check("topic", normalize_topic, topic, agency_id),
         needs=check("needs", normalize_free_text, needs, NEEDS_MAX_LENGTH, "needs"),
@@ -282,6 +312,5 @@ def clean_citizen_details(
             "interpreter_language", normalize_interpreter_language, interpreter_language
         ),
     )
-    if errors:
-        raise InvalidDetails(errors)
+    check.raise_refusals()
     return details

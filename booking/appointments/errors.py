@@ -48,6 +48,14 @@ class SlotTaken(BookingError):
     default_msgid = N_("Sorry, this time was just taken. Please choose another time.")
 
 
+class AlreadyBooked(BookingError):
+    """This very form was already submitted and booked (a double click)."""
+
+    code = "already_booked"
+    field = "start"
+    default_msgid = N_("This booking has already been made.")
+
+
 class NotBookable(BookingError):
     """The asked time or service cannot be booked at all (``field`` names which input)."""
 
@@ -101,6 +109,18 @@ class HoldExpired(BookingError):
     default_msgid = N_(
         "The time was held for you only for a while, and that time is over. "
         "Please choose a time again."
+    )
+
+
+class EmailOnlyTimesTaken(BookingError):
+    """The point's day has as many online bookings without a number as it takes."""
+
+    code = "email_only_taken"
+    field = "phone"
+    default_msgid = N_(
+        "This day at this service point has no more times for bookings made with an "
+        "e-mail address only. Please choose another day, give a mobile number, or call "
+        "the service point."
     )
 
 

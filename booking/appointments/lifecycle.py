@@ -26,6 +26,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,6 +34,7 @@ from booking.appointments import guard as appointment_guard
 from booking.appointments.actions import Action, is_allowed
 from booking.appointments.alternatives import nearby_alternatives
 from booking.appointments.attendance import acting_role, check_in, mark_done, mark_no_show
+from booking.appointments.calendar_locks import take_the_calendar
 from booking.appointments.citizen_details import (
     CANCEL_REASON_MAX_LENGTH,
     DetailError,
@@ -41,6 +43,7 @@ from booking.appointments.citizen_details import (
     normalize_free_text,
 )
 from booking.appointments.errors import (
+    AlreadyBooked,
     BookingError,
     DetailsRefused,
     InvalidTransition,
@@ -52,14 +55,14 @@ from booking.appointments.guard import (
     insert_guarded,
     is_overlap,
     lock_appointment,
-    lock_booking_scopes,
     still_free,
 )
-from booking.appointments.holds import HoldPolicy, expire_lapsed_holds, hash_code, new_code
+from booking.appointments.holds import HoldPolicy, hash_code, new_code
 from booking.appointments.limits import (
     DEFAULT_MAX_ACTIVE_PER_AGENCY,
     check_active_limit,
     check_code_allowance,
+    check_email_only_share,
     check_move_allowance,
     count_move,
 )
@@ -74,7 +77,7 @@ from booking.appointments.start_checks import (
 )
 from booking.data import availability as calendars
 from booking.data.enums import AppointmentStatus, BookingChannel, CancelledBy, MessageKind
-from booking.data.models import Appointment, Service
+from booking.data.models import Appointment
 from booking.messages.outbox import queue_appointment_messages, queue_code_message
 from booking.staff.audit import record_change
 
@@ -120,6 +123,8 @@ class BookingRequest:
     interpreter_language: str | None = None
     channel: BookingChannel = BookingChannel.ONLINE
     booked_by_user_id: int | None = None
+    #: The desk form's token: the same form submitted twice books once (AlreadyBooked).
+    request_token: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,8 +152,9 @@ def book_appointment(
     failed write is rolled back).  ``base_url`` (the site's public address) puts the
     manage link into the confirmation messages.  A desk booking (``channel`` DESK)
     needs no minimum notice: any start from ``now`` on.  With ``hold`` the time is only
-    held (status held, until ``hold.expiry(now)``) and the code goes by SMS instead
-    of the confirmation, which :func:`~booking.appointments.holds.confirm_hold` sends."""
+    held (status held, until ``hold.expiry(now)``) and the code goes by SMS (by e-mail
+    when no number was given) instead of the confirmation, which
+    :func:`~booking.appointments.holds.confirm_hold` sends."""
     point, service = offered(session, request.point_id, request.service_id)
     try:
         details = clean_citizen_details(
@@ -166,9 +172,13 @@ def book_appointment(
         raise DetailsRefused(error.errors) from error
     notice = DESK_MIN_NOTICE if request.channel == BookingChannel.DESK else None
     starts_at = check_start(point, service, request.starts_at, now=now, min_notice=notice)
-    limited_phone = details.phone if request.channel != BookingChannel.DESK else None
-    if limited_phone:  # a quick answer first; it counts again under the lock
-        check_active_limit(session, limited_phone, service, now, max_active_per_agency)
+    online = request.channel != BookingChannel.DESK
+    limited_phone = details.phone if online else None
+    limited_email = details.email if online and not details.phone else None
+    if limited_phone or limited_email:  # a quick answer first; it counts again under the lock
+        check_active_limit(
+            session, limited_phone, service, now, max_active_per_agency, email=limited_email
+        )
 
     ends_at = starts_at + timedelta(minutes=service.duration_minutes)
     token = secrets.token_urlsafe(32)
@@ -194,6 +204,7 @@ def book_appointment(
         "created_at": now,
         "updated_at": now,
         "booked_by_user_id": request.booked_by_user_id,
+        "request_token": request.request_token,
     }
     code = new_code() if hold else None
     if code:
@@ -211,11 +222,18 @@ def book_appointment(
         )
         if chosen is not None and not locked:
             locked = True
-            _take_the_calendar(
-                session, point.id, limited_phone, service, now, max_active_per_agency
+            take_the_calendar(
+                session, point.id, service, now, max_active_per_agency, limited_phone, limited_email
             )
+            if limited_email:
+                check_active_limit(
+                    session, None, service, now, max_active_per_agency, email=limited_email
+                )
+                check_email_only_share(session, point.id, starts_at, now)
+            if request.request_token and booked_with(session, request.request_token):
+                raise AlreadyBooked()
             if hold:
-                check_code_allowance(session, str(details.phone), now)
+                check_code_allowance(session, str(details.phone or details.email), now)
             if not still_free(session, *chosen, starts_at, fields["blocked_until"]):
                 chosen = calendars.pick_for_booking(
                     session, point.id, service.id, starts_at, now, min_notice=notice
@@ -277,7 +295,7 @@ def move_appointment(
     # Inside one savepoint: free the appointment's own time (so that a move by a
     # few minutes is not refused by itself), pick afresh and write the new time.
     # Any failure rolls the savepoint back, leaving the appointment untouched.
-    _take_the_calendar(session, point.id, None, service, now, 0)
+    take_the_calendar(session, point.id, service, now, 0)
     try:
         with session.begin_nested():
             appointment.status = AppointmentStatus.CANCELLED
@@ -353,22 +371,9 @@ class _NoFreeResources(Exception):
     """No room or no expert is free at the asked time (raised inside a savepoint)."""
 
 
-def _take_the_calendar(
-    session: Session,
-    point_id: str,
-    phone: str | None,
-    service: Service,
-    now: datetime,
-    limit: int,
-) -> None:
-    """Take the write locks of the point and the service's agency (PostgreSQL; SQLite's
-    transaction already holds the database's), then clear lapsed holds out of the way
-    and count ``phone``'s coming appointments: what a parallel booking must not race
-    past."""
-    lock_booking_scopes(session, point_id, service.agency_id, phone)
-    expire_lapsed_holds(session, now=now)
-    if phone:
-        check_active_limit(session, phone, service, now, limit)
+def booked_with(session: Session, request_token: str) -> Appointment | None:
+    """The appointment a form with ``request_token`` booked, if it did."""
+    return session.scalar(select(Appointment).where(Appointment.request_token == request_token))
 
 
 def _after_change(

@@ -12,18 +12,26 @@ other's rows.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from booking.appointments.errors import N_, TooManyActiveBookings, TooManyCodes, TooManyMoves
-from booking.data.enums import AppointmentStatus
+from booking.appointments.errors import (
+    N_,
+    EmailOnlyTimesTaken,
+    TooManyActiveBookings,
+    TooManyCodes,
+    TooManyMoves,
+)
+from booking.data.enums import AppointmentStatus, BookingChannel
 from booking.data.models import Appointment, Service
-from booking.engine.clock import to_helsinki
+from booking.engine.clock import HELSINKI, to_helsinki
 from booking.messages.sms_budget import codes_left_this_hour, sms_left_today
 
 DEFAULT_MAX_ACTIVE_PER_AGENCY = 2
+#: Online bookings made with an e-mail address instead of a mobile number, per point a day.
+EMAIL_ONLY_PER_POINT_DAY = 2
 MOVES_PER_DAY = 3
 
 SMS_BUDGET_SPENT = N_(
@@ -32,34 +40,73 @@ SMS_BUDGET_SPENT = N_(
 )
 
 
+def _coming(now: datetime):
+    """Coming appointments that hold their time: booked ones, and holds not yet lapsed."""
+    return and_(
+        Appointment.starts_at > now,
+        or_(
+            Appointment.status == AppointmentStatus.BOOKED,
+            and_(Appointment.status == AppointmentStatus.HELD, Appointment.expires_at > now),
+        ),
+    )
+
+
 def check_active_limit(
-    session: Session, phone: str, service: Service, now: datetime, limit: int
+    session: Session,
+    phone: str | None,
+    service: Service,
+    now: datetime,
+    limit: int,
+    *,
+    email: str | None = None,
 ) -> None:
-    """:class:`TooManyActiveBookings` when ``phone`` already has ``limit`` coming
-    appointments with the service's agency: booked ones, and holds not yet lapsed."""
+    """:class:`TooManyActiveBookings` when ``phone`` (or, for a booking without a
+    number, ``email``) already has ``limit`` coming appointments with the service's
+    agency."""
+    who = Appointment.phone == phone if phone else func.lower(Appointment.email) == email_key(email)
     active = session.scalar(
         select(func.count(Appointment.id))
         .join(Service, Service.id == Appointment.service_id)
-        .where(
-            Appointment.phone == phone,
-            Service.agency_id == service.agency_id,
-            Appointment.starts_at > now,
-            or_(
-                Appointment.status == AppointmentStatus.BOOKED,
-                and_(
-                    Appointment.status == AppointmentStatus.HELD,
-                    Appointment.expires_at > now,
-                ),
-            ),
-        )
+        .where(who, Service.agency_id == service.agency_id, _coming(now))
     )
     if active >= limit:
         raise TooManyActiveBookings()
 
 
+def email_key(email: str | None) -> str:
+    return (email or "").lower()
+
+
+def check_email_only_share(
+    session: Session, point_id: str, starts_at: datetime, now: datetime
+) -> None:
+    """:class:`EmailOnlyTimesTaken` when the point's day already has
+    ``EMAIL_ONLY_PER_POINT_DAY`` coming online bookings made without a number.
+
+    An e-mail address is free to make in any number (a domain of one's own answers
+    to all of them), so the code sent there proves far less than one sent to a
+    mobile number; capping these bookings per point and day keeps what one person
+    could hoard with made-up addresses to a small share of any day."""
+    day = to_helsinki(starts_at).date()
+    first = datetime.combine(day, time(0), tzinfo=HELSINKI)
+    taken = session.scalar(
+        select(func.count(Appointment.id)).where(
+            Appointment.point_id == point_id,
+            Appointment.phone.is_(None),
+            Appointment.channel != BookingChannel.DESK,
+            Appointment.starts_at >= first,
+            Appointment.starts_at < first + timedelta(days=1),
+            _coming(now),
+        )
+    )
+    if taken >= EMAIL_ONLY_PER_POINT_DAY:
+        raise EmailOnlyTimesTaken()
+
+
 def check_code_allowance(session: Session, phone: str, now: datetime) -> None:
-    """:class:`TooManyCodes` when ``phone`` may not be sent a code now: its codes of the
-    hour or its SMS of the day are used up."""
+    """:class:`TooManyCodes` when ``phone`` (a number, or the e-mail address a code goes
+    to) may not be sent a code now: its codes of the hour or its SMS of the day are
+    used up."""
     if codes_left_this_hour(session, phone, now=now) <= 0:
         raise TooManyCodes()
     if sms_left_today(session, phone, now=now) <= 0:

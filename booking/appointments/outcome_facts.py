@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from booking.data.appointment_facts import AppointmentFact
 from booking.data.enums import AppointmentStatus, BookingChannel, CancelledBy
+from booking.data.figures_models import forget_totals
 from booking.data.models import Appointment
 from booking.engine.clock import to_helsinki
 
@@ -43,6 +44,8 @@ def record_fact(
     if cancelled_by is not None:
         values["cancelled_by"] = cancelled_by.value
     fact = session.get(AppointmentFact, appointment.fact_id) if appointment.fact_id else None
+    # A month already counted is counted afresh from its facts until it is summarized again.
+    forget_totals(session, [values["month"]] + ([fact.month] if fact is not None else []))
     if fact is None:
         fact = AppointmentFact(id=_new_fact_id(), **values)
         session.add(fact)

@@ -19,8 +19,8 @@ from booking.staff.audit import AuditAction, record
 from booking.staff.sign_in import SignInRefused, authenticate
 from booking.web.access import staff_required, staff_user
 from booking.web.database import get_session
-from booking.web.extensions import limiter
 from booking.web.proxies import client_address
+from booking.web.rate_limits import sign_in_limit
 from booking.web.staff_sessions import begin_staff_session, clear_session
 
 #: Longer ``next`` values are no page of this site.
@@ -61,7 +61,7 @@ def safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/staff/sign-in", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@sign_in_limit
 def sign_in():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))

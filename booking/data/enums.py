@@ -90,6 +90,7 @@ class MessageKind(enum.StrEnum):
     REMINDER_MORNING = "reminder_morning"
     AGENDA = "agenda"
     VERIFICATION_CODE = "verification_code"  # the code that proves the mobile number
+    STAFF_LINK = "staff_link"  # a staff member's one-time link to set her password
 
 
 class MessageStatus(enum.StrEnum):

@@ -1,9 +1,8 @@
 """The data model: SQLAlchemy 2 typed models. State only — no sending, no clock reads.
 
-Instants are aware UTC datetimes (``*_at``); dates are ``*_on``; weekly hours
-and closures are local wall time of the point's zone.  The no-overlap rule for
-appointments is enforced by the database itself (booking/data/migrations/guards.py):
-a PostgreSQL exclusion constraint, and triggers on SQLite.
+Instants are aware UTC datetimes (``*_at``); dates are ``*_on``; weekly hours and
+closures are local wall time of the point's zone.  The database itself enforces the
+no-overlap rule (migrations/guards.py): a PostgreSQL exclusion constraint, SQLite triggers.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -28,6 +28,9 @@ from booking.data import (  # noqa: F401  (mapped with the rest)
     appointment_facts,
     audit_models,
     calendar_models,
+    feedback_models,
+    figures_models,
+    rate_limit_counters,
     sign_in_models,
 )
 from booking.data.base import Base
@@ -49,6 +52,9 @@ class Municipality(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     name_fi: Mapped[str] = mapped_column(String(80))
     name_sv: Mapped[str] = mapped_column(String(80))
+    postal_codes: Mapped[str] = mapped_column(Text, default="")  # space-separated
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
 
     points: Mapped[list[ServicePoint]] = relationship(back_populates="municipality")
 
@@ -66,6 +72,8 @@ class ServicePoint(Base):
     post_office: Mapped[str] = mapped_column(String(60))
     phone: Mapped[str | None] = mapped_column(String(20))
     timezone: Mapped[str] = mapped_column(String(40), default="Europe/Helsinki")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     municipality: Mapped[Municipality] = relationship(back_populates="points")
@@ -282,6 +290,8 @@ class Appointment(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     booked_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    # The desk form's token: a second submission of the same form finds this booking.
+    request_token: Mapped[str | None] = mapped_column(String(36), unique=True, index=True)
     checked_in_at: Mapped[datetime | None]  # arrived at the desk
     call_started_at: Mapped[datetime | None]
     call_ended_at: Mapped[datetime | None]
@@ -290,8 +300,7 @@ class Appointment(Base):
     outcome_reason: Mapped[str | None] = mapped_column(String(24))
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str] = mapped_column(String(500), default="")
-    # The only link to its anonymous fact row (AppointmentFact.id); erased with the
-    # personal data, after which nothing ties the two together.
+    # The only link to its anonymous fact (AppointmentFact.id); erased with the personal data.
     fact_id: Mapped[int | None] = mapped_column(BigInteger)
     # Why a calendar change cancelled it (region.consequences); to_call: the desk phones.
     cancel_cause: Mapped[str | None] = mapped_column(String(20))
@@ -369,8 +378,7 @@ class StaffUser(Base):
     agency_id: Mapped[str | None] = mapped_column(ForeignKey("agency.id"))
     expert_id: Mapped[int | None] = mapped_column(ForeignKey("expert.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Goes up by one at each sign-out; a session carries the number it began with,
-    # so a copy of a signed-out session cookie opens nothing.
+    # Rises at each sign-out; a session keeps the number it began with (old copies open nothing).
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
     feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     language: Mapped[str] = mapped_column(String(2), default="fi")

@@ -7,6 +7,7 @@ submitting it books through the same use case as the public flow.
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -34,14 +35,33 @@ from booking.web.refusals import refusal_text, refusal_texts
 from booking.web.staff_requests import parse_start
 from booking.web.transaction import run_use_case
 
-#: How far "next free time now" looks, and how many times it offers.
+#: How far "next free time now" looks, and how many times it offers at once.
 NEXT_FREE_DAYS = 14
 NEXT_FREE_COUNT = 8
 
 
+def request_token(raw: str | None) -> str:
+    """The booking form's token as sent back, or a new one: one form books at most once."""
+    if raw and len(raw) == 32 and all(c in "0123456789abcdef" for c in raw):
+        return raw
+    return uuid.uuid4().hex
+
+
+def _already_booked(session: Session, token: str, user: StaffUser):
+    """The same confirmation again when this form has booked already (a double click)."""
+    appointment = use_cases.booked_with(session, token)
+    if appointment is None or appointment.booked_by_user_id != user.id:
+        return None
+    flash(_("Booked. Reference %(reference)s.", reference=appointment.reference), "success")
+    return redirect(url_for("desk.appointment", appointment_id=appointment.id))
+
+
 def _set_choices(form: CallerForm, session: Session, user: StaffUser) -> None:
     points = desk_points(session, user)
+    # Empty first choices: a forgotten choice is an error, never the first in the list.
     form.point_id.choices = [SelectChoice(point.id, localized(point)) for point in points]
+    if len(points) > 1:
+        form.point_id.choices.insert(0, SelectChoice("", _("Choose a service point")))
     services = session.scalars(
         select(Service)
         .join(Offering, Offering.service_id == Service.id)
@@ -49,7 +69,7 @@ def _set_choices(form: CallerForm, session: Session, user: StaffUser) -> None:
         .distinct()
         .order_by(Service.agency_id, Service.id)
     ).all()
-    form.service_id.choices = [
+    form.service_id.choices = [SelectChoice("", _("Choose a service"))] + [
         SelectChoice(service.id, localized(service), optgroup=localized(service.agency))
         for service in services
     ]
@@ -102,11 +122,17 @@ def _times_page(form: TimeChoiceForm | CallerForm, session: Session, *, next_fre
     today = to_helsinki(now).date()
     point_id, service_id = form.point_id.data, form.service_id.data
     notice = use_cases.DESK_MIN_NOTICE  # the caller may be standing at the desk
+    later = None  # where "later times" goes on from, when there are more
     if next_free or form.day.data is None:
         next_free = True
         last = today + timedelta(days=NEXT_FREE_DAYS)
         times = free_times(session, point_id, service_id, today, last, now, min_notice=notice)
-        times = times[:NEXT_FREE_COUNT]
+        after = parse_start(request.form.get("after"))
+        if after is not None:
+            times = [t for t in times if t > after]
+        if len(times) > NEXT_FREE_COUNT:
+            times = times[:NEXT_FREE_COUNT]
+            later = times[-1]
     else:
         day = form.day.data
         times = free_times(session, point_id, service_id, day, day, now, min_notice=notice)
@@ -118,6 +144,8 @@ def _times_page(form: TimeChoiceForm | CallerForm, session: Session, *, next_fre
     carried = {name: request.form.get(name, "") for name in CARRIED_FIELDS}
     if next_free:
         carried["day"] = ""
+    offered = [t.isoformat() for t in times]
+    chosen = request.form.get("starts_at", "")
     return render_template(
         "desk/book_time.html",
         title=_("Choose a time"),
@@ -125,8 +153,10 @@ def _times_page(form: TimeChoiceForm | CallerForm, session: Session, *, next_fre
         carried=carried,
         times=times,
         next_free=next_free,
+        later=later,
         day=day,
-        chosen=request.form.get("starts_at") or (times[0].isoformat() if times else ""),
+        chosen=chosen if chosen in offered else (offered[0] if offered else ""),
+        request_token=request_token(request.form.get("request_token")),
         service=session.get(Service, service_id),
     )
 
@@ -151,8 +181,6 @@ def book():
     db = get_session()
     form = CallerForm()
     _set_choices(form, db, staff_user())
-    if request.method == "GET" and form.day.data is None:
-        form.day.data = to_helsinki(utc_now()).date()
     if "edit" in request.form:  # back from step two: the details as they were
         return _caller_page(form)
     if form.validate_on_submit() and _check_caller(form, db):
@@ -168,6 +196,9 @@ def book_confirm():
     form = TimeChoiceForm()
     _set_choices(form, db, user)
     next_free = not request.form.get("day")
+    token = request_token(request.form.get("request_token"))
+    if (already := _already_booked(db, token, user)) is not None:
+        return already
     valid = form.validate_on_submit()
     if any(form[name].errors for name in CARRIED_FIELDS):
         return _caller_page(form)
@@ -190,6 +221,7 @@ def book_confirm():
         interpreter_language=form.interpreter_language.data,
         channel=BookingChannel.DESK,
         booked_by_user_id=user.id,
+        request_token=token,
     )
     outcome = run_use_case(
         db,
@@ -204,11 +236,9 @@ def book_confirm():
         look_around=lambda refusal: _refused_page(form, db, refusal, next_free=next_free),
         look_around_after=use_cases.BookingError,
     )
-    if outcome.refusal is not None:
-        return outcome.looked_around
-    appointment = outcome.result.appointment
-    flash(_("Booked. Reference %(reference)s.", reference=appointment.reference), "success")
-    return redirect(url_for("desk.appointment", appointment_id=appointment.id))
+    if outcome.refusal is not None:  # the same form may have won meanwhile
+        return _already_booked(db, token, user) or outcome.looked_around
+    return _already_booked(db, token, user)
 
 
 @bp.get("/desk/search")

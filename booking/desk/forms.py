@@ -49,8 +49,10 @@ class CallerForm(FlaskForm):
         _l("Name"),
         validators=[DataRequired(_l("Enter the caller's name.")), Length(max=NAME_MAX_LENGTH)],
     )
-    point_id = SelectField(_l("Service point"), validators=[DataRequired()])
-    service_id = SelectField(_l("Service"), validators=[DataRequired()])
+    point_id = SelectField(
+        _l("Service point"), validators=[DataRequired(_l("Choose a service point."))]
+    )
+    service_id = SelectField(_l("Service"), validators=[DataRequired(_l("Choose a service."))])
     day = DateField(_l("Day"), validators=[Optional(), PlausibleYear()])
     language = SelectField(_l("Language of the meeting"), choices=MEETING_LANGUAGES, default="fi")
     email = EmailField(
@@ -91,6 +93,12 @@ class CancelForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason (optional)"), validators=[Optional(), Length(max=CANCEL_REASON_MAX_LENGTH)]
     )
+
+
+class SummaryEmailForm(FlaskForm):
+    """The caller's address for the booking's summary (checked by the use case)."""
+
+    email = EmailField(_l("E-mail address"), validators=[Optional(), Length(max=EMAIL_MAX_LENGTH)])
 
 
 class MoveForm(FlaskForm):

@@ -17,6 +17,8 @@ from booking.staff.access import appointment_scope
 from booking.web.staff_display import with_display_details
 
 SEARCH_LIMIT = 50
+#: A number's last digits find it: at least this many ("9876" finds 050 123 9876).
+LAST_DIGITS_MIN = 4
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,8 @@ def point_day(session: Session, point: ServicePoint, day: date) -> list[RoomDay]
 
 
 def search_appointments(session: Session, user: StaffUser, text: str) -> list[Appointment]:
-    """Appointments ``user`` may see whose phone, reference or name matches ``text``."""
+    """Appointments ``user`` may see whose phone (or its last digits), reference or name
+    matches ``text``."""
     text = text.strip()
     conditions = [
         Appointment.reference == text.upper(),
@@ -62,6 +65,11 @@ def search_appointments(session: Session, user: StaffUser, text: str) -> list[Ap
         phone = None
     if phone:
         conditions.append(Appointment.phone == phone)
+    digits = "".join(text.split()).replace("-", "")
+    if digits.isascii() and digits.isdigit() and len(digits) >= LAST_DIGITS_MIN:
+        # Numbers are stored in E.164, whose end is the number as written; the
+        # scope below keeps the search to the points the user works at.
+        conditions.append(Appointment.phone.endswith(digits, autoescape=True))
     return list(
         session.scalars(
             with_display_details(

@@ -8,13 +8,15 @@ from functools import partial
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from booking.appointments import lifecycle as use_cases
+from booking.appointments.summary import email_summary as email_summary_use_case
 from booking.data.availability import free_times
 from booking.data.enums import Role
 from booking.data.models import ServicePoint
 from booking.desk.blueprint import bp
-from booking.desk.forms import CancelForm, MoveForm
+from booking.desk.forms import CancelForm, MoveForm, SummaryEmailForm
 from booking.desk.timeline import point_day
 from booking.engine.clock import utc_now
 from booking.messages.sms_budget import SMS_PER_NUMBER_PER_DAY
@@ -89,25 +91,29 @@ def day_sheet(point_id: str):
     return _show_day(point_id, "desk/day_sheet.html", AuditAction.PRINT_DAY_SHEET)
 
 
-@bp.get("/desk/appointments/<int:appointment_id>")
-@staff_required(*DESK_ROLES)
-def appointment(appointment_id: int):
+def _seen_appointment(appointment_id: int, action: AuditAction):
+    """The appointment a page shows, its viewing audited (and committed)."""
     db = get_session()
     user = staff_user()
     item = appointment_or_404(db, user, appointment_id)
-    record(
-        db,
-        user_id=user.id,
-        action=AuditAction.VIEW_APPOINTMENT,
-        now=utc_now(),
-        appointment_id=item.id,
-    )
+    record(db, user_id=user.id, action=action, now=utc_now(), appointment_id=item.id)
     db.commit()
+    return item
+
+
+@bp.get("/desk/appointments/<int:appointment_id>")
+@staff_required(*DESK_ROLES)
+def appointment(appointment_id: int):
+    item = _seen_appointment(appointment_id, AuditAction.VIEW_APPOINTMENT)
+    with force_locale(item.language):  # read out to the caller in their language
+        # The partial is an autoescaped template: its output is safe HTML already.
+        read_out = Markup(render_template("desk/_read_out.html", appointment=item))  # noqa: S704
     return render_template(
         "desk/appointment.html",
         title=_("Appointment %(reference)s", reference=item.reference),
         appointment=item,
-        cancel_form=CancelForm(),
+        read_out=read_out,
+        summary_form=SummaryEmailForm(formdata=None, email=item.email),
         sms_per_day=SMS_PER_NUMBER_PER_DAY,
     )
 
@@ -115,13 +121,7 @@ def appointment(appointment_id: int):
 @bp.get("/desk/appointments/<int:appointment_id>/slip")
 @staff_required(*DESK_ROLES)
 def slip(appointment_id: int):
-    db = get_session()
-    user = staff_user()
-    item = appointment_or_404(db, user, appointment_id)
-    record(
-        db, user_id=user.id, action=AuditAction.PRINT_SLIP, now=utc_now(), appointment_id=item.id
-    )
-    db.commit()
+    item = _seen_appointment(appointment_id, AuditAction.PRINT_SLIP)
     with force_locale(item.language):  # the slip is for the citizen, in their language
         return render_template("desk/slip.html", title=_("Booking slip"), appointment=item)
 
@@ -168,16 +168,35 @@ def no_show(appointment_id: int):
     )
 
 
-@bp.post("/desk/appointments/<int:appointment_id>/cancel")
+@bp.route("/desk/appointments/<int:appointment_id>/cancel", methods=["GET", "POST"])
 @staff_required(*DESK_ROLES)
 def cancel(appointment_id: int):
+    """A page that asks before cancelling (works without JavaScript), then the change."""
     form = CancelForm()
+    if request.method == "GET":
+        item = _seen_appointment(appointment_id, AuditAction.VIEW_APPOINTMENT)
+        return render_template(
+            "desk/cancel.html", title=_("Cancel the appointment?"), appointment=item, form=form
+        )
     return run_change(
         appointment_id,
         form,
         partial(use_cases.cancel_appointment, reason=form.reason.data or ""),
         done_message=_("Cancelled. The citizen is notified."),
         back=_back_to,
+    )
+
+
+@bp.post("/desk/appointments/<int:appointment_id>/email-summary")
+@staff_required(*DESK_ROLES)
+def email_summary(appointment_id: int):
+    form = SummaryEmailForm()
+    return run_change(
+        appointment_id,
+        form,
+        partial(email_summary_use_case, email=form.email.data or ""),
+        done_message=_("The summary is on its way by e-mail."),
+        back=lambda item: url_for("desk.appointment", appointment_id=item.id),
     )
 
 

@@ -20,7 +20,13 @@ from booking.staff.audit import AuditAction, record_viewed
 from booking.web.access import staff_required, staff_user
 from booking.web.database import get_session
 from booking.web.security_headers import content_policy
-from booking.web.staff_display import local_day, meeting_link, status_label
+from booking.web.staff_display import (
+    arrival_line,
+    local_day,
+    meeting_link,
+    status_label,
+    waited_minutes,
+)
 from booking.web.staff_requests import ActionForm, parse_day, run_change
 
 EXPERT_ROLES = (Role.EXPERT, Role.ADMIN)
@@ -95,9 +101,17 @@ def status():
     day = parse_day(request.args.get("day"), now=utc_now())
     scope = effective_scope(user, request.args.get("scope"))
     items = calls(get_session(), user, day, day, scope)
+    now = utc_now()
     return jsonify(
         appointments=[
-            {"id": a.id, "status": a.status.value, "label": status_label(a.status)} for a in items
+            {
+                "id": a.id,
+                "status": a.status.value,
+                "label": status_label(a.status),
+                "arrival": arrival_line(a, now),
+                "waiting": waited_minutes(a, now) is not None,
+            }
+            for a in items
         ]
     )
 

@@ -3,12 +3,14 @@
 The database does the counting (one pass over the facts' index for the counts,
 one for the lead-time histogram, one each for the waiting and call-length
 histograms by month); everything after that is plain Python on a few thousand
-rows (:mod:`booking.figures.report`).
+rows (:mod:`booking.figures.report`).  A month that is over and summarized by
+the scheduler is read from its totals instead (:mod:`booking.figures.month_totals`),
+a row per cell rather than every fact.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
@@ -38,6 +40,9 @@ class Cell:
     booked_minutes: int = 0
     used_minutes: int = 0
     lead_days: Counter = field(default_factory=Counter)
+    #: Kept per cell only for the month totals (the figures read them per month).
+    waiting: Counter = field(default_factory=Counter)
+    call_length: Counter = field(default_factory=Counter)
 
     @property
     def key(self) -> CellKey:
@@ -78,19 +83,34 @@ def _counted_columns() -> dict[str, object]:
     return columns
 
 
-def _in_scope(query, scope: Scope):
-    query = query.where(Fact.month >= scope.first_month, Fact.month <= scope.last_month)
+def narrowed(query, scope: Scope, *, municipality, point, agency):
+    """``query`` limited to ``scope``'s municipality, point and agency (given as columns),
+    and to the points its asker may see."""
     if scope.municipality_id:
-        query = query.where(Fact.municipality_id == scope.municipality_id)
+        query = query.where(municipality == scope.municipality_id)
     if scope.point_id:
-        query = query.where(Fact.point_id == scope.point_id)
+        query = query.where(point == scope.point_id)
+    if scope.only_points is not None:
+        query = query.where(point.in_(scope.only_points))
     if scope.agency_id:
-        query = query.where(Fact.agency_id == scope.agency_id)
+        query = query.where(agency == scope.agency_id)
     return query
 
 
-def load_cells(session: Session, scope: Scope) -> Cells:
-    """Count the facts of ``scope``, per month × point × agency × service."""
+def _in_scope(query, scope: Scope, months: list[str] | None = None):
+    query = query.where(Fact.month >= scope.first_month, Fact.month <= scope.last_month)
+    if months is not None:
+        query = query.where(Fact.month.in_(months))
+    return narrowed(
+        query, scope, municipality=Fact.municipality_id, point=Fact.point_id, agency=Fact.agency_id
+    )
+
+
+def count_facts(
+    session: Session, scope: Scope, months: list[str], cells: Cells, *, per_cell: bool = False
+) -> None:
+    """Add the facts of ``months`` in ``scope`` to ``cells``; ``per_cell``: keep the
+    waiting and call-length histograms of each cell too (for the month totals)."""
     columns = _counted_columns()
     group = (Fact.month, Fact.point_id, Fact.agency_id, Fact.service_id)
     query = select(
@@ -100,37 +120,39 @@ def load_cells(session: Session, scope: Scope) -> Cells:
         func.sum(Fact.used_minutes),
         *(column.label(name) for name, column in columns.items()),
     ).group_by(*group)
-    by_key: dict[CellKey, Cell] = {}
+    by_key = cells.by_key
     names = list(columns)
-    for row in session.execute(_in_scope(query, scope)):
+    for row in session.execute(_in_scope(query, scope, months)):
         month, point, agency, service, municipality, booked_minutes, used_minutes = row[:7]
         cell = Cell(month, municipality, point, agency, service)
-        counted = zip(names, row[7:], strict=True)
-        cell.counts.update({name: int(value or 0) for name, value in counted})
-        counts = cell.counts
-        counts["online"] = counts["booked"] - counts["desk"]
-        counts["held"] = counts["booked"] - counts["cancelled"]
-        # Still booked, arrived or in a call.
-        counts["open"] = counts["held"] - counts["done"] - counts["no_show"] - counts["failed"]
+        cell.counts.update(
+            {name: int(value or 0) for name, value in zip(names, row[7:], strict=True)}
+        )
+        add_derived_counts(cell.counts)
         cell.booked_minutes, cell.used_minutes = int(booked_minutes), int(used_minutes)
         by_key[cell.key] = cell
     lead = select(*group, Fact.lead_days, func.count()).group_by(*group, Fact.lead_days)
-    for month, point, agency, service, days, count in session.execute(_in_scope(lead, scope)):
+    for month, point, agency, service, days, count in session.execute(
+        _in_scope(lead, scope, months)
+    ):
         by_key[(month, point, agency, service)].lead_days[days] = count
-    return Cells(
-        by_key=by_key,
-        waiting=_by_month(session, scope, Fact.waiting_minutes),
-        call_length=_by_month(session, scope, Fact.call_minutes),
-    )
+    for column, by_month, name in (
+        (Fact.waiting_minutes, cells.waiting, "waiting"),
+        (Fact.call_minutes, cells.call_length, "call_length"),
+    ):
+        keys = (*group,) if per_cell else (Fact.month,)
+        query = select(*keys, column, func.count()).where(column.is_not(None))
+        for *key, minutes, count in session.execute(
+            _in_scope(query.group_by(*keys, column), scope, months)
+        ):
+            by_month[key[0]][minutes] += count
+            if per_cell:
+                getattr(by_key[tuple(key)], name)[minutes] = count
 
 
-def _by_month(session: Session, scope: Scope, column) -> dict[str, Counter]:
-    query = (
-        select(Fact.month, column, func.count())
-        .where(column.is_not(None))
-        .group_by(Fact.month, column)
-    )
-    found: dict[str, Counter] = defaultdict(Counter)
-    for month, minutes, count in session.execute(_in_scope(query, scope)):
-        found[month][minutes] = count
-    return dict(found)
+def add_derived_counts(counts: Counter) -> None:
+    """The counts that follow from the counted ones."""
+    counts["online"] = counts["booked"] - counts["desk"]
+    counts["held"] = counts["booked"] - counts["cancelled"]
+    # Still booked, arrived or in a call.
+    counts["open"] = counts["held"] - counts["done"] - counts["no_show"] - counts["failed"]

@@ -18,11 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from booking.data.models import Offering, Service, ServicePoint
-from booking.figures.cells import LANGUAGES, Cell, Cells, load_cells
+from booking.figures.cells import LANGUAGES, Cell, Cells, narrowed
+from booking.figures.month_totals import load_cells
 from booking.figures.protection import Sum, protect
 from booking.figures.room_hours import room_minutes_open
 from booking.figures.scope import Scope
 from booking.figures.shown import NOTHING, Shown, count, hours, median, merged, share
+from booking.figures.third_free_time import ThirdFreeDays, third_free_days
 
 #: The counts published for each month × point × agency × service (the CSV rows);
 #: ``held`` (booked, not cancelled) is published as the room hours booked, ``used``
@@ -71,6 +73,9 @@ class Figures:
     #: One row per month × point × agency × service: key (month, municipality, point,
     #: agency, service).
     cells: list[Row] = field(default_factory=list)
+    #: Days to the third free time, one row per point × agency measured: key (point,
+    #: agency); the median over the days measured and the last day's measure.
+    third_free: list[Row] = field(default_factory=list)
 
 
 def council_figures(session: Session, scope: Scope) -> Figures:
@@ -81,7 +86,7 @@ def council_figures(session: Session, scope: Scope) -> Figures:
         key = (month, point, agency, service)
         if key not in cells.by_key:
             cells.by_key[key] = Cell(month, municipality, point, agency, service)
-    return build_figures(scope, cells, open_minutes)
+    return build_figures(scope, cells, open_minutes, third_free_days(session, scope))
 
 
 def _offered(session: Session, scope: Scope):
@@ -92,20 +97,27 @@ def _offered(session: Session, scope: Scope):
         .join(Offering, Offering.point_id == ServicePoint.id)
         .join(Service, Service.id == Offering.service_id)
     )
-    if scope.municipality_id:
-        query = query.where(ServicePoint.municipality_id == scope.municipality_id)
-    if scope.point_id:
-        query = query.where(ServicePoint.id == scope.point_id)
-    if scope.agency_id:
-        query = query.where(Service.agency_id == scope.agency_id)
+    query = narrowed(
+        query,
+        scope,
+        municipality=ServicePoint.municipality_id,
+        point=ServicePoint.id,
+        agency=Service.agency_id,
+    )
     offerings = session.execute(query).all()
     for month in scope.months():
         for point, municipality, agency, service in offerings:
             yield month, point, municipality, agency, service
 
 
-def build_figures(scope: Scope, cells: Cells, open_minutes: dict[tuple[str, str], int]) -> Figures:
-    """Every table of the figures from the counted cells. Pure."""
+def build_figures(
+    scope: Scope,
+    cells: Cells,
+    open_minutes: dict[tuple[str, str], int],
+    third: ThirdFreeDays | None = None,
+) -> Figures:
+    """Every table of the figures from the counted cells and the measures. Pure."""
+    third = third or ThirdFreeDays({}, {}, {})
     ordered = sorted(cells.by_key.values(), key=_cell_order)
     system = _CountingSystem(ordered)
     hidden = protect(system.counts, system.sums, known=system.known)
@@ -157,9 +169,18 @@ def build_figures(scope: Scope, cells: Cells, open_minutes: dict[tuple[str, str]
         figures["room_hours_open"] = hours(open_minutes.get((cell.month, cell.point_id), 0))
         figures["room_hours_booked"] = hours(cell.booked_minutes, is_hidden(*cell.key, "held"))
         figures["room_hours_used"] = hours(cell.used_minutes, is_hidden(*cell.key, "used"))
+        figures["median_third_free_days"] = third.by_month.get(
+            (cell.month, cell.point_id, cell.agency_id), NOTHING
+        )
         key = (cell.month, cell.municipality_id, cell.point_id, cell.agency_id, cell.service_id)
         rows.append(Row(key, figures))
-    return Figures(scope=scope, total=total, months=months, points=points, cells=rows)
+    third_free = [
+        Row(pair, {"median_third_free_days": days, "latest_third_free_days": third.latest[pair]})
+        for pair, days in third.by_pair.items()
+    ]
+    return Figures(
+        scope=scope, total=total, months=months, points=points, cells=rows, third_free=third_free
+    )
 
 
 def _cell_order(cell: Cell):

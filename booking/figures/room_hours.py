@@ -26,6 +26,8 @@ def room_minutes_open(session: Session, scope: Scope) -> dict[tuple[str, str], i
         points = points.where(ServicePoint.municipality_id == scope.municipality_id)
     if scope.point_id:
         points = points.where(ServicePoint.id == scope.point_id)
+    if scope.only_points is not None:
+        points = points.where(ServicePoint.id.in_(scope.only_points))
     found = session.execute(points).all()
     ids = [point_id for point_id, _zone, _municipality in found]
     rooms = dict(

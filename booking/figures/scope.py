@@ -23,6 +23,8 @@ class Scope:
     municipality_id: str | None = None
     point_id: str | None = None
     agency_id: str | None = None
+    #: The points the asker may see at all (an advisor's own); None: every point.
+    only_points: tuple[str, ...] | None = None
 
     def months(self) -> list[str]:
         return months_between(self.first_month, self.last_month)

@@ -33,6 +33,8 @@ LABELS = {
     "room_hours_booked": _l("Room hours booked"),
     "room_hours_used": _l("Room hours used"),
     "room_use_share": _l("Used of open (%)"),
+    "median_third_free_days": _l("Median (days)"),
+    "latest_third_free_days": _l("Last measured (days)"),
     "share": _l("Share (%)"),
 }
 LANGUAGE_LABELS = {"fi": _l("Finnish"), "sv": _l("Swedish"), "en": _l("English")}
@@ -45,6 +47,7 @@ MONTH_COLUMNS = (
 )
 CHANNEL_COLUMNS = ("online", "desk", "interpreter")
 POINT_COLUMNS = ("room_hours_open", "room_hours_booked", "room_hours_used", "room_use_share")
+THIRD_FREE_COLUMNS = ("median_third_free_days", "latest_third_free_days")
 
 
 def month_label(month: str) -> str:
@@ -55,6 +58,10 @@ def month_label(month: str) -> str:
 def page_context(figures: Figures, catalogue: Catalogue) -> dict[str, object]:
     months = [month_label(row.key[0]) for row in figures.months]
     points = [_name(catalogue.points, row.key[1]) for row in figures.points]
+    pairs = [
+        f"{_name(catalogue.points, row.key[0])}, {_name(catalogue.agencies, row.key[1])}"
+        for row in figures.third_free
+    ]
     languages = [
         {
             "label": LANGUAGE_LABELS[language],
@@ -82,6 +89,8 @@ def page_context(figures: Figures, catalogue: Catalogue) -> dict[str, object]:
         "point_columns": POINT_COLUMNS,
         "months": list(zip(months, figures.months, strict=True)),
         "points": list(zip(points, figures.points, strict=True)),
+        "third_free_columns": THIRD_FREE_COLUMNS,
+        "third_free": list(zip(pairs, figures.third_free, strict=True)),
         "languages": languages,
         "outcome_chart": bar_chart(
             "outcomes-chart",
@@ -106,6 +115,12 @@ def page_context(figures: Figures, catalogue: Catalogue) -> dict[str, object]:
             str(_l("Room hours open, booked and used, by service point")),
             points,
             series(figures.points, ("room_hours_open", "room_hours_booked", "room_hours_used")),
+        ),
+        "third_free_chart": bar_chart(
+            "third-free-chart",
+            str(_l("Days to the third free time, by service point and agency")),
+            pairs,
+            series(figures.third_free, THIRD_FREE_COLUMNS),
         ),
     }
 

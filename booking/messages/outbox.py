@@ -176,9 +176,15 @@ def add_message(
     manage_url: str | None,
     status: MessageStatus = MessageStatus.PENDING,
     one_time_code: str | None = None,
+    key_suffix: str = "",
 ) -> OutboxMessage | None:
-    """Add one row unless its idempotency key is already there; returns it or None."""
+    """Add one row unless its idempotency key is already there; returns it or None.
+
+    ``key_suffix`` tells apart a message asked for on purpose (a summary to a given
+    address) from the one the change itself sends."""
     key = idempotency_key(appointment.id, kind, appointment.revision, channel)
+    if key_suffix:
+        key = f"{key}:{key_suffix}"
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)):
         return None
     message = OutboxMessage(
@@ -203,16 +209,18 @@ def add_message(
 def queue_code_message(
     session: Session, appointment: Appointment, code: str, *, now: datetime
 ) -> OutboxMessage | None:
-    """The SMS with a hold's verification code, due now.  The code rides in the row
-    until the message is settled (the appointment keeps only its hash)."""
+    """The SMS with a hold's verification code, due now — or the e-mail, when the
+    booking has no number that takes an SMS.  The code rides in the row until the
+    message is settled (the appointment keeps only its hash)."""
     if appointment.id is None:
         session.flush()
+    by_sms = sms_capable(appointment.phone)
     message = add_message(
         session,
         appointment,
         MessageKind.VERIFICATION_CODE,
-        MessageChannel.SMS,
-        str(appointment.phone),
+        MessageChannel.SMS if by_sms else MessageChannel.EMAIL,
+        str(appointment.phone if by_sms else appointment.email),
         due_at=now,
         now=now,
         manage_url=None,

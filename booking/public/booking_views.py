@@ -49,17 +49,13 @@ from booking.public.timetable import (
     times_of_day,
 )
 from booking.web.database import get_session
-from booking.web.extensions import limiter
 from booking.web.i18n import current_language
 from booking.web.phone_proof import hold_policy
+from booking.web.rate_limits import book_limit
 from booking.web.transaction import run_use_case
 
 #: How many months ahead the month view looks for the first one with free times.
 MONTHS_TO_LOOK_AHEAD = 3
-
-
-def booking_rate_limit() -> str:
-    return current_app.config.get("BOOKING_RATELIMIT_BOOKING", "10 per minute;60 per hour")
 
 
 def choice_or_404(point_id: str, service_id: str) -> Choice:
@@ -322,7 +318,7 @@ def details_step():
 
 
 @bp.post("/book/confirm")
-@limiter.limit(booking_rate_limit, methods=["POST"])
+@book_limit
 def confirm():
     now = utc_now()
     session = get_session()

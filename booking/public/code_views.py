@@ -17,11 +17,12 @@ from booking.appointments.holds import confirm_hold
 from booking.data.enums import AppointmentStatus
 from booking.data.models import Appointment
 from booking.engine.clock import utc_now
+from booking.messages.sms_numbers import sms_capable
 from booking.public.blueprint import bp
 from booking.public.forms import CodeForm
-from booking.public.manage_views import appointment_or_404, manage_rate_limit, manage_url
+from booking.public.manage_views import appointment_or_404, manage_url
 from booking.web.database import get_session
-from booking.web.extensions import limiter
+from booking.web.rate_limits import code_limit
 from booking.web.refusals import refusal_text
 
 
@@ -40,7 +41,7 @@ def ended_page(token: str, appointment: Appointment, message: str):
 
 
 @bp.route("/manage/<token>/code", methods=["GET", "POST"])
-@limiter.limit(manage_rate_limit, methods=["POST"])
+@code_limit
 def enter_code(token: str):
     now = utc_now()
     session = get_session()
@@ -73,5 +74,6 @@ def enter_code(token: str):
         appointment=appointment,
         step="code",
         hold_minutes=current_app.config.get("BOOKING_HOLD_MINUTES"),
+        by_email=not sms_capable(appointment.phone),
     )
     return page, status

@@ -36,6 +36,9 @@ from booking.appointments.citizen_details import (
     topics_for,
 )
 from booking.appointments.errors import BookingError
+from booking.appointments.feedback import MESSAGE_MAX_LENGTH as FEEDBACK_MESSAGE_MAX_LENGTH
+from booking.appointments.feedback import PAGE_MAX_LENGTH as FEEDBACK_PAGE_MAX_LENGTH
+from booking.appointments.feedback import clean_feedback
 from booking.web.refusals import refusal_texts, translated
 
 #: Each meeting language named in itself.
@@ -69,7 +72,6 @@ class DetailsForm(FlaskForm):
     )
     phone = TelField(
         _l("Mobile number"),
-        validators=[MarkedRequired()],
         render_kw={"maxlength": PHONE_MAX_LENGTH, "autocomplete": "tel", "inputmode": "tel"},
     )
     email = EmailField(
@@ -188,3 +190,33 @@ class CodeForm(FlaskForm):
         validators=[MarkedRequired()],
         render_kw={"maxlength": 12, "size": 8, "spellcheck": "false"},
     )
+
+
+class FeedbackForm(FlaskForm):
+    """Feedback on accessibility (checked by ``booking.appointments.feedback``)."""
+
+    message = TextAreaField(
+        _l("What did you notice, or what do you need?"),
+        validators=[MarkedRequired()],
+        render_kw={"maxlength": FEEDBACK_MESSAGE_MAX_LENGTH, "rows": 6},
+    )
+    page = StringField(
+        _l("Which page or part of the service? (optional)"),
+        render_kw={"maxlength": FEEDBACK_PAGE_MAX_LENGTH},
+    )
+    reply_to = EmailField(
+        _l("Your e-mail address, if you want an answer (optional)"),
+        render_kw={"maxlength": EMAIL_MAX_LENGTH, "autocomplete": "email", "spellcheck": "false"},
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        try:
+            self.cleaned = clean_feedback(
+                message=self.message.data, page=self.page.data, reply_to=self.reply_to.data
+            )
+        except InvalidDetails as refused:
+            for name, text in refusal_texts(refused).items():
+                self[name].errors = [*list(self[name].errors or ()), text]
+            return False
+        return valid

@@ -49,8 +49,8 @@ from booking.public.timetable import (
     times_of_day,
 )
 from booking.web.database import get_session
-from booking.web.extensions import limiter
 from booking.web.i18n import current_language
+from booking.web.rate_limits import cancel_limit, lookup_limit, move_limit
 from booking.web.refusals import refusal_text, refusal_texts
 from booking.web.transaction import run_use_case
 from notifications.ical import appointment_calendar
@@ -80,10 +80,6 @@ def keep_private_pages_out_of_caches(response):
     if request.endpoint in PRIVATE_ENDPOINTS:
         response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def manage_rate_limit() -> str:
-    return current_app.config.get("BOOKING_RATELIMIT_MANAGE", "20 per minute;100 per hour")
 
 
 def appointment_or_404(token: str, now) -> Appointment:
@@ -129,6 +125,7 @@ def appointment_page(template: str, title: str, token: str, appointment: Appoint
 
 
 @bp.get("/manage/<token>")
+@lookup_limit
 def manage(token: str):
     now = utc_now()
     appointment = appointment_or_404(token, now)
@@ -183,7 +180,7 @@ def calendar_file(token: str):
 
 
 @bp.route("/manage/<token>/cancel", methods=["GET", "POST"])
-@limiter.limit(manage_rate_limit, methods=["POST"])
+@cancel_limit
 def cancel(token: str):
     now = utc_now()
     session = get_session()
@@ -278,7 +275,7 @@ def move_time(token: str, day: str):
 
 
 @bp.route("/manage/<token>/move/confirm", methods=["GET", "POST"])
-@limiter.limit(manage_rate_limit, methods=["POST"])
+@move_limit
 def move_confirm(token: str):
     now = utc_now()
     session = get_session()

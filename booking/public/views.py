@@ -23,6 +23,7 @@ from booking.data.short_days import region_calendar
 from booking.engine.clock import to_helsinki, utc_now
 from booking.public.blueprint import bp
 from booking.public.booking_links import book_time_url, choose_day_url, choose_service_url
+from booking.public.forms import FeedbackForm
 from booking.public.point_facts import (
     ClosureFact,
     upcoming_exceptions,
@@ -60,14 +61,8 @@ class ServiceTimes:
     all_times_url: str
 
 
-@bp.get("/")
-def index():
-    session = get_session()
-    points = session.scalars(
-        select(ServicePoint)
-        .where(ServicePoint.active)
-        .options(joinedload(ServicePoint.municipality))
-    ).all()
+def offered_agencies(session) -> tuple[list[Agency], dict[str, set[str]]]:
+    """The agencies some point offers (in alphabetical order), and each point's agencies."""
     agencies_at: dict[str, set[str]] = defaultdict(set)
     for point_id, agency_id in session.execute(
         select(Offering.point_id, Service.agency_id)
@@ -81,8 +76,20 @@ def index():
         (a for a in session.scalars(select(Agency)) if a.id in offered),
         key=lambda a: alphabetical(localized(a)),
     )
+    return agencies, agencies_at
+
+
+@bp.get("/")
+def index():
+    session = get_session()
+    points = session.scalars(
+        select(ServicePoint)
+        .where(ServicePoint.active)
+        .options(joinedload(ServicePoint.municipality))
+    ).all()
+    agencies, agencies_at = offered_agencies(session)
     chosen = request.args.get("agency") or None
-    if chosen not in offered:
+    if chosen not in {a.id for a in agencies}:
         chosen = None
     if chosen:
         points = [p for p in points if chosen in agencies_at[p.id]]
@@ -191,11 +198,17 @@ def first_of_each_day(starts: list[datetime], limit: int = NEXT_TIMES) -> list[d
 
 @bp.get("/accessibility")
 def accessibility_statement():
+    return statement_page(FeedbackForm())
+
+
+def statement_page(form) -> str:
+    """The accessibility statement with its feedback form (refusals shown on it)."""
     return render_template(
         "public/accessibility.html",
         title=_("Accessibility statement"),
         reviewed=STATEMENT_REVIEWED,
         contact=current_app.config["BOOKING_CONTACT_EMAIL"],
+        form=form,
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -53,7 +54,7 @@ def close_point(
 ) -> ChangeResult:
     """Close the point on ``closed_on``: the whole day, or from ``starts`` to ``ends``
     local time.  The reason is shown to citizens on the point's page."""
-    point = _active_point(session, point_id)
+    point = active_point(session, point_id)
     reason = _reason(reason)
     if (starts is None) != (ends is None):
         raise CalendarChangeRefused(
@@ -74,7 +75,7 @@ def close_point(
         since=datetime.combine(closed_on, time(0), tz),
         until=datetime.combine(closed_on + timedelta(days=1), time(0), tz),
     )
-    return _settle(session, summary, scope, now, by_user_id)
+    return settle_change(session, summary, scope, now, by_user_id)
 
 
 def remove_closure(
@@ -86,7 +87,7 @@ def remove_closure(
         raise CalendarChangeRefused(N_("There is no such closure."))
     summary = f"closure {closure.point_id} {closure.closed_on.isoformat()}: closed → open"
     session.delete(closure)
-    return _settle(session, summary, Scope(point_ids=frozenset()), now, by_user_id)
+    return settle_change(session, summary, Scope(point_ids=frozenset()), now, by_user_id)
 
 
 def add_absence(
@@ -118,7 +119,7 @@ def add_absence(
     scope = Scope(
         expert_ids=frozenset({expert.id}), since=starts_at - timedelta(days=1), until=ends_at
     )
-    return _settle(session, summary, scope, now, by_user_id)
+    return settle_change(session, summary, scope, now, by_user_id)
 
 
 def set_room_active(
@@ -134,7 +135,7 @@ def set_room_active(
     after = "in use" if active else "out of use"
     summary = f"room {room.point_id}/{room.key}: {before} → {after}"
     scope = Scope(point_ids=frozenset({room.point_id}))
-    return _settle(session, summary, scope, now, by_user_id)
+    return settle_change(session, summary, scope, now, by_user_id)
 
 
 def set_opening_hours(
@@ -147,11 +148,10 @@ def set_opening_hours(
     by_user_id: int | None,
 ) -> ChangeResult:
     """Make the point's hours on ``weekday`` (0 = Monday) exactly ``intervals``."""
-    point = _active_point(session, point_id)
+    point = active_point(session, point_id)
     intervals = sorted(intervals)
-    for (opens, closes), following in zip(intervals, [*intervals[1:], None], strict=True):
-        if closes <= opens or (following is not None and following[0] < closes):
-            raise CalendarChangeRefused(N_("Check the opening hours."), field="hours")
+    if not intervals_are_valid(intervals):
+        raise CalendarChangeRefused(N_("Check the opening hours."), field="hours")
     rows = session.scalars(
         select(OpeningHours).where(
             OpeningHours.point_id == point.id, OpeningHours.weekday == weekday
@@ -163,10 +163,17 @@ def set_opening_hours(
     for opens, closes in intervals:
         session.add(OpeningHours(point_id=point.id, weekday=weekday, opens=opens, closes=closes))
     summary = f"hours {point.id} weekday {weekday}: {before} → {_intervals_text(intervals)}"
-    return _settle(session, summary, Scope(point_ids=frozenset({point.id})), now, by_user_id)
+    return settle_change(session, summary, Scope(point_ids=frozenset({point.id})), now, by_user_id)
 
 
-def _settle(
+def intervals_are_valid(intervals: list[tuple[time, time]]) -> bool:
+    """Each interval, in start order, ends after it starts and before the next starts."""
+    return all(opens < closes for opens, closes in intervals) and all(
+        earlier[1] <= later[0] for earlier, later in pairwise(intervals)
+    )
+
+
+def settle_change(
     session: Session, summary: str, scope: Scope, now: datetime, by_user_id: int | None
 ) -> ChangeResult:
     session.flush()  # the change first: the consequences are read from it
@@ -183,7 +190,7 @@ def _settle(
     return ChangeResult(summary=summary, fates=fates)
 
 
-def _active_point(session: Session, point_id: str) -> ServicePoint:
+def active_point(session: Session, point_id: str) -> ServicePoint:
     point = session.get(ServicePoint, point_id)
     if point is None or not point.active:
         raise CalendarChangeRefused(N_("There is no such service point."))

@@ -18,6 +18,10 @@ def region_changes(before: Snapshot, after: Snapshot) -> list[str]:
         f"calendar: {path} {old!r} -> {new!r}"
         for path, old, new in _differences(before["calendar"], after["calendar"], "")
     ]
+    lines += [
+        f"figures: {path} {old!r} -> {new!r}"
+        for path, old, new in _differences(before["figures"], after["figures"], "")
+    ]
     for section in _KEYED_SECTIONS:
         lines += _keyed(section, before[section], after[section])
     lines += _keyed("closures", _closures(before), _closures(after))

@@ -20,6 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from booking.data.calendar_models import ShortDaySettings
+from booking.data.figures_models import SETTINGS_ID as FIGURES_SETTINGS_ID
+from booking.data.figures_models import FiguresSettings
 from booking.data.models import Agency, Closure, Expert, Municipality, Service, ServicePoint
 from booking.data.short_days import SETTINGS_ID, split_days
 from booking.region.fields import WEEKDAYS
@@ -55,6 +57,7 @@ def region_snapshot(session: Session, meta: Region) -> Snapshot:
         if stored is not None
         else (meta.calendar.short_day_closes, list(meta.calendar.short_days))
     )
+    figures = session.get(FiguresSettings, FIGURES_SETTINGS_ID) or meta.figures
     closures = session.scalars(
         select(Closure).order_by(Closure.closed_on, Closure.point_id, Closure.starts, Closure.id)
     )
@@ -70,8 +73,9 @@ def region_snapshot(session: Session, meta: Region) -> Snapshot:
             "short_day_closes": _clock(short_days[0]),
             "short_days": short_days[1],
         },
+        "figures": {"advisors_see_their_points": figures.advisors_see_their_points},
         "municipalities": {
-            m.id: {"fi": m.name_fi, "sv": m.name_sv}
+            m.id: _municipality(m)
             for m in session.scalars(select(Municipality).order_by(Municipality.id))
         },
         "agencies": {
@@ -88,11 +92,25 @@ def region_snapshot(session: Session, meta: Region) -> Snapshot:
     }
 
 
+def _municipality(municipality: Municipality) -> dict:
+    entry: dict[str, object] = {"fi": municipality.name_fi, "sv": municipality.name_sv}
+    if municipality.postal_codes:
+        entry["postal_codes"] = municipality.postal_codes.split()
+    return entry | _location(municipality)
+
+
+def _location(place: Municipality | ServicePoint) -> dict[str, float]:
+    if place.latitude is None or place.longitude is None:
+        return {}
+    return {"latitude": place.latitude, "longitude": place.longitude}
+
+
 def _point(point: ServicePoint, active_services: set[str]) -> dict:
     entry: dict[str, object] = {"municipality": point.municipality_id}
     entry |= {name: getattr(point, name) for name in POINT_FIELDS}
     if entry["phone"] is None:
         del entry["phone"]
+    entry |= _location(point)
     entry["rooms"] = [{"key": r.key, "name": r.name} for r in point.rooms if r.active]
     entry["offers"] = sorted(
         o.service_id for o in point.offerings if o.service_id in active_services
@@ -147,9 +165,8 @@ def to_toml(snapshot: Snapshot) -> str:
     out = ["# The region as the database held it (booking region export).", ""]
     out += ["[region]", *_pairs(snapshot["region"]), ""]
     out += ["[calendar]", *_pairs(snapshot["calendar"]), ""]
-    out += ["[municipalities]"]
-    out += [f"{key} = {_inline(value)}" for key, value in snapshot["municipalities"].items()]
-    for section in ("agencies", "services"):
+    out += ["[figures]", *_pairs(snapshot["figures"]), ""]
+    for section in ("municipalities", "agencies", "services"):
         for key, value in snapshot[section].items():
             out += ["", f"[{section}.{key}]", *_pairs(value)]
     for key, value in snapshot["points"].items():
@@ -178,8 +195,8 @@ def _key(key: str) -> str:
 def _value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
+    if isinstance(value, int | float):
+        return repr(value)
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):

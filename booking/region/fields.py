@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime, time
 from typing import Any, NoReturn
 
-from booking.region.schema import WeeklyInterval
+from booking.region.schema import Location, WeeklyInterval
 from booking.region.toml_locations import Path, TomlLocations, format_path
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -91,6 +91,27 @@ class Fields:
         if not minimum <= value <= maximum:
             self.fail(key, f"must be between {minimum} and {maximum}, not {value}")
         return value
+
+    def number(self, key: str, *, minimum: float, maximum: float) -> float:
+        value = self._get(key, True)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.fail(key, f"must be a number, not {_type_name(value)}")
+        if not minimum <= value <= maximum:
+            self.fail(key, f"must be between {minimum} and {maximum}, not {value}")
+        return float(value)
+
+    def location(self) -> Location | None:
+        """``latitude`` and ``longitude`` (decimal degrees), both or neither."""
+        given = [key for key in ("latitude", "longitude") if key in self.data]
+        if not given:
+            return None
+        if len(given) == 1:
+            missing = "longitude" if given == ["latitude"] else "latitude"
+            self.fail(given[0], f"give {missing} too, or neither")
+        return Location(
+            self.number("latitude", minimum=-90, maximum=90),
+            self.number("longitude", minimum=-180, maximum=180),
+        )
 
     def boolean(self, key: str) -> bool:
         value = self._get(key, True)

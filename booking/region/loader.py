@@ -24,6 +24,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from booking.data.calendar_models import CalendarRevision, ShortDaySettings
+from booking.data.figures_models import SETTINGS_ID as FIGURES_SETTINGS_ID
+from booking.data.figures_models import FiguresSettings
 from booking.data.models import (
     Agency,
     Closure,
@@ -37,7 +39,7 @@ from booking.data.models import (
     ServicePoint,
 )
 from booking.data.short_days import SETTINGS_ID, join_days
-from booking.region.schema import Region, WeeklyInterval
+from booking.region.schema import Location, Region, WeeklyInterval
 
 
 @dataclass
@@ -77,6 +79,7 @@ def load_region(session: Session, region: Region) -> LoadSummary:
     """
     loader = _Loader(session)
     loader.short_days(region)
+    loader.figures(region)
     loader.municipalities(region)
     loader.agencies(region)
     loader.services(region)
@@ -126,9 +129,22 @@ class _Loader:
         }
         self._upsert(ShortDaySettings, "short-day rules", SETTINGS_ID, values)
 
+    def figures(self, region: Region) -> None:
+        values = {
+            "id": FIGURES_SETTINGS_ID,
+            "advisors_see_their_points": region.figures.advisors_see_their_points,
+        }
+        self._upsert(FiguresSettings, "figures settings", FIGURES_SETTINGS_ID, values)
+
     def municipalities(self, region: Region) -> None:
         for item in region.municipalities:
-            values = {"id": item.id, "name_fi": item.name_fi, "name_sv": item.name_sv}
+            values = {
+                "id": item.id,
+                "name_fi": item.name_fi,
+                "name_sv": item.name_sv,
+                "postal_codes": " ".join(item.postal_codes),
+                **_coordinates(item.location),
+            }
             self._upsert(Municipality, "municipalities", item.id, values)
 
     def agencies(self, region: Region) -> None:
@@ -150,6 +166,7 @@ class _Loader:
         for item in region.points:
             values = {name: getattr(item, name) for name in ("id", *POINT_FIELDS)}
             values.update(municipality_id=item.municipality, active=True)
+            values.update(_coordinates(item.location))
             created = self.session.get(ServicePoint, item.id) is None
             point = self._upsert(ServicePoint, "points", item.id, values)
             self._rooms(point, item.rooms)
@@ -305,6 +322,13 @@ POINT_FIELDS = (
     "phone",
     "timezone",
 )
+
+
+def _coordinates(location: Location | None) -> dict[str, float | None]:
+    return {
+        "latitude": location.latitude if location else None,
+        "longitude": location.longitude if location else None,
+    }
 
 
 def _assign(row: Any, values: dict[str, Any]) -> bool:

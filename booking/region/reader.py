@@ -23,6 +23,7 @@ from booking.region.schema import (
     CalendarRules,
     ClosureDef,
     ExpertDef,
+    FiguresRules,
     MunicipalityDef,
     PointDef,
     Region,
@@ -41,6 +42,7 @@ __all__ = [
 _FIXED_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 _SYNTAX_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)|\s*\(at end of document\)")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
+_POSTAL_CODE = re.compile(r"^\d{5}$")
 NAME = 120  # column lengths in booking.models
 SMS_NAME = 60
 
@@ -82,12 +84,16 @@ class _RegionReader:
         timezone = self._timezone(meta, "timezone")
         meta.finish()
         calendar = self._calendar(self.root.table("calendar"))
+        figures = self._figures()
         municipalities = self._municipalities(self.root.table("municipalities"))
         agencies = self._agencies(self.root.table("agencies"))
         services = self._services(self.root.table("services"), {a.id for a in agencies})
         service_agency = {s.id: s.agency for s in services}
         points = self._points(
-            self.root.table("points"), {m.id for m in municipalities}, service_agency, timezone
+            self.root.table("points"),
+            {m.id: m.postal_codes for m in municipalities},
+            service_agency,
+            timezone,
         )
         closures = self._closures(self.root.array_of_tables("closures", required=False), points)
         experts = self._experts(
@@ -108,6 +114,7 @@ class _RegionReader:
             points=points,
             closures=closures,
             experts=experts,
+            figures=figures,
         )
 
     def _timezone(self, fields: Fields, key: str, *, required: bool = True) -> str | None:
@@ -132,6 +139,15 @@ class _RegionReader:
         fields.finish()
         return CalendarRules(short_day_closes=closes, short_days=days)
 
+    def _figures(self) -> FiguresRules:
+        """``[figures]``, optional: by default only the council and administrators see them."""
+        if "figures" not in self.root.data:
+            return FiguresRules()
+        fields = self.root.table("figures")
+        rules = FiguresRules(advisors_see_their_points=fields.boolean("advisors_see_their_points"))
+        fields.finish()
+        return rules
+
     def _ids(self, fields: Fields, max_length: int) -> Iterable[tuple[str, Fields]]:
         for key in fields.data:
             check_slug(self.context, (*fields.path, key), key, max_length)
@@ -139,10 +155,26 @@ class _RegionReader:
 
     def _municipalities(self, fields: Fields) -> tuple[MunicipalityDef, ...]:
         result = []
+        owner: dict[str, str] = {}
         for key, entry in self._ids(fields, 40):
+            codes = (
+                entry.strings("postal_codes", max_length=5) if "postal_codes" in entry.data else ()
+            )
+            for code in codes:
+                if not _POSTAL_CODE.match(code):
+                    entry.fail("postal_codes", f"{code!r} is not a postal code of 5 digits", code)
+                if code in owner:
+                    entry.fail(
+                        "postal_codes", f"{code!r} is already a code of {owner[code]!r}", code
+                    )
+                owner[code] = key
             result.append(
                 MunicipalityDef(
-                    key, entry.text("fi", max_length=80), entry.text("sv", max_length=80)
+                    key,
+                    entry.text("fi", max_length=80),
+                    entry.text("sv", max_length=80),
+                    postal_codes=codes,
+                    location=entry.location(),
                 )
             )
             entry.finish()
@@ -199,7 +231,7 @@ class _RegionReader:
     def _points(
         self,
         fields: Fields,
-        municipalities: set[str],
+        municipalities: dict[str, tuple[str, ...]],
         service_agency: dict[str, str],
         default_timezone: str,
     ) -> tuple[PointDef, ...]:
@@ -208,6 +240,12 @@ class _RegionReader:
             municipality = entry.text("municipality", max_length=40)
             if municipality not in municipalities:
                 entry.fail("municipality", f"no municipality {municipality!r} in [municipalities]")
+            postal_code = entry.text("postal_code", max_length=10)
+            codes = municipalities[municipality]
+            if codes and postal_code not in codes:
+                entry.fail(
+                    "postal_code", f"{postal_code!r} is not among {municipality!r}'s postal_codes"
+                )
             offers = entry.strings("offers", max_length=60)
             for service in offers:
                 if service not in service_agency:
@@ -220,13 +258,14 @@ class _RegionReader:
                     name_sv=entry.text("name_sv", max_length=NAME),
                     name_en=entry.text("name_en", max_length=NAME),
                     street_address=entry.text("street_address", max_length=120),
-                    postal_code=entry.text("postal_code", max_length=10),
+                    postal_code=postal_code,
                     post_office=entry.text("post_office", max_length=60),
                     phone=entry.text("phone", max_length=20, required=False),
                     timezone=self._timezone(entry, "timezone", required=False) or default_timezone,
                     rooms=self._rooms(entry),
                     offers=offers,
                     hours=entry.weekly_hours("hours"),
+                    location=entry.location(),
                 )
             )
             entry.finish()

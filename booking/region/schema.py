@@ -30,10 +30,32 @@ class CalendarRules:
 
 
 @dataclass(frozen=True)
+class FiguresRules:
+    """Who besides the council and the administrators sees the figures (``[figures]``).
+
+    ``advisors_see_their_points``: an advisor sees the figures of the points she
+    works at, and of no other."""
+
+    advisors_see_their_points: bool = False
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place on the map, in decimal degrees (WGS 84)."""
+
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
 class MunicipalityDef:
     id: str
     name_fi: str
     name_sv: str
+    #: The postal codes of the municipality, so that a citizen finds it by hers.
+    postal_codes: tuple[str, ...] = ()
+    #: Its centre (the church village or the town hall), for "nearest point" from it.
+    location: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +106,7 @@ class PointDef:
     rooms: tuple[RoomDef, ...]
     offers: tuple[str, ...]
     hours: tuple[WeeklyInterval, ...]
+    location: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -123,3 +146,4 @@ class Region:
     points: tuple[PointDef, ...]
     closures: tuple[ClosureDef, ...]
     experts: tuple[ExpertDef, ...]
+    figures: FiguresRules = FiguresRules()

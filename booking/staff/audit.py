@@ -42,6 +42,12 @@ class AuditAction(enum.StrEnum):
     CHANGE_REGION = "change_region"
     #: The desk phoned a citizen whose appointment such a change cancelled.
     CALLED = "called"
+    #: The desk sent the booking's summary to an address the caller gave.
+    EMAIL_SUMMARY = "email_summary"
+    #: A staff member asked for an appointment or a point outside her rights (refused).
+    REFUSED = "refused"
+    #: An administrator invited a staff member or changed her access (detail: from, to).
+    CHANGE_STAFF = "change_staff"
 
 
 def record(

@@ -1,6 +1,7 @@
 /* Shows arrivals on the expert's day page without a reload: every few seconds it asks
-   the status endpoint and updates the status of each call. Without JavaScript the
-   page's Refresh link does the same. */
+   the status endpoint and updates the status of each call, its arrival time, how long
+   the citizen has waited and the "waiting now" mark. Without JavaScript the page's
+   Refresh link does the same. */
 (function () {
   "use strict";
   var table = document.querySelector("[data-status-url]");
@@ -11,6 +12,10 @@
   function show(item) {
     var row = table.querySelector('[data-appointment-id="' + item.id + '"]');
     if (!row) { return; }
+    var arrival = row.querySelector("[data-arrival]");
+    var waiting = row.querySelector("[data-waiting]");
+    if (arrival) { arrival.textContent = item.arrival || ""; }
+    if (waiting) { waiting.hidden = !item.waiting; }
     var status = row.querySelector("[data-status]");
     if (!status || status.getAttribute("data-status") === item.status) { return; }
     status.setAttribute("data-status", item.status);

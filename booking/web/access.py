@@ -11,14 +11,16 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from booking.data.enums import Role
 from booking.data.models import Appointment, StaffUser
 from booking.data.sessions import read_only_context
+from booking.engine.clock import utc_now
 from booking.staff.access import may_see, may_see_point
+from booking.staff.audit import AuditAction, record
 from booking.web.database import get_session
 from booking.web.extensions import login_manager
 from booking.web.staff_sessions import session_is_current
@@ -64,8 +66,9 @@ def staff_user() -> StaffUser:
 
 
 def require_point(user: StaffUser, point_id: str) -> None:
-    """Abort with 403 unless ``user`` may see the desk of ``point_id``."""
+    """Abort with 403 unless ``user`` may see the desk of ``point_id`` (the refusal audited)."""
     if not may_see_point(user, point_id):
+        _record_refusal(get_session(), user, detail=f"{request.method} {request.path}")
         abort(403)
 
 
@@ -74,9 +77,30 @@ def appointment_or_404(session: Session, user: StaffUser, appointment_id: int) -
     if not 0 < appointment_id <= LARGEST_ID:
         abort(404)  # beyond the database's integer range
     appointment = session.get(Appointment, appointment_id)
-    if appointment is None or not may_see(user, appointment):
+    if appointment is None:
+        abort(404)
+    if not may_see(user, appointment):
+        _record_refusal(
+            session, user, appointment_id=appointment.id, detail=f"{request.method} {request.path}"
+        )
         abort(404)
     return appointment
+
+
+def _record_refusal(
+    session: Session, user: StaffUser, *, appointment_id: int | None = None, detail: str
+) -> None:
+    """Keep a trace of a refused attempt (who, what, when); nothing else of the request."""
+    session.rollback()
+    record(
+        session,
+        user_id=user.id,
+        action=AuditAction.REFUSED,
+        now=utc_now(),
+        appointment_id=appointment_id,
+        detail=detail[:200],
+    )
+    session.commit()
 
 
 def load_staff_user(user_id: str) -> StaffUser | None:

@@ -92,6 +92,13 @@ def clock_time(moment: datetime | time, language: str | None = None) -> str:
     return wall_clock(moment, language)
 
 
+def clock_with_seconds(moment: datetime, language: str | None = None) -> str:
+    """A clock time to the second, for the audit log: "9.00.07" / "9:00:07"."""
+    language = language or current_language()
+    separator = ":" if language == "en" else "."
+    return f"{clock(moment, language)}{separator}{to_helsinki(moment).second:02d}"
+
+
 def clock_span(starts: datetime | time, ends: datetime | time, language: str | None = None) -> str:
     """From–to with an en dash: "9.00–11.30" / "9:00–11:30"."""
     return f"{clock_time(starts, language)}–{clock_time(ends, language)}"

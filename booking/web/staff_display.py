@@ -17,10 +17,17 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from booking.appointments.actions import allowed_actions
 from booking.appointments.citizen_details import topics_for
-from booking.data.enums import AppointmentStatus, FailureReason, MessageChannel, MessageStatus
-from booking.data.models import Appointment, Service
+from booking.data.enums import (
+    AppointmentStatus,
+    FailureReason,
+    MessageChannel,
+    MessageKind,
+    MessageStatus,
+)
+from booking.data.models import Appointment, OutboxMessage, Service
 from booking.engine.clock import to_helsinki, utc_now
 from booking.messages.sms_numbers import sms_capable
+from booking.web.i18n import clock_time
 
 STATUS_LABELS = {
     AppointmentStatus.HELD: _l("Waiting for the SMS code"),
@@ -48,6 +55,34 @@ SMS_LABELS = {
     MessageStatus.OVER_LIMIT: _l("SMS not sent: the number had its day's messages"),
 }
 
+#: A message to the citizen as the desk reads it: "Text message, reminder in the morning: waiting".
+CHANNEL_LABELS = {MessageChannel.SMS: _l("Text message"), MessageChannel.EMAIL: _l("E-mail")}
+KIND_LABELS = {
+    MessageKind.CONFIRMATION: _l("booking confirmation"),
+    MessageKind.MOVED: _l("new time"),
+    MessageKind.CANCELLED: _l("cancellation notice"),
+    MessageKind.REMINDER_DAY_BEFORE: _l("reminder the day before"),
+    MessageKind.REMINDER_MORNING: _l("reminder in the morning"),
+    MessageKind.AGENDA: _l("day's agenda"),
+    MessageKind.VERIFICATION_CODE: _l("verification code"),
+}
+MESSAGE_STATUS_LABELS = {
+    MessageStatus.PENDING: _l("waiting"),
+    MessageStatus.CLAIMED: _l("being sent"),
+    MessageStatus.SENT: _l("sent"),
+    MessageStatus.DELIVERED: _l("delivered"),
+    MessageStatus.SKIPPED: _l("not needed"),
+}
+
+
+def message_label(message: OutboxMessage) -> str:
+    """ "Text message, reminder in the morning" (the state is shown beside it)."""
+    return f"{CHANNEL_LABELS[message.channel]}, {KIND_LABELS[message.kind]}"
+
+
+def message_status_label(status: MessageStatus) -> str:
+    return str(MESSAGE_STATUS_LABELS.get(status, ""))
+
 
 def status_label(status: AppointmentStatus) -> str:
     return str(STATUS_LABELS[status])
@@ -68,6 +103,17 @@ def waited_minutes(appointment: Appointment, now: datetime | None = None) -> int
         return None
     waited = ((now or utc_now()) - appointment.checked_in_at).total_seconds()
     return max(0, math.floor(waited / 60))
+
+
+def arrival_line(appointment: Appointment, now: datetime | None = None) -> str:
+    """ "Arrived at 9.52 · has waited 8 min" while she waits; "Arrived at 9.52" after."""
+    if appointment.checked_in_at is None:
+        return ""
+    arrived = clock_time(appointment.checked_in_at)
+    waited = waited_minutes(appointment, now)
+    if waited is None:
+        return _("Arrived at %(time)s", time=arrived)
+    return _("Arrived at %(time)s · has waited %(minutes)s min", time=arrived, minutes=waited)
 
 
 def sms_status(appointment: Appointment) -> MessageStatus | None:
@@ -127,10 +173,13 @@ def template_helpers() -> dict[str, object]:
     """For the staff blueprints' context processors."""
     return {
         "status_label": status_label,
+        "message_label": message_label,
+        "message_status_label": message_status_label,
         "failure_label": failure_label,
         "failure_reasons": FAILURE_LABELS,
         "actions": offered_actions,
         "waited_minutes": waited_minutes,
+        "arrival_line": arrival_line,
         "sms_status": sms_status,
         "sms_label": sms_label,
         "can_take_sms": can_take_sms,

@@ -11,6 +11,7 @@ from booking.web.i18n import (
     calendar_date,
     clock_span,
     clock_time,
+    clock_with_seconds,
     current_language,
     date_and_time,
     local_date,
@@ -50,6 +51,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["local_short_date"] = local_short_date
     app.jinja_env.filters["calendar_date"] = calendar_date
     app.jinja_env.filters["clock"] = clock_time
+    app.jinja_env.filters["clock_seconds"] = clock_with_seconds
     app.jinja_env.filters["date_and_time"] = date_and_time
     app.jinja_env.filters["phone_number"] = phone_for_people
     app.jinja_env.filters["tel_uri"] = phone_uri

@@ -163,7 +163,7 @@ def test_a_huge_body_is_refused_without_a_500(client, world, session):
 def test_errors_come_in_the_asked_language(client, world):
     finnish = post(client, body(phone="014 123 456"), **{"Accept-Language": "fi"})
     english = post(client, body(phone="014 123 456"), **{"Accept-Language": "en"})
-    assert english.get_json()["errors"]["phone"].startswith("Please give a Finnish mobile")
+    assert english.get_json()["errors"]["phone"].startswith("This number cannot receive our text")
     assert finnish.get_json()["errors"]["phone"] != english.get_json()["errors"]["phone"]
 
 
@@ -322,13 +322,17 @@ def test_booking_is_rate_limited_per_address(database_url, clean_database, facto
 
     factory.region()
     app = create_app(
-        test_settings(database_url, RATELIMIT_ENABLED=True, BOOKING_RATELIMIT_ENABLED=True)
+        test_settings(
+            database_url,
+            RATELIMIT_ENABLED=True,
+            BOOKING_RATELIMIT_ENABLED=True,
+            BOOKING_RATELIMIT_BOOKING="4 per minute",
+        )
     )
     try:
         client = app.test_client()
-        statuses = [post(client, body(name="")).status_code for _ in range(21)]
-        assert statuses[:20] == [422] * 20
-        assert statuses[20] == 429
+        statuses = [post(client, body(name="")).status_code for _ in range(5)]
+        assert statuses == [422] * 4 + [429]
         limited = post(client, body(name=""))
         assert limited.is_json and limited.get_json()["error"] == "too_many_requests"
     finally:

@@ -7,7 +7,7 @@
 - ``live_factory``: a ``tests.factories.Factory`` writing to the live server's
   database; the database is emptied after each test.
 - ``live_region``: the usual small world (one point, Kela's 30-minute service,
-  one expert) in that database.
+  one expert) in that database; ``accounts``: its advisor and Kela's expert.
 - ``browser``: headless Chromium (``/usr/bin/chromium``) driven by Playwright.
 - ``page``: a fresh page (own cookies) in a phone-sized or given viewport.
 - ``axe_violations(page)``: WCAG 2.0/2.1 A and AA violations axe-core finds
@@ -33,10 +33,15 @@ from sqlalchemy import Engine
 from werkzeug.serving import make_server
 
 from booking.app import create_app
+from booking.data.enums import Role
 from booking.data.schema import upgrade_schema
 from booking.data.sessions import make_engine, make_session_factory
+from booking.region.loader import load_region
+from booking.region.reader import read_region_file
+from config.settings import REGION_FILE
 from tests.conftest import empty_all_tables, test_settings
 from tests.factories import Factory
+from tests.staff.conftest import add_account
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -135,6 +140,31 @@ def live_region(live_factory) -> dict[str, object]:
     return live_factory.region()
 
 
+@pytest.fixture
+def accounts(live_factory, live_region, clock):
+    """An advisor of the point and Kela's expert; time stopped at Monday 2 March 2026,
+    10:00 Helsinki."""
+    session = live_factory.session
+    return {
+        "advisor": add_account(session, "advisor", Role.ADVISOR, points=[live_region["point"]]),
+        "expert": add_account(
+            session, "expert", Role.EXPERT, agency="kela", expert=live_region["expert"]
+        ),
+    }
+
+
+@pytest.fixture
+def whole_region(live_server, live_factory):
+    """The shipped region file loaded into the live server's database."""
+    session = live_server.session()
+    try:
+        load_region(session, read_region_file(REGION_FILE))
+        session.commit()
+        yield
+    finally:
+        session.close()
+
+
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory) -> Iterator[object]:
     missing = missing_browser_parts()
@@ -214,3 +244,11 @@ def describe_violations(violations: list[dict]) -> str:
     return "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(v['nodes'][:3])}" for v in violations
     )
+
+
+def assert_clean(page, step: str) -> None:
+    """The page is no wider than its viewport, and axe finds no violation."""
+    width, inner = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+    assert width <= inner, f"{step}: {width} px wide at {inner} px"
+    violations = axe_violations(page)
+    assert not violations, f"{step}: {describe_violations(violations)}"

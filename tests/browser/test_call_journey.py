@@ -47,7 +47,8 @@ def test_the_expert_starts_and_ends_a_call_and_the_desk_sees_it(
 
     desk = new_page(viewport=DESKTOP)
     sign_in(desk, live_server.url, advisor.email)
-    desk.locator("tr", has_text="Aino Asiakas").get_by_role("button", name="Saapunut").click()
+    row = desk.locator("tr", has_text="Aino Asiakas")
+    row.get_by_role("button", name="Merkitse saapuneeksi").click()
     assert "Ilmoittautuminen tehty" in desk.content()
 
     calls = new_page(viewport=DESKTOP)
@@ -75,7 +76,7 @@ def test_the_expert_starts_and_ends_a_call_and_the_desk_sees_it(
     assert_accessible(desk)
 
     row.get_by_role("button", name="Lopeta puhelu").click()
-    assert "Puhelu on päättynyt" in calls.content()
+    calls.locator(".notice", has_text="Puhelu on päättynyt").wait_for()  # the answer page
     row = calls.locator("tr", has_text="Aino")
     assert row.locator("[data-status]").inner_text() == "Valmis"
     assert_accessible(calls)

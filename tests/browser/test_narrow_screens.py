@@ -6,9 +6,6 @@ from __future__ import annotations
 import pytest
 
 from booking.data.models import Offering, Service, ServicePoint
-from booking.region.loader import load_region
-from booking.region.reader import read_region_file
-from config.settings import REGION_FILE
 from tests.browser.conftest import axe_violations, describe_violations
 
 pytestmark = pytest.mark.browser
@@ -31,18 +28,6 @@ WIDER_THAN_SCREEN = """() => [...document.querySelectorAll('body *')]
   .slice(0, 5).map((element) => element.tagName + ': ' + element.textContent.trim().slice(0, 50))"""
 
 
-@pytest.fixture
-def whole_region(live_server, live_factory):
-    """The shipped region file loaded into the live server's database."""
-    session = live_server.session()
-    try:
-        load_region(session, read_region_file(REGION_FILE))
-        session.commit()
-        yield
-    finally:
-        session.close()
-
-
 def longest_choice(live_server, language: str) -> tuple[str, str]:
     """The service with the longest name in ``language`` and, of the points offering it,
     the one with the longest name."""
@@ -58,6 +43,16 @@ def longest_choice(live_server, language: str) -> tuple[str, str]:
         )
         point = max(points, key=lambda p: len(getattr(p, f"name_{language}") or p.name_fi))
         return point.id, service.id
+    finally:
+        session.close()
+
+
+def finder_choice(live_server, point_id: str, service_id: str) -> tuple[str, str]:
+    """The finder's question whose answer shows that point and that service's agency."""
+    session = live_server.session()
+    try:
+        point, service = session.get(ServicePoint, point_id), session.get(Service, service_id)
+        return point.postal_code, service.agency_id
     finally:
         session.close()
 
@@ -84,6 +79,11 @@ def test_every_public_page_fits_a_narrow_phone(new_page, live_server, whole_regi
 
     page.goto(f"{live_server.url}/?lang={language}")
     assert_fits(page, "front page")
+    postal_code, agency = finder_choice(live_server, point_id, service_id)
+    page.goto(f"{live_server.url}/nearest?where={postal_code}&agency={agency}")
+    assert_fits(page, "nearest points")
+    page.goto(f"{live_server.url}/nearest?where={'Pyhäjärvenkylänkuntakeskus' * 3}")
+    assert_fits(page, "nearest points: unknown place")
     page.goto(f"{live_server.url}/points/{point_id}")
     assert_fits(page, "point page")
     page.locator("footer a[href='/accessibility']").click()

@@ -19,18 +19,6 @@ pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 900}
 
 
-@pytest.fixture
-def accounts(live_factory, live_region, clock):
-    """An advisor and an expert; time stopped at Monday 2 March 2026, 10:00 Helsinki."""
-    session = live_factory.session
-    return {
-        "advisor": add_account(session, "advisor", Role.ADVISOR, points=[live_region["point"]]),
-        "expert": add_account(
-            session, "expert", Role.EXPERT, agency="kela", expert=live_region["expert"]
-        ),
-    }
-
-
 def assert_accessible(page, audited: list[str]) -> None:
     violations = axe_violations(page)
     assert not violations, f"{page.url}\n{describe_violations(violations)}"
@@ -67,7 +55,8 @@ def test_advisor_books_and_checks_in_while_the_expert_watches(new_page, live_ser
     assert_accessible(advisor, audited)
     advisor.get_by_label("Puhelinnumero").fill("040 123 4567")
     advisor.get_by_label("Nimi").fill("Aino Asiakas")
-    advisor.get_by_label("Päivä").fill("")
+    advisor.locator("#service_id").select_option("kela-benefits")
+    assert advisor.get_by_label("Päivä").input_value() == ""  # empty: the next free times
     advisor.get_by_role("button", name="Seuraava vapaa aika nyt").click()
     assert advisor.locator("h1").inner_text() == "Valitse aika"
     assert_accessible(advisor, audited)
@@ -90,7 +79,7 @@ def test_advisor_books_and_checks_in_while_the_expert_watches(new_page, live_ser
     assert_accessible(expert, audited)
     expert.evaluate("() => { window.stillTheSamePage = true; }")
 
-    advisor.get_by_role("button", name="Saapunut", exact=True).click()
+    advisor.get_by_role("button", name="Merkitse saapuneeksi", exact=True).click()
     assert "Ilmoittautuminen tehty" in advisor.content()
 
     status = row.locator("[data-status]")

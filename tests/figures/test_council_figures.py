@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
+from booking.appointments.outcome_facts import record_fact
 from booking.data.appointment_facts import AppointmentFact
 from booking.data.enums import Role
+from booking.data.figures_models import FactMonthTotals, SummarizedMonth
 from booking.data.models import Appointment
+from booking.figures.csv_export import figures_csv
+from booking.figures.month_totals import summarize_months_over
 from booking.figures.report import council_figures
 from booking.figures.scope import Scope
 from scheduler.retention import purge_personal_data
@@ -50,15 +54,15 @@ POINT_COLUMNS = (
 )
 
 EXPECTED_CSV = """\
-month,municipality,point,agency,service,booked,done,no_show,cancelled,cancelled_late,online,desk,interpreter,median_lead_days,room_hours_open,room_hours_booked,room_hours_used,technical_failure
-2026-02,testila,testila,kela,kela-benefits,x,<5,<5,<5,<5,5,<5,<5,16,120.0,2.5,x,<5
-2026-02,testila,testila,vero,vero-advice,<5,<5,<5,0,0,<5,<5,0,,120.0,x,x,0
-2026-02,toinen,toinen,kela,kela-benefits,0,0,0,0,0,0,0,0,,240.0,0.0,0.0,0
-2026-02,toinen,toinen,vero,vero-advice,0,0,0,0,0,0,0,0,,240.0,0.0,0.0,0
-2026-03,testila,testila,kela,kela-benefits,0,0,0,0,0,0,0,0,,132.0,0.0,0.0,0
-2026-03,testila,testila,vero,vero-advice,0,0,0,0,0,0,0,0,,132.0,0.0,0.0,0
-2026-03,toinen,toinen,kela,kela-benefits,x,<5,0,0,0,<5,<5,0,12,264.0,x,x,0
-2026-03,toinen,toinen,vero,vero-advice,0,0,0,0,0,0,0,0,,264.0,0.0,0.0,0
+month,municipality,point,agency,service,booked,done,no_show,cancelled,cancelled_late,online,desk,interpreter,median_lead_days,room_hours_open,room_hours_booked,room_hours_used,technical_failure,median_third_free_days
+2026-02,testila,testila,kela,kela-benefits,x,<5,<5,<5,<5,5,<5,<5,16,120.0,2.5,x,<5,
+2026-02,testila,testila,vero,vero-advice,<5,<5,<5,0,0,<5,<5,0,,120.0,x,x,0,
+2026-02,toinen,toinen,kela,kela-benefits,0,0,0,0,0,0,0,0,,240.0,0.0,0.0,0,
+2026-02,toinen,toinen,vero,vero-advice,0,0,0,0,0,0,0,0,,240.0,0.0,0.0,0,
+2026-03,testila,testila,kela,kela-benefits,0,0,0,0,0,0,0,0,,132.0,0.0,0.0,0,
+2026-03,testila,testila,vero,vero-advice,0,0,0,0,0,0,0,0,,132.0,0.0,0.0,0,
+2026-03,toinen,toinen,kela,kela-benefits,x,<5,0,0,0,<5,<5,0,12,264.0,x,x,0,
+2026-03,toinen,toinen,vero,vero-advice,0,0,0,0,0,0,0,0,,264.0,0.0,0.0,0,
 """
 
 
@@ -171,3 +175,31 @@ def test_the_page_tables_by_month_and_by_point(session, world):
     languages = [figures.total[f"language_{code}"].text() for code in ("fi", "sv", "en")]
     assert languages == ["11", "<5", "<5"]
     assert figures.total["language_fi_share"].text() == "78.6"
+
+
+def test_a_month_that_is_over_reads_the_same_from_its_totals(council, session, world, clock):
+    clock.set(datetime(2026, 4, 1, 6, 0, tzinfo=UTC))  # 1.4. 9.00 Helsinki: March is over too
+    assert summarize_months_over(session, now=clock.now) == 2
+    session.commit()
+    assert summarize_months_over(session, now=clock.now) == 0
+    assert session.scalar(select(func.count()).select_from(FactMonthTotals)) > 0
+    # Summarized, the months read no fact: emptied, the figures would be zeros.
+    session.execute(delete(AppointmentFact))
+    figures = figures_csv(council_figures(session, Scope("2026-02", "2026-03")))
+    session.rollback()
+    assert_same_cells(figures, EXPECTED_CSV)
+
+
+def test_writing_a_fact_of_a_summarized_month_counts_it_from_its_facts_again(session, world, clock):
+    clock.set(datetime(2026, 4, 1, 6, 0, tzinfo=UTC))
+    summarize_months_over(session, now=clock.now)
+    session.commit()
+    february = session.scalars(
+        select(Appointment).where(Appointment.starts_at < datetime(2026, 3, 1, tzinfo=UTC))
+    ).first()
+    record_fact(session, february)
+    session.commit()
+    assert session.scalars(select(SummarizedMonth.month)).all() == ["2026-03"]
+    assert_same_cells(
+        figures_csv(council_figures(session, Scope("2026-02", "2026-03"))), EXPECTED_CSV
+    )

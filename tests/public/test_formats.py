@@ -42,6 +42,18 @@ def walked_pages(client, factory, region, clock):
         service=region["service"],
         starts_at=datetime(2026, 3, 3, 8, 30, tzinfo=UTC),  # 10.30, taken by someone else
     )
+    point = region["point"]  # on the map, for the front page's finder
+    point.latitude, point.longitude = 62.24, 25.72
+    point.municipality.latitude, point.municipality.longitude = 62.24, 25.72
+    point.municipality.postal_codes = "40100"
+    factory.session.commit()
+    client.application.config["BOOKING_VERIFY_PHONE"] = True  # a hold, the code by e-mail
+    held = client.post(
+        "/book/confirm",
+        data=details(phone="", email="ann@example.com", start="2026-03-04T13:00+02:00"),
+    )
+    client.application.config["BOOKING_VERIFY_PHONE"] = False
+    code_url = held.headers["Location"]
 
     def walk(language: str) -> dict[str, str]:
         def get(url: str) -> str:
@@ -58,6 +70,8 @@ def walked_pages(client, factory, region, clock):
         )
         assert taken.status_code == 409
         return {
+            "nearest": get("/nearest?where=40100&agency=kela"),
+            "code": get(code_url),
             "point": get("/points/testila"),
             "day": get("/book/testila/kela-benefits/2026-03-03"),
             "details": get(
@@ -94,8 +108,11 @@ def test_spans_take_an_en_dash_and_finnish_says_klo(walked_pages):
     # The alternatives of a time just taken say the day and "klo" like everything else.
     alternatives = re.findall(r'name="alternative"[^>]*>([^<]+)<', pages["just taken"])
     assert alternatives and all(" klo " in text for text in alternatives)
+    assert "ma 2.3. klo 11.00" in shown_text(pages["nearest"])  # the earliest free time
+    assert "klo 10.10 asti" in shown_text(pages["code"])  # the hold's end
     english = walked_pages("en")
     assert "at 9:00–9:30" in shown_text(english["manage"])
+    assert "Mon, Mar 2 at 11:00" in shown_text(english["nearest"])
 
 
 @pytest.mark.parametrize(

@@ -82,16 +82,16 @@ def test_unknown_agency_filter_shows_every_point(client, world):
 
 def test_front_page_filter_is_a_labelled_get_form(client, world):
     html = page_text(client, "/")
-    assert '<form class="filter-form" method="get"' in html
+    assert '<form class="filter-form finder" method="get" action="/nearest"' in html
     assert '<label for="agency">Agency</label>' in html
 
 
 @pytest.mark.parametrize(
     ("language", "heading", "switch"),
     [
-        ("fi", "Asiointipisteet", "Näytä asiointipisteet"),
-        ("sv", "Servicepunkter", "Visa servicepunkter"),
-        ("en", "Service points", "Show service points"),
+        ("fi", "Asiointipisteet", "Etsi lähimmät asiointipisteet"),
+        ("sv", "Servicepunkter", "Hitta de närmaste servicepunkterna"),
+        ("en", "Service points", "Find the nearest service points"),
     ],
 )
 def test_front_page_speaks_the_chosen_language(client, world, language, heading, switch):

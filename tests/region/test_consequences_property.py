@@ -1,8 +1,10 @@
 """A property: after any sequence of administrators' changes, every coming booking holds.
 
 Hypothesis draws a few bookings and a sequence of changes (closures, absences,
-rooms taken out of use, opening hours shortened), each made through its use
-case with its consequences settled.  Then the slot engine, asked afresh about
+rooms added or taken out of use, opening hours shortened, one day's special
+hours, a service withdrawn from a point, an expert's services and weekly hours
+changed), each made through its use case with its consequences settled.  Then
+the slot engine, asked afresh about
 each booked appointment with its own hold left out, must find its start inside
 its point's opening hours and its own room and expert free then — so no booking
 lies in a closed hour, a removed room, with an absent expert or one who does
@@ -29,11 +31,14 @@ from booking.data.models import Appointment, Expert, Room
 from booking.data.sessions import make_session_factory
 from booking.engine.slots import free_resources
 from booking.region.calendar_changes import (
+    CalendarChangeRefused,
     add_absence,
     close_point,
     set_opening_hours,
     set_room_active,
 )
+from booking.region.expert_changes import update_expert
+from booking.region.point_changes import add_room, set_offering, set_special_hours
 from tests.conftest import empty_all_tables
 from tests.factories import NOW, Factory
 
@@ -60,6 +65,12 @@ changes = st.lists(
         st.tuples(
             st.just("hours"), st.sampled_from(POINTS), st.integers(1, 3), st.integers(10, 14)
         ),
+        st.tuples(st.just("add_room"), st.sampled_from(POINTS)),
+        st.tuples(st.just("withdraw"), st.sampled_from(POINTS)),
+        st.tuples(
+            st.just("special"), st.sampled_from(POINTS), st.integers(0, 2), st.integers(9, 12)
+        ),
+        st.tuples(st.just("expert"), st.integers(0, 2), st.booleans(), st.integers(10, 16)),
     ),
     min_size=1,
     max_size=5,
@@ -126,6 +137,45 @@ def apply(session, change) -> None:
     elif kind == "room":
         room = session.scalars(select(Room).order_by(Room.id)).all()[args[0]]
         set_room_active(session, room.id, False, now=NOW, by_user_id=None)
+    elif kind == "add_room":
+        add_room(
+            session,
+            args[0],
+            f"Huone {session.scalar(func.count(Room.id))}",
+            now=NOW,
+            by_user_id=None,
+        )
+    elif kind == "withdraw":
+        set_offering(session, args[0], "kela-benefits", False, now=NOW, by_user_id=None)
+    elif kind == "special":
+        point_id, day, opens = args
+        try:
+            set_special_hours(
+                session,
+                point_id,
+                FIRST_DAY + timedelta(days=day),
+                time(opens),
+                time(opens + 2),
+                reason="Koulutus",
+                now=NOW,
+                by_user_id=None,
+            )
+        except CalendarChangeRefused:  # that day is already shorter, or closed
+            session.rollback()
+            return
+    elif kind == "expert":
+        expert_index, keeps_service, until = args
+        expert = session.scalars(select(Expert).order_by(Expert.id)).all()[expert_index]
+        update_expert(
+            session,
+            expert.id,
+            agency_id="kela",
+            service_ids=["kela-benefits"] if keeps_service else [],
+            languages=["fi"],
+            weekly={day: [(time(9), time(until))] for day in range(5)},
+            now=NOW,
+            by_user_id=None,
+        )
     else:
         point_id, weekday, closes = args
         set_opening_hours(

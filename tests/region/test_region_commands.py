@@ -118,3 +118,20 @@ def test_setup_loads_the_file_only_into_an_empty_database(app, session, tmp_path
     assert "`booking region import` changes it" in again.stdout
     session.expire_all()
     assert session.get(ServicePoint, "keuruu").name_fi == "Keuruun uusi piste"
+
+
+def test_who_sees_the_figures_goes_through_export_and_import(app, loaded, tmp_path):
+    allowing = tmp_path / "allowing.toml"
+    allowing.write_text(
+        SHIPPED.replace("advisors_see_their_points = false", "advisors_see_their_points = true"),
+        encoding="utf-8",
+    )
+    result = run(app, "region", "import", str(allowing))
+    assert result.exit_code == 0, result.output
+    assert "figures: advisors_see_their_points False -> True" in result.stdout
+
+    exported = tmp_path / "exported.toml"
+    run(app, "region", "export", "--output", str(exported))
+    assert read_region_file(exported).figures.advisors_see_their_points is True
+    result = run(app, "region", "import", str(exported), "--dry-run")
+    assert result.stdout.splitlines()[0] == "No changes."

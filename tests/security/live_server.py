@@ -1,7 +1,8 @@
 """A real ``booking serve`` process on a free local port, for tests from outside the app.
 
-The database is a SQLite file set up with ``booking setup`` (the region file
-loaded, no appointments), so the front page has points to list.
+The database is a SQLite file (or a given database) set up with ``booking
+setup`` (the region file loaded, no appointments), so the front page has points
+to list.
 """
 
 from __future__ import annotations
@@ -92,10 +93,19 @@ def wait_until_answering(server: LiveServer, timeout: float) -> None:
 
 
 @contextmanager
-def live_server(tmp_path: Path, *serve_args: str) -> Iterator[LiveServer]:
-    """``booking setup`` then ``booking serve`` on a free port; stopped after the test."""
+def live_server(
+    tmp_path: Path,
+    *serve_args: str,
+    database_url: str | None = None,
+    settings: dict[str, str] | None = None,
+) -> Iterator[LiveServer]:
+    """``booking setup`` then ``booking serve`` on a free port; stopped after the test.
+
+    ``database_url`` defaults to a new SQLite file; ``settings`` are more
+    ``BOOKING_*`` variables for both commands."""
     port = free_port()
-    env = server_env(f"sqlite:///{tmp_path / 'live.sqlite3'}", port)
+    env = server_env(database_url or f"sqlite:///{tmp_path / 'live.sqlite3'}", port)
+    env.update(settings or {})
     log = tmp_path / "server.log"
     subprocess.run([booking_command(), "setup"], cwd=ROOT, env=env, check=True, capture_output=True)
     with log.open("w") as output:

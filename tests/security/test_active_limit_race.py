@@ -8,8 +8,6 @@ lock, so exactly two win — booked ones, or holds waiting for their codes.
 
 from __future__ import annotations
 
-import multiprocessing
-import queue
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -19,6 +17,7 @@ from booking.data.enums import ACTIVE_STATUSES
 from booking.data.models import Appointment
 from booking.engine.clock import HELSINKI
 from tests.factories import NOW
+from tests.process_race import run_together
 from tests.security.limit_race import book_with_the_shared_number
 
 PROCESSES = 16
@@ -36,28 +35,12 @@ def sixteen_free_times() -> list[str]:
 
 
 def race(database_url: str, *, hold: bool) -> list[str]:
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["__main__", "tests.security.limit_race", *PRELOAD])
-    barrier = context.Barrier(PROCESSES)
-    results = context.Queue()
-    processes = [
-        context.Process(
-            target=book_with_the_shared_number,
-            args=(database_url, start, NOW.isoformat(), hold, barrier, results),
-        )
-        for start in sixteen_free_times()
-    ]
-    for process in processes:
-        process.start()
-    try:
-        return [results.get(timeout=TIMEOUT_SECONDS) for _ in processes]
-    except queue.Empty:
-        pytest.fail("a booking process did not finish")
-    finally:
-        for process in processes:
-            process.join(timeout=10)
-            if process.is_alive():
-                process.kill()
+    return run_together(
+        book_with_the_shared_number,
+        [(database_url, start, NOW.isoformat(), hold) for start in sixteen_free_times()],
+        preload=PRELOAD,
+        timeout=TIMEOUT_SECONDS,
+    )
 
 
 @pytest.mark.slow

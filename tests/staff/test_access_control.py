@@ -9,6 +9,8 @@ Vero's expert must be refused them.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 
 import pytest
@@ -17,7 +19,8 @@ from sqlalchemy import select
 
 from booking.app import create_app
 from booking.data.enums import Role
-from booking.data.models import Appointment, StaffUser
+from booking.data.figures_models import FiguresSettings
+from booking.data.models import Appointment, ExpertHours, Offering, OpeningHours, Room, StaffUser
 from tests.conftest import test_settings as settings_for
 from tests.staff.conftest import CSRF_INPUT, add_account, sign_in
 
@@ -38,6 +41,7 @@ EVERY_ADMIN = frozenset({"admin", "admin_b"})
 REGION_ADMIN = frozenset({"admin"})
 KELA_EXPERTS = frozenset({"expert_kela", "admin"})
 EXPERT_ACCOUNTS = frozenset({"expert_kela", "expert_vero"})
+#: With the region's default; where the region lets them, advisors see their points'.
 FIGURES = frozenset({"council", "admin", "admin_b"})
 REFUSED = {403, 404}
 
@@ -47,7 +51,9 @@ class Route:
     """Who may use a route: ``allowed`` accounts; ``target`` names the URL's object."""
 
     allowed: frozenset[str] = frozenset()
-    # "point" (point A), "appointment" (Kela at A), "expert" (Kela's), "token"
+    # "point" (point A), "appointment" (Kela at A), "expert" (Kela's), "token",
+    # "room" (point A's), "offering" (Kela's service at A), "account" (advisor A's),
+    # "agency" (Kela), "service" (Kela's)
     target: str | None = None
     public: bool = False
     form: dict[str, str] = field(default_factory=dict)
@@ -55,6 +61,7 @@ class Route:
 
 ROUTES = {
     "auth.sign_in": Route(public=True),
+    "auth.set_password": Route(public=True),
     "auth.sign_out": Route(frozenset(ACCOUNTS)),
     "desk.index": Route(EVERY_ADVISOR),
     "desk.day": Route(DESK_OF_A, "point"),
@@ -65,6 +72,7 @@ ROUTES = {
     "desk.no_show": Route(DESK_OF_A, "appointment"),
     "desk.called": Route(DESK_OF_A, "appointment"),
     "desk.cancel": Route(DESK_OF_A, "appointment", form={"reason": "moved away"}),
+    "desk.email_summary": Route(DESK_OF_A, "appointment", form={"email": "aino@example.fi"}),
     "desk.move": Route(DESK_OF_A, "appointment", form={"starts_at": "2026-03-03T08:00:00+00:00"}),
     "desk.book": Route(EVERY_ADVISOR),
     "desk.book_confirm": Route(EVERY_ADVISOR),
@@ -84,10 +92,38 @@ ROUTES = {
     "figures.export": Route(FIGURES),
     "admin.index": Route(EVERY_ADMIN),
     "admin.audit_log": Route(REGION_ADMIN),
+    "admin.feedback": Route(REGION_ADMIN),
     "admin.closures": Route(
         REGION_ADMIN, "point", form={"closed_on": "2026-03-03", "reason": "Koulutus"}
     ),
+    "admin.hours": Route(REGION_ADMIN, "point", form={"hours_0": "9-12"}),
+    "admin.special_hours": Route(
+        REGION_ADMIN,
+        "point",
+        form={"day": "2026-03-03", "opens": "10:00", "closes": "12:00", "reason": "Koulutus"},
+    ),
+    "admin.rooms": Route(REGION_ADMIN, "point", form={"name": "Huone 9"}),
+    "admin.room": Route(REGION_ADMIN, "room", form={"name": "Kirjasto"}),
+    "admin.remove_room": Route(REGION_ADMIN, "room"),
+    "admin.offerings": Route(EVERY_ADMIN),
+    "admin.offering": Route(REGION_ADMIN, "offering", form={"offered": "withdraw"}),
+    "admin.staff": Route(EVERY_ADMIN),
+    "admin.invite": Route(
+        EVERY_ADMIN,
+        form={"email": "kutsu@kunta.fi", "role": "advisor", "points": "toinen", "language": "fi"},
+    ),
+    "admin.account": Route(
+        REGION_ADMIN, "account", form={"role": "advisor", "points": "testila", "agency": ""}
+    ),
+    "admin.account_active": Route(REGION_ADMIN, "account", form={"active": "yes"}),
+    "admin.account_reset": Route(REGION_ADMIN, "account"),
+    "admin.services": Route(REGION_ADMIN),
+    "admin.agency": Route(REGION_ADMIN, "agency", form={"name_fi": "Kela"}),
+    "admin.service": Route(REGION_ADMIN, "service", form={"name_fi": "Kela"}),
     "admin.experts": Route(REGION_ADMIN),
+    "admin.expert": Route(
+        REGION_ADMIN, "expert", form={"agency": "kela", "services": "", "languages": "fi"}
+    ),
     "admin.absences": Route(
         REGION_ADMIN, "expert", form={"first_day": "2026-03-03", "last_day": "2026-03-03"}
     ),
@@ -123,6 +159,11 @@ def requests_to_try(app, world):
         "point": {"point_id": world.point_a.id},
         "appointment": {"appointment_id": world.kela_at_a.id},
         "expert": {"expert_id": world.kela_expert.id},
+        "room": {"point_id": world.point_a.id, "room_id": world.point_a.rooms[0].id},
+        "offering": {"point_id": world.point_a.id, "service_id": world.kela.id},
+        "account": {"user_id": world.accounts["advisor_a"].id},
+        "agency": {"agency_id": "kela"},
+        "service": {"service_id": world.kela.id},
     }
     found = []
     with app.test_request_context():
@@ -141,9 +182,15 @@ def snapshot(session):
     appointments = session.execute(
         select(Appointment.id, Appointment.status, Appointment.starts_at, Appointment.revision)
     ).all()
-    feeds = session.execute(select(StaffUser.id, StaffUser.feed_token_hash)).all()
+    feeds = session.execute(
+        select(StaffUser.id, StaffUser.feed_token_hash, StaffUser.role, StaffUser.active)
+    ).all()
+    rooms = session.execute(select(Room.id, Room.name, Room.active)).all()
+    hours = session.execute(select(OpeningHours.point_id, OpeningHours.weekday)).all()
+    offerings = session.execute(select(Offering.point_id, Offering.service_id)).all()
+    expert_hours = session.execute(select(ExpertHours.expert_id, ExpertHours.weekday)).all()
     session.commit()  # end the read, so that the app under test can write
-    return sorted(appointments), sorted(feeds)
+    return [sorted(rows) for rows in (appointments, feeds, rooms, hours, offerings, expert_hours)]
 
 
 def csrf_token(client, account_key: str) -> str:
@@ -325,3 +372,90 @@ def test_a_council_member_sees_no_personal_data_anywhere(app, staff_world):
                 assert answer.status_code in REFUSED, endpoint
     assert 200 in seen
     assert client.get("/desk/search?q=Maija").status_code == 403
+
+
+def test_an_admin_limited_to_one_point_cannot_change_another_s_hours_rooms_or_services(
+    app, staff_world, session
+):
+    client = app.test_client()
+    sign_in(client, staff_world.accounts["admin_b"])
+    token = csrf_token(client, "admin_b")
+    room_a = staff_world.point_a.rooms[0].id
+    before = snapshot(session)
+    refused = [
+        client.get("/admin/points/testila/hours").status_code,
+        client.get("/admin/points/testila/rooms").status_code,
+        client.post(
+            "/admin/points/testila/hours", data={"csrf_token": token, "confirm": "yes"}
+        ).status_code,
+        client.post(
+            f"/admin/points/testila/rooms/{room_a}/remove",
+            data={"csrf_token": token, "confirm": "yes"},
+        ).status_code,
+        client.post(
+            f"/admin/points/toinen/rooms/{room_a}/remove",
+            data={"csrf_token": token, "confirm": "yes"},
+        ).status_code,
+        client.post(
+            "/admin/points/testila/offerings/kela-benefits",
+            data={"csrf_token": token, "offered": "withdraw", "confirm": "yes"},
+        ).status_code,
+    ]
+    assert all(code in REFUSED for code in refused), refused
+    assert snapshot(session) == before
+    assert client.get("/admin/points/toinen/hours").status_code == 200
+    assert "/admin/points/testila/" not in client.get("/admin/offerings").get_data(as_text=True)
+
+
+def figure_points(client, query: str = "") -> set[str]:
+    answer = client.get(f"/figures/export.csv?from=2026-02&to=2026-03{query}")
+    assert answer.status_code == 200, answer.status_code
+    return {row["point"] for row in csv.DictReader(io.StringIO(answer.get_data(as_text=True)))}
+
+
+def test_an_advisor_sees_figures_only_where_the_region_allows_and_only_of_her_points(
+    app, staff_world, session
+):
+    client = app.test_client()
+    sign_in(client, staff_world.accounts["advisor_a"])
+    assert client.get("/figures/").status_code == 403
+    assert 'href="/figures/"' not in client.get("/desk/search").get_data(as_text=True)
+
+    session.add(FiguresSettings(id=1, advisors_see_their_points=True))
+    session.commit()
+    assert 'href="/figures/"' in client.get("/desk/search").get_data(as_text=True)
+    assert figure_points(client) == {"testila"}
+    page = client.get("/figures/?from=2026-02&to=2026-03&lang=en").get_data(as_text=True)
+    assert 'value="testila"' in page and 'value="toinen"' not in page
+    asked_other = client.get("/figures/export.csv?from=2026-02&to=2026-03&point=toinen")
+    assert asked_other.status_code == 400
+    council = app.test_client()
+    sign_in(council, staff_world.accounts["council"])
+    assert figure_points(council) == {"testila", "toinen"}
+    lonely = app.test_client()
+    sign_in(lonely, add_account(session, "lonely", Role.ADVISOR))
+    assert lonely.get("/figures/").status_code == 403
+
+
+def test_an_admin_limited_to_one_point_cannot_manage_another_s_staff_or_herself(
+    app, staff_world, session
+):
+    client = app.test_client()
+    sign_in(client, staff_world.accounts["admin_b"])
+    token = csrf_token(client, "admin_b")
+    advisor_a = staff_world.accounts["advisor_a"].id
+    me = staff_world.accounts["admin_b"].id
+    before = snapshot(session)
+    answers = [
+        client.get(f"/admin/staff/{advisor_a}").status_code,
+        client.post(f"/admin/staff/{advisor_a}/active", data={"csrf_token": token}).status_code,
+        client.post(f"/admin/staff/{advisor_a}/reset", data={"csrf_token": token}).status_code,
+        client.post(
+            f"/admin/staff/{advisor_a}",
+            data={"csrf_token": token, "role": "advisor", "points": "toinen"},
+        ).status_code,
+    ]
+    assert all(code in REFUSED for code in answers), answers
+    grab = client.post(f"/admin/staff/{me}", data={"csrf_token": token, "role": "admin"})
+    assert grab.status_code in REFUSED | {200}
+    assert snapshot(session) == before

@@ -50,15 +50,16 @@ def test_own_calls_by_default_and_the_agency_s_on_request(signed_in, staff_world
 def test_arrival_shows_in_the_status_feed_of_the_page(signed_in, staff_world):
     expert = signed_in("expert_kela")
     before = expert.get(f"/expert/status.json?day={DAY}").get_json()
-    assert {"id": staff_world.kela_at_a.id, "status": "booked", "label": "Varattu"} in before[
-        "appointments"
-    ]
+    waits_not = {"arrival": "", "waiting": False}
+    booked = {"id": staff_world.kela_at_a.id, "status": "booked", "label": "Varattu", **waits_not}
+    assert booked in before["appointments"]
     signed_in("advisor_a").post(f"/desk/appointments/{staff_world.kela_at_a.id}/check-in")
     after = expert.get(f"/expert/status.json?day={DAY}").get_json()
-    assert {"id": staff_world.kela_at_a.id, "status": "arrived", "label": "Saapunut"} in after[
-        "appointments"
-    ]
-    assert set(after["appointments"][0]) == {"id", "status", "label"}  # no personal data
+    arrived = {"id": staff_world.kela_at_a.id, "status": "arrived", "label": "Saapunut"}
+    arrived |= {"arrival": "Saapui klo 10.00 · odottanut 0 min", "waiting": True}
+    assert arrived in after["appointments"]
+    # No personal data: states and times only.
+    assert set(after["appointments"][0]) == {"id", "status", "label", "arrival", "waiting"}
 
 
 def test_day_page_loads_the_polling_script(signed_in, staff_world):
@@ -126,7 +127,7 @@ def test_starting_a_call_opens_the_meeting_and_the_desk_sees_it(
     clock.set(appointment.starts_at + timedelta(minutes=2))
     expert = signed_in("expert_kela")
     page = expert_page(expert)
-    assert "Saapui klo 10.48" in page and "Odottanut 14 min" in page
+    assert "Saapui klo 10.48 · odottanut 14 min" in page and "Odottaa nyt" in page
     assert (
         "video.kela.invalid" in expert.get(f"/expert/?day={DAY}").headers["Content-Security-Policy"]
     )

@@ -1,0 +1,160 @@
+"""An administrator changes a point's hours, rooms and services in Finnish, in a real
+browser, audited with axe-core: every page, its errors and its consequences have no
+WCAG 2.1 A/AA violation, and each form is used by its labels alone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from booking.data.enums import Role
+from tests.browser.test_staff_journey import DESKTOP, assert_accessible, sign_in
+from tests.staff.conftest import add_account
+
+pytestmark = pytest.mark.browser
+#: Tuesday 3.3.2026 13:00 Helsinki.
+TUESDAY_ONE_PM = datetime(2026, 3, 3, 11, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def admin_page(new_page, live_server, live_factory, live_region, clock):
+    add_account(live_factory.session, "admin", Role.ADMIN)
+    page = new_page(viewport=DESKTOP)
+    sign_in(page, live_server.url, "admin@staff.test")
+    return page
+
+
+def booked(live_factory, live_region):
+    return live_factory.appointment(
+        point=live_region["point"], service=live_region["service"], starts_at=TUESDAY_ONE_PM
+    )
+
+
+def test_admin_shortens_the_weekly_hours_after_seeing_the_consequences(
+    admin_page, live_server, live_factory, live_region
+):
+    page, audited = admin_page, []
+    appointment = booked(live_factory, live_region)
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_role("link", name="Aukioloajat – Testila").click()
+    assert_accessible(page, audited)
+
+    page.get_by_label("Tiistai").fill("9-25")
+    page.get_by_role("button", name="Näytä seuraukset").first.click()
+    assert page.get_by_role("alert").is_visible()
+    assert_accessible(page, audited)
+
+    page.get_by_label("Tiistai").fill("9.00–12.00")
+    page.get_by_role("button", name="Näytä seuraukset").first.click()
+    assert page.get_by_role("rowheader", name=appointment.reference).is_visible()
+    assert_accessible(page, audited)
+
+    page.get_by_role("button", name="Vahvista muutos").click()
+    assert page.get_by_text("Tallennettu.").is_visible()
+    assert page.get_by_label("Tiistai").input_value() == "9.00–12.00"
+    assert_accessible(page, audited)
+    assert len(audited) == 4
+
+
+def test_admin_adds_a_room_and_removes_the_old_one_keeping_the_call(
+    admin_page, live_server, live_factory, live_region
+):
+    page, audited = admin_page, []
+    appointment = booked(live_factory, live_region)
+    page.goto(f"{live_server.url}/admin/points/testila/rooms")
+    assert_accessible(page, audited)
+    page.get_by_role("button", name="Lisää huone").click()
+    assert page.get_by_role("alert").is_visible()
+    assert_accessible(page, audited)
+
+    page.get_by_label("Huoneen nimi").fill("Kirjasto")
+    page.get_by_role("button", name="Lisää huone").click()
+    assert page.get_by_role("link", name="Kirjasto").is_visible()
+    page.get_by_role("link", name=live_region["room"].name).click()
+    assert_accessible(page, audited)
+
+    page.get_by_role("button", name="Näytä seuraukset").click()
+    row = page.locator("tr", has_text=appointment.reference)
+    assert "Kirjasto" in row.inner_text()
+    assert_accessible(page, audited)
+    page.get_by_role("button", name="Vahvista muutos").click()
+    assert page.get_by_text("Tallennettu.").is_visible()
+    assert page.get_by_role("link", name=live_region["room"].name).count() == 0
+    assert len(audited) == 4
+
+
+def test_admin_withdraws_a_service_from_the_matrix(
+    admin_page, live_server, live_factory, live_region
+):
+    page, audited = admin_page, []
+    appointment = booked(live_factory, live_region)
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_role("link", name="Palvelut asiointipisteissä").click()
+    assert_accessible(page, audited)
+
+    page.get_by_role("link", name="Tarjolla").click()
+    assert_accessible(page, audited)
+    page.get_by_role("button", name="Näytä poiston seuraukset").click()
+    assert page.get_by_role("rowheader", name=appointment.reference).is_visible()
+    assert_accessible(page, audited)
+
+    page.get_by_role("button", name="Vahvista muutos").click()
+    assert page.get_by_text("Ei tarjolla").is_visible()
+    assert_accessible(page, audited)
+    assert len(audited) == 4
+
+
+def test_admin_takes_a_service_from_an_expert_and_her_call_goes_to_a_colleague(
+    admin_page, live_server, live_factory, live_region
+):
+    page, audited = admin_page, []
+    colleague = live_factory.expert("kela-ben", name="Ben Kollega")
+    appointment = live_factory.appointment(
+        point=live_region["point"],
+        service=live_region["service"],
+        starts_at=TUESDAY_ONE_PM,
+        expert=live_region["expert"],
+    )
+    page.goto(f"{live_server.url}/admin/experts")
+    page.get_by_role("link", name=f"{live_region['expert'].name} Kela", exact=True).click()
+    assert_accessible(page, audited)
+
+    page.get_by_label("Tiistai").fill("kahdeksasta")
+    page.get_by_role("button", name="Näytä seuraukset").click()
+    assert page.get_by_role("alert").is_visible()
+    assert_accessible(page, audited)
+
+    page.get_by_label("Tiistai").fill("8.00–16.00")
+    page.get_by_role("group", name="Palvelut").get_by_role("checkbox").first.uncheck()
+    page.get_by_role("button", name="Näytä seuraukset").click()
+    row = page.locator("tr", has_text=appointment.reference)
+    assert colleague.name in row.inner_text()
+    assert_accessible(page, audited)
+
+    page.get_by_role("button", name="Vahvista muutos").click()
+    assert page.get_by_text("Tallennettu.").is_visible()
+    assert not page.get_by_role("group", name="Palvelut").get_by_role("checkbox").first.is_checked()
+    assert_accessible(page, audited)
+    assert len(audited) == 4
+
+
+def test_admin_changes_a_service_s_length(admin_page, live_server, live_region):
+    page, audited = admin_page, []
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_role("link", name="Virastot ja palvelut").click()
+    assert_accessible(page, audited)
+    page.get_by_role("link", name=live_region["service"].name_fi).click()
+    assert_accessible(page, audited)
+
+    page.get_by_label("Tapaamisen pituus (minuuttia)").fill("0")
+    page.get_by_role("button", name="Tallenna").click()
+    assert page.get_by_role("alert").is_visible()
+    assert_accessible(page, audited)
+
+    page.get_by_label("Tapaamisen pituus (minuuttia)").fill("45")
+    page.get_by_role("button", name="Tallenna").click()
+    assert page.get_by_text("Tallennettu.").is_visible()
+    assert page.get_by_text("45 min").is_visible()
+    assert_accessible(page, audited)
+    assert len(audited) == 4
