@@ -1,14 +1,14 @@
 """The desk's booking form token: a second submission of one form finds its booking.
 
-Revision ID: 0009
-Revises: 0010
+Revision ID: 0010
+Revises: 0009
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0010"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -3,15 +3,15 @@
 A booking then invalidates cached availability only where it can change it:
 its point's and its agency's.
 
-Revision ID: 0008
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

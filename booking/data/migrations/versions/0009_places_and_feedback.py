@@ -5,15 +5,15 @@ Municipalities gain their postal codes and, like service points, a location
 postal code or municipality.  ``accessibility_feedback`` keeps what citizens
 send with the accessibility statement's form.
 
-Revision ID: 0010
-Revises: 0012
+Revision ID: 0009
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0012"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -3,14 +3,14 @@ the daily measure of how far ahead the third free time lies per point and agency
 the region's ``[figures]`` (whether advisors see the figures of their points); the
 counted totals of months that are over, for the figures to read instead of every fact.
 
-Revision ID: 0012
+Revision ID: 0008
 Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
+revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
