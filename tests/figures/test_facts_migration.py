@@ -1,4 +1,4 @@
-"""Revision 0006 on a database that already has appointments: each gets its anonymous
+"""Revision 0007 on a database that already has appointments: each gets its anonymous
 fact (an erased one without a link), the new statuses hold rooms, and the way back works."""
 
 from __future__ import annotations
