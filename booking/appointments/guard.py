@@ -8,14 +8,14 @@ on both backends, drawing unique reference codes, and the calendar's write locks
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from booking.data.advisory_locks import lock_name
 from booking.data.calendar_models import CalendarRevision
 from booking.data.calendar_revision import agency_scope, bump_scopes, point_scope
 from booking.data.enums import ACTIVE_STATUSES
@@ -96,14 +96,8 @@ def lock_booking_scopes(
     )
     bump_scopes(session, (point_scope(point_id), agency_scope(agency_id)))
     if phone:
-        session.execute(select(func.pg_advisory_xact_lock(_lock_key(phone))))
+        lock_name(session, phone, kind=b"booking-phone")
     return True
-
-
-def _lock_key(phone: str) -> int:
-    """A signed 64-bit key for an advisory lock, from a hash (the number is not kept)."""
-    digest = hashlib.blake2b(phone.encode(), digest_size=8, person=b"booking-phone").digest()
-    return int.from_bytes(digest, "big", signed=True)
 
 
 def lock_appointment(session: Session, appointment: Appointment) -> None:

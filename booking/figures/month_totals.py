@@ -20,6 +20,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from booking.data.advisory_locks import lock_name
 from booking.data.appointment_facts import AppointmentFact as Fact
 from booking.data.figures_models import FactMonthTotals, SummarizedMonth
 from booking.engine.clock import to_helsinki
@@ -85,7 +86,8 @@ def _histogram(pairs: list[list[int]]) -> Counter:
 
 def summarize_months_over(session: Session, *, now: datetime) -> int:
     """Count, once, each month before ``now``'s (Helsinki) that has facts and no totals;
-    return how many.  Flushes, never commits."""
+    return how many.  Flushes, never commits.  Schedulers running it at once take turns."""
+    lock_name(session, "summarize-months", kind=b"booking-job")
     this_month = f"{to_helsinki(now):%Y-%m}"
     with_facts = set(session.scalars(select(Fact.month).where(Fact.month < this_month).distinct()))
     done = set(session.scalars(select(SummarizedMonth.month)))

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from booking.data.advisory_locks import lock_name
 from booking.data.availability import free_times
 from booking.data.figures_models import ThirdFreeTime
 from booking.data.models import Offering, Service, ServicePoint
@@ -30,7 +31,9 @@ WINDOW_DAYS = 14
 
 def measure_third_free_times(session: Session, *, now: datetime) -> int:
     """Measure every point and agency for today (Helsinki); a second run the same day
-    replaces the first.  Returns how many were measured; flushes, never commits."""
+    replaces the first.  Returns how many were measured; flushes, never commits.
+    Schedulers running it at once take turns."""
+    lock_name(session, "third-free-times", kind=b"booking-job")
     today = to_helsinki(now).date()
     offered: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
     rows = session.execute(
