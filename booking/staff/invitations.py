@@ -92,13 +92,7 @@ def invite_staff(
     )
     session.add(account)
     session.flush()
-    record(
-        session,
-        user_id=actor.id,
-        action=AuditAction.CHANGE_STAFF,
-        now=now,
-        detail=f"staff {email}: invited as {_access(account)}",
-    )
+    _record_staff_change(session, actor.id, email, f"invited as {_access(account)}", now)
     send_password_link(session, actor, account, now=now, link_for=link_for)
     return account
 
@@ -124,13 +118,7 @@ def change_access(
     after = _access(account)
     if after != before:
         end_sessions(session, account.id)  # the new access applies from the next sign-in
-        record(
-            session,
-            user_id=actor.id,
-            action=AuditAction.CHANGE_STAFF,
-            now=now,
-            detail=f"staff {account.email}: {before} → {after}"[:500],
-        )
+        _record_staff_change(session, actor.id, account.email, f"{before} → {after}", now)
     return account
 
 
@@ -145,13 +133,7 @@ def set_active(
             end_sessions(session, account.id)
             _expire_links(session, account.id, now)
         state = "active" if active else "deactivated"
-        record(
-            session,
-            user_id=actor.id,
-            action=AuditAction.CHANGE_STAFF,
-            now=now,
-            detail=f"staff {account.email}: {state}",
-        )
+        _record_staff_change(session, actor.id, account.email, state, now)
     session.flush()
     return account
 
@@ -190,13 +172,7 @@ def send_password_link(
             manage_url=link_for(token),  # cleared once the message is settled
         )
     )
-    record(
-        session,
-        user_id=actor.id,
-        action=AuditAction.CHANGE_STAFF,
-        now=now,
-        detail=f"staff {account.email}: password link sent",
-    )
+    _record_staff_change(session, actor.id, account.email, "password link sent", now)
     session.flush()
     return link
 
@@ -222,13 +198,7 @@ def set_password_with_link(session: Session, token: str, password: str, *, now: 
     account.password_hash = generate_password_hash(password)
     link.used_at = now
     end_sessions(session, account.id)
-    record(
-        session,
-        user_id=account.id,
-        action=AuditAction.CHANGE_STAFF,
-        now=now,
-        detail=f"staff {account.email}: password set through a link",
-    )
+    _record_staff_change(session, account.id, account.email, "password set through a link", now)
     session.flush()
     return account
 
@@ -296,3 +266,16 @@ def _expire_links(session: Session, user_id: int, now: datetime) -> None:
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _record_staff_change(
+    session: Session, actor_id: int | None, email: str, what: str, now: datetime
+) -> None:
+    """One audit entry of a change to a staff account (the detail kept within 500 characters)."""
+    record(
+        session,
+        user_id=actor_id,
+        action=AuditAction.CHANGE_STAFF,
+        now=now,
+        detail=f"staff {email}: {what}"[:500],
+    )
