@@ -24,6 +24,7 @@ import statistics
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
@@ -57,15 +58,21 @@ def main() -> None:
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     args = parser.parse_args()
 
+    on_each_backend(args.only, lambda databases: run_backend(databases, args))
+
+
+def on_each_backend(only: str | None, run: Callable[[object], None]) -> None:
+    """Run ``run(databases)`` on SQLite files, then on PostgreSQL scratch databases
+    when ``BOOKING_TEST_POSTGRES_URL`` is set; ``only`` names one of the two."""
     workdir = Path(tempfile.mkdtemp(prefix="booking-bench-"))
     try:
-        if args.only != "postgresql":
-            print("== SQLite")
-            run_backend(SQLiteFiles(workdir), args)
+        if only != "postgresql":
+            print("\n== SQLite")
+            run(SQLiteFiles(workdir))
         server = os.environ.get("BOOKING_TEST_POSTGRES_URL")
-        if server and args.only != "sqlite":
+        if server and only != "sqlite":
             print("\n== PostgreSQL")
-            run_backend(PostgresDatabases(server), args)
+            run(PostgresDatabases(server))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -29,15 +29,12 @@ import http.client
 import json
 import os
 import random
-import shutil
 import statistics
-import tempfile
 import threading
 import time
 from collections import Counter
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from sqlalchemy import text
@@ -45,10 +42,9 @@ from sqlalchemy import text
 from bench.availability import (
     AVAILABILITY,
     FUTURE,
-    PostgresDatabases,
-    SQLiteFiles,
     analyze,
     elapsed,
+    on_each_backend,
 )
 from bench.http_load import fetch, load_tool, requests_per_second, serving
 from bench.region_data import add_appointments, build_region
@@ -70,17 +66,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["BOOKING_VERIFY_PHONE"] = "0"
     print(f"server: gunicorn, 2 sync workers; reads: {load_tool()}; cores {os.cpu_count()}")
-    workdir = Path(tempfile.mkdtemp(prefix="booking-bench-"))
-    try:
-        if args.only != "postgresql":
-            print("\n== SQLite")
-            run_backend(SQLiteFiles(workdir), args)
-        server = os.environ.get("BOOKING_TEST_POSTGRES_URL")
-        if server and args.only != "sqlite":
-            print("\n== PostgreSQL")
-            run_backend(PostgresDatabases(server), args)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    on_each_backend(args.only, lambda databases: run_backend(databases, args))
 
 
 def run_backend(databases, args) -> None:
