@@ -14,21 +14,9 @@ import pytest
 
 from booking.web.phone_display import phone_for_people, phone_uri
 from tests.public.booking_steps import book_token, details
+from tests.shown_times import SEPARATOR, clock_times, shown_text
 
-#: A clock time in running text: an hour and minutes, not part of a date ("3.3.2026").
-CLOCK_TIME = re.compile(r"(?<![\d.:])(\d{1,2})([.:])(\d{2})(?![\d:])")
-SEPARATOR = {"fi": ".", "sv": ".", "en": ":"}
 EARLY = "2026-03-03T09:00+02:00"  # a time before ten, where a leading zero would show
-
-
-def shown_text(html: str) -> str:
-    """The words a reader sees: no tags (so no ISO times in attributes), no addresses."""
-    text = re.sub(r"<[^>]+>", " ", html)
-    return re.sub(r"https?://\S+", " ", text)
-
-
-def clock_times(html: str) -> list[tuple[str, str, str]]:
-    return CLOCK_TIME.findall(shown_text(html))
 
 
 @pytest.fixture
