@@ -10,6 +10,7 @@ hours and absences, the audit log, the accessibility feedback, the figures).
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -127,6 +128,13 @@ def test_staff_pages_write_days_and_times_as_the_citizens_pages_do(staff_pages):
     assert "ma 2.3.2026 klo 10.00" in shown_text(finnish["desk read-out"])  # a message sent
     assert "klo 9.00–9.30" in shown_text(finnish["desk read-out"])
     assert "9:00–11:30" in shown_text(english["admin closures"])
+    # The next free times name their day as every other day and time is named.
+    assert re.search(
+        r"\bma 2\.3\. klo \d{1,2}\.\d{2}\b", shown_text(finnish["desk next free times"])
+    )
+    assert re.search(
+        r"\bMon, Mar 2 at \d{1,2}:\d{2}\b", shown_text(english["desk next free times"])
+    )
     assert "8:00–12:00" in shown_text(english["admin hours"])  # the example in the hint
     # The audit log keeps a change's times in one neutral form and shows them the page's way.
     changes = shown_text(finnish["admin audit of changes"])
