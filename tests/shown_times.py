@@ -1,9 +1,10 @@
 """Clock times as a reader sees them on a page, and the one way each language writes them.
 
 Finnish and Swedish write "9.00" and "14.30", English "9:00" and "14:30"; never a
-leading zero ("09.00").  Text is judged by the language its markup declares: the
-page's ``<html lang>``, or a part's own ``lang`` (the desk's read-out summary is
-in the caller's language).  Used by the walks over the citizen's and the staff's pages.
+leading zero ("09.00"); after a day "klo", "kl." or "at", each in its own language.
+Text is judged by the language its markup declares: the page's ``<html lang>``, or
+a part's own ``lang`` (the desk's read-out summary is in the caller's language).
+Used by the walks over the citizen's and the staff's pages.
 """
 
 from __future__ import annotations
@@ -15,6 +16,16 @@ from html.parser import HTMLParser
 #: part of a date ("3.3.2026").
 CLOCK_TIME = re.compile(r"(?<![\d.:])(\d{1,2})([.:])(\d{2})(?:\2\d{2})?(?!\d|:\d)")
 SEPARATOR = {"fi": ".", "sv": ".", "en": ":"}
+#: The word before a clock time ("klo 9.00", "kl. 9.00", "at 9:00"), and the others' words.
+AT = {"fi": "klo", "sv": "kl.", "en": "at"}
+FOREIGN_AT = {
+    language: re.compile(
+        r"(?<!\w)("
+        + "|".join(re.escape(at) for other, at in AT.items() if at != AT[language])
+        + r") \d{1,2}[.:]\d{2}"
+    )
+    for language in AT
+}
 VOID_ELEMENTS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
     | {"track", "wbr"}
@@ -70,9 +81,12 @@ def wrongly_written_times(html: str, language: str) -> list[str]:
     reader.close()
     wrong = []
     for part_language, text in reader.text:
+        language_code = part_language[:2] if part_language[:2] in SEPARATOR else "fi"
         for hour, separator, minutes in CLOCK_TIME.findall(text):
-            if separator != SEPARATOR.get(part_language[:2], SEPARATOR["fi"]) or (
-                len(hour) == 2 and hour.startswith("0")
-            ):
+            if separator != SEPARATOR[language_code] or (len(hour) == 2 and hour.startswith("0")):
                 wrong.append(f"{hour}{separator}{minutes} ({part_language})")
+        wrong += [
+            f"{found.group(0)} ({part_language})"
+            for found in FOREIGN_AT[language_code].finditer(text)
+        ]
     return wrong
