@@ -47,6 +47,8 @@ class DefaultSettings:
     BOOKING_VERIFY_PHONE = True
     # How long a time is held for the code.
     BOOKING_HOLD_MINUTES = 10
+    # The desk may check a citizen in from this many minutes before the start.
+    BOOKING_CHECK_IN_MINUTES = 60
     # Rate limits per client address, the same on the web pages and in the API
     # (Flask-Limiter's notation: "N per minute;M per hour").
     BOOKING_RATELIMIT_BOOKING = "10 per minute;60 per hour"
@@ -73,6 +75,7 @@ INT_SETTINGS = {
     "BOOKING_MAX_ACTIVE_PER_AGENCY",
     "BOOKING_TRUSTED_PROXIES",
     "BOOKING_HOLD_MINUTES",
+    "BOOKING_CHECK_IN_MINUTES",
 }
 ENV_PREFIXES = ("BOOKING_", "TWILIO_")
 #: Session cookies and CSRF tokens are signed with the secret key; shorter keys can be guessed.

@@ -19,7 +19,7 @@ from booking.region.expert_changes import update_expert
 from booking.staff.access import is_region_admin
 from booking.web.access import LARGEST_ID, staff_required, staff_user
 from booking.web.database import get_session
-from booking.web.i18n import clock_span, localized
+from booking.web.i18n import hours_text, localized
 
 
 @bp.route("/admin/experts/<int:expert_id>", methods=["GET", "POST"])
@@ -62,8 +62,8 @@ def _form(db, expert: Expert) -> ExpertForm:
         "services": [s.id for s in expert.services],
         "languages": expert.languages.split(","),
         **{
-            f"hours_{day}": ", ".join(
-                clock_span(row.starts, row.ends)
+            f"hours_{day}": hours_text(
+                (row.starts, row.ends)
                 for row in sorted(expert.working_hours, key=lambda r: r.starts)
                 if row.weekday == day
             )

@@ -21,7 +21,7 @@ from booking.region.calendar_changes import ChangeResult, set_opening_hours
 from booking.region.point_changes import set_special_hours
 from booking.web.access import staff_required, staff_user
 from booking.web.database import get_session
-from booking.web.i18n import clock_span
+from booking.web.i18n import hours_text
 
 
 @bp.route("/admin/points/<point_id>/hours", methods=["GET", "POST"])
@@ -108,7 +108,5 @@ def _weekly(db, point_id: str) -> dict[int, list]:
 
 def _weekly_form(weekly: dict[int, list], **options) -> WeeklyHoursForm:
     form_class = WeeklyHoursForm.with_days()
-    current = {
-        f"hours_{day}": ", ".join(clock_span(a, b) for a, b in weekly[day]) for day in WEEKDAYS
-    }
+    current = {f"hours_{day}": hours_text(weekly[day]) for day in WEEKDAYS}
     return form_class(data=current, **options)

@@ -6,6 +6,7 @@ import re
 from datetime import time
 
 from babel.dates import get_day_names
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, StringField, TimeField
@@ -14,7 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from booking.admin.forms import plausible_year
 from booking.region.calendar_changes import REASON_MAX_LENGTH, intervals_are_valid
 from booking.region.point_changes import ROOM_NAME_MAX_LENGTH
-from booking.web.i18n import current_language
+from booking.web.i18n import EXAMPLE_DAY, current_language, hours_text
 
 #: "8.30–12", "8:30 - 12:00": clock times as Finns and Swedes ("8.30") or the English write them.
 _INTERVAL = re.compile(r"^(\d{1,2})(?:[.:](\d{2}))?\s*[-–—]\s*(\d{1,2})(?:[.:](\d{2}))?$")
@@ -40,7 +41,9 @@ def parse_intervals(text: str) -> list[tuple[time, time]] | None:
 
 def readable_hours(form, field) -> None:
     if parse_intervals(field.data) is None:
-        raise ValidationError(_l("Write the hours as 8.00–12.00, 13.00–16.00 (empty: closed)."))
+        raise ValidationError(
+            _("Write the hours as %(example)s (empty: closed).", example=hours_text(EXAMPLE_DAY))
+        )
 
 
 def weekday_labels() -> list[str]:

@@ -121,4 +121,5 @@ ACTION_LABELS = {
     AuditAction.CALLED: _l("Phoned the citizen"),
     AuditAction.EMAIL_SUMMARY: _l("Sent the summary by e-mail"),
     AuditAction.REFUSED: _l("Refused: not at the user's points"),
+    AuditAction.READ_FEEDBACK: _l("Read the accessibility feedback"),
 }

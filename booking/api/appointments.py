@@ -7,7 +7,8 @@ with nearby free times.  The manage token travels as ``Authorization: Bearer``;
 a wrong token gets the same 404 as an unknown id, so it reveals nothing.
 
 While ``BOOKING_VERIFY_PHONE`` is on, a booking only holds its time (202,
-status ``held``, ``expires_at``) and a code goes by SMS to its number;
+status ``held``, ``expires_at``) and a code goes by SMS to its number (by e-mail
+to its address when ``phone`` was left out, as on the citizen's pages);
 ``POST /appointments/{id}/confirm`` with that code books it (200).  A wrong
 code is a 422 naming ``code``; a hold that ended (time out, five wrong codes)
 is a 410.

@@ -185,7 +185,7 @@ PATHS: dict[str, dict] = {
         "post": operation(
             "bookAppointment",
             "Book an appointment",
-            ("202", "HeldAppointment", "Held until the code sent by SMS is confirmed."),
+            ("202", "HeldAppointment", "Held until the code sent by SMS or e-mail is confirmed."),
             also=(("201", "BookedAppointment", "Booked (when numbers need no proof)."),),
             errors=("409", "413", "415", "422", "429"),
             body="NewAppointment",
@@ -194,7 +194,13 @@ PATHS: dict[str, dict] = {
                 "goes by SMS to `phone`: confirm it with POST /appointments/{id}/confirm. "
                 "An unconfirmed hold frees its time by itself. A number is sent at most 3 "
                 "codes an hour and 5 SMS a day (429 beyond that). Where the service does "
-                "not verify numbers, the answer is 201 with status `booked`."
+                "not verify numbers, the answer is 201 with status `booked`.\n\n"
+                "A citizen without a mobile number that takes text messages may leave "
+                "`phone` out and give `email`: the code, the confirmation and the reminders "
+                "then go by e-mail. Such bookings count their limit of coming appointments "
+                "per agency on the address, and a service point takes at most 2 online "
+                "bookings without a number a day (then 422 naming `phone`: give a number or "
+                "choose another day). Neither `phone` nor `email`: 422 naming `phone`."
             ),
         )
     },
@@ -210,7 +216,7 @@ PATHS: dict[str, dict] = {
     "/appointments/{appointment_id}/confirm": {
         "post": operation(
             "confirmAppointment",
-            "Confirm a held booking with the code sent by SMS",
+            "Confirm a held booking with the code sent by SMS (or by e-mail)",
             ("200", "Appointment", "Booked; the confirmation is sent."),
             errors=("401", "404", "410", "413", "415", "422", "429"),
             body="ConfirmCode",

@@ -170,12 +170,13 @@ Name = required_text_field(
     min_length=NAME_MIN_LENGTH,
     max_length=NAME_MAX_LENGTH,
 )
-Phone = required_text_field(
+Phone = optional_text_field(
     "A mobile number that takes text messages, Finnish or foreign (040…, +46…); "
-    "the code and the SMS go there.",
+    "the code and the SMS go there. May be left out when `email` is given: the code "
+    "and every message then go by e-mail.",
     "040 123 4567",
-    Refusals(REQUIRED, too_long=N_("This phone number is too long.")),
-    max_length=PHONE_MAX_LENGTH,
+    PHONE_MAX_LENGTH,
+    N_("This phone number is too long."),
 )
 Language = Annotated[
     Literal[LANGUAGES],
@@ -184,7 +185,8 @@ Language = Annotated[
     Refusals(REQUIRED, not_a_choice=N_("Please choose Finnish, Swedish or English.")),
 ]
 Email = optional_text_field(
-    "For the confirmation and the calendar file by e-mail.",
+    "For the confirmation and the calendar file by e-mail; without `phone`, the code "
+    "and every message go here.",
     "maija@example.fi",
     EMAIL_MAX_LENGTH,
     N_("The e-mail address is too long."),
@@ -216,7 +218,8 @@ CancelReason = optional_text_field(
 )
 
 Code = required_text_field(
-    "The 6-digit code sent by SMS to the booking's mobile number.",
+    "The 6-digit code sent by SMS to the booking's mobile number (by e-mail to its "
+    "address when it was booked without one).",
     "123456",
     Refusals(REQUIRED, too_long=N_("Please type the 6 digits of the code.")),
     max_length=CODE_MAX_LENGTH,
@@ -230,13 +233,18 @@ class RequestBody(BaseModel):
 
 
 class NewAppointment(RequestBody):
-    """A booking: where, what, when and who."""
+    """A booking: where, what, when and who; reached by ``phone``, or by ``email`` alone
+    (whether one of them is there, and usable, is the use case's check)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": ["phone"]}, {"required": ["email"]}]}
+    )
 
     point: PointId
     service: ServiceId
     start: Instant
     name: Name
-    phone: Phone
+    phone: Phone = None
     language: Language
     email: Email = None
     topic: Topic = None

@@ -5,8 +5,8 @@ the role.  The staff pages offer exactly these buttons, and the use cases refuse
 anything else (:func:`is_allowed`), so a button is never shown that the app
 would then refuse.  Pure: no database, no web.
 
-- The desk (advisors) checks citizens in (from an hour before the start), marks
-  no-shows, cancels and moves.
+- The desk (advisors) checks citizens in (from an hour before the start, the
+  setting ``BOOKING_CHECK_IN_MINUTES``), marks no-shows, cancels and moves.
 - The expert starts and ends calls, marks a call done (also without an
   arrival: the citizen may have joined from elsewhere), a no-show, or a
   technical failure.
@@ -38,7 +38,8 @@ class Action(enum.StrEnum):
 #: and any time once the citizen has arrived.
 EARLY_START = timedelta(minutes=15)
 #: The desk may check a citizen in from this long before the booked start (not at
-#: night for a morning appointment: that would be a slip of the finger).
+#: night for a morning appointment: that would be a slip of the finger); the default
+#: of the setting ``BOOKING_CHECK_IN_MINUTES``, which the web layer passes in.
 CHECK_IN_FROM = timedelta(minutes=60)
 
 DESK_ACTIONS = frozenset({Action.CHECK_IN, Action.NO_SHOW, Action.CANCEL, Action.MOVE})
@@ -64,16 +65,32 @@ class Scheduled(Protocol):
     starts_at: datetime
 
 
-def allowed_actions(appointment: Scheduled, now: datetime, role: Role | None) -> frozenset[Action]:
-    """The actions ``role`` (None: the citizen) may take on ``appointment`` at ``now``."""
-    return (
-        _possible(appointment.status, appointment.starts_at, now, staff=role is not None)
-        & (ROLE_ACTIONS[role])
+def allowed_actions(
+    appointment: Scheduled,
+    now: datetime,
+    role: Role | None,
+    *,
+    check_in_from: timedelta = CHECK_IN_FROM,
+) -> frozenset[Action]:
+    """The actions ``role`` (None: the citizen) may take on ``appointment`` at ``now``;
+    check-in opens ``check_in_from`` before the start."""
+    possible = _possible(
+        appointment.status,
+        appointment.starts_at,
+        now,
+        staff=role is not None,
+        check_in_from=check_in_from,
     )
+    return possible & ROLE_ACTIONS[role]
 
 
 def _possible(
-    status: AppointmentStatus, starts_at: datetime, now: datetime, *, staff: bool
+    status: AppointmentStatus,
+    starts_at: datetime,
+    now: datetime,
+    *,
+    staff: bool,
+    check_in_from: timedelta,
 ) -> frozenset[Action]:
     started = now >= starts_at
     if status is AppointmentStatus.IN_CALL:
@@ -85,7 +102,7 @@ def _possible(
     if status is not AppointmentStatus.BOOKED:
         return frozenset()  # done, no-show, failed or cancelled: nothing more happens
     possible = set()
-    if now >= starts_at - CHECK_IN_FROM:
+    if now >= starts_at - check_in_from:
         possible.add(Action.CHECK_IN)
     if now >= starts_at - EARLY_START:
         possible |= {Action.START_CALL, Action.MARK_DONE, Action.FAILURE}
@@ -98,5 +115,12 @@ def _possible(
     return frozenset(possible)
 
 
-def is_allowed(appointment: Scheduled, action: Action, now: datetime, role: Role | None) -> bool:
-    return action in allowed_actions(appointment, now, role)
+def is_allowed(
+    appointment: Scheduled,
+    action: Action,
+    now: datetime,
+    role: Role | None,
+    *,
+    check_in_from: timedelta = CHECK_IN_FROM,
+) -> bool:
+    return action in allowed_actions(appointment, now, role, check_in_from=check_in_from)

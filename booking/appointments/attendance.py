@@ -14,7 +14,7 @@ commit.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -28,17 +28,23 @@ from booking.staff.audit import record_change
 
 
 def check_in(
-    session: Session, appointment: Appointment, *, now: datetime, by_user_id: int | None
+    session: Session,
+    appointment: Appointment,
+    *,
+    now: datetime,
+    by_user_id: int | None,
+    check_in_from: timedelta = CHECK_IN_FROM,
 ) -> Appointment:
-    """booked → arrived, at the desk; from :data:`CHECK_IN_FROM` before the start."""
+    """booked → arrived, at the desk; from ``check_in_from`` (the setting
+    ``BOOKING_CHECK_IN_MINUTES``, an hour by default) before the start."""
     if appointment.status is AppointmentStatus.BOOKED and now < appointment.starts_at - (
-        CHECK_IN_FROM
+        check_in_from
     ):
         raise InvalidTransition(
             N_("Check-in opens %(minutes)s minutes before the appointment starts."),
-            params={"minutes": int(CHECK_IN_FROM.total_seconds() // 60)},
+            params={"minutes": int(check_in_from.total_seconds() // 60)},
         )
-    _allow(session, appointment, Action.CHECK_IN, now, by_user_id)
+    _allow(session, appointment, Action.CHECK_IN, now, by_user_id, check_in_from=check_in_from)
     appointment.status = AppointmentStatus.ARRIVED
     appointment.checked_in_at = now
     return _after_staff_transition(session, appointment, by_user_id, "check_in", now)
@@ -118,10 +124,18 @@ def acting_role(session: Session, by_user_id: int | None) -> Role | None:
     return user.role
 
 
-def _allow(session, appointment: Appointment, action: Action, now, by_user_id) -> None:
+def _allow(
+    session,
+    appointment: Appointment,
+    action: Action,
+    now,
+    by_user_id,
+    *,
+    check_in_from: timedelta = CHECK_IN_FROM,
+) -> None:
     lock_appointment(session, appointment)
     role = acting_role(session, by_user_id) if by_user_id is not None else Role.ADMIN
-    if not is_allowed(appointment, action, now, role):
+    if not is_allowed(appointment, action, now, role, check_in_from=check_in_from):
         raise InvalidTransition()
     appointment.updated_at = now
 

@@ -34,6 +34,10 @@ DEFAULT_MAX_ACTIVE_PER_AGENCY = 2
 EMAIL_ONLY_PER_POINT_DAY = 2
 MOVES_PER_DAY = 3
 
+EMAIL_AT_ITS_LIMIT = N_(
+    "This e-mail address already has the most upcoming appointments allowed with this "
+    "agency. Please cancel one first."
+)
 SMS_BUDGET_SPENT = N_(
     "We have already sent this number as many text messages as we send in a day. "
     "Please try again tomorrow, or book at a service point."
@@ -70,7 +74,11 @@ def check_active_limit(
         .where(who, Service.agency_id == service.agency_id, _coming(now))
     )
     if active >= limit:
-        raise TooManyActiveBookings()
+        raise (
+            TooManyActiveBookings()
+            if phone
+            else TooManyActiveBookings(EMAIL_AT_ITS_LIMIT, field="email")
+        )
 
 
 def email_key(email: str | None) -> str:

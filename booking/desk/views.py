@@ -26,7 +26,7 @@ from booking.staff.audit import AuditAction, record, record_viewed
 from booking.web.access import appointment_or_404, require_point, staff_required, staff_user
 from booking.web.database import get_session
 from booking.web.refusals import refusal_text
-from booking.web.staff_display import local_day
+from booking.web.staff_display import check_in_window, local_day
 from booking.web.staff_requests import ActionForm, parse_day, parse_start, run_change
 from booking.web.transaction import run_use_case
 
@@ -138,7 +138,7 @@ def check_in(appointment_id: int):
     return run_change(
         appointment_id,
         ActionForm(),
-        use_cases.check_in,
+        partial(use_cases.check_in, check_in_from=check_in_window()),
         done_message=_("Checked in. The expert sees that the citizen has arrived."),
         back=_back_to,
     )

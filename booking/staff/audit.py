@@ -48,6 +48,9 @@ class AuditAction(enum.StrEnum):
     REFUSED = "refused"
     #: An administrator invited a staff member or changed her access (detail: from, to).
     CHANGE_STAFF = "change_staff"
+    #: A region administrator read the accessibility feedback citizens sent (detail: the
+    #: page of the list and the messages on it).
+    READ_FEEDBACK = "read_feedback"
 
 
 def record(

@@ -71,10 +71,11 @@ def local_date(moment: datetime, language: str | None = None, fmt: str = "full")
     return format_date(to_helsinki(moment).date(), format=fmt, locale=language)
 
 
-def local_short_date(moment: datetime, language: str | None = None) -> str:
-    """A short weekday and date in Helsinki time: "pe 19.6.", "fre 19 juni", "Fri, Jun 19"."""
+def local_short_date(moment: datetime, language: str | None = None, *, year: bool = False) -> str:
+    """A short weekday and date in Helsinki time: "pe 19.6.", "fre 19 juni", "Fri, Jun 19";
+    with ``year``: "pe 19.6.2026", "fre 19 juni 2026", "Fri, Jun 19, 2026"."""
     language = language or current_language()
-    return format_skeleton("MMMEd", to_helsinki(moment), locale=language)
+    return format_skeleton("yMMMEd" if year else "MMMEd", to_helsinki(moment), locale=language)
 
 
 def calendar_date(day: date, language: str | None = None, fmt: str = "full") -> str:
@@ -82,26 +83,39 @@ def calendar_date(day: date, language: str | None = None, fmt: str = "full") -> 
     return format_date(day, format=fmt, locale=language or current_language())
 
 
-def clock_time(moment: datetime | time, language: str | None = None) -> str:
+def clock_time(
+    moment: datetime | time, language: str | None = None, *, seconds: bool = False
+) -> str:
     """The one way the web writes a clock time: "9.00" and "14.30" in Finnish and Swedish,
     "9:00" and "14:30" in English, as the SMS and e-mails do.  An aware instant is shown
-    in Helsinki time; a ``time`` (an opening hour) as it is."""
+    in Helsinki time; a ``time`` (an opening hour) as it is.  With ``seconds`` (the audit
+    log): "9.00.07" / "9:00:07"."""
     language = language or current_language()
     if isinstance(moment, datetime):
-        return clock(moment, language)
-    return wall_clock(moment, language)
-
-
-def clock_with_seconds(moment: datetime, language: str | None = None) -> str:
-    """A clock time to the second, for the audit log: "9.00.07" / "9:00:07"."""
-    language = language or current_language()
+        text = clock(moment, language)
+        moment = to_helsinki(moment)
+    else:
+        text = wall_clock(moment, language)
+    if not seconds:
+        return text
     separator = ":" if language == "en" else "."
-    return f"{clock(moment, language)}{separator}{to_helsinki(moment).second:02d}"
+    return f"{text}{separator}{moment.second:02d}"
 
 
 def clock_span(starts: datetime | time, ends: datetime | time, language: str | None = None) -> str:
     """From–to with an en dash: "9.00–11.30" / "9:00–11:30"."""
     return f"{clock_time(starts, language)}–{clock_time(ends, language)}"
+
+
+#: The examples the hours forms give: one interval, and a day with a lunch gap.
+EXAMPLE_HOURS = ((time(8), time(12)),)
+EXAMPLE_DAY = ((time(8), time(11, 30)), (time(12, 30), time(16)))
+
+
+def hours_text(intervals, language: str | None = None) -> str:
+    """A day's hours as the language writes them, intervals apart by commas:
+    "8.00–11.30, 12.30–16.00" / "8:00–11:30, 12:30–16:00" (what the hours forms read)."""
+    return ", ".join(clock_span(starts, ends, language) for starts, ends in intervals)
 
 
 def date_and_time(
@@ -110,11 +124,17 @@ def date_and_time(
     *,
     until: datetime | None = None,
     short: bool = False,
+    year: bool = False,
+    seconds: bool = False,
 ) -> str:
     """Day and clock time of an instant: "tiistai 3. maaliskuuta 2026 klo 9.00",
     "tisdag 3 mars 2026 kl. 9.00", "Tuesday, March 3, 2026 at 9:00"; with ``until``
-    a span ("klo 9.00–9.30"); ``short``: "ti 3.3. klo 9.00"."""
+    a span ("klo 9.00–9.30"); ``short``: "ti 3.3. klo 9.00", with ``year`` too
+    "ti 3.3.2026 klo 9.00"; ``seconds`` adds them ("klo 9.00.07", the audit log)."""
     language = language or current_language()
-    day = local_short_date(moment, language) if short else local_date(moment, language)
-    clock_text = clock_span(moment, until, language) if until else clock_time(moment, language)
+    day = local_short_date(moment, language, year=year) if short else local_date(moment, language)
+    if until:
+        clock_text = clock_span(moment, until, language)
+    else:
+        clock_text = clock_time(moment, language, seconds=seconds)
     return f"{day} {AT[language]} {clock_text}"

@@ -7,15 +7,16 @@ Shared by the desk, the expert's pages and the expert's calendar feed.
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import Select
 from sqlalchemy.orm import joinedload, selectinload
 
-from booking.appointments.actions import allowed_actions
+from booking.appointments.actions import CHECK_IN_FROM, allowed_actions
 from booking.appointments.citizen_details import topics_for
 from booking.data.enums import (
     AppointmentStatus,
@@ -28,6 +29,8 @@ from booking.data.models import Appointment, OutboxMessage, Service
 from booking.engine.clock import to_helsinki, utc_now
 from booking.messages.sms_numbers import sms_capable
 from booking.web.i18n import clock_time
+
+DEFAULT_CHECK_IN_MINUTES = int(CHECK_IN_FROM.total_seconds() // 60)
 
 STATUS_LABELS = {
     AppointmentStatus.HELD: _l("Waiting for the SMS code"),
@@ -92,9 +95,19 @@ def failure_label(reason: str | None) -> str:
     return str(FAILURE_LABELS[FailureReason(reason)]) if reason else ""
 
 
+def check_in_window() -> timedelta:
+    """How long before the start the desk may check a citizen in: the setting
+    ``BOOKING_CHECK_IN_MINUTES`` (60), never less than none."""
+    minutes = current_app.config.get("BOOKING_CHECK_IN_MINUTES", DEFAULT_CHECK_IN_MINUTES)
+    return timedelta(minutes=max(0, int(minutes)))
+
+
 def offered_actions(appointment: Appointment) -> frozenset[str]:
-    """The buttons the signed-in user may press for ``appointment`` now (Action values)."""
-    return allowed_actions(appointment, utc_now(), current_user.role)
+    """The buttons the signed-in user may press for ``appointment`` now (Action values):
+    the same rule and check-in window the use cases refuse by."""
+    return allowed_actions(
+        appointment, utc_now(), current_user.role, check_in_from=check_in_window()
+    )
 
 
 def waited_minutes(appointment: Appointment, now: datetime | None = None) -> int | None:

@@ -5,15 +5,18 @@ from __future__ import annotations
 from flask import Flask, request, url_for
 from markupsafe import Markup
 
+from booking.web.audit_display import shown_detail
 from booking.web.i18n import (
+    EXAMPLE_DAY,
+    EXAMPLE_HOURS,
     LANGUAGE_NAMES,
     LANGUAGES,
     calendar_date,
     clock_span,
     clock_time,
-    clock_with_seconds,
     current_language,
     date_and_time,
+    hours_text,
     local_date,
     local_short_date,
     localized,
@@ -45,13 +48,16 @@ def register_template_helpers(app: Flask) -> None:
         localized=localized,
         lang_of=lang_of,
         clock_span=clock_span,
+        hours_text=hours_text,
+        audit_detail=shown_detail,
+        EXAMPLE_HOURS=EXAMPLE_HOURS,
+        EXAMPLE_DAY=EXAMPLE_DAY,
         url_for_language=url_for_language,
     )
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["local_short_date"] = local_short_date
     app.jinja_env.filters["calendar_date"] = calendar_date
     app.jinja_env.filters["clock"] = clock_time
-    app.jinja_env.filters["clock_seconds"] = clock_with_seconds
     app.jinja_env.filters["date_and_time"] = date_and_time
     app.jinja_env.filters["phone_number"] = phone_for_people
     app.jinja_env.filters["tel_uri"] = phone_uri

@@ -83,3 +83,15 @@ def test_operations_name_their_request_models():
     assert (
         paths["/appointments/{appointment_id}/cancel"]["post"]["requestBody"]["required"] is False
     )
+
+
+def test_a_booking_is_documented_with_a_phone_or_an_e_mail_address():
+    schema = SCHEMAS["NewAppointment"]
+    assert "phone" not in schema["required"] and "email" not in schema["required"]
+    assert schema["anyOf"] == [{"required": ["phone"]}, {"required": ["email"]}]
+    assert "`email`" in schema["properties"]["phone"]["description"]
+    example = {field: part["examples"][0] for field, part in schema["properties"].items()}
+    del example["phone"]
+    NewAppointment.model_validate(example)  # an e-mail address alone passes the model
+    booking = DOCUMENT["paths"]["/appointments"]["post"]["description"]
+    assert "leave `phone` out and give `email`" in booking

@@ -14,21 +14,9 @@ import pytest
 
 from booking.web.phone_display import phone_for_people, phone_uri
 from tests.public.booking_steps import book_token, details
+from tests.shown_times import SEPARATOR, clock_times, shown_text, wrongly_written_times
 
-#: A clock time in running text: an hour and minutes, not part of a date ("3.3.2026").
-CLOCK_TIME = re.compile(r"(?<![\d.:])(\d{1,2})([.:])(\d{2})(?![\d:])")
-SEPARATOR = {"fi": ".", "sv": ".", "en": ":"}
 EARLY = "2026-03-03T09:00+02:00"  # a time before ten, where a leading zero would show
-
-
-def shown_text(html: str) -> str:
-    """The words a reader sees: no tags (so no ISO times in attributes), no addresses."""
-    text = re.sub(r"<[^>]+>", " ", html)
-    return re.sub(r"https?://\S+", " ", text)
-
-
-def clock_times(html: str) -> list[tuple[str, str, str]]:
-    return CLOCK_TIME.findall(shown_text(html))
 
 
 @pytest.fixture
@@ -99,6 +87,7 @@ def test_every_time_on_the_citizens_pages_is_written_the_languages_way(walked_pa
             written = f"{hour}{separator}{minutes}"
             assert separator == SEPARATOR[language], f"{page} ({language}): {written}"
             assert not (len(hour) == 2 and hour.startswith("0")), f"{page}: {written}"
+        assert wrongly_written_times(html, language) == [], page  # "klo", "kl." or "at" too
 
 
 def test_spans_take_an_en_dash_and_finnish_says_klo(walked_pages):
@@ -110,6 +99,7 @@ def test_spans_take_an_en_dash_and_finnish_says_klo(walked_pages):
     assert alternatives and all(" klo " in text for text in alternatives)
     assert "ma 2.3. klo 11.00" in shown_text(pages["nearest"])  # the earliest free time
     assert "klo 10.10 asti" in shown_text(pages["code"])  # the hold's end
+    assert "keskiviikko 4. maaliskuuta 2026 klo 13.00" in shown_text(pages["code"])
     english = walked_pages("en")
     assert "at 9:00–9:30" in shown_text(english["manage"])
     assert "Mon, Mar 2 at 11:00" in shown_text(english["nearest"])

@@ -214,7 +214,7 @@ def test_a_refused_look_at_another_points_appointment_is_audited(
     )
     log = signed_in("admin").get("/admin/audit").get_data(as_text=True)
     assert "Estetty: ei käyttäjän asiointipisteen" in log
-    assert "2.3.2026 10.00.07" in log  # to the second
+    assert "ma 2.3.2026 klo 10.00.07" in log  # to the second
 
 
 def test_the_expert_picks_a_day_with_a_date_field(signed_in, staff_world):
