@@ -2,14 +2,14 @@
 
 A booking then invalidates only the days of cached availability it touches.
 
-Revision ID: 0015
+Revision ID: 0013
 Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
+revision = "0013"
 down_revision = "0012"
 branch_labels = None
 depends_on = None
