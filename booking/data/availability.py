@@ -27,11 +27,13 @@ from booking.data.availability_cache import HoldSpan, cache_for, clear_availabil
 from booking.data.calendar_inputs import (
     AvailabilityInputs,
     Hold,
+    ServiceAtPoint,
     UnknownPointOrService,
     availability_inputs,
     engine_arguments,
     load_busy,
     local_day_window,
+    service_at_point,
 )
 from booking.data.calendar_queries import EXPERT, ROOM, calendar_queries
 from booking.data.calendar_revision import bump_calendar_revision, may_use_cache
@@ -180,8 +182,9 @@ def _cached_starts(
     if redo is not None and len(redo) <= MOST_DAYS_REDONE:
         cached = replace(_with_days_redone(session, cached, redo, now), stamp=stamp, days=days)
     else:
+        facts = _service_at_point(session, cache, point_id, service_id, stamp)
         inputs = availability_inputs(
-            session, point_id, service_id, first_day, last_day, region, now=now
+            session, point_id, service_id, first_day, last_day, region, now=now, facts=facts
         )
         cached = _CachedStarts(
             tuple(candidate_starts(**engine_arguments(inputs))),
@@ -278,6 +281,19 @@ def _runs(days: list[date]) -> list[tuple[date, date]]:
         else:
             runs.append((day, day))
     return runs
+
+
+def _service_at_point(
+    session: Session, cache, point_id: str, service_id: str, stamp: Stamp
+) -> ServiceAtPoint:
+    """The point's service (hours, closures, rooms, experts' hours), loaded once while
+    the region's, the point's and the agency's revisions in ``stamp`` are unchanged."""
+    key = ("service at point", point_id, service_id)
+    kept = cache.get(key)
+    if kept is None or kept[0] != stamp[:3]:
+        kept = (stamp[:3], service_at_point(session, point_id, service_id))
+        cache.put(key, kept)
+    return kept[1]
 
 
 def _region_calendar_at(session: Session, cache, region_revision: int) -> FinnishCalendar:

@@ -66,6 +66,64 @@ def local_day_window(first_day: date, last_day: date, tz: ZoneInfo) -> Span:
     )
 
 
+@dataclass(frozen=True)
+class ServiceAtPoint:
+    """A point's service as the calendar sees it, dates and appointments aside: the
+    service's rules, the point's zone, weekly hours, closures (all of them) and
+    rooms, and the weekly hours of the agency's active experts who do the service
+    (expert id, weekly pattern; by id).  ``bookable`` is False when the point or
+    the service is off or the point does not offer it.  Changes of any of it raise
+    the region's, the point's or the agency's revision, so it may be kept while
+    those three are unchanged."""
+
+    rules: ServiceRules
+    tz: ZoneInfo
+    bookable: bool
+    hours: dict[int, list[tuple[time, time]]]
+    closures: tuple[ClosureRule, ...]
+    room_ids: tuple[int, ...]
+    expert_hours: tuple[tuple[int, tuple], ...]
+
+
+def service_at_point(session: Session, point_id: str, service_id: str) -> ServiceAtPoint:
+    """Load a :class:`ServiceAtPoint`; raises ``UnknownPointOrService``."""
+    queries = calendar_queries(session.get_bind().dialect.name)
+    connection = session.connection()
+    head = connection.execute(
+        queries.head, {"point_id": point_id, "service_id": service_id}
+    ).one_or_none()
+    if head is None:
+        raise UnknownPointOrService(f"no point {point_id!r} or no service {service_id!r}")
+    agency_id, duration, buffer, grid, notice, horizon, service_on, zone, point_on, offered = head
+    rules = ServiceRules(
+        duration=timedelta(minutes=duration),
+        buffer=timedelta(minutes=buffer),
+        grid=timedelta(minutes=grid),
+        min_notice=timedelta(minutes=notice),
+        horizon_days=horizon,
+    )
+    if not (service_on and point_on and offered):
+        return ServiceAtPoint(rules, ZoneInfo(zone), False, {}, (), (), ())
+    point = {"point_id": point_id}
+    every_day = {**point, "first_day": date.min, "last_day": date.max}
+    expert_weekly: dict[int, dict[int, list[tuple[time, time]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for expert_id, weekday, starts, ends in connection.execute(
+        queries.expert_hours, {"service_id": service_id, "agency_id": agency_id}
+    ):
+        expert_weekly[expert_id][weekday].append((starts, ends))
+    return ServiceAtPoint(
+        rules,
+        ZoneInfo(zone),
+        True,
+        weekly(connection.execute(queries.opening_hours, point)),
+        tuple(ClosureRule(*row) for row in connection.execute(queries.closures, every_day)),
+        tuple(connection.execute(queries.rooms, point).scalars()),
+        tuple((expert, weekly_key(expert_weekly[expert])) for expert in sorted(expert_weekly)),
+    )
+
+
 def availability_inputs(
     session: Session,
     point_id: str,
@@ -76,6 +134,7 @@ def availability_inputs(
     *,
     ignoring: Hold | None = None,
     now: datetime | None = None,
+    facts: ServiceAtPoint | None = None,
 ) -> AvailabilityInputs:
     """Load opening hours, closures, rooms, the agency's active experts who do the service
     (hours, absences) and the active appointments that can block them in the window
@@ -85,50 +144,23 @@ def availability_inputs(
     its room's and its expert's busy spans.  ``calendar``: holidays and short days,
     the region's (from the database) unless given.  Holds that expire at or before
     ``now`` are free (without ``now`` every hold is busy); ``valid`` says for which
-    instants that reading of the holds stands."""
-    queries = calendar_queries(session.get_bind().dialect.name)
-    connection = session.connection()
-    head = connection.execute(
-        queries.head, {"point_id": point_id, "service_id": service_id}
-    ).one_or_none()
-    if head is None:
-        raise UnknownPointOrService(f"no point {point_id!r} or no service {service_id!r}")
-    agency_id, duration, buffer, grid, notice, horizon, service_on, zone, point_on, offered = head
-    tz = ZoneInfo(zone)
-    rules = ServiceRules(
-        duration=timedelta(minutes=duration),
-        buffer=timedelta(minutes=buffer),
-        grid=timedelta(minutes=grid),
-        min_notice=timedelta(minutes=notice),
-        horizon_days=horizon,
-    )
+    instants that reading of the holds stands.  ``facts``: the point's service as
+    kept by the caller (read under revisions no older than the data's), else loaded."""
+    facts = facts or service_at_point(session, point_id, service_id)
+    rules, tz = facts.rules, facts.tz
     window = local_day_window(first_day, last_day, tz)
-    if not (service_on and point_on and offered):
+    if not facts.bookable:
         return AvailabilityInputs([], [], [], rules, window, tz)
-
-    point = {"point_id": point_id}
-    hours = weekly(connection.execute(queries.opening_hours, point))
-    closures = [
-        ClosureRule(*row)
-        for row in connection.execute(
-            queries.closures, {**point, "first_day": first_day, "last_day": last_day}
-        )
-    ]
     if calendar is None:
         calendar = region_calendar(session)
-    opening = opening_spans(hours, closures, first_day, last_day, tz, calendar)
-    room_ids = list(connection.execute(queries.rooms, point).scalars())
-    expert_weekly: dict[int, dict[int, list[tuple[time, time]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for expert_id, weekday, starts, ends in connection.execute(
-        queries.expert_hours, {"service_id": service_id, "agency_id": agency_id}
-    ):
-        expert_weekly[expert_id][weekday].append((starts, ends))
-    expert_ids = sorted(expert_weekly)
+    opening = opening_spans(facts.hours, facts.closures, first_day, last_day, tz, calendar)
+    room_ids = list(facts.room_ids)
+    expert_ids = [expert for expert, _pattern in facts.expert_hours]
     if not opening or not room_ids or not expert_ids:
         return AvailabilityInputs(opening, [], [], rules, window, tz)
 
+    queries = calendar_queries(session.get_bind().dialect.name)
+    connection = session.connection()
     busy, valid = load_busy(connection, queries, room_ids, expert_ids, window, rules, now)
     if ignoring is not None:
         room_id, expert_id, starts_at, blocked_until = ignoring
@@ -137,8 +169,7 @@ def availability_inputs(
     in_window = (seconds(window.start), seconds(window.end))
     rooms = [resource(room_id, busy[ROOM], in_window) for room_id in room_ids]
     experts = []
-    for expert_id in expert_ids:
-        pattern = weekly_key(expert_weekly[expert_id])
+    for expert_id, pattern in facts.expert_hours:
         working = working_seconds(pattern, first_day, last_day, calendar)
         working = subtract_seconds(working, busy[ABSENT].get(expert_id, ()))
         experts.append(resource(expert_id, busy[EXPERT], in_window, working))
