@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from booking.data.enums import AppointmentStatus
@@ -84,6 +84,9 @@ class Scope:
     #: Appointments starting in ``[since, until)`` (a closure: its day).
     since: datetime | None = None
     until: datetime | None = None
+    #: Only appointments starting in one of these ``[since, until)`` windows (the days
+    #: a change of the short-day rules shortened); None: no such limit.
+    windows: tuple[tuple[datetime, datetime], ...] | None = None
 
 
 EVERYTHING = Scope()
@@ -110,6 +113,17 @@ def impossible_appointments(
         query = query.where(Appointment.starts_at >= scope.since)
     if scope.until is not None:
         query = query.where(Appointment.starts_at < scope.until)
+    if scope.windows is not None:
+        if not scope.windows:
+            return []
+        query = query.where(
+            or_(
+                *(
+                    and_(Appointment.starts_at >= since, Appointment.starts_at < until)
+                    for since, until in scope.windows
+                )
+            )
+        )
     query = query.options(selectinload(Appointment.room), selectinload(Appointment.expert))
     appointments = list(session.scalars(query.order_by(Appointment.starts_at, Appointment.id)))
     if not appointments:
