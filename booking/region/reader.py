@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from booking.engine.calendar_rules import MAUNDY_THURSDAY, is_short_day_name
+from booking.region.absence_entries import read_absences
 from booking.region.fields import Fields, FileContext, RegionFileError, check_slug
 from booking.region.schema import (
     AgencyDef,
@@ -97,6 +98,11 @@ class _RegionReader:
         experts = self._experts(
             self.root.array_of_tables("experts"), {a.id for a in agencies}, service_agency
         )
+        absences = read_absences(
+            self.root.array_of_tables("absences", required=False),
+            {expert.key for expert in experts},
+            timezone,
+        )
         self.root.finish()
         return Region(
             source=self.context.source,
@@ -113,6 +119,7 @@ class _RegionReader:
             closures=closures,
             experts=experts,
             figures=figures,
+            absences=absences,
         )
 
     def _timezone(self, fields: Fields, key: str, *, required: bool = True) -> str | None:

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from booking.app import create_app
 from booking.cli import cli
 from booking.data.enums import AppointmentStatus
-from booking.data.models import Appointment, Closure, ServicePoint
+from booking.data.models import Appointment, Closure, Expert, ExpertAbsence, ServicePoint
+from booking.region.calendar_changes import add_absence
 from booking.region.loader import load_region
 from booking.region.reader import read_region_file
 from tests.conftest import test_settings as settings_for
@@ -45,11 +46,25 @@ def run(app, *arguments):
     return app.test_cli_runner().invoke(cli, list(arguments))
 
 
-def test_export_then_import_reports_no_change(app, loaded, tmp_path):
+def test_export_then_import_reports_no_change(app, loaded, session, clock, tmp_path):
+    aino = session.scalar(select(Expert).where(Expert.key == "kela-aino-laaksonen"))
+    whole_days = (datetime(2026, 3, 29, 21, tzinfo=UTC), datetime(2026, 3, 31, 21, tzinfo=UTC))
+    afternoon = (datetime(2026, 10, 25, 12, tzinfo=UTC), datetime(2026, 10, 25, 14, tzinfo=UTC))
+    for starts_at, ends_at in (whole_days, afternoon):
+        add_absence(
+            session, aino.id, starts_at, ends_at, reason="loma", now=clock.now, by_user_id=None
+        )
+    session.commit()
     exported = tmp_path / "exported.toml"
     result = run(app, "region", "export", "--output", str(exported))
     assert result.exit_code == 0, result.output
-    read_region_file(exported)  # a valid region file
+    absences = read_region_file(exported).absences  # a valid region file
+    assert [(a.starts, a.ends) for a in absences] == [whole_days, afternoon]
+    text = exported.read_text(encoding="utf-8")
+    assert (
+        "first_day = 2026-03-30\nlast_day = 2026-03-31" in text
+    )  # across the change to summer time
+    assert "starts = 2026-10-25T14:00:00+02:00" in text
 
     result = run(app, "region", "import", str(exported), "--dry-run")
     assert result.exit_code == 0, result.output
@@ -94,6 +109,51 @@ def test_import_prints_each_change_and_each_hit_appointment_then_applies(
     assert session.get(Appointment, booked.id).status is AppointmentStatus.CANCELLED
     session.commit()
     assert "No changes." in run(app, "region", "import", str(changed), "--dry-run").stdout
+
+
+def test_an_absence_in_the_file_prints_its_consequences_like_the_page_then_applies(
+    app, loaded, session, factory, clock, tmp_path
+):
+    point = session.get(ServicePoint, "keuruu")
+    service = point.offerings[0].service
+    booked = factory.appointment(point=point, service=service, starts_at=TUESDAY_TEN)
+    expert = booked.expert.key
+    changed = tmp_path / "absent.toml"
+    entry = f'expert = "{expert}"\nfirst_day = 2026-03-10\nlast_day = 2026-03-10\nreason = "sairas"'
+    changed.write_text(SHIPPED + f"\n[[absences]]\n{entry}\n", encoding="utf-8")
+
+    dry = run(app, "region", "import", str(changed), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert f"absence {expert} 2026-03-10: added" in dry.stdout
+    assert f"appointment {booked.reference} 2026-03-10 08:00 UTC keuruu (expert_away): " in (
+        dry.stdout
+    )
+    assert "Dry run: 1 changes, 1 appointments hit; nothing saved." in dry.stdout
+    session.expire_all()
+    assert session.scalar(select(ExpertAbsence.id)) is None
+    session.commit()
+
+    applied = run(app, "region", "import", str(changed))
+    assert applied.exit_code == 0, applied.output
+    assert applied.stdout.split("\n")[:-2] == dry.stdout.split("\n")[:-2]
+    session.expire_all()
+    assert session.scalar(select(ExpertAbsence.reason)) == "sairas"
+    assert session.get(Appointment, booked.id).expert.key != expert or (
+        session.get(Appointment, booked.id).status is AppointmentStatus.CANCELLED
+    )
+    session.commit()
+    again = run(app, "region", "import", str(changed), "--dry-run")
+    assert again.stdout.splitlines()[0] == "No changes."
+
+
+def test_an_invalid_absence_exits_2_naming_file_line_and_field(app, loaded, tmp_path):
+    bad = tmp_path / "bad.toml"
+    entry = 'expert = "kela-aino-laaksonen"\nfirst_day = 2026-03-10\nlast_day = 2026-03-01'
+    bad.write_text(SHIPPED + f"\n[[absences]]\n{entry}\n", encoding="utf-8")
+    line = SHIPPED.count("\n") + 5
+    result = run(app, "region", "import", str(bad), "--dry-run")
+    assert result.exit_code == 2
+    assert f"{bad}, line {line}, field absences[0].last_day: must not be before" in result.stderr
 
 
 def test_an_invalid_file_exits_2_naming_file_line_and_field(app, loaded, tmp_path):
