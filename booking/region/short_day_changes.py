@@ -60,13 +60,21 @@ def set_short_days(
         session.add(row)
     row.closes_at, row.days = closes_at, join_days(after.short_days.names())
     summary = f"short days: {describe(before.short_days)} → {describe(after.short_days)}"
+    scope = shortened_scope(session, before, after, now)
+    return settle_change(session, summary, scope, now, by_user_id)
+
+
+def shortened_scope(
+    session: Session, before: FinnishCalendar, after: FinnishCalendar, now: datetime
+) -> Scope:
+    """The appointments to check when the rules go from ``before`` to ``after``: those
+    on the coming days that close earlier (none when no day does)."""
     last = _last_coming_start(session, now)
-    windows = ()
-    if last is not None:
-        first_day = now.astimezone(HELSINKI).date() - timedelta(days=1)
-        shortened = shortened_days(before, after, first_day, last.astimezone(HELSINKI).date())
-        windows = tuple(_around(day) for day in shortened)
-    return settle_change(session, summary, Scope(windows=windows), now, by_user_id)
+    if last is None:
+        return Scope(windows=())
+    first_day = now.astimezone(HELSINKI).date() - timedelta(days=1)
+    shortened = shortened_days(before, after, first_day, last.astimezone(HELSINKI).date())
+    return Scope(windows=tuple(_around(day) for day in shortened))
 
 
 def describe(rules: ShortDayRules) -> str:
