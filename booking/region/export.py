@@ -106,8 +106,18 @@ def region_snapshot(session: Session, meta: Region) -> Snapshot:
         "points": {p.id: _point(p, active_services) for p in points},
         "closures": [_closure(c) for c in closures],
         "experts": [_expert(e, active_services) for e in experts],
-        "absences": [absence_entry(*row, zone) for row in absences],
+        "absences": [absence_entry(*row, zone) for row in _one_a_start(absences)],
     }
+
+
+def _one_a_start(absences) -> list[tuple]:
+    """One absence of an expert from each start (the longest), as the file matches them."""
+    longest: dict[tuple, tuple] = {}
+    for key, starts_at, ends_at, reason in absences:
+        kept = longest.get((key, starts_at))
+        if kept is None or ends_at > kept[2]:
+            longest[(key, starts_at)] = (key, starts_at, ends_at, reason)
+    return list(longest.values())
 
 
 def _municipality(municipality: Municipality) -> dict:

@@ -8,7 +8,7 @@ becomes of each booked appointment it makes impossible, then applies it all
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from booking.data.models import Appointment, Closure, Expert, ExpertAbsence, Ser
 from booking.region.calendar_changes import add_absence
 from booking.region.loader import load_region
 from booking.region.reader import read_region_file
+from booking.region.short_day_changes import set_short_days
 from tests.conftest import test_settings as settings_for
 
 REGION_FILE = Path(__file__).resolve().parents[2] / "config" / "regions" / "keski-suomi.toml"
@@ -195,3 +196,36 @@ def test_who_sees_the_figures_goes_through_export_and_import(app, loaded, tmp_pa
     assert read_region_file(exported).figures.advisors_see_their_points is True
     result = run(app, "region", "import", str(exported), "--dry-run")
     assert result.stdout.splitlines()[0] == "No changes."
+
+
+def test_an_absence_entered_again_from_the_same_start_is_lengthened_not_doubled(
+    app, loaded, session, clock, tmp_path
+):
+    aino = session.scalar(select(Expert).where(Expert.key == "kela-aino-laaksonen"))
+    monday = datetime(2026, 3, 8, 22, tzinfo=UTC)  # 9.3. 00:00 Helsinki
+    for days in (1, 3, 2):
+        add_absence(
+            session, aino.id, monday, monday + timedelta(days=days), now=clock.now, by_user_id=None
+        )
+    session.commit()
+    assert session.scalars(select(ExpertAbsence.ends_at)).all() == [monday + timedelta(days=3)]
+    session.commit()
+
+    exported = tmp_path / "exported.toml"
+    run(app, "region", "export", "--output", str(exported))
+    [absence] = read_region_file(exported).absences
+    assert (absence.starts, absence.ends) == (monday, monday + timedelta(days=3))
+
+
+def test_short_days_changed_on_the_page_are_what_the_export_writes(
+    app, loaded, session, clock, tmp_path
+):
+    set_short_days(session, time(12), ("12-24",), now=clock.now, by_user_id=None)
+    session.commit()
+    exported = tmp_path / "exported.toml"
+    run(app, "region", "export", "--output", str(exported))
+    calendar = read_region_file(exported).calendar
+    assert (calendar.short_day_closes, calendar.short_days) == (time(12), ("12-24",))
+
+    back = run(app, "region", "import", str(REGION_FILE), "--dry-run")
+    assert "calendar: short_day_closes '12:00' -> '13:00'" in back.stdout
