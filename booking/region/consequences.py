@@ -9,7 +9,8 @@ impossible (:mod:`booking.region.validity`) gets a fate:
   agency who does the service, takes it at the very same time — the slot engine
   chooses (fairest first) and the database's no-overlap guard has the last
   word.  The citizen's time and place stay, so she hears nothing, unless the
-  room's name changes (then the "moved" message tells her the room);
+  room's name changes (then the "moved" message tells her the room; not when
+  she has arrived: the desk shows her the room);
 - **cancelled**: the citizen is told by SMS and e-mail (with the invite's
   CANCEL) in her language, why, and where to book a new time;
 - **to call**: cancelled, but booked at the desk without a mobile number, so it
@@ -207,8 +208,14 @@ def _keep(
     session.expire(appointment, ["room", "expert"])
     room, expert = appointment.room, appointment.expert
     appointment.updated_at = now
-    # Her time and place stay; only a room under another name is news to her.
-    tell = room.id != old_room_id and room.name != before[0]
+    # Her time and place stay; only a room under another name is news to her — unless
+    # she has arrived: then she is at the desk, which shows her the room (an SMS that
+    # her appointment "has moved" would only alarm her).
+    tell = (
+        room.id != old_room_id
+        and room.name != before[0]
+        and appointment.status is not AppointmentStatus.ARRIVED
+    )
     if tell:
         appointment.revision += 1
         session.flush()

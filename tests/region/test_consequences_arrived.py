@@ -16,7 +16,7 @@ from booking.data.audit_models import AuditEvent
 from booking.data.enums import AppointmentStatus
 from booking.data.models import OutboxMessage
 from booking.engine.clock import HELSINKI
-from booking.region.calendar_changes import add_absence, close_point
+from booking.region.calendar_changes import add_absence, close_point, set_room_active
 from booking.region.consequences import (
     Outcome,
     arrivals_needing_attention,
@@ -163,3 +163,23 @@ def test_an_arrival_waiting_past_her_start_is_still_looked_after(session, factor
     session.commit()
 
     assert fate.appointment_id == appointment.id and fate.outcome is Outcome.ATTENTION
+
+
+def test_an_arrival_whose_room_goes_out_of_use_gets_another_room_and_no_sms(
+    session, factory, clock
+):
+    point = factory.point(rooms=2)
+    service = factory.service()
+    factory.expert("kela-anna")
+    first, second = point.rooms
+    world = {"point": point, "service": service, "expert": service.agency.experts[0]}
+    appointment = arrived(factory, world, room=first)
+
+    [fate] = set_room_active(session, first.id, False, now=clock.now, by_user_id=None).fates
+    session.commit()
+
+    assert fate.outcome is Outcome.KEPT and fate.room_after == second.name
+    assert not fate.citizen_told
+    session.refresh(appointment)
+    assert appointment.room_id == second.id and appointment.status is AppointmentStatus.ARRIVED
+    assert messages_of(session, appointment) == []
