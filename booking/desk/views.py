@@ -171,7 +171,7 @@ def called(appointment_id: int):
         appointment_id,
         ActionForm(),
         mark_called,
-        done_message=_("Marked as called."),
+        done_message=_("Done: off the desk's list."),
         back=lambda item: url_for("desk.day", point_id=item.point_id),
     )
 
