@@ -13,16 +13,19 @@ from datetime import UTC, datetime, time
 from sqlalchemy import select
 
 from booking.data.audit_models import AuditEvent
+from booking.data.availability import free_times
 from booking.data.calendar_models import CalendarRevision, ShortDaySettings
 from booking.data.enums import AppointmentStatus
 from booking.data.short_days import region_calendar
+from booking.engine.clock import HELSINKI
 from booking.region.short_day_changes import set_short_days
-from tests.staff.conftest import csrf_token_of, fresh
+from tests.staff.conftest import NOW, csrf_token_of, fresh
 
 PATH = "/admin/short-days"
-#: Maundy Thursday 2.4.2026 (Helsinki UTC+3): 11:00 and 12:00 local.
-MAUNDY_ELEVEN = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)
+#: Maundy Thursday 2.4.2026 (Helsinki UTC+3): 10:00 and 12:00 local.
+MAUNDY_TEN = datetime(2026, 4, 2, 7, 0, tzinfo=UTC)
 MAUNDY_NOON = datetime(2026, 4, 2, 9, 0, tzinfo=UTC)
+MAUNDY = MAUNDY_NOON.date()
 #: Tuesday 3.3.2026 13:00 Helsinki (UTC+2): an ordinary day until 3.3. is made short.
 TUESDAY_ONE_PM = datetime(2026, 3, 3, 11, 0, tzinfo=UTC)
 SHIPPED_DAYS = {"moving_days": "maundy_thursday", "fixed_days": "30.4., 5.12., 23.12., 31.12."}
@@ -31,6 +34,13 @@ SHIPPED_DAYS = {"moving_days": "maundy_thursday", "fixed_days": "30.4., 5.12., 2
 def post_form(client, data: dict[str, str]):
     token = csrf_token_of(client.get(PATH).get_data(as_text=True))
     return client.post(PATH, data={**data, "csrf_token": token})
+
+
+def last_vero_start(session) -> str:
+    """The last free start of Vero's 30-minute service at point B on Maundy Thursday."""
+    starts = free_times(session, "toinen", "vero-advice", MAUNDY, MAUNDY, NOW)
+    session.commit()
+    return max(starts).astimezone(HELSINKI).strftime("%H:%M")
 
 
 def region_revision(session) -> int:
@@ -52,10 +62,11 @@ def test_earlier_closing_shows_the_hit_appointments_then_cancels_them_and_is_aud
 ):
     world = staff_world
     hit = factory.appointment(point=world.point_a, service=world.kela, starts_at=MAUNDY_NOON)
-    kept = factory.appointment(point=world.point_b, service=world.kela, starts_at=MAUNDY_ELEVEN)
+    kept = factory.appointment(point=world.point_b, service=world.kela, starts_at=MAUNDY_TEN)
     admin = signed_in("admin")
     form = {"closes_at": "12:00", **SHIPPED_DAYS}
     revision_before = region_revision(session)
+    assert last_vero_start(session) == "12:30"
 
     preview = post_form(admin, form)
     page = preview.get_data(as_text=True)
@@ -71,6 +82,7 @@ def test_earlier_closing_shows_the_hit_appointments_then_cancels_them_and_is_aud
     assert fresh(session, hit).cancel_cause == "point_closed"
     assert fresh(session, kept).status is AppointmentStatus.BOOKED
     assert region_calendar(session).short_days.closes_at == time(12)
+    assert last_vero_start(session) == "11:30"  # not the cached 12:30
     assert region_revision(session) > revision_before
     [audited] = session.scalars(
         select(AuditEvent.detail).where(AuditEvent.action == "change_region")
