@@ -3,9 +3,9 @@
 Benchmarked against a bare Flask endpoint, so a request does little beyond the
 engine's own work.  The dates are checked without the database; then one query
 reads the revisions the answer rests on (``availability_stamp``: the region's,
-the point's and the service's agency's).  An answer computed under the same
-revisions, and still valid at this instant (no hold lapsed, no time passed its
-notice, the same day), is sent again as the bytes it was, with its ETag — or a
+the point's and the service's agency's, and their days').  An answer computed
+under the same revisions, and still valid at this instant (no hold lapsed, no
+time passed its notice, the same day), is sent again as the bytes it was, with its ETag — or a
 304 when the client already holds them.  Otherwise ``free_times_answer``
 computes it.  A non-empty answer proves that the point and the service exist
 and go together; only an empty one pays for a second query that tells
@@ -36,12 +36,8 @@ from booking.data.availability import (
     local_day_window,
 )
 from booking.data.availability_cache import HoldSpan, cache_of_engine
-from booking.data.calendar_revision import (
-    Stamp,
-    availability_stamp,
-    committed_stamp,
-    may_use_cache,
-)
+from booking.data.calendar_revision import may_use_cache
+from booking.data.calendar_stamps import Stamp, availability_stamp, committed_stamp
 from booking.data.models import Offering, Service, ServicePoint
 from booking.engine.clock import HELSINKI, utc_now
 from booking.web.database import get_engine, get_session
@@ -189,14 +185,16 @@ def point_availability(point_id: str):
     # least as new as, and sent again only while they are unchanged.  A hit needs
     # neither a session nor a transaction.
     engine = get_engine()
-    stamp = committed_stamp(engine, point_id, service_id)
+    # The days computed: nothing is free in the past (see _engine_times).
+    computed = (max(first, now.astimezone(HELSINKI).date()), last)
+    stamp = committed_stamp(engine, point_id, service_id, *computed)
     key = ("json", point_id, service_id, first, last)
     cache = cache_of_engine(engine)
     kept = cache.get(key)
     if kept is None or kept.stamp != stamp or not kept.valid.holds_at(now.timestamp()):
         session = get_session()
         if session.in_transaction():  # its data may be older than that stamp
-            stamp = availability_stamp(session, point_id, service_id)
+            stamp = availability_stamp(session, point_id, service_id, *computed)
         starts, valid = _engine_times(session, point_id, service_id, first, last, now, stamp)
         if not starts:
             refusal = _refusal(session, point_id, service_id, errors)

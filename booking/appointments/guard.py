@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from booking.data.advisory_locks import lock_name
 from booking.data.calendar_models import CalendarRevision
-from booking.data.calendar_revision import agency_scope, bump_scopes, point_scope
+from booking.data.calendar_stamps import agency_scope, point_scope
 from booking.data.enums import ACTIVE_STATUSES
 from booking.data.models import Appointment
 
@@ -84,17 +84,18 @@ def lock_booking_scopes(
     ``agency_id`` needs, for the rest of the transaction; True if taken.
 
     On PostgreSQL: the region's revision row FOR SHARE (so no region-wide change runs
-    meanwhile), then the point's and the agency's revision rows, raised in a fixed
-    order (the change raises them anyway), then ``phone``'s own lock (its limits are
-    counted next).  Bookings of other agencies at other points take other rows and
-    do not wait for this one; the database guard still decides every overlap.  On
-    SQLite the transaction already holds the database's only write lock."""
+    meanwhile), then the point's and the agency's own locks, in a fixed order, then
+    ``phone``'s own lock (its limits are counted next).  Bookings of other agencies at
+    other points take other locks and do not wait for this one; the database guard
+    still decides every overlap.  On SQLite the transaction already holds the
+    database's only write lock."""
     if session.get_bind().dialect.name != "postgresql":
         return False
     session.execute(
         select(CalendarRevision.value).where(CalendarRevision.id == 1).with_for_update(read=True)
     )
-    bump_scopes(session, (point_scope(point_id), agency_scope(agency_id)))
+    for scope in sorted((point_scope(point_id), agency_scope(agency_id))):
+        lock_name(session, scope, kind=b"booking-scope")
     if phone:
         lock_name(session, phone, kind=b"booking-phone")
     return True

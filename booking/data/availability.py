@@ -1,23 +1,21 @@
-"""From the database to the slot engine: load a point's and a service's calendars.
+"""Free times of a point's service from the database, and the pick for a booking.
 
-No Flask here: every function takes a SQLAlchemy ``Session`` and never commits.
-Queries are few and lean — only the columns the engine needs, appointments by
-indexed ranges on ``starts_at`` (an appointment is shorter than a day, so
-``starts_at > window_start - 1 day`` bounds the scan) — so the cost follows the
-appointments inside the asked window, not the history.
+No Flask here: every function takes a SQLAlchemy ``Session`` and never commits;
+the data comes through ``booking.data.calendar_inputs``.
 
 ``free_times`` caches the part of the answer that does not depend on ``now``
 (see ``booking.data.calendar_revision``); ``pick_for_booking`` always reads afresh.
 A hold (an online booking waiting for its code) is busy only until its
 ``expires_at``, compared with the request's own ``now``, so a lapsed hold's time
 is offered again with nothing written; a cached answer is served only for the
-instants that read its holds alike (``HoldSpan``).
+instants that read its holds alike (``HoldSpan``).  A cached range whose
+appointments changed on a few days only (its stamp's day sums moved, nothing
+else) computes just those days again, with one query each run of days.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -26,30 +24,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from booking.data.availability_cache import HoldSpan, cache_for, clear_availability_cache
-from booking.data.calendar_queries import ABSENT, EXPERT, ROOM, calendar_queries
-from booking.data.calendar_revision import (
-    Stamp,
-    availability_stamp,
-    bump_calendar_revision,
-    may_use_cache,
+from booking.data.calendar_inputs import (
+    AvailabilityInputs,
+    Hold,
+    UnknownPointOrService,
+    availability_inputs,
+    engine_arguments,
+    load_busy,
+    local_day_window,
 )
-from booking.data.calendar_spans import (
-    drop_span,
-    resource,
-    seconds,
-    subtract_seconds,
-    weekly,
-    weekly_key,
-    working_seconds,
-)
+from booking.data.calendar_queries import EXPERT, ROOM, calendar_queries
+from booking.data.calendar_revision import bump_calendar_revision, may_use_cache
+from booking.data.calendar_spans import seconds
+from booking.data.calendar_stamps import DayRevisions, Stamp, availability_stamp, day_revisions
 from booking.data.enums import ACTIVE_STATUSES
 from booking.data.models import Appointment, ServicePoint
 from booking.data.short_days import region_calendar
-from booking.engine.calendar_rules import (
-    ClosureRule,
-    FinnishCalendar,
-    opening_spans,
-)
+from booking.engine.calendar_rules import FinnishCalendar
 from booking.engine.clock import require_aware
 from booking.engine.slots import (
     Resource,
@@ -73,44 +64,25 @@ __all__ = [
     "pick_for_booking",
 ]
 
-NO_HOLDS = HoldSpan()
-
-#: No appointment (with its buffer) lasts a day; bounds the indexed scan backwards.
-LONGEST_APPOINTMENT = timedelta(days=1)
-
-
-class UnknownPointOrService(LookupError):
-    """No such point or no such service."""
-
-
-@dataclass(frozen=True)
-class AvailabilityInputs:
-    """Everything ``free_slots`` needs for one point, one service and a date range."""
-
-    opening: list[Span]
-    rooms: list[Resource]
-    experts: list[Resource]
-    rules: ServiceRules
-    window: Span
-    tz: ZoneInfo
-    valid: HoldSpan = NO_HOLDS
+#: A cached range whose appointments changed on more local days than this is computed
+#: again whole (one set of queries) rather than day by day.
+MOST_DAYS_REDONE = 6
 
 
 @dataclass(frozen=True)
 class _CachedStarts:
+    """Candidate starts of a range, with what they were computed under: the stamp and
+    the day revisions read before the data, and the instants they hold for."""
+
     starts: tuple[datetime, ...]
     rules: ServiceRules
     tz: ZoneInfo
     valid: HoldSpan
     stamp: Stamp
-
-
-def local_day_window(first_day: date, last_day: date, tz: ZoneInfo) -> Span:
-    """Local midnight of ``first_day`` to local midnight after ``last_day``, in UTC."""
-    return Span(
-        datetime.combine(first_day, time(0), tzinfo=tz).astimezone(UTC),
-        datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC),
-    )
+    days: DayRevisions
+    #: The range's opening spans, rooms and experts' working spans (busy left out):
+    #: what days computed again rest on besides their appointments.
+    fixed: AvailabilityInputs
 
 
 def free_times(
@@ -141,10 +113,10 @@ def free_times(
         inputs = availability_inputs(
             session, point_id, service_id, first_day, last_day, calendar, ignoring=ignoring, now=now
         )
-        arguments = _engine_arguments(inputs)
+        arguments = engine_arguments(inputs)
         arguments["rules"] = _with_notice(inputs.rules, min_notice)
         return free_slots(**arguments, now=now)
-    stamp = availability_stamp(session, point_id, service_id)
+    stamp = availability_stamp(session, point_id, service_id, first_day, last_day)
     cached = _cached_starts(
         session, point_id, service_id, first_day, last_day, now, stamp, calendar
     )
@@ -192,24 +164,120 @@ def _cached_starts(
     calendar: FinnishCalendar | None = None,
 ) -> _CachedStarts:
     """The candidate starts of the range, from the cache when computed under ``stamp``
-    and valid at ``now``; else loaded (the data at least as new as ``stamp``)."""
+    and valid at ``now``; else loaded (the data at least as new as ``stamp``) — only
+    the days whose appointments changed, when nothing else did."""
     cache = cache_for(session)
     key = (point_id, service_id, first_day, last_day, calendar)
     cached = cache.get(key)
-    if cached is None or cached.stamp != stamp or not cached.valid.holds_at(now.timestamp()):
-        region = calendar or _region_calendar_at(session, cache, stamp[0])
+    moment = now.timestamp()
+    if cached is not None and cached.stamp == stamp and cached.valid.holds_at(moment):
+        return cached
+    region = calendar or _region_calendar_at(session, cache, stamp[0])
+    days = day_revisions(session, point_id, service_id, first_day, last_day)
+    redo = None
+    if cached is not None and cached.stamp[:3] == stamp[:3] and cached.valid.holds_at(moment):
+        redo = days_to_redo(cached.days, days, first_day, last_day, cached.tz)
+    if redo is not None and len(redo) <= MOST_DAYS_REDONE:
+        cached = replace(_with_days_redone(session, cached, redo, now), stamp=stamp, days=days)
+    else:
         inputs = availability_inputs(
             session, point_id, service_id, first_day, last_day, region, now=now
         )
         cached = _CachedStarts(
-            tuple(candidate_starts(**_engine_arguments(inputs))),
+            tuple(candidate_starts(**engine_arguments(inputs))),
             inputs.rules,
             inputs.tz,
             inputs.valid,
             stamp,
+            days,
+            _without_busy(inputs),
         )
-        cache.put(key, cached)
+    cache.put(key, cached)
     return cached
+
+
+def days_to_redo(
+    before: DayRevisions, now: DayRevisions, first_day: date, last_day: date, tz: ZoneInfo
+) -> list[date]:
+    """The local days from ``first_day`` to ``last_day`` that touch a UTC date whose
+    revision differs between ``before`` and ``now``, ascending."""
+    changed = {key[1] for key in before.keys() | now.keys() if before.get(key) != now.get(key)}
+    redo = set()
+    for utc_day in changed:
+        utc_start = datetime.combine(utc_day, time(0), tzinfo=UTC)
+        utc_end = utc_start + timedelta(days=1)
+        for local_day in (utc_day - timedelta(days=1), utc_day, utc_day + timedelta(days=1)):
+            if first_day <= local_day <= last_day:
+                window = local_day_window(local_day, local_day, tz)
+                if window.start < utc_end and window.end > utc_start:
+                    redo.add(local_day)
+    return sorted(redo)
+
+
+def _with_days_redone(
+    session: Session, cached: _CachedStarts, redo: list[date], now: datetime
+) -> _CachedStarts:
+    """``cached`` with the starts of the local days ``redo`` computed again: for each
+    run of consecutive days, one query for its appointments; hours, rooms and
+    experts' working time as they were (their revisions are unchanged)."""
+    fixed = cached.fixed
+    if not fixed.rooms or not fixed.experts:
+        return cached  # nothing can be free whatever is booked
+    queries = calendar_queries(session.get_bind().dialect.name)
+    connection = session.connection()
+    room_ids = [room.id for room in fixed.rooms]
+    expert_ids = [expert.id for expert in fixed.experts]
+    starts = list(cached.starts)
+    valid = cached.valid
+    for first, last in _runs(redo):
+        window = local_day_window(first, last, fixed.tz)
+        busy, held = load_busy(connection, queries, room_ids, expert_ids, window, fixed.rules, now)
+        starts = [start for start in starts if not window.start <= start < window.end]
+        low, high = seconds(window.start), seconds(window.end)
+        starts.extend(
+            candidate_starts(
+                opening=[span for span in fixed.opening if _meets(span, window)],
+                rooms=[Resource(room, sorted(busy[ROOM].get(room, ()))) for room in room_ids],
+                experts=[
+                    Resource(
+                        expert.id,
+                        sorted(busy[EXPERT].get(expert.id, ())),
+                        [(a, b) for a, b in expert.available if b > low and a < high],
+                    )
+                    for expert in fixed.experts
+                ],
+                rules=fixed.rules,
+                window=window,
+                tz=fixed.tz,
+            )
+        )
+        valid = valid.within(held)
+    return replace(cached, starts=tuple(sorted(starts)), valid=valid)
+
+
+def _meets(span: Span, window: Span) -> bool:
+    return span.end > window.start and span.start < window.end
+
+
+def _without_busy(inputs: AvailabilityInputs) -> AvailabilityInputs:
+    """``inputs`` with the rooms' and experts' appointments left out (kept small in
+    the cache): the rest does not change while the stamp's first three numbers stay."""
+    return replace(
+        inputs,
+        rooms=[Resource(room.id, ()) for room in inputs.rooms],
+        experts=[Resource(expert.id, (), expert.available) for expert in inputs.experts],
+    )
+
+
+def _runs(days: list[date]) -> list[tuple[date, date]]:
+    """Ascending days as runs of consecutive days: (first, last) each."""
+    runs: list[tuple[date, date]] = []
+    for day in days:
+        if runs and runs[-1][1] + timedelta(days=1) == day:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
 
 
 def _region_calendar_at(session: Session, cache, region_revision: int) -> FinnishCalendar:
@@ -226,12 +294,7 @@ def _with_notice(rules: ServiceRules, min_notice: timedelta | None) -> ServiceRu
     return rules if min_notice is None else replace(rules, min_notice=min_notice)
 
 
-#: An appointment's hold on its room and its expert: (room id, expert id, start, end),
-#: the span in epoch seconds as the busy query gives it.
-_Hold = tuple[int, int, int, int]
-
-
-def _span_of(session: Session, appointment_id: int | None) -> _Hold | None:
+def _span_of(session: Session, appointment_id: int | None) -> Hold | None:
     """The hold of an active appointment, or None (no id, unknown, or not active)."""
     if appointment_id is None:
         return None
@@ -267,124 +330,11 @@ def pick_for_booking(
     tz = _point_zone(session, point_id)
     day = start.astimezone(tz).date()
     inputs = availability_inputs(session, point_id, service_id, day, day, calendar, now=now)
-    arguments = _engine_arguments(inputs)
+    arguments = engine_arguments(inputs)
     arguments["rules"] = _with_notice(inputs.rules, min_notice)
     if start not in free_slots(**arguments, now=now):
         return None
     return choose_resources(start, rooms=inputs.rooms, experts=inputs.experts, rules=inputs.rules)
-
-
-def availability_inputs(
-    session: Session,
-    point_id: str,
-    service_id: str,
-    first_day: date,
-    last_day: date,
-    calendar: FinnishCalendar | None = None,
-    *,
-    ignoring: _Hold | None = None,
-    now: datetime | None = None,
-) -> AvailabilityInputs:
-    """Load opening hours, closures, rooms, the agency's active experts who do the service
-    (hours, absences) and the active appointments that can block them in the window
-    (the point's rooms; those experts at any point).  ``booked_count`` is each resource's
-    number of bookings starting in the window.  Busy and working spans are given to the
-    engine as integer epoch seconds.  ``ignoring``: one appointment's hold, left out of
-    its room's and its expert's busy spans.  ``calendar``: holidays and short days,
-    the region's (from the database) unless given.  Holds that expire at or before
-    ``now`` are free (without ``now`` every hold is busy); ``valid`` says for which
-    instants that reading of the holds stands."""
-    queries = calendar_queries(session.get_bind().dialect.name)
-    connection = session.connection()
-    head = connection.execute(
-        queries.head, {"point_id": point_id, "service_id": service_id}
-    ).one_or_none()
-    if head is None:
-        raise UnknownPointOrService(f"no point {point_id!r} or no service {service_id!r}")
-    agency_id, duration, buffer, grid, notice, horizon, service_on, zone, point_on, offered = head
-    tz = ZoneInfo(zone)
-    rules = ServiceRules(
-        duration=timedelta(minutes=duration),
-        buffer=timedelta(minutes=buffer),
-        grid=timedelta(minutes=grid),
-        min_notice=timedelta(minutes=notice),
-        horizon_days=horizon,
-    )
-    window = local_day_window(first_day, last_day, tz)
-    if not (service_on and point_on and offered):
-        return AvailabilityInputs([], [], [], rules, window, tz)
-
-    point = {"point_id": point_id}
-    hours = weekly(connection.execute(queries.opening_hours, point))
-    closures = [
-        ClosureRule(*row)
-        for row in connection.execute(
-            queries.closures, {**point, "first_day": first_day, "last_day": last_day}
-        )
-    ]
-    if calendar is None:
-        calendar = region_calendar(session)
-    opening = opening_spans(hours, closures, first_day, last_day, tz, calendar)
-    room_ids = list(connection.execute(queries.rooms, point).scalars())
-    expert_weekly: dict[int, dict[int, list[tuple[time, time]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for expert_id, weekday, starts, ends in connection.execute(
-        queries.expert_hours, {"service_id": service_id, "agency_id": agency_id}
-    ):
-        expert_weekly[expert_id][weekday].append((starts, ends))
-    expert_ids = sorted(expert_weekly)
-    if not opening or not room_ids or not expert_ids:
-        return AvailabilityInputs(opening, [], [], rules, window, tz)
-
-    # A start t in the window holds its resources until at most t + duration + buffer.
-    reach = window.end + rules.duration + rules.buffer
-    rows = connection.execute(
-        queries.busy,
-        {
-            "room_ids": room_ids,
-            "expert_ids": expert_ids,
-            "since": window.start - LONGEST_APPOINTMENT,
-            "until": reach,
-            "window_start": window.start,
-        },
-    ).all()
-    busy: tuple[dict, ...] = (defaultdict(list), defaultdict(list), defaultdict(list))
-    lapsed, coming = [], []
-    for kind, resource_id, starts_at, blocked_until, expires in rows:
-        if expires is not None and now is not None:
-            if expires <= now:
-                lapsed.append(expires.timestamp())
-                continue
-            coming.append(expires.timestamp())
-        if not queries.busy_in_seconds:
-            starts_at, blocked_until = seconds(starts_at), seconds(blocked_until)
-        busy[kind][resource_id].append((starts_at, blocked_until))
-    if ignoring is not None:
-        room_id, expert_id, starts_at, blocked_until = ignoring
-        drop_span(busy[ROOM], room_id, (starts_at, blocked_until))
-        drop_span(busy[EXPERT], expert_id, (starts_at, blocked_until))
-    in_window = (seconds(window.start), seconds(window.end))
-    rooms = [resource(room_id, busy[ROOM], in_window) for room_id in room_ids]
-    experts = []
-    for expert_id in expert_ids:
-        pattern = weekly_key(expert_weekly[expert_id])
-        working = working_seconds(pattern, first_day, last_day, calendar)
-        working = subtract_seconds(working, busy[ABSENT].get(expert_id, ()))
-        experts.append(resource(expert_id, busy[EXPERT], in_window, working))
-    valid = HoldSpan(max(lapsed, default=None), min(coming, default=None))
-    return AvailabilityInputs(opening, rooms, experts, rules, window, tz, valid)
-
-
-def _engine_arguments(inputs: AvailabilityInputs) -> dict:
-    return {
-        "opening": inputs.opening,
-        "rooms": inputs.rooms,
-        "experts": inputs.experts,
-        "rules": inputs.rules,
-        "window": inputs.window,
-        "tz": inputs.tz,
-    }
 
 
 def _point_zone(session: Session, point_id: str) -> ZoneInfo:

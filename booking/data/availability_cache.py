@@ -1,7 +1,7 @@
 """The availability cache: answers kept per database, each with the stamp it rests on.
 
 An entry is served only while the revisions it was computed under
-(``booking.data.calendar_revision.availability_stamp``) are unchanged and only
+(``booking.data.calendar_stamps.availability_stamp``) are unchanged and only
 for the instants its answer reads alike (:class:`HoldSpan`: holds that lapse,
 the minimum notice passing a start, the day changing).  One cache per engine
 and process, large enough for a region's working set (every offered point ×

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.data.base import Base
@@ -26,15 +26,32 @@ class CalendarRevision(Base):
 class CalendarScopeRevision(Base):
     """A revision of one part of the calendar: ``p:<point id>`` or ``a:<agency id>``.
 
-    A booking raises its point's and its agency's; an edit of opening hours,
-    closures or rooms its point's; of an expert's hours, absences or services
-    the expert's agency's.  Cached availability of a point and a service is
-    served only while the region's, the point's and the service's agency's
-    revisions are unchanged.  A missing row reads as 0."""
+    An edit of opening hours, closures or rooms raises its point's; of an
+    expert's hours, absences or services the expert's agency's (appointments
+    raise their days instead, see :class:`CalendarDayRevision`).  Cached
+    availability of a point and a service is served only while the region's,
+    the point's and the service's agency's revisions and the sums of their day
+    revisions over its range are unchanged.  A missing row reads as 0."""
 
     __tablename__ = "calendar_scope_revision"
 
     scope: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CalendarDayRevision(Base):
+    """A revision of one point's or one agency's appointments on one day (UTC).
+
+    A booking, move or cancellation raises the rows of the days its old and new
+    times touch, for its point and its expert's agency, instead of their whole
+    revisions: a cached month of a point and a service then knows which of its
+    days a booking changed, and only those days are computed again.  A missing
+    row reads as 0; rows are never deleted (a revision must never go down)."""
+
+    __tablename__ = "calendar_day_revision"
+
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
 
 

@@ -1,21 +1,26 @@
 """Calendar revisions: numbers that rise with every change able to alter availability.
 
-Three kinds, each raised in the same transaction as the change:
+Four kinds, each raised in the same transaction as the change:
 
 - the region's (``calendar_revision``, id 1): services, offerings, points,
   experts themselves, the short-day rules, and any bulk statement
   (``bump_calendar_revision``);
-- a point's (``calendar_scope_revision``, ``p:<id>``): its appointments (they take
-  its rooms), its opening hours, closures and rooms;
-- an agency's (``a:<id>``): appointments with its experts, its experts' hours,
-  absences and services.
+- a point's (``calendar_scope_revision``, ``p:<id>``): its opening hours,
+  closures and rooms;
+- an agency's (``a:<id>``): its experts' hours, absences and services;
+- a point's or an agency's day (``calendar_day_revision``, the scope and a UTC
+  date): the appointments at the point, or with the agency's experts, whose
+  time touches that day (a move raises the days of its old and its new time).
 
-Availability of service *s* at point *p* depends on the region, on *p* (its
-rooms, its hours) and on *s*'s agency (its experts work at every point), so an
-answer is cached with its :func:`availability_stamp` — the three numbers, read
-in one query before the data — and served only while the stamp is unchanged.
-A booking at Keuruu with a Kela expert leaves cached answers of Vero at Joutsa
-alone.
+Availability of service *s* at point *p* over some days depends on the region,
+on *p* (its rooms, its hours), on *s*'s agency (its experts work at every
+point), and on the appointments of those days; so an answer is cached with its
+:func:`availability_stamp` — the three numbers and the sums of the point's and
+the agency's day revisions over the range, read in one query before the data —
+and served only while the stamp is unchanged.  A booking at Keuruu with a Kela
+expert leaves cached answers of Vero at Joutsa alone, and Kela's answers of
+other months too; of a stale month whose first three numbers are unchanged,
+only the days whose revisions rose need computing again (:func:`day_revisions`).
 
 Safety nets that keep the promise when a caller forgets: every ORM flush that
 adds, removes or changes a row availability depends on raises the revisions it
@@ -29,20 +34,20 @@ its ``expires_at`` (see ``booking.data.availability_cache.HoldSpan``).
 
 from __future__ import annotations
 
-import contextlib
-import os
-import threading
-import weakref
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Engine, event, func, inspect, select, update
+from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from booking.data.calendar_models import (
+    CalendarDayRevision,
     CalendarRevision,
     CalendarScopeRevision,
     ShortDaySettings,
 )
+from booking.data.calendar_stamps import agency_scope, point_scope
 from booking.data.models import (
     Appointment,
     Closure,
@@ -57,13 +62,10 @@ from booking.data.models import (
     ServicePoint,
 )
 
-#: (region, point, agency) revisions an answer for one point and one service rests on.
-Stamp = tuple[int, int, int]
-
 _REVISION = CalendarRevision.__table__
 _SCOPES = CalendarScopeRevision.__table__
+_DAYS = CalendarDayRevision.__table__
 _BUMPED_IN = "booking.calendar_revision_bumped_in"
-_STAMPS_READ = "booking.calendar_stamps_read"
 #: Changes of these raise the region's revision.
 _REGION_MODELS = (Expert, Offering, Service, ServicePoint, ShortDaySettings)
 #: Changes of these raise their point's revision.
@@ -78,22 +80,6 @@ _SCOPE_COLUMNS = {
 }
 _CALENDAR_MODELS = (*_REGION_MODELS, *_SCOPE_COLUMNS)
 _APPOINTMENT_FIELDS = ("status", "starts_at", "ends_at", "blocked_until", "room_id", "expert_id")
-
-#: One round trip: the region's, the point's and the service's agency's revisions.
-_STAMP_SQL = (
-    "SELECT (SELECT value FROM calendar_revision WHERE id = 1),"
-    " (SELECT value FROM calendar_scope_revision WHERE scope = 'p:' || {point}),"
-    " (SELECT r.value FROM calendar_scope_revision AS r JOIN service AS s"
-    " ON r.scope = 'a:' || s.agency_id WHERE s.id = {service})"
-)
-
-
-def point_scope(point_id: str) -> str:
-    return f"p:{point_id}"
-
-
-def agency_scope(agency_id: str) -> str:
-    return f"a:{agency_id}"
 
 
 def bump_calendar_revision(session: Session) -> None:
@@ -121,6 +107,26 @@ def bump_scopes(session: Session, scopes: Iterable[str]) -> None:
     session.info[_BUMPED_IN] = session.get_transaction()
 
 
+def bump_days(session: Session, scope_days: Iterable[tuple[str, date]]) -> None:
+    """Raise the day revisions ``(scope, UTC date)``, in a fixed order (see ``bump_scopes``)."""
+    insert = _upsert_for(session)
+    for scope, day in sorted(set(scope_days)):
+        upsert = insert(_DAYS).values(scope=scope, day=day, value=1)
+        session.execute(
+            upsert.on_conflict_do_update(
+                index_elements=[_DAYS.c.scope, _DAYS.c.day], set_={"value": _DAYS.c.value + 1}
+            )
+        )
+    session.info[_BUMPED_IN] = session.get_transaction()
+
+
+def utc_days(starts_at: datetime, ends_at: datetime) -> list[date]:
+    """The UTC dates a span ``[starts_at, ends_at)`` touches."""
+    first = starts_at.astimezone(UTC).date()
+    last = max(first, (ends_at - timedelta(microseconds=1)).astimezone(UTC).date())
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
 def _upsert_for(session: Session):
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
@@ -134,7 +140,8 @@ def current_calendar_revision(session: Session) -> int:
     can alter availability anywhere; 0 for a fresh database."""
     region = session.execute(select(_REVISION.c.value).where(_REVISION.c.id == 1)).scalar()
     scopes = session.execute(select(func.sum(_SCOPES.c.value))).scalar()
-    return (region or 0) + (scopes or 0)
+    days = session.execute(select(func.sum(_DAYS.c.value))).scalar()
+    return (region or 0) + (scopes or 0) + (days or 0)
 
 
 def may_use_cache(session: Session) -> bool:
@@ -143,116 +150,6 @@ def may_use_cache(session: Session) -> bool:
         return False
     bumped_in = session.info.get(_BUMPED_IN)
     return bumped_in is None or bumped_in is not session.get_transaction()
-
-
-def availability_stamp(session: Session, point_id: str, service_id: str) -> Stamp:
-    """The revisions an answer for ``point_id`` and ``service_id`` rests on, read before
-    any of the data it is computed from (so the data is at least that new).
-
-    Before the session has begun a transaction, it is read on a connection of its own
-    in autocommit mode (one round trip; a cache hit then needs no transaction at all);
-    within one, on the session's connection, remembered for the transaction."""
-    params = {"point": point_id, "service": service_id}
-    if not session.in_transaction():
-        return committed_stamp(_engine_of(session), point_id, service_id)
-    transaction = session.get_transaction()
-    remembered = session.info.get(_STAMPS_READ)
-    if remembered is None or remembered[0] is not transaction:
-        remembered = session.info[_STAMPS_READ] = (transaction, {})
-    stamp = remembered[1].get((point_id, service_id))
-    if stamp is None:
-        sql = _STAMP_SQL.format(point=":point", service=":service")
-        row = session.connection().exec_driver_sql(_driver_sql(session, sql), params).one()
-        stamp = remembered[1][(point_id, service_id)] = tuple(value or 0 for value in row)
-    return stamp
-
-
-def committed_stamp(engine: Engine, point_id: str, service_id: str) -> Stamp:
-    """The stamp as committed at this moment, read on a connection of the engine's own
-    kept for such reads (autocommit).  Data read afterwards in any transaction that
-    begins later is at least this new."""
-    return _reader_for(engine).read(point_id, service_id)
-
-
-def _driver_sql(session: Session, sql: str) -> str:
-    if session.get_bind().dialect.name == "postgresql":
-        return sql.replace(":point", "%(point)s").replace(":service", "%(service)s")
-    return sql
-
-
-def _engine_of(session: Session) -> Engine:
-    bind = session.get_bind()
-    return getattr(bind, "engine", bind)  # a Connection bind → its Engine
-
-
-class _StampReader:
-    """Reads stamps on one plain database connection per thread, kept open and in
-    autocommit mode (each read sees what is committed at that moment), apart from the
-    engine's pool.  Remade after a fork or a failed read."""
-
-    def __init__(self, engine: Engine):
-        self.engine = engine
-        self.local = threading.local()
-        if engine.dialect.name == "postgresql":
-            self.sql = _STAMP_SQL.format(point="%s", service="%s")
-        else:
-            self.sql = _STAMP_SQL.format(point="?", service="?")
-
-    def read(self, point_id: str, service_id: str) -> Stamp:
-        try:
-            row = self._execute(point_id, service_id)
-        except Exception:  # a dropped connection: once more on a new one
-            self._forget()
-            row = self._execute(point_id, service_id)
-        return (row[0] or 0, row[1] or 0, row[2] or 0)
-
-    def _execute(self, point_id: str, service_id: str) -> tuple:
-        connection = self._connection()
-        cursor = connection.cursor()
-        try:
-            if self.engine.dialect.name == "postgresql":
-                cursor.execute(self.sql, (point_id, service_id), prepare=True)
-            else:
-                cursor.execute(self.sql, (point_id, service_id))
-            return cursor.fetchone()
-        finally:
-            cursor.close()
-
-    def _connection(self):
-        held = getattr(self.local, "held", None)
-        if held is not None and held[0] == os.getpid():
-            return held[1]
-        proxied = self.engine.raw_connection()
-        connection = proxied.dbapi_connection
-        proxied.detach()  # ours for good: not returned to (or counted by) the pool
-        if self.engine.dialect.name == "postgresql":
-            connection.autocommit = True
-        self.local.held = (os.getpid(), connection)
-        return connection
-
-    def _forget(self) -> None:
-        held = getattr(self.local, "held", None)
-        self.local.held = None
-        if held is not None and held[0] == os.getpid():
-            with contextlib.suppress(Exception):  # already gone
-                held[1].close()
-
-    def __del__(self):
-        self._forget()
-
-
-_readers: weakref.WeakKeyDictionary[Engine, _StampReader] = weakref.WeakKeyDictionary()
-_readers_lock = threading.Lock()
-
-
-def _reader_for(engine: Engine) -> _StampReader:
-    reader = _readers.get(engine)
-    if reader is None:
-        with _readers_lock:
-            reader = _readers.get(engine)
-            if reader is None:
-                reader = _readers[engine] = _StampReader(engine)
-    return reader
 
 
 # --- what a flush changes ---------------------------------------------------------
@@ -276,48 +173,106 @@ def _values(obj: object, name: str) -> set:
     return {value for value in values if value is not None}
 
 
-def _agencies_of(session: Session, expert_ids: set[int]) -> set[str]:
-    agencies = set()
+def _agencies_of(session: Session, expert_ids: set[int]) -> dict[int, set[str]]:
+    """Each expert's agency now and before this flush."""
+    agencies: dict[int, set[str]] = {}
     missing = []
     for expert_id in expert_ids:
         expert = session.identity_map.get(session.identity_key(Expert, expert_id))
         if expert is not None:
-            agencies |= _values(expert, "agency_id")
+            agencies[expert_id] = _values(expert, "agency_id")
         else:
             missing.append(expert_id)
     if missing:
         with session.no_autoflush:
-            agencies |= set(session.scalars(select(Expert.agency_id).where(Expert.id.in_(missing))))
+            rows = session.execute(
+                select(Expert.id, Expert.agency_id).where(Expert.id.in_(missing))
+            )
+            for expert_id, agency_id in rows:
+                agencies[expert_id] = {agency_id}
     return agencies
 
 
-def scopes_of_flush(session: Session) -> tuple[bool, set[str]]:
-    """(whether the region's revision must rise, the point and agency scopes to raise)
-    for what the session is about to flush."""
-    region, points, experts = False, set(), set()
+def _old_and_new(obj: object, name: str) -> tuple:
+    """The attribute's value before this flush and now (the same when unchanged)."""
+    history = inspect(obj).attrs[name].history
+    if history.added:
+        new = history.added[0]
+    elif history.unchanged:
+        new = history.unchanged[0]
+    else:
+        new = getattr(obj, name, None)
+    return (history.deleted[0] if history.deleted else new), new
+
+
+def _appointment_days(obj: Appointment) -> set[date] | None:
+    """The UTC dates an appointment's old and new times touch; None when not known."""
+    old_start, new_start = _old_and_new(obj, "starts_at")
+    old_end, new_end = _old_and_new(obj, "blocked_until")
+    if None in (old_start, new_start, old_end, new_end):
+        return None
+    return {*utc_days(old_start, old_end), *utc_days(new_start, new_end)}
+
+
+@dataclass
+class FlushScopes:
+    """What a flush must raise: the region's revision, point and agency scopes, and
+    the days of point and agency scopes its appointments touch."""
+
+    region: bool = False
+    scopes: set[str] = field(default_factory=set)
+    days: set[tuple[str, date]] = field(default_factory=set)
+
+
+def scopes_of_flush(session: Session) -> FlushScopes:
+    """The revisions to raise for what the session is about to flush."""
+    found = FlushScopes()
+    points, experts = set(), set()
+    day_points: set[tuple[str, date]] = set()
+    day_experts: set[tuple[int, date]] = set()
     for obj in (*session.new, *session.deleted, *session.dirty):
         if not isinstance(obj, _CALENDAR_MODELS) or not _changed(session, obj):
             continue
         if isinstance(obj, _REGION_MODELS):
-            region = True
+            found.region = True
             continue
         names = _SCOPE_COLUMNS[type(obj)]
-        found = {name: _values(obj, name) for name in names}
+        keys = {name: _values(obj, name) for name in names}
         # A key not set yet (given through a relationship): the region's, to be safe.
-        region = region or not all(found.values())
-        points |= found.get("point_id", set())
-        experts |= found.get("expert_id", set())
-    scopes = {point_scope(point) for point in points}
-    scopes |= {agency_scope(agency) for agency in _agencies_of(session, experts)}
-    return region, scopes
+        if not all(keys.values()):
+            found.region = True
+            continue
+        if isinstance(obj, Appointment):
+            days = _appointment_days(obj)
+            if days is None:
+                found.region = True
+                continue
+            day_points |= {(point, day) for point in keys["point_id"] for day in days}
+            day_experts |= {(expert, day) for expert in keys["expert_id"] for day in days}
+            continue
+        points |= keys.get("point_id", set())
+        experts |= keys.get("expert_id", set())
+    all_experts = experts | {expert for expert, _day in day_experts}
+    agencies = _agencies_of(session, all_experts)
+    if len(agencies) < len(all_experts):
+        found.region = True  # an expert not found: the region's, to be safe
+    found.scopes = {point_scope(point) for point in points}
+    for expert in experts:
+        found.scopes |= {agency_scope(agency) for agency in agencies.get(expert, ())}
+    found.days = {(point_scope(point), day) for point, day in day_points}
+    for expert, day in day_experts:
+        found.days |= {(agency_scope(agency), day) for agency in agencies.get(expert, ())}
+    return found
 
 
 @event.listens_for(Session, "before_flush")
 def _bump_on_calendar_change(session: Session, _flush_context, _instances) -> None:
     # Raised on every such flush, not once a transaction: a savepoint rolled back
     # may have taken an earlier raise with it.
-    region, scopes = scopes_of_flush(session)
-    if region:
+    found = scopes_of_flush(session)
+    if found.region:
         bump_calendar_revision(session)
-    if scopes:
-        bump_scopes(session, scopes)
+    if found.scopes:
+        bump_scopes(session, found.scopes)
+    if found.days:
+        bump_days(session, found.days)

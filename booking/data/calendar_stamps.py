@@ -1,0 +1,221 @@
+"""Stamps: the revisions a cached availability answer rests on, read in one round trip.
+
+An answer for one point, one service and a range of local days rests on the
+region's revision, the point's, the service's agency's, and the sums of the
+point's and the agency's day revisions over the range (see
+``booking.data.calendar_revision`` for what raises which).  The stamp is read
+before the data; an answer is served again only while its stamp is unchanged.
+A hit outside a transaction reads it on a connection kept for that (autocommit),
+so it needs no transaction at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import weakref
+from datetime import date, timedelta
+
+from sqlalchemy import Engine, bindparam, literal, or_, select
+from sqlalchemy.orm import Session
+
+from booking.data.calendar_models import CalendarDayRevision
+from booking.data.models import Service
+
+_DAYS = CalendarDayRevision.__table__
+_STAMPS_READ = "booking.calendar_stamps_read"
+
+#: (region, point, agency, the point's days, the agency's days): the revisions an answer
+#: for one point, one service and a range of days rests on (the last two are sums).
+Stamp = tuple[int, int, int, int, int]
+#: (scope, UTC date) → revision, of the days a range touches (missing: 0).
+DayRevisions = dict[tuple[str, date], int]
+
+#: One round trip: the region's, the point's and the service's agency's revisions, and
+#: the sums of the point's and the agency's day revisions from ``since`` to ``until``.
+_STAMP_SQL = (
+    "SELECT (SELECT value FROM calendar_revision WHERE id = 1),"
+    " (SELECT value FROM calendar_scope_revision WHERE scope = 'p:' || {point}),"
+    " (SELECT r.value FROM calendar_scope_revision AS r JOIN service AS s"
+    " ON r.scope = 'a:' || s.agency_id WHERE s.id = {service}),"
+    " (SELECT sum(value) FROM calendar_day_revision"
+    " WHERE scope = 'p:' || {point} AND day BETWEEN {since} AND {until}),"
+    " (SELECT sum(d.value) FROM calendar_day_revision AS d JOIN service AS s"
+    " ON d.scope = 'a:' || s.agency_id"
+    " WHERE s.id = {service} AND d.day BETWEEN {since} AND {until})"
+)
+_MARKERS = {
+    "postgresql": {name: f"%({name})s" for name in ("point", "service", "since", "until")},
+    "sqlite": {name: f":{name}" for name in ("point", "service", "since", "until")},
+}
+
+
+def point_scope(point_id: str) -> str:
+    return f"p:{point_id}"
+
+
+def agency_scope(agency_id: str) -> str:
+    return f"a:{agency_id}"
+
+
+def day_span(first_day: date, last_day: date) -> tuple[date, date]:
+    """The UTC dates whose day revisions can touch the local days ``first_day`` to
+    ``last_day`` of any zone within a day of UTC."""
+    since = first_day - timedelta(days=1) if first_day > date.min else first_day
+    until = last_day + timedelta(days=1) if last_day < date.max else last_day
+    return since, until
+
+
+#: The day revisions of a point and of a service's agency over a range of UTC dates.
+_DAY_REVISIONS = select(_DAYS.c.scope, _DAYS.c.day, _DAYS.c.value).where(
+    or_(
+        _DAYS.c.scope == bindparam("point_scope"),
+        _DAYS.c.scope
+        == select(literal("a:") + Service.agency_id)
+        .where(Service.id == bindparam("service_id"))
+        .scalar_subquery(),
+    ),
+    _DAYS.c.day.between(bindparam("since"), bindparam("until")),
+)
+
+
+def day_revisions(
+    session: Session, point_id: str, service_id: str, first_day: date, last_day: date
+) -> DayRevisions:
+    """The day revisions of the point and of the service's agency that can touch the
+    local days ``first_day`` to ``last_day``: read before the data they describe."""
+    since, until = day_span(first_day, last_day)
+    rows = session.connection().execute(
+        _DAY_REVISIONS,
+        {
+            "point_scope": point_scope(point_id),
+            "service_id": service_id,
+            "since": since,
+            "until": until,
+        },
+    )
+    return {(scope, day): value for scope, day, value in rows}
+
+
+def availability_stamp(
+    session: Session, point_id: str, service_id: str, first_day: date, last_day: date
+) -> Stamp:
+    """The revisions an answer for ``point_id``, ``service_id`` and the local days
+    ``first_day`` to ``last_day`` rests on, read before any of the data it is computed
+    from (so the data is at least that new).
+
+    Before the session has begun a transaction, it is read on a connection of its own
+    in autocommit mode (one round trip; a cache hit then needs no transaction at all);
+    within one, on the session's connection, remembered for the transaction."""
+    if not session.in_transaction():
+        return committed_stamp(_engine_of(session), point_id, service_id, first_day, last_day)
+    transaction = session.get_transaction()
+    remembered = session.info.get(_STAMPS_READ)
+    if remembered is None or remembered[0] is not transaction:
+        remembered = session.info[_STAMPS_READ] = (transaction, {})
+    key = (point_id, service_id, first_day, last_day)
+    stamp = remembered[1].get(key)
+    if stamp is None:
+        dialect = session.get_bind().dialect.name
+        sql = _STAMP_SQL.format(**_MARKERS.get(dialect, _MARKERS["sqlite"]))
+        params = _stamp_params(dialect, point_id, service_id, first_day, last_day)
+        row = session.connection().exec_driver_sql(sql, params).one()
+        stamp = remembered[1][key] = _as_stamp(row)
+    return stamp
+
+
+def committed_stamp(
+    engine: Engine, point_id: str, service_id: str, first_day: date, last_day: date
+) -> Stamp:
+    """The stamp as committed at this moment, read on a connection of the engine's own
+    kept for such reads (autocommit).  Data read afterwards in any transaction that
+    begins later is at least this new."""
+    return _reader_for(engine).read(point_id, service_id, first_day, last_day)
+
+
+def _stamp_params(
+    dialect: str, point_id: str, service_id: str, first_day: date, last_day: date
+) -> dict:
+    since, until = day_span(first_day, last_day)
+    if dialect != "postgresql":  # SQLite keeps dates as ISO text
+        since, until = since.isoformat(), until.isoformat()
+    return {"point": point_id, "service": service_id, "since": since, "until": until}
+
+
+def _as_stamp(row) -> Stamp:
+    return tuple(int(value or 0) for value in row)
+
+
+def _engine_of(session: Session) -> Engine:
+    bind = session.get_bind()
+    return getattr(bind, "engine", bind)  # a Connection bind → its Engine
+
+
+class _StampReader:
+    """Reads stamps on one plain database connection per thread, kept open and in
+    autocommit mode (each read sees what is committed at that moment), apart from the
+    engine's pool.  Remade after a fork or a failed read."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.local = threading.local()
+        self.dialect = engine.dialect.name
+        self.sql = _STAMP_SQL.format(**_MARKERS.get(self.dialect, _MARKERS["sqlite"]))
+
+    def read(self, point_id: str, service_id: str, first_day: date, last_day: date) -> Stamp:
+        params = _stamp_params(self.dialect, point_id, service_id, first_day, last_day)
+        try:
+            row = self._execute(params)
+        except Exception:  # a dropped connection: once more on a new one
+            self._forget()
+            row = self._execute(params)
+        return _as_stamp(row)
+
+    def _execute(self, params: dict) -> tuple:
+        connection = self._connection()
+        cursor = connection.cursor()
+        try:
+            if self.dialect == "postgresql":
+                cursor.execute(self.sql, params, prepare=True)
+            else:
+                cursor.execute(self.sql, params)
+            return cursor.fetchone()
+        finally:
+            cursor.close()
+
+    def _connection(self):
+        held = getattr(self.local, "held", None)
+        if held is not None and held[0] == os.getpid():
+            return held[1]
+        proxied = self.engine.raw_connection()
+        connection = proxied.dbapi_connection
+        proxied.detach()  # ours for good: not returned to (or counted by) the pool
+        if self.engine.dialect.name == "postgresql":
+            connection.autocommit = True
+        self.local.held = (os.getpid(), connection)
+        return connection
+
+    def _forget(self) -> None:
+        held = getattr(self.local, "held", None)
+        self.local.held = None
+        if held is not None and held[0] == os.getpid():
+            with contextlib.suppress(Exception):  # already gone
+                held[1].close()
+
+    def __del__(self):
+        self._forget()
+
+
+_readers: weakref.WeakKeyDictionary[Engine, _StampReader] = weakref.WeakKeyDictionary()
+_readers_lock = threading.Lock()
+
+
+def _reader_for(engine: Engine) -> _StampReader:
+    reader = _readers.get(engine)
+    if reader is None:
+        with _readers_lock:
+            reader = _readers.get(engine)
+            if reader is None:
+                reader = _readers[engine] = _StampReader(engine)
+    return reader
