@@ -21,13 +21,13 @@ is first offered to a free colleague (the slot engine asked per call), and for
 the region's short days made to close at 11:00 instead of 13:00 (only the
 coming short days are checked, at every point).  The
 rolled-back figures are medians of ``--rounds`` runs; the committed one runs
-once, last.  Measured on the 2-core shared machine (20,000 coming bookings,
-load average about 5): closing Keuruu for a week hits 77 bookings, all
-cancelled — about 0.4–0.5 s on SQLite and 1.0–1.2 s on PostgreSQL; a week's
+once, last.  Measured in two runs on the 2-core shared machine (20,000 coming
+bookings, load average 5–6): closing Keuruu for a week hits 77 bookings, all
+cancelled — about 0.4–0.8 s on SQLite and 0.9–1.2 s on PostgreSQL; a week's
 absence of the busiest expert hits 15 calls, all kept with colleagues — about
-75 ms on SQLite, 160–200 ms on PostgreSQL; the short days closing at 11:00
+70–130 ms on SQLite, 160–240 ms on PostgreSQL; the short days closing at 11:00
 hit 890 bookings on five days, all cancelled — finding them takes about 0.1 s,
-cancelling them 4–9 s on SQLite and 11–14 s on PostgreSQL (about 10 ms a
+cancelling them 4–9 s on SQLite and 9–14 s on PostgreSQL (about 10 ms a
 cancellation: its fact, outbox rows and revisions, four flushes each).
 """
 
