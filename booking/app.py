@@ -79,6 +79,7 @@ VIEW_MODULES = (
     "booking.admin.hours_views",
     "booking.admin.offerings_views",
     "booking.admin.rooms_views",
+    "booking.admin.short_days_views",
     "booking.admin.staff_views",
     "booking.admin.views",
     "booking.api.appointments",

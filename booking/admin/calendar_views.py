@@ -170,20 +170,26 @@ def confirm_or_done(form, outcome: ChangeResult, back: str, *, title: str):
 
 def _done_message(outcome: ChangeResult) -> str:
     kept = sum(1 for fate in outcome.fates if fate.outcome is Outcome.KEPT)
-    cancelled = len(outcome.fates) - kept
-    return " ".join(
-        [
-            _("Saved."),
+    waiting = sum(1 for fate in outcome.fates if fate.outcome is Outcome.ATTENTION)
+    cancelled = len(outcome.fates) - kept - waiting
+    parts = [
+        _("Saved."),
+        ngettext(
+            "%(num)d appointment kept at its time with another room or expert.",
+            "%(num)d appointments kept at their times with another room or expert.",
+            kept,
+        ),
+        ngettext("%(num)d appointment cancelled.", "%(num)d appointments cancelled.", cancelled),
+    ]
+    if waiting:
+        parts.append(
             ngettext(
-                "%(num)d appointment kept at its time with another room or expert.",
-                "%(num)d appointments kept at their times with another room or expert.",
-                kept,
-            ),
-            ngettext(
-                "%(num)d appointment cancelled.", "%(num)d appointments cancelled.", cancelled
-            ),
-        ]
-    )
+                "%(num)d arrived citizen is on the desk's list to talk to.",
+                "%(num)d arrived citizens are on the desk's list to talk to.",
+                waiting,
+            )
+        )
+    return " ".join(parts)
 
 
 def point_or_404(point_id: str) -> ServicePoint:

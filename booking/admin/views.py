@@ -119,6 +119,7 @@ ACTION_LABELS = {
     AuditAction.CHANGE_REGION: _l("Changed the region's calendar"),
     AuditAction.CHANGE_STAFF: _l("Changed a staff account"),
     AuditAction.CALLED: _l("Phoned the citizen"),
+    AuditAction.NEEDS_ATTENTION: _l("Arrived, the call impossible: on the desk's list"),
     AuditAction.EMAIL_SUMMARY: _l("Sent the summary by e-mail"),
     AuditAction.REFUSED: _l("Refused: not at the user's points"),
     AuditAction.READ_FEEDBACK: _l("Read the accessibility feedback"),

@@ -353,6 +353,9 @@ def cancel_appointment(
     appointment.status = AppointmentStatus.CANCELLED
     appointment.cancelled_at = now
     appointment.cancel_reason = reason
+    # Off any list of the desk's: an arrived citizen it talked to is settled so (a
+    # calendar change that cancels puts a desk booking without a mobile back on one).
+    appointment.to_call = False
     appointment.revision += 1
     appointment.updated_at = now
     session.flush()

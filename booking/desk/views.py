@@ -8,6 +8,7 @@ from functools import partial
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from booking.appointments import lifecycle as use_cases
@@ -20,7 +21,12 @@ from booking.desk.forms import CancelForm, MoveForm, SummaryEmailForm
 from booking.desk.timeline import point_day
 from booking.engine.clock import utc_now
 from booking.messages.sms_budget import SMS_PER_NUMBER_PER_DAY
-from booking.region.consequences import citizens_to_call, mark_called
+from booking.region.consequences import (
+    arrivals_needing_attention,
+    citizens_to_call,
+    mark_called,
+)
+from booking.region.validity import Problem
 from booking.staff.access import desk_points
 from booking.staff.audit import AuditAction, record, record_viewed
 from booking.web.access import appointment_or_404, require_point, staff_required, staff_user
@@ -31,6 +37,17 @@ from booking.web.staff_requests import ActionForm, parse_day, parse_start, run_c
 from booking.web.transaction import run_use_case
 
 DESK_ROLES = (Role.ADVISOR, Role.ADMIN)
+#: Why a calendar change made an arrived citizen's call impossible, for the desk.
+PROBLEM_LABELS = {
+    Problem.POINT_GONE: _l("The service point is no longer in use."),
+    Problem.POINT_CLOSED: _l("The service point is closed at this time."),
+    Problem.NOT_OFFERED: _l("The service is no longer offered at this point."),
+    Problem.ROOM_GONE: _l("The room is out of use and no other room is free at this time."),
+    Problem.EXPERT_AWAY: _l("The expert is away and no colleague is free at this time."),
+    Problem.EXPERT_UNQUALIFIED: _l(
+        "The expert no longer does this service and no colleague is free at this time."
+    ),
+}
 
 
 @bp.get("/desk/")
@@ -57,13 +74,14 @@ def _show_day(point_id: str, template: str, action: AuditAction):
     day = parse_day(request.args.get("day"), now=now)
     rooms = point_day(db, point, day)
     to_call = citizens_to_call(db, point.id)
+    to_talk_to = arrivals_needing_attention(db, point.id)
     record_viewed(
         db,
         user_id=staff_user().id,
         action=action,
         now=now,
         appointment_ids=[a.id for room in rooms for a in room.appointments]
-        + [a.id for a in to_call],
+        + [a.id for a in to_call + to_talk_to],
         detail=f"{point.id} {day.isoformat()}",
     )
     db.commit()
@@ -74,6 +92,8 @@ def _show_day(point_id: str, template: str, action: AuditAction):
         day=day,
         rooms=rooms,
         to_call=to_call,
+        to_talk_to=to_talk_to,
+        problem_labels=PROBLEM_LABELS,
         previous_day=day - timedelta(days=1),
         next_day=day + timedelta(days=1),
     )
@@ -151,7 +171,7 @@ def called(appointment_id: int):
         appointment_id,
         ActionForm(),
         mark_called,
-        done_message=_("Marked as called."),
+        done_message=_("Done: off the desk's list."),
         back=lambda item: url_for("desk.day", point_id=item.point_id),
     )
 

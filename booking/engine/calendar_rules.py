@@ -73,6 +73,25 @@ class ShortDayRules:
         fixed = tuple((int(day[:2]), int(day[3:])) for day in days if day != MAUNDY_THURSDAY)
         return cls(closes_at, MAUNDY_THURSDAY in days, fixed)
 
+    def names(self) -> tuple[str, ...]:
+        """The rules' days as a region file writes them: Maundy Thursday first, then the
+        fixed days in calendar order."""
+        fixed = tuple(f"{month:02d}-{day:02d}" for month, day in sorted(set(self.fixed_dates)))
+        return ((MAUNDY_THURSDAY,) if self.maundy_thursday else ()) + fixed
+
+
+def is_short_day_name(name: str) -> bool:
+    """``"maundy_thursday"`` or a day of the year ``"MM-DD"`` (29 February included)."""
+    if name == MAUNDY_THURSDAY:
+        return True
+    if len(name) != 5 or name[2] != "-" or not (name[:2] + name[3:]).isdigit():
+        return False
+    try:
+        date(2000, int(name[:2]), int(name[3:]))  # a leap year: 02-29 is a day
+    except ValueError:
+        return False
+    return True
+
 
 @dataclass(frozen=True)
 class FinnishCalendar:

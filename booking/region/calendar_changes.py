@@ -101,16 +101,27 @@ def add_absence(
     by_user_id: int | None,
 ) -> ChangeResult:
     """Mark the expert absent over ``[starts_at, ends_at)``; her calls then go to
-    colleagues free at the same times, or are cancelled."""
+    colleagues free at the same times, or are cancelled.  An absence of hers from the
+    same start is lengthened rather than doubled (an absence is its expert's from its
+    start, as the region file matches it)."""
     expert = session.get(Expert, expert_id)
     if expert is None or not expert.active:
         raise CalendarChangeRefused(N_("There is no such expert."))
     if ends_at <= starts_at:
         raise CalendarChangeRefused(N_("The end must be later than the start."), field="ends")
     reason = _reason(reason)
-    session.add(
-        ExpertAbsence(expert_id=expert.id, starts_at=starts_at, ends_at=ends_at, reason=reason)
+    same_start = session.scalar(
+        select(ExpertAbsence).where(
+            ExpertAbsence.expert_id == expert.id, ExpertAbsence.starts_at == starts_at
+        )
     )
+    if same_start is None:
+        session.add(
+            ExpertAbsence(expert_id=expert.id, starts_at=starts_at, ends_at=ends_at, reason=reason)
+        )
+    else:
+        same_start.ends_at = max(same_start.ends_at, ends_at)
+        same_start.reason = reason or same_start.reason
     summary = (
         f"absence {expert.key} {starts_at.isoformat()}..{ends_at.isoformat()}: "
         f"working → absent ({reason})"

@@ -28,7 +28,16 @@ def region_changes(before: Snapshot, after: Snapshot) -> list[str]:
     experts_before = {e["key"]: e for e in before["experts"]}
     experts_after = {e["key"]: e for e in after["experts"]}
     lines += _keyed("experts", experts_before, experts_after)
+    lines += _keyed("absences", _absences(before), _absences(after))
     return lines
+
+
+def _absences(snapshot: Snapshot) -> dict[str, dict]:
+    keyed = {}
+    for absence in snapshot["absences"]:
+        since = absence.get("first_day", absence.get("starts"))
+        keyed[f"{absence['expert']} {since.isoformat()}"] = absence
+    return keyed
 
 
 def _closures(snapshot: Snapshot) -> dict[str, dict]:
@@ -68,4 +77,5 @@ _SINGULAR = {
     "points": "point",
     "closures": "closure",
     "experts": "expert",
+    "absences": "absence",
 }

@@ -9,11 +9,17 @@ impossible (:mod:`booking.region.validity`) gets a fate:
   agency who does the service, takes it at the very same time — the slot engine
   chooses (fairest first) and the database's no-overlap guard has the last
   word.  The citizen's time and place stay, so she hears nothing, unless the
-  room's name changes (then the "moved" message tells her the room);
+  room's name changes (then the "moved" message tells her the room; not when
+  she has arrived: the desk shows her the room);
 - **cancelled**: the citizen is told by SMS and e-mail (with the invite's
   CANCEL) in her language, why, and where to book a new time;
 - **to call**: cancelled, but booked at the desk without a mobile number, so it
-  goes on the point's list of citizens the desk phones.
+  goes on the point's list of citizens the desk phones;
+- **needs attention**: the citizen has already checked in (arrived) and no other
+  room or expert is free at her time.  She is at the point, so nothing is
+  cancelled and no SMS is sent: the appointment stays as it is and goes on the
+  desk's list of arrivals to talk to (the desk tells her, and cancels or books
+  a new time with her).  Once on that list it is not listed again.
 
 Everything — the change, the appointments, the outbox rows, the audit entries
 and the calendar revision — is in the caller's transaction: it commits all or
@@ -36,7 +42,7 @@ from booking.appointments.errors import InvalidTransition
 from booking.appointments.guard import is_overlap, lock_calendar
 from booking.appointments.lifecycle import cancel_appointment
 from booking.data.availability import availability_inputs
-from booking.data.enums import BookingChannel, MessageKind
+from booking.data.enums import AppointmentStatus, BookingChannel, MessageKind
 from booking.data.models import Appointment
 from booking.data.short_days import region_calendar
 from booking.engine.calendar_rules import FinnishCalendar
@@ -54,6 +60,8 @@ class Outcome(enum.StrEnum):
     KEPT = "kept"
     CANCELLED = "cancelled"
     TO_CALL = "to_call"
+    #: Arrived: not cancelled, on the desk's list of arrivals to talk to.
+    ATTENTION = "attention"
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,8 @@ class Fate:
                 moves.append(f"expert {self.expert_before} -> {self.expert_after}")
             told = "; citizen told of the room" if self.citizen_told else ""
             return f"{head} ({why}): kept, {', '.join(moves)}{told}"
+        if self.outcome is Outcome.ATTENTION:
+            return f"{head} ({why}): arrived, not cancelled; on the desk's list to talk to"
         told = "citizen told" if self.citizen_told else "nobody to tell"
         verb = (
             "cancelled, on the desk's list to call"
@@ -122,6 +132,8 @@ def settle_consequences(
         fate = None
         if not any(problem.final for problem in problems):
             fate = _keep(session, appointment, problems, before, now, by_user_id, calendar)
+        if fate is None and appointment.status is AppointmentStatus.ARRIVED:
+            fate = _needs_attention(session, appointment, problems, before, now, by_user_id)
         if fate is None:
             fate = _cancel(session, appointment, problems, before, now, by_user_id, reason)
         fates.append(fate)
@@ -131,10 +143,22 @@ def settle_consequences(
 def citizens_to_call(session: Session, point_id: str) -> list[Appointment]:
     """The point's appointments a calendar change cancelled whose citizens the desk
     phones (booked at the desk, no mobile number), earliest first."""
+    return _flagged(session, point_id, AppointmentStatus.CANCELLED)
+
+
+def arrivals_needing_attention(session: Session, point_id: str) -> list[Appointment]:
+    """The point's arrived citizens whose call a calendar change made impossible, with
+    nobody free to take it: the desk talks to each, earliest first."""
+    return _flagged(session, point_id, AppointmentStatus.ARRIVED)
+
+
+def _flagged(session: Session, point_id: str, status: AppointmentStatus) -> list[Appointment]:
     return list(
         session.scalars(
             select(Appointment)
-            .where(Appointment.point_id == point_id, Appointment.to_call)
+            .where(
+                Appointment.point_id == point_id, Appointment.to_call, Appointment.status == status
+            )
             .order_by(Appointment.starts_at, Appointment.id)
         )
     )
@@ -143,7 +167,8 @@ def citizens_to_call(session: Session, point_id: str) -> list[Appointment]:
 def mark_called(
     session: Session, appointment: Appointment, *, now: datetime, by_user_id: int
 ) -> Appointment:
-    """The desk has phoned the citizen: off the list.  Flushes, never commits."""
+    """The desk has phoned the citizen (or talked to her, arrived): off the list.
+    Flushes, never commits."""
     if not appointment.to_call:
         raise InvalidTransition()
     appointment.to_call = False
@@ -183,8 +208,14 @@ def _keep(
     session.expire(appointment, ["room", "expert"])
     room, expert = appointment.room, appointment.expert
     appointment.updated_at = now
-    # Her time and place stay; only a room under another name is news to her.
-    tell = room.id != old_room_id and room.name != before[0]
+    # Her time and place stay; only a room under another name is news to her — unless
+    # she has arrived: then she is at the desk, which shows her the room (an SMS that
+    # her appointment "has moved" would only alarm her).
+    tell = (
+        room.id != old_room_id
+        and room.name != before[0]
+        and appointment.status is not AppointmentStatus.ARRIVED
+    )
     if tell:
         appointment.revision += 1
         session.flush()
@@ -281,6 +312,32 @@ def _cancel(
             appointment_id=appointment.id,
             detail=fate.describe()[:500],
         )
+    session.flush()
+    return fate
+
+
+def _needs_attention(
+    session: Session,
+    appointment: Appointment,
+    problems: tuple[Problem, ...],
+    before: tuple[str, str],
+    now: datetime,
+    by_user_id: int | None,
+) -> Fate:
+    """Leave the arrived appointment as it is, on the desk's list; tell her nothing by
+    SMS (she is at the point: the desk tells her)."""
+    appointment.to_call = True
+    appointment.cancel_cause = problems[0].value
+    appointment.updated_at = now
+    fate = _fate(appointment, problems, Outcome.ATTENTION, before, before, False)
+    record(
+        session,
+        user_id=by_user_id,
+        action=AuditAction.NEEDS_ATTENTION,
+        now=now,
+        appointment_id=appointment.id,
+        detail=fate.describe()[:500],
+    )
     session.flush()
     return fate
 

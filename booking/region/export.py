@@ -6,8 +6,8 @@ load); :func:`to_toml` writes them so that :func:`booking.region.reader.parse_re
 reads them back and loading the result changes nothing.  The region's own
 name and time zone are not kept in the database: they come from the configured
 region file (``meta``), as do the short-day rules until a file was loaded.  Inactive points, rooms,
-services and experts are left out, as the file means by leaving them out; the
-experts' absences are not part of the file.
+services and experts are left out, as the file means by leaving them out (and
+so are the absences of inactive experts).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -22,8 +23,17 @@ from sqlalchemy.orm import Session, selectinload
 from booking.data.calendar_models import ShortDaySettings
 from booking.data.figures_models import SETTINGS_ID as FIGURES_SETTINGS_ID
 from booking.data.figures_models import FiguresSettings
-from booking.data.models import Agency, Closure, Expert, Municipality, Service, ServicePoint
+from booking.data.models import (
+    Agency,
+    Closure,
+    Expert,
+    ExpertAbsence,
+    Municipality,
+    Service,
+    ServicePoint,
+)
 from booking.data.short_days import SETTINGS_ID, split_days
+from booking.region.absence_entries import absence_entry
 from booking.region.fields import WEEKDAYS
 from booking.region.loader import AGENCY_FIELDS, POINT_FIELDS, SERVICE_FIELDS
 from booking.region.schema import Region
@@ -61,6 +71,13 @@ def region_snapshot(session: Session, meta: Region) -> Snapshot:
     closures = session.scalars(
         select(Closure).order_by(Closure.closed_on, Closure.point_id, Closure.starts, Closure.id)
     )
+    zone = ZoneInfo(meta.timezone)
+    absences = session.execute(
+        select(Expert.key, ExpertAbsence.starts_at, ExpertAbsence.ends_at, ExpertAbsence.reason)
+        .join(Expert, Expert.id == ExpertAbsence.expert_id)
+        .where(Expert.active)
+        .order_by(ExpertAbsence.starts_at, Expert.key, ExpertAbsence.id)
+    )
     return {
         "region": {
             "id": meta.id,
@@ -89,7 +106,18 @@ def region_snapshot(session: Session, meta: Region) -> Snapshot:
         "points": {p.id: _point(p, active_services) for p in points},
         "closures": [_closure(c) for c in closures],
         "experts": [_expert(e, active_services) for e in experts],
+        "absences": [absence_entry(*row, zone) for row in _one_a_start(absences)],
     }
+
+
+def _one_a_start(absences) -> list[tuple]:
+    """One absence of an expert from each start (the longest), as the file matches them."""
+    longest: dict[tuple, tuple] = {}
+    for key, starts_at, ends_at, reason in absences:
+        kept = longest.get((key, starts_at))
+        if kept is None or ends_at > kept[2]:
+            longest[(key, starts_at)] = (key, starts_at, ends_at, reason)
+    return list(longest.values())
 
 
 def _municipality(municipality: Municipality) -> dict:
@@ -177,6 +205,8 @@ def to_toml(snapshot: Snapshot) -> str:
         out += ["", "[[closures]]", *_pairs(closure)]
     for expert in snapshot["experts"]:
         out += ["", "[[experts]]", *_pairs(expert)]
+    for absence in snapshot["absences"]:
+        out += ["", "[[absences]]", *_pairs(absence)]
     return "\n".join(out) + "\n"
 
 
@@ -203,7 +233,7 @@ def _value(value: object) -> str:
         return "[" + ", ".join(_value(item) for item in value) + "]"
     if isinstance(value, dict):
         return _inline(value)
-    return value.isoformat()  # a date, unquoted as the file writes it
+    return value.isoformat()  # a date or a date-time, unquoted as the file writes them
 
 
 def _inline(table: dict) -> str:

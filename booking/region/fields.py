@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 from typing import Any, NoReturn
 
 from booking.region.schema import Location, WeeklyInterval
@@ -123,6 +123,15 @@ class Fields:
         value = self._get(key, True)
         if isinstance(value, datetime) or not isinstance(value, date):
             self.fail(key, "must be a date like 2026-12-24 (unquoted)")
+        return value
+
+    def instant(self, key: str, zone: tzinfo) -> datetime:
+        """A date and time: with its offset as written, or else wall time of ``zone``."""
+        value = self._get(key, True)
+        if not isinstance(value, datetime):
+            self.fail(key, "must be a date and time like 2026-03-10T12:00:00+02:00 (unquoted)")
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=zone)
         return value
 
     def time_of_day(self, key: str, *, required: bool = True) -> time | None:

@@ -6,7 +6,8 @@ second load updates in place and never duplicates.  Nothing with booked
 history is deleted: a point, room, service or expert that left the file
 becomes inactive.  Offerings, weekly opening hours, experts' working hours
 and experts' services are made to match the file exactly; closures from the
-file are added or updated, and closures an administrator entered are kept.
+file are added or updated, and closures an administrator entered are kept; so
+are experts' absences (``[[absences]]``), matched by expert and start.
 The file's short-day rules (``[calendar]``) become the one
 ``short_day_settings`` row, which every opening-hours computation reads.
 
@@ -30,6 +31,7 @@ from booking.data.models import (
     Agency,
     Closure,
     Expert,
+    ExpertAbsence,
     ExpertHours,
     Municipality,
     Offering,
@@ -86,6 +88,7 @@ def load_region(session: Session, region: Region) -> LoadSummary:
     loader.points(region)
     loader.closures(region)
     loader.experts(region)
+    loader.absences(region)
     session.flush()
     if loader.summary.changed:
         session.execute(
@@ -261,6 +264,30 @@ class _Loader:
                 self.summary.updated["experts"] += 1
         listed = {item.key for item in region.experts}
         self._deactivate((e for k, e in existing.items() if k not in listed), "experts")
+
+    def absences(self, region: Region) -> None:
+        """Add the file's absences, or update their ends and reasons (an absence is its
+        expert's from its start); absences an administrator entered are kept."""
+        if not region.absences:
+            return
+        self.session.flush()  # experts the file has just added get their ids
+        experts = {e.key: e.id for e in self.session.scalars(select(Expert))}
+        wanted = {experts[item.expert] for item in region.absences}
+        existing = {
+            (row.expert_id, row.starts_at): row
+            for row in self.session.scalars(
+                select(ExpertAbsence).where(ExpertAbsence.expert_id.in_(sorted(wanted)))
+            )
+        }
+        for item in region.absences:
+            values = {
+                "expert_id": experts[item.expert],
+                "starts_at": item.starts,
+                "ends_at": item.ends,
+                "reason": item.reason,
+            }
+            row = existing.get((values["expert_id"], item.starts))
+            self._upsert(ExpertAbsence, "absences", None, values, existing=row)
 
     def _expert_hours(self, expert: Expert, hours: tuple[WeeklyInterval, ...]) -> bool:
         """Make the expert's working hours match ``hours``; True when they changed."""

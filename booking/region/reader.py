@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from booking.engine.calendar_rules import MAUNDY_THURSDAY
+from booking.engine.calendar_rules import MAUNDY_THURSDAY, is_short_day_name
+from booking.region.absence_entries import read_absences
 from booking.region.fields import Fields, FileContext, RegionFileError, check_slug
 from booking.region.schema import (
     AgencyDef,
@@ -39,7 +39,6 @@ __all__ = [
     "read_region_file",
 ]
 
-_FIXED_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 _SYNTAX_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)|\s*\(at end of document\)")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 _POSTAL_CODE = re.compile(r"^\d{5}$")
@@ -99,6 +98,11 @@ class _RegionReader:
         experts = self._experts(
             self.root.array_of_tables("experts"), {a.id for a in agencies}, service_agency
         )
+        absences = read_absences(
+            self.root.array_of_tables("absences", required=False),
+            {expert.key for expert in experts},
+            timezone,
+        )
         self.root.finish()
         return Region(
             source=self.context.source,
@@ -115,6 +119,7 @@ class _RegionReader:
             closures=closures,
             experts=experts,
             figures=figures,
+            absences=absences,
         )
 
     def _timezone(self, fields: Fields, key: str, *, required: bool = True) -> str | None:
@@ -130,7 +135,7 @@ class _RegionReader:
         closes = fields.time_of_day("short_day_closes")
         days = fields.strings("short_days", max_length=20)
         for day in days:
-            if day != MAUNDY_THURSDAY and not _is_fixed_day(day):
+            if not is_short_day_name(day):
                 fields.fail(
                     "short_days",
                     f'{day!r} is not "{MAUNDY_THURSDAY}" or a day "MM-DD"',
@@ -342,14 +347,3 @@ class _RegionReader:
             )
             entry.finish()
         return tuple(result)
-
-
-def _is_fixed_day(text: str) -> bool:
-    match = _FIXED_DAY.match(text)
-    if not match:
-        return False
-    try:
-        date(2000, int(match.group(1)), int(match.group(2)))  # a leap year: 02-29 is fine
-    except ValueError:
-        return False
-    return True

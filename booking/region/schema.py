@@ -7,7 +7,7 @@ zone (experts: Helsinki wall time); weekdays are 0 = Monday … 6 = Sunday.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,17 @@ class ClosureDef:
 
 
 @dataclass(frozen=True)
+class AbsenceDef:
+    """An expert away over ``[starts, ends)`` (aware instants): whole days are written
+    ``first_day``/``last_day`` in the file, a part of a day ``starts``/``ends``."""
+
+    expert: str
+    starts: datetime
+    ends: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
 class ExpertDef:
     key: str
     agency: str
@@ -147,3 +158,4 @@ class Region:
     closures: tuple[ClosureDef, ...]
     experts: tuple[ExpertDef, ...]
     figures: FiguresRules = FiguresRules()
+    absences: tuple[AbsenceDef, ...] = ()

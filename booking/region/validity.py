@@ -1,7 +1,8 @@
 """Which booked appointments the region's calendar, as the session now holds it, forbids.
 
-A coming appointment holds only while its point is active and open for the whole
-call that day (weekly hours, holidays, short days, closures), the point offers
+A coming appointment (booked, or arrived and waiting for its call) holds only
+while its point is active and open for the whole call that day (weekly hours,
+holidays, short days, closures), the point offers
 its service and the service is active, its room is an active room of the point,
 and its expert is active, of the service's agency, does the service, works over
 the call and is not absent during it (as the slot engine sees an absence: a
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from booking.data.enums import AppointmentStatus
@@ -84,6 +85,9 @@ class Scope:
     #: Appointments starting in ``[since, until)`` (a closure: its day).
     since: datetime | None = None
     until: datetime | None = None
+    #: Only appointments starting in one of these ``[since, until)`` windows (the days
+    #: a change of the short-day rules shortened); None: no such limit.
+    windows: tuple[tuple[datetime, datetime], ...] | None = None
 
 
 EVERYTHING = Scope()
@@ -96,11 +100,20 @@ def impossible_appointments(
     scope: Scope = EVERYTHING,
     calendar: FinnishCalendar | None = None,
 ) -> list[tuple[Appointment, tuple[Problem, ...]]]:
-    """The booked appointments starting after ``now`` that no longer hold, each with
-    its problems (most serious first), ordered by start.  ``calendar``: holidays and
-    short days, the region's (from the database) unless given."""
+    """The booked appointments starting after ``now``, and the arrived ones (the citizen
+    has checked in, the call has not started) not yet over nor already on the desk's
+    list, that no longer hold, each with its problems (most serious first), ordered by
+    start.  ``calendar``: holidays and short days, the region's (from the database)
+    unless given."""
     query = select(Appointment).where(
-        Appointment.status == AppointmentStatus.BOOKED, Appointment.starts_at > now
+        or_(
+            and_(Appointment.status == AppointmentStatus.BOOKED, Appointment.starts_at > now),
+            and_(
+                Appointment.status == AppointmentStatus.ARRIVED,
+                Appointment.ends_at > now,
+                Appointment.to_call.is_(False),
+            ),
+        )
     )
     if scope.point_ids is not None:
         query = query.where(Appointment.point_id.in_(sorted(scope.point_ids)))
@@ -110,6 +123,17 @@ def impossible_appointments(
         query = query.where(Appointment.starts_at >= scope.since)
     if scope.until is not None:
         query = query.where(Appointment.starts_at < scope.until)
+    if scope.windows is not None:
+        if not scope.windows:
+            return []
+        query = query.where(
+            or_(
+                *(
+                    and_(Appointment.starts_at >= since, Appointment.starts_at < until)
+                    for since, until in scope.windows
+                )
+            )
+        )
     query = query.options(selectinload(Appointment.room), selectinload(Appointment.expert))
     appointments = list(session.scalars(query.order_by(Appointment.starts_at, Appointment.id)))
     if not appointments:

@@ -40,8 +40,11 @@ class AuditAction(enum.StrEnum):
     REHOUSE = "rehouse"
     #: An administrator changed the region's calendar (detail: what, from what, to what).
     CHANGE_REGION = "change_region"
-    #: The desk phoned a citizen whose appointment such a change cancelled.
+    #: The desk phoned a citizen whose appointment such a change cancelled (or talked to
+    #: an arrived citizen whose call it made impossible).
     CALLED = "called"
+    #: A calendar change made an arrived citizen's call impossible; on the desk's list.
+    NEEDS_ATTENTION = "needs_attention"
     #: The desk sent the booking's summary to an address the caller gave.
     EMAIL_SUMMARY = "email_summary"
     #: A staff member asked for an appointment or a point outside her rights (refused).

@@ -39,6 +39,7 @@ from booking.region.calendar_changes import (
 )
 from booking.region.expert_changes import update_expert
 from booking.region.point_changes import add_room, set_offering, set_special_hours
+from booking.region.short_day_changes import set_short_days
 from tests.conftest import empty_all_tables
 from tests.factories import NOW, Factory
 
@@ -71,6 +72,7 @@ changes = st.lists(
             st.just("special"), st.sampled_from(POINTS), st.integers(0, 2), st.integers(9, 12)
         ),
         st.tuples(st.just("expert"), st.integers(0, 2), st.booleans(), st.integers(10, 16)),
+        st.tuples(st.just("short"), st.integers(0, 2), st.integers(10, 14)),
     ),
     min_size=1,
     max_size=5,
@@ -163,6 +165,10 @@ def apply(session, change) -> None:
         except CalendarChangeRefused:  # that day is already shorter, or closed
             session.rollback()
             return
+    elif kind == "short":  # one of the drawn days made the region's one short day
+        day, closes = args
+        short_day = FIRST_DAY + timedelta(days=day)
+        set_short_days(session, time(closes), (f"{short_day:%m-%d}",), now=NOW, by_user_id=None)
     elif kind == "expert":
         expert_index, keeps_service, until = args
         expert = session.scalars(select(Expert).order_by(Expert.id)).all()[expert_index]

@@ -8,7 +8,7 @@ becomes of each booked appointment it makes impossible, then applies it all
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,9 +17,11 @@ from sqlalchemy import select
 from booking.app import create_app
 from booking.cli import cli
 from booking.data.enums import AppointmentStatus
-from booking.data.models import Appointment, Closure, ServicePoint
+from booking.data.models import Appointment, Closure, Expert, ExpertAbsence, ServicePoint
+from booking.region.calendar_changes import add_absence
 from booking.region.loader import load_region
 from booking.region.reader import read_region_file
+from booking.region.short_day_changes import set_short_days
 from tests.conftest import test_settings as settings_for
 
 REGION_FILE = Path(__file__).resolve().parents[2] / "config" / "regions" / "keski-suomi.toml"
@@ -45,11 +47,25 @@ def run(app, *arguments):
     return app.test_cli_runner().invoke(cli, list(arguments))
 
 
-def test_export_then_import_reports_no_change(app, loaded, tmp_path):
+def test_export_then_import_reports_no_change(app, loaded, session, clock, tmp_path):
+    aino = session.scalar(select(Expert).where(Expert.key == "kela-aino-laaksonen"))
+    whole_days = (datetime(2026, 3, 29, 21, tzinfo=UTC), datetime(2026, 3, 31, 21, tzinfo=UTC))
+    afternoon = (datetime(2026, 10, 25, 12, tzinfo=UTC), datetime(2026, 10, 25, 14, tzinfo=UTC))
+    for starts_at, ends_at in (whole_days, afternoon):
+        add_absence(
+            session, aino.id, starts_at, ends_at, reason="loma", now=clock.now, by_user_id=None
+        )
+    session.commit()
     exported = tmp_path / "exported.toml"
     result = run(app, "region", "export", "--output", str(exported))
     assert result.exit_code == 0, result.output
-    read_region_file(exported)  # a valid region file
+    absences = read_region_file(exported).absences  # a valid region file
+    assert [(a.starts, a.ends) for a in absences] == [whole_days, afternoon]
+    text = exported.read_text(encoding="utf-8")
+    assert (
+        "first_day = 2026-03-30\nlast_day = 2026-03-31" in text
+    )  # across the change to summer time
+    assert "starts = 2026-10-25T14:00:00+02:00" in text
 
     result = run(app, "region", "import", str(exported), "--dry-run")
     assert result.exit_code == 0, result.output
@@ -96,6 +112,51 @@ def test_import_prints_each_change_and_each_hit_appointment_then_applies(
     assert "No changes." in run(app, "region", "import", str(changed), "--dry-run").stdout
 
 
+def test_an_absence_in_the_file_prints_its_consequences_like_the_page_then_applies(
+    app, loaded, session, factory, clock, tmp_path
+):
+    point = session.get(ServicePoint, "keuruu")
+    service = point.offerings[0].service
+    booked = factory.appointment(point=point, service=service, starts_at=TUESDAY_TEN)
+    expert = booked.expert.key
+    changed = tmp_path / "absent.toml"
+    entry = f'expert = "{expert}"\nfirst_day = 2026-03-10\nlast_day = 2026-03-10\nreason = "sairas"'
+    changed.write_text(SHIPPED + f"\n[[absences]]\n{entry}\n", encoding="utf-8")
+
+    dry = run(app, "region", "import", str(changed), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert f"absence {expert} 2026-03-10: added" in dry.stdout
+    assert f"appointment {booked.reference} 2026-03-10 08:00 UTC keuruu (expert_away): " in (
+        dry.stdout
+    )
+    assert "Dry run: 1 changes, 1 appointments hit; nothing saved." in dry.stdout
+    session.expire_all()
+    assert session.scalar(select(ExpertAbsence.id)) is None
+    session.commit()
+
+    applied = run(app, "region", "import", str(changed))
+    assert applied.exit_code == 0, applied.output
+    assert applied.stdout.split("\n")[:-2] == dry.stdout.split("\n")[:-2]
+    session.expire_all()
+    assert session.scalar(select(ExpertAbsence.reason)) == "sairas"
+    assert session.get(Appointment, booked.id).expert.key != expert or (
+        session.get(Appointment, booked.id).status is AppointmentStatus.CANCELLED
+    )
+    session.commit()
+    again = run(app, "region", "import", str(changed), "--dry-run")
+    assert again.stdout.splitlines()[0] == "No changes."
+
+
+def test_an_invalid_absence_exits_2_naming_file_line_and_field(app, loaded, tmp_path):
+    bad = tmp_path / "bad.toml"
+    entry = 'expert = "kela-aino-laaksonen"\nfirst_day = 2026-03-10\nlast_day = 2026-03-01'
+    bad.write_text(SHIPPED + f"\n[[absences]]\n{entry}\n", encoding="utf-8")
+    line = SHIPPED.count("\n") + 5
+    result = run(app, "region", "import", str(bad), "--dry-run")
+    assert result.exit_code == 2
+    assert f"{bad}, line {line}, field absences[0].last_day: must not be before" in result.stderr
+
+
 def test_an_invalid_file_exits_2_naming_file_line_and_field(app, loaded, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text(SHIPPED.replace('fri = ["08:30-13:00"]', 'fri = ["08:30-25:00"]'))
@@ -135,3 +196,36 @@ def test_who_sees_the_figures_goes_through_export_and_import(app, loaded, tmp_pa
     assert read_region_file(exported).figures.advisors_see_their_points is True
     result = run(app, "region", "import", str(exported), "--dry-run")
     assert result.stdout.splitlines()[0] == "No changes."
+
+
+def test_an_absence_entered_again_from_the_same_start_is_lengthened_not_doubled(
+    app, loaded, session, clock, tmp_path
+):
+    aino = session.scalar(select(Expert).where(Expert.key == "kela-aino-laaksonen"))
+    monday = datetime(2026, 3, 8, 22, tzinfo=UTC)  # 9.3. 00:00 Helsinki
+    for days in (1, 3, 2):
+        add_absence(
+            session, aino.id, monday, monday + timedelta(days=days), now=clock.now, by_user_id=None
+        )
+    session.commit()
+    assert session.scalars(select(ExpertAbsence.ends_at)).all() == [monday + timedelta(days=3)]
+    session.commit()
+
+    exported = tmp_path / "exported.toml"
+    run(app, "region", "export", "--output", str(exported))
+    [absence] = read_region_file(exported).absences
+    assert (absence.starts, absence.ends) == (monday, monday + timedelta(days=3))
+
+
+def test_short_days_changed_on_the_page_are_what_the_export_writes(
+    app, loaded, session, clock, tmp_path
+):
+    set_short_days(session, time(12), ("12-24",), now=clock.now, by_user_id=None)
+    session.commit()
+    exported = tmp_path / "exported.toml"
+    run(app, "region", "export", "--output", str(exported))
+    calendar = read_region_file(exported).calendar
+    assert (calendar.short_day_closes, calendar.short_days) == (time(12), ("12-24",))
+
+    back = run(app, "region", "import", str(REGION_FILE), "--dry-run")
+    assert "calendar: short_day_closes '12:00' -> '13:00'" in back.stdout

@@ -18,6 +18,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from booking.app import create_app
+from booking.data.calendar_models import ShortDaySettings
 from booking.data.enums import Role
 from booking.data.figures_models import FiguresSettings
 from booking.data.models import Appointment, ExpertHours, Offering, OpeningHours, Room, StaffUser
@@ -127,6 +128,9 @@ ROUTES = {
     "admin.absences": Route(
         REGION_ADMIN, "expert", form={"first_day": "2026-03-03", "last_day": "2026-03-03"}
     ),
+    "admin.short_days": Route(
+        REGION_ADMIN, form={"closes_at": "12:00", "moving_days": "maundy_thursday"}
+    ),
 }
 HOME = {
     "advisor_a": "/desk/search",
@@ -189,8 +193,12 @@ def snapshot(session):
     hours = session.execute(select(OpeningHours.point_id, OpeningHours.weekday)).all()
     offerings = session.execute(select(Offering.point_id, Offering.service_id)).all()
     expert_hours = session.execute(select(ExpertHours.expert_id, ExpertHours.weekday)).all()
+    short_days = session.execute(select(ShortDaySettings.closes_at, ShortDaySettings.days)).all()
     session.commit()  # end the read, so that the app under test can write
-    return [sorted(rows) for rows in (appointments, feeds, rooms, hours, offerings, expert_hours)]
+    return [
+        sorted(rows)
+        for rows in (appointments, feeds, rooms, hours, offerings, expert_hours, short_days)
+    ]
 
 
 def csrf_token(client, account_key: str) -> str:
