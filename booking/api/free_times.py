@@ -60,10 +60,10 @@ _DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: Point and service ids are slugs (see the region file); anything else is unknown.
 _ID_FORM = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
-#: Point exists and is active; the service exists and is active; the point offers it.
+#: Point exists, is active and shown online; the service exists and is active; the point offers it.
 _LOOKUP = select(
     select(ServicePoint.id)
-    .where(ServicePoint.id == bindparam("point_id"), ServicePoint.active)
+    .where(ServicePoint.id == bindparam("point_id"), ServicePoint.active, ServicePoint.online)
     .exists(),
     select(Service.id).where(Service.id == bindparam("service_id"), Service.active).exists(),
     select(Offering.point_id)
@@ -197,11 +197,11 @@ def point_availability(point_id: str):
         session = get_session()
         if session.in_transaction():  # its data may be older than that stamp
             stamp = availability_stamp(session, point_id, service_id)
+        # Before the times: a point hidden online has times for its desk, none for the API.
+        refusal = _refusal(session, point_id, service_id, errors)
+        if refusal is not None:
+            return refusal
         starts, valid = _engine_times(session, point_id, service_id, first, last, now, stamp)
-        if not starts:
-            refusal = _refusal(session, point_id, service_id, errors)
-            if refusal is not None:
-                return refusal
         body = _answer(point_id, service_id, first, last, starts)
         kept = _Answer(stamp, valid, body, f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"')
         if may_use_cache(session):

@@ -2,10 +2,11 @@
 
 Three kinds, each raised in the same transaction as the change:
 
-- the region's (``calendar_revision``, id 1): services, offerings, points,
-  experts themselves, the short-day rules, and any bulk statement
+- the region's (``calendar_revision``, id 1): services, offerings, experts
+  themselves, the short-day rules, and any bulk statement
   (``bump_calendar_revision``);
-- a point's (``calendar_scope_revision``, ``p:<id>``): its appointments (they take
+- a point's (``calendar_scope_revision``, ``p:<id>``): the point itself (its
+  details, whether it is in use and shown online), its appointments (they take
   its rooms), its opening hours, closures and rooms;
 - an agency's (``a:<id>``): appointments with its experts, its experts' hours,
   absences and services.
@@ -65,16 +66,18 @@ _SCOPES = CalendarScopeRevision.__table__
 _BUMPED_IN = "booking.calendar_revision_bumped_in"
 _STAMPS_READ = "booking.calendar_stamps_read"
 #: Changes of these raise the region's revision.
-_REGION_MODELS = (Expert, Offering, Service, ServicePoint, ShortDaySettings)
+_REGION_MODELS = (Expert, Offering, Service, ShortDaySettings)
 #: Changes of these raise their point's revision.
 _POINT_MODELS = (Closure, OpeningHours, Room)
 #: Changes of these raise their expert's agency's revision.
 _EXPERT_MODELS = (ExpertAbsence, ExpertHours, ExpertService)
-#: The columns that name the scopes a changed row touches.
+#: The columns that name the scopes a changed row touches, and which kind each names.
 _SCOPE_COLUMNS = {
-    Appointment: ("point_id", "expert_id"),
-    **dict.fromkeys(_POINT_MODELS, ("point_id",)),
-    **dict.fromkeys(_EXPERT_MODELS, ("expert_id",)),
+    Appointment: (("point_id", "point"), ("expert_id", "expert")),
+    # An answer for a point reads no other point's row: its own revision is enough.
+    ServicePoint: (("id", "point"),),
+    **dict.fromkeys(_POINT_MODELS, (("point_id", "point"),)),
+    **dict.fromkeys(_EXPERT_MODELS, (("expert_id", "expert"),)),
 }
 _CALENDAR_MODELS = (*_REGION_MODELS, *_SCOPE_COLUMNS)
 _APPOINTMENT_FIELDS = ("status", "starts_at", "ends_at", "blocked_until", "room_id", "expert_id")
@@ -301,12 +304,12 @@ def scopes_of_flush(session: Session) -> tuple[bool, set[str]]:
         if isinstance(obj, _REGION_MODELS):
             region = True
             continue
-        names = _SCOPE_COLUMNS[type(obj)]
-        found = {name: _values(obj, name) for name in names}
+        columns = _SCOPE_COLUMNS[type(obj)]
+        found = {kind: _values(obj, name) for name, kind in columns}
         # A key not set yet (given through a relationship): the region's, to be safe.
         region = region or not all(found.values())
-        points |= found.get("point_id", set())
-        experts |= found.get("expert_id", set())
+        points |= found.get("point", set())
+        experts |= found.get("expert", set())
     scopes = {point_scope(point) for point in points}
     scopes |= {agency_scope(agency) for agency in _agencies_of(session, experts)}
     return region, scopes
