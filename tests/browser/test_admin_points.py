@@ -158,3 +158,37 @@ def test_admin_changes_a_service_s_length(admin_page, live_server, live_region):
     assert page.get_by_text("45 min").is_visible()
     assert_accessible(page, audited)
     assert len(audited) == 4
+
+
+def test_admin_edits_the_point_s_details_and_hides_it_online_keeping_its_booking(
+    admin_page, live_server, live_factory, live_region
+):
+    page, audited = admin_page, []
+    appointment = booked(live_factory, live_region)
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_role("link", name="Tiedot – Testila").click()
+    assert page.get_by_label("Nimi suomeksi").input_value() == "Testila yhteispalvelupiste"
+    assert_accessible(page, audited)
+
+    page.get_by_label("Postinumero").fill("401")
+    page.get_by_label("Puhelin (vapaaehtoinen)").fill("12345")
+    page.get_by_role("button", name="Tallenna").click()
+    assert page.get_by_role("alert").is_visible()
+    assert_accessible(page, audited)
+
+    page.get_by_label("Postinumero").fill("40100")
+    page.get_by_label("Puhelin (vapaaehtoinen)").fill("014 459 0100")
+    page.get_by_label("Nimi suomeksi").fill("Testilän asiointipiste")
+    page.get_by_label("Piilotettu: varataan vain palvelupisteessä").check()
+    page.get_by_role("button", name="Tallenna").click()
+    row = page.locator("tr", has_text=appointment.reference)
+    assert "Pysyy varattuna" in row.inner_text()
+    assert_accessible(page, audited)
+
+    page.get_by_role("button", name="Vahvista muutos").click()
+    assert page.get_by_text("Tallennettu.").is_visible()
+    assert page.get_by_text("Piste on piilotettu verkosta").is_visible()
+    assert page.get_by_label("Puhelin (vapaaehtoinen)").input_value() == "+358 14 4590100"
+    assert_accessible(page, audited)
+    assert len(audited) == 4
+    assert live_server.errors == []
