@@ -192,3 +192,53 @@ def test_admin_edits_the_point_s_details_and_hides_it_online_keeping_its_booking
     assert_accessible(page, audited)
     assert len(audited) == 4
     assert live_server.errors == []
+
+
+def test_admin_adds_a_point_and_an_expert_and_writes_what_to_bring(
+    admin_page, live_server, live_region
+):
+    page, audited = admin_page, []
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_role("link", name="Lisää palvelupiste").click()
+    assert_accessible(page, audited)
+    page.get_by_label("Tunnus (aluetiedostossa ja osoitteissa, esim. uusi-piste)").fill("Uusi!")
+    page.get_by_role("button", name="Lisää piste").click()
+    assert page.get_by_role("alert").is_visible()
+    assert_accessible(page, audited)
+    fields = {
+        "Tunnus (aluetiedostossa ja osoitteissa, esim. uusi-piste)": "uusi-piste",
+        "Nimi suomeksi": "Uusi piste",
+        "Nimi ruotsiksi": "Ny servicepunkt",
+        "Nimi englanniksi": "New service point",
+        "Katuosoite": "Kirkkotie 2",
+        "Postinumero": "40100",
+        "Postitoimipaikka": "TESTILA",
+        "Ensimmäisen tilan nimi": "Etähuone",
+    }
+    for label, value in fields.items():
+        page.get_by_label(label).fill(value)
+    page.get_by_label("Kunta (pakollinen)").select_option(live_region["point"].municipality_id)
+    page.get_by_role("button", name="Lisää piste").click()
+    assert page.get_by_text("Piste on piilotettu verkosta").is_visible()
+
+    page.goto(f"{live_server.url}/admin/experts")
+    page.get_by_role("link", name="Lisää asiantuntija").click()
+    assert_accessible(page, audited)
+    page.get_by_label("Virasto (pakollinen)").select_option("kela")
+    page.get_by_label("Nimi (pakollinen)", exact=True).fill("Ritva Räsänen")
+    page.get_by_role("group", name="Kielet").get_by_role("checkbox").first.check()
+    page.get_by_role("button", name="Lisää asiantuntija").click()
+    assert page.get_by_role("heading", name="Ritva Räsänen").is_visible()
+
+    page.goto(f"{live_server.url}/admin/services/{live_region['service'].id}")
+    page.get_by_label("Mitä ottaa mukaan, suomeksi").fill("Viimeisin päätös\nTiliote")
+    page.get_by_role("button", name="Tallenna").click()
+    assert page.get_by_text("Tallennettu.").is_visible()
+    page.goto(f"{live_server.url}/admin/services/{live_region['service'].id}")
+    assert (
+        page.get_by_label("Mitä ottaa mukaan, suomeksi").input_value()
+        == "Viimeisin päätös\nTiliote"
+    )
+    assert_accessible(page, audited)
+    assert len(audited) == 4
+    assert live_server.errors == []

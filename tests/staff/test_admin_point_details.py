@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from booking.appointments.errors import NotBookable
-from booking.appointments.lifecycle import BookingRequest, book_appointment
+from booking.appointments.lifecycle import BookingRequest, book_appointment, move_appointment
 from booking.data.audit_models import AuditEvent
 from booking.data.enums import AppointmentStatus, BookingChannel
 from booking.data.models import Room, ServicePoint
@@ -174,3 +174,12 @@ def test_a_new_point_s_id_must_be_free_and_a_slug(staff_world, signed_in, sessio
 
 def test_a_limited_admin_cannot_add_a_point(staff_world, signed_in):
     assert signed_in("admin_b").get("/admin/points/new").status_code == 403
+
+
+def test_a_citizen_with_a_booking_at_a_hidden_point_may_still_move_it(staff_world, session):
+    staff_world.point_a.online = False
+    session.commit()
+    booked = staff_world.kela_at_a
+    moved = move_appointment(session, booked, TUESDAY_ELEVEN, now=NOW)  # as from her link
+    session.commit()
+    assert (moved.starts_at, moved.status) == (TUESDAY_ELEVEN, AppointmentStatus.BOOKED)
