@@ -183,3 +183,12 @@ def test_a_citizen_with_a_booking_at_a_hidden_point_may_still_move_it(staff_worl
     moved = move_appointment(session, booked, TUESDAY_ELEVEN, now=NOW)  # as from her link
     session.commit()
     assert (moved.starts_at, moved.status) == (TUESDAY_ELEVEN, AppointmentStatus.BOOKED)
+
+
+def test_the_desk_s_day_says_when_its_point_is_hidden_online(staff_world, signed_in, session):
+    advisor = signed_in("advisor_a")
+    notice = "Piste on piilotettu verkosta"
+    assert notice not in advisor.get("/desk/testila").get_data(as_text=True)
+    staff_world.point_a.online = False
+    session.commit()
+    assert notice in advisor.get("/desk/testila").get_data(as_text=True)
