@@ -78,6 +78,7 @@ VIEW_MODULES = (
     "booking.admin.feedback_views",
     "booking.admin.hours_views",
     "booking.admin.offerings_views",
+    "booking.admin.point_views",
     "booking.admin.rooms_views",
     "booking.admin.short_days_views",
     "booking.admin.staff_views",

@@ -51,6 +51,8 @@ class MessageFacts:
     cancel_cause: str | None = None
     #: Where to book a new time after such a cancellation.
     rebook_url: str | None = None
+    #: The service's own text of what to bring, in the message's language (lines).
+    what_to_bring: str = ""
 
     def __post_init__(self) -> None:
         if self.starts_at.tzinfo is None or self.ends_at.tzinfo is None:

@@ -119,8 +119,9 @@ def build_appointment_email(facts: MessageFacts, *, sender: str, stamp: datetime
         else words["greeting_anonymous"]
     )
     notes = [] if kind == Kind.CANCELLED else [words["arrive"]]
-    if facts.photo_id_required and kind != Kind.CANCELLED:
-        notes.insert(0, words["bring"])
+    if kind != Kind.CANCELLED:
+        bring = [line.strip() for line in facts.what_to_bring.splitlines() if line.strip()]
+        notes[:0] = ([words["bring"]] if facts.photo_id_required else []) + bring
     manage = facts.manage_url if kind != Kind.CANCELLED else None
     manage_words = words["manage"]
     why = cause_text(facts.cancel_cause, facts.language) if kind == Kind.CANCELLED else ""

@@ -108,6 +108,7 @@ def appointment_calendar(
     else:
         if facts.photo_id_required:
             lines.append(words["bring"])
+        lines += [line for line in facts.what_to_bring.splitlines() if line.strip()]
         if facts.manage_url:
             lines.append(words["manage"].format(url=facts.manage_url))
     organizer = vCalAddress.new(facts.organizer_email, cn=ORGANIZER_NAME)

@@ -245,6 +245,27 @@ def test_uncommitted_writes_are_seen_but_never_cached(session, factory):
     assert "10:00" in times_on(session)
 
 
+def test_a_change_of_a_point_itself_raises_its_own_revision_and_not_the_region_s(session, factory):
+    world = factory.region()
+    factory.point("toinen")
+    session.commit()
+    before = {
+        point: calendars.availability_stamp(session, point, "kela-benefits")
+        for point in ("testila", "toinen")
+    }
+    session.commit()
+    world["point"].online = False
+    session.commit()
+    after = {
+        point: calendars.availability_stamp(session, point, "kela-benefits")
+        for point in ("testila", "toinen")
+    }
+    session.commit()
+    assert after["toinen"] == before["toinen"]  # the other point's answers stay cached
+    region, point, agency = before["testila"]
+    assert after["testila"][0::2] == (region, agency) and after["testila"][1] != point
+
+
 def test_bump_creates_the_revision_row_when_missing(session):
     session.execute(delete(CalendarRevision))
     assert current_calendar_revision(session) == 0

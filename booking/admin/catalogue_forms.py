@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, StringField
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from booking.region.catalogue_changes import SERVICE_NUMBERS
+from booking.region.schema import WHAT_TO_BRING
 
 
 def _text(label, most: int) -> StringField:
@@ -25,6 +26,11 @@ def _number(label, name: str) -> IntegerField:
             NumberRange(least, most, _l("Give a whole number from %(min)s to %(max)s.")),
         ],
     )
+
+
+def _bring(label) -> TextAreaField:
+    too_long = _l("Write at most %(max)d characters.")
+    return TextAreaField(label, validators=[Length(max=WHAT_TO_BRING, message=too_long)])
 
 
 class AgencyForm(FlaskForm):
@@ -49,3 +55,6 @@ class ServiceForm(FlaskForm):
     )
     horizon_days = _number(_l("Book at most this far ahead (days)"), "horizon_days")
     photo_id_required = BooleanField(_l("The citizen shows a photo ID"))
+    what_to_bring_fi = _bring(_l("What to bring, in Finnish"))
+    what_to_bring_sv = _bring(_l("What to bring, in Swedish"))
+    what_to_bring_en = _bring(_l("What to bring, in English"))

@@ -31,7 +31,7 @@ _POINTS = (
         Municipality.name_sv,
     )
     .join(Municipality, Municipality.id == ServicePoint.municipality_id)
-    .where(ServicePoint.active)
+    .where(ServicePoint.active, ServicePoint.online)
     .order_by(ServicePoint.id)
 )
 

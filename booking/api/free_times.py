@@ -5,12 +5,11 @@ engine's own work.  The dates are checked without the database; then one query
 reads the revisions the answer rests on (``availability_stamp``: the region's,
 the point's and the service's agency's, and their days').  An answer computed
 under the same revisions, and still valid at this instant (no hold lapsed, no
-time passed its notice, the same day), is sent again as the bytes it was, with its ETag — or a
-304 when the client already holds them.  Otherwise ``free_times_answer``
-computes it.  A non-empty answer proves that the point and the service exist
-and go together; only an empty one pays for a second query that tells
-"nothing free" from an unknown point or service (404) or a service not offered
-there (422).  Times go out as ISO 8601 with the Helsinki offset, each
+time passed its notice, the same day), is sent again as the bytes it was,
+with its ETag — or a 304 when the client already holds them.  Otherwise one
+query tells an unknown point or service (404), a point hidden online (404) or
+a service not offered there (422) from a question to answer, and
+``free_times_answer`` computes it.  Times go out as ISO 8601 with the Helsinki offset, each
 formatted once per process.
 """
 
@@ -56,10 +55,10 @@ _DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: Point and service ids are slugs (see the region file); anything else is unknown.
 _ID_FORM = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
-#: Point exists and is active; the service exists and is active; the point offers it.
+#: Point exists, is active and shown online; the service exists and is active; the point offers it.
 _LOOKUP = select(
     select(ServicePoint.id)
-    .where(ServicePoint.id == bindparam("point_id"), ServicePoint.active)
+    .where(ServicePoint.id == bindparam("point_id"), ServicePoint.active, ServicePoint.online)
     .exists(),
     select(Service.id).where(Service.id == bindparam("service_id"), Service.active).exists(),
     select(Offering.point_id)
@@ -195,11 +194,11 @@ def point_availability(point_id: str):
         session = get_session()
         if session.in_transaction():  # its data may be older than that stamp
             stamp = availability_stamp(session, point_id, service_id, *computed)
+        # Before the times: a point hidden online has times for its desk, none for the API.
+        refusal = _refusal(session, point_id, service_id, errors)
+        if refusal is not None:
+            return refusal
         starts, valid = _engine_times(session, point_id, service_id, first, last, now, stamp)
-        if not starts:
-            refusal = _refusal(session, point_id, service_id, errors)
-            if refusal is not None:
-                return refusal
         body = _answer(point_id, service_id, first, last, starts)
         kept = _Answer(stamp, valid, body, f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"')
         if may_use_cache(session):

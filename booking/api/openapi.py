@@ -150,7 +150,11 @@ PATHS: dict[str, dict] = {
         "get": operation(
             "listPoints",
             "Service points and the services each offers",
-            ("200", "PointList", "Active service points."),
+            (
+                "200",
+                "PointList",
+                "Active service points shown online (a hidden one is booked at its desk).",
+            ),
             parameters=(),
         )
     },

@@ -75,7 +75,7 @@ def nearby_alternatives(
         select(Offering.point_id)
         .join(ServicePoint, ServicePoint.id == Offering.point_id)
         .where(Offering.service_id == service_id, Offering.point_id != point_id)
-        .where(ServicePoint.active)
+        .where(ServicePoint.active, ServicePoint.online)  # citizens are offered shown points only
         .order_by(Offering.point_id)
     ).all()
     for other in other_points:

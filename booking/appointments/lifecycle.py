@@ -43,6 +43,7 @@ from booking.appointments.citizen_details import (
     normalize_free_text,
 )
 from booking.appointments.errors import (
+    N_,
     AlreadyBooked,
     BookingError,
     DetailsRefused,
@@ -156,6 +157,9 @@ def book_appointment(
     when no number was given) instead of the confirmation, which
     :func:`~booking.appointments.holds.confirm_hold` sends."""
     point, service = offered(session, request.point_id, request.service_id)
+    if request.channel != BookingChannel.DESK and not point.online:
+        # A point hidden online is booked at its desk only.
+        raise NotBookable(N_("There is no such service point."), field="point")
     try:
         details = clean_citizen_details(
             name=request.name,

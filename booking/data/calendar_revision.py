@@ -2,11 +2,12 @@
 
 Four kinds, each raised in the same transaction as the change:
 
-- the region's (``calendar_revision``, id 1): services, offerings, points,
-  experts themselves, the short-day rules, and any bulk statement
+- the region's (``calendar_revision``, id 1): services, offerings, experts
+  themselves, the short-day rules, and any bulk statement
   (``bump_calendar_revision``);
-- a point's (``calendar_scope_revision``, ``p:<id>``): its opening hours,
-  closures and rooms;
+- a point's (``calendar_scope_revision``, ``p:<id>``): the point itself (its
+  details, whether it is in use and shown online), its opening hours, closures
+  and rooms;
 - an agency's (``a:<id>``): its experts' hours, absences and services;
 - a point's or an agency's day (``calendar_day_revision``, the scope and a UTC
   date): the appointments at the point, or with the agency's experts, whose
@@ -67,16 +68,18 @@ _SCOPES = CalendarScopeRevision.__table__
 _DAYS = CalendarDayRevision.__table__
 _BUMPED_IN = "booking.calendar_revision_bumped_in"
 #: Changes of these raise the region's revision.
-_REGION_MODELS = (Expert, Offering, Service, ServicePoint, ShortDaySettings)
+_REGION_MODELS = (Expert, Offering, Service, ShortDaySettings)
 #: Changes of these raise their point's revision.
 _POINT_MODELS = (Closure, OpeningHours, Room)
 #: Changes of these raise their expert's agency's revision.
 _EXPERT_MODELS = (ExpertAbsence, ExpertHours, ExpertService)
-#: The columns that name the scopes a changed row touches.
+#: The columns that name the scopes a changed row touches, and which kind each names.
 _SCOPE_COLUMNS = {
-    Appointment: ("point_id", "expert_id"),
-    **dict.fromkeys(_POINT_MODELS, ("point_id",)),
-    **dict.fromkeys(_EXPERT_MODELS, ("expert_id",)),
+    Appointment: (("point_id", "point"), ("expert_id", "expert")),
+    # An answer for a point reads no other point's row: its own revision is enough.
+    ServicePoint: (("id", "point"),),
+    **dict.fromkeys(_POINT_MODELS, (("point_id", "point"),)),
+    **dict.fromkeys(_EXPERT_MODELS, (("expert_id", "expert"),)),
 }
 _CALENDAR_MODELS = (*_REGION_MODELS, *_SCOPE_COLUMNS)
 _APPOINTMENT_FIELDS = ("status", "starts_at", "ends_at", "blocked_until", "room_id", "expert_id")
@@ -236,8 +239,8 @@ def scopes_of_flush(session: Session) -> FlushScopes:
         if isinstance(obj, _REGION_MODELS):
             found.region = True
             continue
-        names = _SCOPE_COLUMNS[type(obj)]
-        keys = {name: _values(obj, name) for name in names}
+        columns = _SCOPE_COLUMNS[type(obj)]
+        keys = {kind: _values(obj, name) for name, kind in columns}
         # A key not set yet (given through a relationship): the region's, to be safe.
         if not all(keys.values()):
             found.region = True
@@ -247,11 +250,11 @@ def scopes_of_flush(session: Session) -> FlushScopes:
             if days is None:
                 found.region = True
                 continue
-            day_points |= {(point, day) for point in keys["point_id"] for day in days}
-            day_experts |= {(expert, day) for expert in keys["expert_id"] for day in days}
+            day_points |= {(point, day) for point in keys["point"] for day in days}
+            day_experts |= {(expert, day) for expert in keys["expert"] for day in days}
             continue
-        points |= keys.get("point_id", set())
-        experts |= keys.get("expert_id", set())
+        points |= keys.get("point", set())
+        experts |= keys.get("expert", set())
     all_experts = experts | {expert for expert, _day in day_experts}
     agencies = _agencies_of(session, all_experts)
     if len(agencies) < len(all_experts):

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -42,8 +43,8 @@ from booking.data.enums import (
     MessageChannel,
     MessageKind,
     MessageStatus,
-    Role,
 )
+from booking.data.staff_models import StaffPoint, StaffUser  # noqa: F401  (re-exported)
 
 
 class Municipality(Base):
@@ -75,6 +76,8 @@ class ServicePoint(Base):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Offered to citizens on the site and in the API; the desk works at a hidden point too.
+    online: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     municipality: Mapped[Municipality] = relationship(back_populates="points")
     rooms: Mapped[list[Room]] = relationship(back_populates="point", order_by="Room.id")
@@ -139,6 +142,10 @@ class Service(Base):
     horizon_days: Mapped[int] = mapped_column(Integer, default=60)
     photo_id_required: Mapped[bool] = mapped_column(Boolean, default=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # What the citizen brings to the call, shown when booking and in the confirmation.
+    what_to_bring_fi: Mapped[str] = mapped_column(Text, default="", server_default="")
+    what_to_bring_sv: Mapped[str] = mapped_column(Text, default="", server_default="")
+    what_to_bring_en: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     agency: Mapped[Agency] = relationship(back_populates="services")
 
@@ -358,42 +365,3 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
 
     appointment: Mapped[Appointment | None] = relationship(back_populates="messages")
-
-
-class StaffPoint(Base):
-    __tablename__ = "staff_point"
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), primary_key=True)
-    point_id: Mapped[str] = mapped_column(ForeignKey("service_point.id"), primary_key=True)
-
-
-class StaffUser(Base):
-    __tablename__ = "staff_user"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    display_name: Mapped[str] = mapped_column(String(120), default="")
-    password_hash: Mapped[str] = mapped_column(String(256))
-    role: Mapped[Role] = mapped_column(str_enum(Role, "staff_role"))
-    agency_id: Mapped[str | None] = mapped_column(ForeignKey("agency.id"))
-    expert_id: Mapped[int | None] = mapped_column(ForeignKey("expert.id"))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Rises at each sign-out; a session keeps the number it began with (old copies open nothing).
-    session_generation: Mapped[int] = mapped_column(Integer, default=0)
-    feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    language: Mapped[str] = mapped_column(String(2), default="fi")
-
-    points: Mapped[list[ServicePoint]] = relationship(secondary="staff_point")
-    agency: Mapped[Agency | None] = relationship()
-    expert: Mapped[Expert | None] = relationship()
-
-    # The attributes Flask-Login expects of a user.
-    is_authenticated = True
-    is_anonymous = False
-
-    @property
-    def is_active(self) -> bool:
-        return self.active
-
-    def get_id(self) -> str:
-        return str(self.id)

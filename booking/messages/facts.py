@@ -68,6 +68,7 @@ def appointment_facts(
         agency_name=localized_name(agency, language),
         service_name=localized_name(service, language),
         photo_id_required=service.photo_id_required,
+        what_to_bring=localized_name(service, language, "what_to_bring"),
         ical_uid=appointment.ical_uid,
         sequence=appointment.revision,
         organizer_email=organizer_email,

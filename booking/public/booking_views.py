@@ -92,7 +92,7 @@ def is_free(choice: Choice, now) -> bool:
 def choose_service(point_id: str):
     session = get_session()
     point = session.get(ServicePoint, point_id)
-    if point is None or not point.active:
+    if point is None or not point.active or not point.online:
         abort(404)
     services = session.scalars(
         select(Service)

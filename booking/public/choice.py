@@ -85,7 +85,7 @@ def parse_month(raw: object) -> date | None:
 def resolve_point_service(session: Session, point_id: object, service_id: object) -> Choice:
     """The active point and the active service it offers; :class:`ChoiceError` otherwise."""
     point = session.get(ServicePoint, point_id) if isinstance(point_id, str) else None
-    if point is None or not point.active:
+    if point is None or not point.active or not point.online:
         raise ChoiceError("point", _l("There is no such service point."))
     service = session.get(Service, service_id) if isinstance(service_id, str) else None
     if service is None or not service.active:

@@ -57,7 +57,9 @@ def nearest_points():
     if not typed and chosen is not None:
         return redirect(url_for(".index", agency=chosen.id, _anchor="points"))
     municipalities = session.scalars(select(Municipality)).all()
-    points = session.scalars(select(ServicePoint).where(ServicePoint.active)).all()
+    points = session.scalars(
+        select(ServicePoint).where(ServicePoint.active, ServicePoint.online)
+    ).all()
     origin = find_origin(typed, municipalities, points) if typed else None
     context = {
         "title": _("Nearest service points"),

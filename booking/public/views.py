@@ -67,7 +67,8 @@ def offered_agencies(session) -> tuple[list[Agency], dict[str, set[str]]]:
     for point_id, agency_id in session.execute(
         select(Offering.point_id, Service.agency_id)
         .join(Service, Service.id == Offering.service_id)
-        .where(Service.active)
+        .join(ServicePoint, ServicePoint.id == Offering.point_id)
+        .where(Service.active, ServicePoint.online)
         .distinct()
     ):
         agencies_at[point_id].add(agency_id)
@@ -84,7 +85,7 @@ def index():
     session = get_session()
     points = session.scalars(
         select(ServicePoint)
-        .where(ServicePoint.active)
+        .where(ServicePoint.active, ServicePoint.online)
         .options(joinedload(ServicePoint.municipality))
     ).all()
     agencies, agencies_at = offered_agencies(session)
@@ -124,7 +125,7 @@ def index():
 def point_page(point_id: str):
     session = get_session()
     point = session.get(ServicePoint, point_id, options=[joinedload(ServicePoint.municipality)])
-    if point is None or not point.active:
+    if point is None or not point.active or not point.online:
         abort(404)
     language = current_language()
     now = utc_now()

@@ -1,5 +1,5 @@
 """An administrator's changes of an agency (names, SMS names, meeting link) and of a
-service (names, length, set-up buffer, grid, notice, horizon, photo ID).
+service (names, length, set-up buffer, grid, notice, horizon, photo ID, what to bring).
 
 No booked appointment becomes impossible by them: a booking keeps the length and
 buffer it was made with (its ``ends_at`` and ``blocked_until``), and the new
@@ -9,6 +9,7 @@ Each change is audited field by field; flushes, never commits.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from booking.appointments.errors import N_
 from booking.data.models import Agency, Service
 from booking.region.calendar_changes import CalendarChangeRefused, ChangeResult, settle_change
+from booking.region.schema import WHAT_TO_BRING, WHAT_TO_BRING_FIELDS
 from booking.region.validity import Scope
 
 AGENCY_FIELDS = (
@@ -35,7 +37,14 @@ SERVICE_NUMBERS = {
     "min_notice_minutes": (0, 60 * 24 * 60),
     "horizon_days": (1, 366),
 }
-SERVICE_FIELDS = ("name_fi", "name_sv", "name_en", *SERVICE_NUMBERS, "photo_id_required")
+SERVICE_FIELDS = (
+    "name_fi",
+    "name_sv",
+    "name_en",
+    *SERVICE_NUMBERS,
+    "photo_id_required",
+    *WHAT_TO_BRING_FIELDS,
+)
 
 
 def update_agency(
@@ -69,8 +78,25 @@ def update_service(
         **{name: " ".join(str(values[name]).split()) for name in ("name_fi", "name_sv", "name_en")},
         **{name: values[name] for name in SERVICE_NUMBERS},
         "photo_id_required": bool(values.get("photo_id_required")),
+        **{name: _lines(name, values.get(name)) for name in WHAT_TO_BRING_FIELDS},
     }
     return _apply(session, service, f"service {service.id}", values, now, by_user_id)
+
+
+def _lines(name: str, raw: object) -> str:
+    """A text of lines as the citizen reads it: each line's spaces tidied, empty lines
+    and control characters dropped."""
+    lines = []
+    for line in str(raw or "").splitlines():
+        printable = "".join(c for c in line if not unicodedata.category(c).startswith("C"))
+        if tidy := " ".join(printable.split()):
+            lines.append(tidy)
+    text = "\n".join(lines)
+    if len(text) > WHAT_TO_BRING:
+        raise CalendarChangeRefused(
+            N_("Write at most %(count)s characters."), field=name, params={"count": WHAT_TO_BRING}
+        )
+    return text
 
 
 def _apply(session, thing, what: str, values: dict, now, by_user_id) -> ChangeResult:

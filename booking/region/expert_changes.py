@@ -1,4 +1,5 @@
-"""An administrator's change of an expert: her agency, services, languages and weekly hours.
+"""An administrator's change of an expert: her agency, services, languages and weekly hours;
+and a new expert.
 
 Like :mod:`booking.region.calendar_changes`: one audit entry saying what was
 before and after, and the consequences for her booked calls — another expert
@@ -8,11 +9,13 @@ transaction, flushing and never committing.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from booking.appointments.citizen_details import DetailError, normalize_email
 from booking.appointments.errors import N_
 from booking.data.models import Agency, Expert, ExpertHours, Service
 from booking.region.calendar_changes import (
@@ -21,9 +24,61 @@ from booking.region.calendar_changes import (
     intervals_are_valid,
     settle_change,
 )
+from booking.region.point_changes import free_key
 from booking.region.validity import Scope
 
 LANGUAGES = ("fi", "sv", "en")
+EXPERT_NAME_MAX_LENGTH = 120
+
+
+def add_expert(
+    session: Session,
+    *,
+    agency_id: str,
+    name: str,
+    email: str,
+    service_ids: list[str],
+    languages: list[str],
+    now: datetime,
+    by_user_id: int | None,
+) -> Expert:
+    """A new expert of the agency, with no working hours yet (so no call goes to her
+    until they are set); her key in the region file is made of her name."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise CalendarChangeRefused(N_("Enter the expert's name."), field="name")
+    if len(name) > EXPERT_NAME_MAX_LENGTH or re.search(r"[<>]", name):
+        raise CalendarChangeRefused(
+            N_("Write at most %(count)s characters, without < or >."),
+            field="name",
+            params={"count": EXPERT_NAME_MAX_LENGTH},
+        )
+    try:
+        address = normalize_email(email)
+    except DetailError as error:
+        raise CalendarChangeRefused(error.msgid, field="email") from error
+    services = _services_of(session, agency_id, service_ids)
+    if not languages or set(languages) - set(LANGUAGES):
+        raise CalendarChangeRefused(N_("Choose at least one language."), field="languages")
+    taken = set(session.scalars(select(Expert.key)))
+    expert = Expert(
+        key=free_key(name, taken, fallback="expert"),
+        agency_id=agency_id,
+        name=name,
+        email=address,
+        languages=",".join(code for code in LANGUAGES if code in languages),
+        active=True,
+        services=services,
+    )
+    session.add(expert)
+    session.flush()
+    after = _described(expert)
+    summary = (
+        f"expert {expert.key}: added ({name!r}, agency {after['agency']}, "
+        f"services {after['services']}, languages {after['languages']})"
+    )
+    settle_change(session, summary, Scope(expert_ids=frozenset()), now, by_user_id)
+    return expert
 
 
 def update_expert(
@@ -41,17 +96,7 @@ def update_expert(
     expert = session.get(Expert, expert_id)
     if expert is None or not expert.active:
         raise CalendarChangeRefused(N_("There is no such expert."))
-    if session.get(Agency, agency_id) is None:
-        raise CalendarChangeRefused(N_("Choose the agency."), field="agency")
-    services = list(
-        session.scalars(select(Service).where(Service.id.in_(sorted(set(service_ids)))))
-    )
-    if len(services) != len(set(service_ids)) or any(
-        s.agency_id != agency_id or not s.active for s in services
-    ):
-        raise CalendarChangeRefused(
-            N_("Choose only services of the expert's agency."), field="services"
-        )
+    services = _services_of(session, agency_id, service_ids)
     if not languages or set(languages) - set(LANGUAGES):
         raise CalendarChangeRefused(N_("Choose at least one language."), field="languages")
     if set(weekly) - set(range(7)) or not all(
@@ -76,6 +121,22 @@ def update_expert(
     summary = f"expert {expert.key}: " + ("; ".join(changes) or "unchanged")
     scope = Scope(expert_ids=frozenset({expert.id}))
     return settle_change(session, summary, scope, now, by_user_id)
+
+
+def _services_of(session: Session, agency_id: str, service_ids: list[str]) -> list[Service]:
+    """The services by their ids, all the agency's and in use; else the refusal."""
+    if not isinstance(agency_id, str) or session.get(Agency, agency_id) is None:
+        raise CalendarChangeRefused(N_("Choose the agency."), field="agency")
+    services = list(
+        session.scalars(select(Service).where(Service.id.in_(sorted(set(service_ids)))))
+    )
+    if len(services) != len(set(service_ids)) or any(
+        s.agency_id != agency_id or not s.active for s in services
+    ):
+        raise CalendarChangeRefused(
+            N_("Choose only services of the expert's agency."), field="services"
+        )
+    return sorted(services, key=lambda s: s.id)
 
 
 def _described(expert: Expert) -> dict[str, str]:

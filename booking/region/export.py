@@ -36,7 +36,7 @@ from booking.data.short_days import SETTINGS_ID, split_days
 from booking.region.absence_entries import absence_entry
 from booking.region.fields import WEEKDAYS
 from booking.region.loader import AGENCY_FIELDS, POINT_FIELDS, SERVICE_FIELDS
-from booking.region.schema import Region
+from booking.region.schema import WHAT_TO_BRING_FIELDS, Region
 
 Snapshot = dict[str, object]
 
@@ -99,10 +99,7 @@ def region_snapshot(session: Session, meta: Region) -> Snapshot:
             a.id: {name: getattr(a, name) for name in AGENCY_FIELDS}
             for a in session.scalars(select(Agency).order_by(Agency.id))
         },
-        "services": {
-            s.id: {"agency": s.agency_id} | {name: getattr(s, name) for name in SERVICE_FIELDS}
-            for s in services
-        },
+        "services": {s.id: _service(s) for s in services},
         "points": {p.id: _point(p, active_services) for p in points},
         "closures": [_closure(c) for c in closures],
         "experts": [_expert(e, active_services) for e in experts],
@@ -127,6 +124,14 @@ def _municipality(municipality: Municipality) -> dict:
     return entry | _location(municipality)
 
 
+def _service(service: Service) -> dict:
+    entry: dict[str, object] = {"agency": service.agency_id}
+    entry |= {name: getattr(service, name) for name in SERVICE_FIELDS}
+    # Optional in the file: an empty text is left out, as the file means by leaving it out.
+    entry |= {name: text for name in WHAT_TO_BRING_FIELDS if (text := getattr(service, name))}
+    return entry
+
+
 def _location(place: Municipality | ServicePoint) -> dict[str, float]:
     if place.latitude is None or place.longitude is None:
         return {}
@@ -139,6 +144,8 @@ def _point(point: ServicePoint, active_services: set[str]) -> dict:
     if entry["phone"] is None:
         del entry["phone"]
     entry |= _location(point)
+    if not point.online:
+        entry["online"] = False
     entry["rooms"] = [{"key": r.key, "name": r.name} for r in point.rooms if r.active]
     entry["offers"] = sorted(
         o.service_id for o in point.offerings if o.service_id in active_services

@@ -41,7 +41,7 @@ from booking.data.models import (
     ServicePoint,
 )
 from booking.data.short_days import SETTINGS_ID, join_days
-from booking.region.schema import Location, Region, WeeklyInterval
+from booking.region.schema import WHAT_TO_BRING_FIELDS, Location, Region, WeeklyInterval
 
 
 @dataclass
@@ -157,7 +157,8 @@ class _Loader:
 
     def services(self, region: Region) -> None:
         for item in region.services:
-            values = {name: getattr(item, name) for name in ("id", *SERVICE_FIELDS)}
+            names = ("id", *SERVICE_FIELDS, *WHAT_TO_BRING_FIELDS)
+            values = {name: getattr(item, name) for name in names}
             values.update(agency_id=item.agency, active=True)
             self._upsert(Service, "services", item.id, values)
         listed = {item.id for item in region.services}
@@ -168,7 +169,7 @@ class _Loader:
     def points(self, region: Region) -> None:
         for item in region.points:
             values = {name: getattr(item, name) for name in ("id", *POINT_FIELDS)}
-            values.update(municipality_id=item.municipality, active=True)
+            values.update(municipality_id=item.municipality, active=True, online=item.online)
             values.update(_coordinates(item.location))
             created = self.session.get(ServicePoint, item.id) is None
             point = self._upsert(ServicePoint, "points", item.id, values)

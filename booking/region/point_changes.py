@@ -38,7 +38,7 @@ def add_room(
     name = _room_name(name)
     rooms = session.scalars(select(Room).where(Room.point_id == point.id)).all()
     _refuse_a_second(name, [room for room in rooms if room.active])
-    session.add(Room(point_id=point.id, key=_free_key(name, {r.key for r in rooms}), name=name))
+    session.add(Room(point_id=point.id, key=free_key(name, {r.key for r in rooms}), name=name))
     summary = f"room {point.id}: added {name!r}"
     return settle_change(session, summary, Scope(point_ids=frozenset()), now, by_user_id)
 
@@ -162,10 +162,10 @@ def _refuse_a_second(name: str, rooms: list[Room]) -> None:
         raise CalendarChangeRefused(N_("The point already has a room by this name."), field="name")
 
 
-def _free_key(name: str, taken: set[str]) -> str:
-    """A key for the region file made of the name ("Huone 2" → "huone-2"), unused at the point."""
+def free_key(name: str, taken: set[str], *, fallback: str = "room") -> str:
+    """A key for the region file made of the name ("Huone 2" → "huone-2"), not in ``taken``."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[: _KEY_LENGTH - 4] or "room"
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[: _KEY_LENGTH - 4] or fallback
     key, number = base, 1
     while key in taken:
         number += 1

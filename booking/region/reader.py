@@ -19,6 +19,8 @@ from booking.engine.calendar_rules import MAUNDY_THURSDAY, is_short_day_name
 from booking.region.absence_entries import read_absences
 from booking.region.fields import Fields, FileContext, RegionFileError, check_slug
 from booking.region.schema import (
+    WHAT_TO_BRING,
+    WHAT_TO_BRING_FIELDS,
     AgencyDef,
     CalendarRules,
     ClosureDef,
@@ -228,6 +230,10 @@ class _RegionReader:
                     ),
                     horizon_days=entry.integer("horizon_days", minimum=1, maximum=366),
                     photo_id_required=entry.boolean("photo_id_required"),
+                    **{
+                        field: entry.text(field, max_length=WHAT_TO_BRING, required=False) or ""
+                        for field in WHAT_TO_BRING_FIELDS
+                    },
                 )
             )
             entry.finish()
@@ -271,6 +277,7 @@ class _RegionReader:
                     offers=offers,
                     hours=entry.weekly_hours("hours"),
                     location=entry.location(),
+                    online=entry.boolean("online") if "online" in entry.data else True,
                 )
             )
             entry.finish()

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+#: A service's texts of what to bring, one a language; at most this many characters each.
+WHAT_TO_BRING_FIELDS = ("what_to_bring_fi", "what_to_bring_sv", "what_to_bring_en")
+WHAT_TO_BRING = 1000
+
 
 @dataclass(frozen=True)
 class WeeklyInterval:
@@ -83,6 +87,10 @@ class ServiceDef:
     min_notice_minutes: int
     horizon_days: int
     photo_id_required: bool
+    #: What the citizen brings to the call, per language; empty when the file says nothing.
+    what_to_bring_fi: str = ""
+    what_to_bring_sv: str = ""
+    what_to_bring_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,8 @@ class PointDef:
     offers: tuple[str, ...]
     hours: tuple[WeeklyInterval, ...]
     location: Location | None = None
+    #: Offered to citizens online; a hidden point (``online = false``) is booked at the desk only.
+    online: bool = True
 
 
 @dataclass(frozen=True)

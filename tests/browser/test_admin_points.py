@@ -158,3 +158,87 @@ def test_admin_changes_a_service_s_length(admin_page, live_server, live_region):
     assert page.get_by_text("45 min").is_visible()
     assert_accessible(page, audited)
     assert len(audited) == 4
+
+
+def test_admin_edits_the_point_s_details_and_hides_it_online_keeping_its_booking(
+    admin_page, live_server, live_factory, live_region
+):
+    page, audited = admin_page, []
+    appointment = booked(live_factory, live_region)
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_role("link", name="Tiedot – Testila").click()
+    assert page.get_by_label("Nimi suomeksi").input_value() == "Testila yhteispalvelupiste"
+    assert_accessible(page, audited)
+
+    page.get_by_label("Postinumero").fill("401")
+    page.get_by_label("Puhelin (vapaaehtoinen)").fill("12345")
+    page.get_by_role("button", name="Tallenna").click()
+    assert page.get_by_role("alert").is_visible()
+    assert_accessible(page, audited)
+
+    page.get_by_label("Postinumero").fill("40100")
+    page.get_by_label("Puhelin (vapaaehtoinen)").fill("014 459 0100")
+    page.get_by_label("Nimi suomeksi").fill("Testilän asiointipiste")
+    page.get_by_label("Piilotettu: varataan vain palvelupisteessä").check()
+    page.get_by_role("button", name="Tallenna").click()
+    row = page.locator("tr", has_text=appointment.reference)
+    assert "Pysyy varattuna" in row.inner_text()
+    assert_accessible(page, audited)
+
+    page.get_by_role("button", name="Vahvista muutos").click()
+    assert page.get_by_text("Tallennettu.").is_visible()
+    assert page.get_by_text("Piste on piilotettu verkosta").is_visible()
+    assert page.get_by_label("Puhelin (vapaaehtoinen)").input_value() == "+358 14 4590100"
+    assert_accessible(page, audited)
+    assert len(audited) == 4
+    assert live_server.errors == []
+
+
+def test_admin_adds_a_point_and_an_expert_and_writes_what_to_bring(
+    admin_page, live_server, live_region
+):
+    page, audited = admin_page, []
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_role("link", name="Lisää palvelupiste").click()
+    assert_accessible(page, audited)
+    page.get_by_label("Tunnus (aluetiedostossa ja osoitteissa, esim. uusi-piste)").fill("Uusi!")
+    page.get_by_role("button", name="Lisää piste").click()
+    assert page.get_by_role("alert").is_visible()
+    assert_accessible(page, audited)
+    fields = {
+        "Tunnus (aluetiedostossa ja osoitteissa, esim. uusi-piste)": "uusi-piste",
+        "Nimi suomeksi": "Uusi piste",
+        "Nimi ruotsiksi": "Ny servicepunkt",
+        "Nimi englanniksi": "New service point",
+        "Katuosoite": "Kirkkotie 2",
+        "Postinumero": "40100",
+        "Postitoimipaikka": "TESTILA",
+        "Ensimmäisen tilan nimi": "Etähuone",
+    }
+    for label, value in fields.items():
+        page.get_by_label(label).fill(value)
+    page.get_by_label("Kunta (pakollinen)").select_option(live_region["point"].municipality_id)
+    page.get_by_role("button", name="Lisää piste").click()
+    assert page.get_by_text("Piste on piilotettu verkosta").is_visible()
+
+    page.goto(f"{live_server.url}/admin/experts")
+    page.get_by_role("link", name="Lisää asiantuntija").click()
+    assert_accessible(page, audited)
+    page.get_by_label("Virasto (pakollinen)").select_option("kela")
+    page.get_by_label("Nimi (pakollinen)", exact=True).fill("Ritva Räsänen")
+    page.get_by_role("group", name="Kielet").get_by_role("checkbox").first.check()
+    page.get_by_role("button", name="Lisää asiantuntija").click()
+    assert page.get_by_role("heading", name="Ritva Räsänen").is_visible()
+
+    page.goto(f"{live_server.url}/admin/services/{live_region['service'].id}")
+    page.get_by_label("Mitä ottaa mukaan, suomeksi").fill("Viimeisin päätös\nTiliote")
+    page.get_by_role("button", name="Tallenna").click()
+    assert page.get_by_text("Tallennettu.").is_visible()
+    page.goto(f"{live_server.url}/admin/services/{live_region['service'].id}")
+    assert (
+        page.get_by_label("Mitä ottaa mukaan, suomeksi").input_value()
+        == "Viimeisin päätös\nTiliote"
+    )
+    assert_accessible(page, audited)
+    assert len(audited) == 4
+    assert live_server.errors == []

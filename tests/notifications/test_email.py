@@ -83,3 +83,17 @@ def test_agenda_lists_calls_in_helsinki_time_without_contact_details():
     text = message.get_body(("plain",)).get_content()
     assert "10.00–10.30 | Etuusneuvonta | Keuruun asiointipiste, Etähuone 1 | K7M4QX" in text
     assert "https://video.kela.invalid/K7M4QX" in message.get_body(("html",)).get_content()
+
+
+def test_the_service_s_own_things_to_bring_are_listed_a_line_each_but_not_on_cancellation():
+    bring = "Viimeisin päätös\nTiliote"
+    booked = reparse(
+        build_appointment_email(facts(what_to_bring=bring), sender=SENDER, stamp=STAMP)
+    )
+    text = booked.get_body(("plain",)).get_content()
+    assert "Viimeisin päätös\nTiliote\n" in text
+    assert "<p>Tiliote</p>" in booked.get_body(("html",)).get_content()
+    cancelled = build_appointment_email(
+        facts(kind="cancelled", what_to_bring=bring), sender=SENDER, stamp=STAMP
+    )
+    assert "Tiliote" not in reparse(cancelled).get_body(("plain",)).get_content()

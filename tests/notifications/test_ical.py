@@ -116,3 +116,11 @@ def test_publish_variant_of_one_appointment_has_no_attendee():
     assert calendar.method.value == "PUBLISH"
     assert "attendee" not in calendar.vevent.contents
     assert calendar.vevent.uid.value == "4f1c2a9e@etavaraus.test"
+
+
+def test_the_invite_lists_the_service_s_own_things_to_bring_but_a_cancel_does_not():
+    bring = "Viimeisin päätös\nTiliote"
+    invite = parse(appointment_calendar(facts(what_to_bring=bring), stamp=STAMP))
+    assert "Viimeisin päätös\nTiliote" in invite.vevent.description.value
+    cancel = parse(appointment_calendar(facts(kind="cancelled", what_to_bring=bring), stamp=STAMP))
+    assert "Tiliote" not in cancel.vevent.description.value

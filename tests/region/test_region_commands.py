@@ -17,12 +17,15 @@ from sqlalchemy import select
 from booking.app import create_app
 from booking.cli import cli
 from booking.data.enums import AppointmentStatus
-from booking.data.models import Appointment, Closure, Expert, ExpertAbsence, ServicePoint
+from booking.data.models import Appointment, Closure, Expert, ExpertAbsence, Service, ServicePoint
 from booking.region.calendar_changes import add_absence
+from booking.region.expert_changes import add_expert
 from booking.region.loader import load_region
+from booking.region.point_details import PointDetails, add_point
 from booking.region.reader import read_region_file
 from booking.region.short_day_changes import set_short_days
 from tests.conftest import test_settings as settings_for
+from tests.factories import NOW
 
 REGION_FILE = Path(__file__).resolve().parents[2] / "config" / "regions" / "keski-suomi.toml"
 SHIPPED = REGION_FILE.read_text(encoding="utf-8")
@@ -71,6 +74,55 @@ def test_export_then_import_reports_no_change(app, loaded, session, clock, tmp_p
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == "No changes."
     assert "Dry run: 0 changes, 0 appointments hit" in result.stdout
+
+
+def test_what_the_admin_pages_add_goes_through_export_and_import_unchanged(
+    app, loaded, session, tmp_path
+):
+    """A new point (hidden online, one room, no hours), a new expert (no hours), a
+    hidden point and a service's texts of what to bring all survive the round trip."""
+    details = PointDetails(
+        name_fi="Keuruun kirjasto",
+        name_sv="Keuruu bibliotek",
+        name_en="Keuruu library",
+        street_address="Kirjastotie 1",
+        postal_code="42700",
+        post_office="KEURUU",
+        phone="014 751 8000",
+        municipality_id="keuruu",
+        online=True,
+    )
+    add_point(session, "keuruu-kirjasto", details, "Etähuone", now=NOW, by_user_id=None)
+    add_expert(
+        session,
+        agency_id="kela",
+        name="Ritva Räsänen",
+        email="ritva@kela.fi",
+        service_ids=[],
+        languages=["fi", "sv"],
+        now=NOW,
+        by_user_id=None,
+    )
+    session.get(ServicePoint, "keuruu").online = False
+    service = session.get(Service, "kela-benefits")
+    service.what_to_bring_fi = "Kuvallinen henkilöllisyystodistus.\nViimeisin päätös."
+    service.what_to_bring_en = 'A photo ID and "the latest decision".'
+    session.commit()
+
+    exported = tmp_path / "exported.toml"
+    assert run(app, "region", "export", "--output", str(exported)).exit_code == 0
+    region = read_region_file(exported)
+    points = {point.id: point for point in region.points}
+    assert not points["keuruu-kirjasto"].online and not points["keuruu"].online
+    assert points["keuruu-kirjasto"].hours == () and points["keuruu-kirjasto"].offers == ()
+    services = {s.id: s for s in region.services}
+    assert services["kela-benefits"].what_to_bring_en == 'A photo ID and "the latest decision".'
+    assert services["kela-benefits"].what_to_bring_sv == ""
+    assert "ritva-rasanen" in {expert.key for expert in region.experts}
+
+    result = run(app, "region", "import", str(exported), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "No changes."
 
 
 def test_export_to_stdout_is_the_same_file(app, loaded, tmp_path):

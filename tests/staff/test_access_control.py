@@ -104,6 +104,34 @@ ROUTES = {
         form={"day": "2026-03-03", "opens": "10:00", "closes": "12:00", "reason": "Koulutus"},
     ),
     "admin.rooms": Route(REGION_ADMIN, "point", form={"name": "Huone 9"}),
+    "admin.point_details": Route(
+        REGION_ADMIN,
+        "point",
+        form={
+            "name_fi": "Testilä",
+            "name_sv": "Testilä",
+            "name_en": "Testilä",
+            "street_address": "Kirkkotie 1",
+            "postal_code": "40100",
+            "post_office": "TESTILÄ",
+            "municipality_id": "testila",
+            "online": "shown",
+        },
+    ),
+    "admin.new_point": Route(
+        REGION_ADMIN,
+        form={
+            "point_id": "uusi",
+            "name_fi": "Uusi",
+            "name_sv": "Ny",
+            "name_en": "New",
+            "street_address": "Tie 1",
+            "postal_code": "40100",
+            "post_office": "UUSI",
+            "municipality_id": "testila",
+            "room_name": "Huone 1",
+        },
+    ),
     "admin.room": Route(REGION_ADMIN, "room", form={"name": "Kirjasto"}),
     "admin.remove_room": Route(REGION_ADMIN, "room"),
     "admin.offerings": Route(EVERY_ADMIN),
@@ -124,6 +152,9 @@ ROUTES = {
     "admin.experts": Route(REGION_ADMIN),
     "admin.expert": Route(
         REGION_ADMIN, "expert", form={"agency": "kela", "services": "", "languages": "fi"}
+    ),
+    "admin.new_expert": Route(
+        REGION_ADMIN, form={"agency": "kela", "name": "Uusi Asiantuntija", "languages": "fi"}
     ),
     "admin.absences": Route(
         REGION_ADMIN, "expert", form={"first_day": "2026-03-03", "last_day": "2026-03-03"}

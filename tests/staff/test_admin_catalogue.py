@@ -83,3 +83,41 @@ def test_an_admin_limited_to_points_cannot_change_agencies_or_services(staff_wor
     admin_b = signed_in("admin_b")
     for path in ("/admin/services", "/admin/agencies/kela", "/admin/services/kela-benefits"):
         assert admin_b.get(path).status_code == 403
+
+
+def test_what_to_bring_is_saved_per_language_audited_and_shown_at_the_desk(
+    staff_world, signed_in, session
+):
+    admin = signed_in("admin")
+    texts = {
+        "what_to_bring_fi": "  Viimeisin   päätös \r\n\r\nTiliote\x07 ",
+        "what_to_bring_sv": "Senaste beslutet",
+        "what_to_bring_en": "",
+    }
+    answer = post_form(admin, "/admin/services/kela-benefits", {**SERVICE, **texts})
+    assert answer.status_code == 302
+    service = fresh(session, session.get(Service, "kela-benefits"))
+    assert (service.what_to_bring_fi, service.what_to_bring_sv, service.what_to_bring_en) == (
+        "Viimeisin päätös\nTiliote",
+        "Senaste beslutet",
+        "",
+    )
+    detail = session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "change_region"))
+    session.commit()
+    assert "what_to_bring_fi '' → 'Viimeisin päätös\\nTiliote'" in detail
+    assert "Viimeisin päätös\nTiliote</textarea>" in admin.get(
+        "/admin/services/kela-benefits"
+    ).get_data(as_text=True)
+    desk = admin.get(f"/desk/appointments/{staff_world.kela_at_a.id}").get_data(as_text=True)
+    assert "<dt>Mitä ottaa mukaan</dt>" in desk
+    assert "Viimeisin päätös\nTiliote</dd>" in desk
+
+
+def test_a_too_long_what_to_bring_is_named_and_changes_nothing(staff_world, signed_in, session):
+    answer = post_form(
+        signed_in("admin"),
+        "/admin/services/kela-benefits",
+        {**SERVICE, "what_to_bring_sv": "x" * 1001},
+    )
+    assert "Kirjoita enintään 1000 merkkiä." in answer.get_data(as_text=True)
+    assert fresh(session, session.get(Service, "kela-benefits")).duration_minutes == 30

@@ -96,3 +96,40 @@ def test_move_to_a_malformed_time_changes_nothing(signed_in, staff_world, sessio
     session.refresh(staff_world.kela_at_a)
     session.commit()
     assert staff_world.kela_at_a.revision == 0
+
+
+POINT_FIELDS = [
+    "name_fi",
+    "street_address",
+    "postal_code",
+    "phone",
+    "municipality_id",
+    "online",
+    "point_id",
+    "room_name",
+]
+
+
+@FUZZ
+@given(field=st.sampled_from(POINT_FIELDS), value=st.text(max_size=200))
+def test_no_point_or_expert_input_gives_a_server_error(signed_in, staff_world, field, value):
+    client = signed_in("admin")
+    form = {
+        "name_fi": "Testilä",
+        "name_sv": "Testilä",
+        "name_en": "Testilä",
+        "street_address": "Kirkkotie 1",
+        "postal_code": "40100",
+        "post_office": "TESTILÄ",
+        "phone": "",
+        "municipality_id": "testila",
+        "online": "shown",
+        "point_id": "uusi",
+        "room_name": "Huone",
+    } | {field: value}
+    for path in ("/admin/points/testila/details", "/admin/points/new"):
+        answer = client.post(path, data=form)
+        assert answer.status_code in {200, 302, 400}, (path, answer.status_code)
+    expert = {"agency": value, "name": value, "email": value, "languages": "fi"}
+    answer = client.post("/admin/experts/new", data=expert)
+    assert answer.status_code in {200, 302, 400}, answer.status_code
