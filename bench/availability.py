@@ -31,12 +31,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
-from werkzeug.test import Client
 
-from bench.http_load import fetch, load_tool, requests_per_second, serving
+from bench.http_load import fetch, in_process, load_tool, requests_per_second, serving
 from bench.month_timings import MonthProbe, compare, month
 from bench.region_data import add_appointments, build_region
-from bench.serve_both import both
 from booking.data.schema import upgrade_schema
 from booking.data.sessions import make_engine
 from booking.engine.clock import HELSINKI, utc_now
@@ -46,8 +44,6 @@ SERVICE = "kela-benefits"
 FUTURE = 20_000
 PAST = 200_000
 AVAILABILITY = "/api/v1/points/{point}/availability"
-
-BENCH_SECRET_KEY = "bench-secret-key-long-enough-for-the-32-byte-rule"
 
 
 def main() -> None:
@@ -181,10 +177,7 @@ def http_ratio(url: str, seconds: int, rounds: int = 5) -> None:
 def wsgi_costs(url: str, scenarios: dict[str, list[str]], requests: int = 720) -> None:
     """The same requests through the WSGI app in this process, without a server or a
     load generator: CPU time per request, which a busy machine disturbs less."""
-    saved = {name: os.environ.get(name) for name in ("BOOKING_DATABASE_URL", "BOOKING_SECRET_KEY")}
-    os.environ.update(BOOKING_DATABASE_URL=url, BOOKING_SECRET_KEY=BENCH_SECRET_KEY)
-    try:
-        client = Client(both())
+    with in_process(url) as client:
         costs = {}
         for name, paths in scenarios.items():
             for path in paths[:50]:
@@ -193,12 +186,6 @@ def wsgi_costs(url: str, scenarios: dict[str, list[str]], requests: int = 720) -
             for number in range(requests):
                 client.get(paths[(number + 50) % len(paths)])
             costs[name] = (time.thread_time() - started) / requests * 1000
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
     print("-- the same requests in-process (WSGI test client, CPU time per request):")
     bare = costs["bare Flask hello"]
     for name, cost in costs.items():

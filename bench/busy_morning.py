@@ -17,9 +17,11 @@ whole time, measures with ``wrk`` in rounds:
 
 Prints requests per second, each ratio to bare within its round (median of the
 rounds), the bookings' latency (median and p95) and how they were answered,
-and the machine's load average.  Last, in-process, the "just taken" alternatives
-(nearest free times at every point offering the service) with a cold and a
-warm cache.
+and the machine's load average.  Then the same mixed reads in-process (WSGI test
+client, no server) with a booking every 500 and every 100 reads: CPU time per
+read against a bare request's, a figure a busy machine disturbs less.  Last,
+in-process, the "just taken" alternatives (nearest free times at every point
+offering the service) with a cold and a warm cache.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from bench.availability import (
     elapsed,
     on_each_backend,
 )
-from bench.http_load import fetch, load_tool, requests_per_second, serving
+from bench.http_load import fetch, in_process, load_tool, requests_per_second, serving
 from bench.region_data import add_appointments, build_region
 from booking.appointments.alternatives import nearby_alternatives
 from booking.data.availability_cache import clear_availability_cache
@@ -87,7 +89,9 @@ def run_backend(databases, args) -> None:
             )
         engine.dispose()
         print(f"built region + {added:,} future appointments in {elapsed(started)}")
-        measure(url, month_paths(offered, today), args)
+        paths = month_paths(offered, today)
+        measure(url, paths, args)
+        in_process_costs(url, paths)
         alternatives_timing(url, offered, today)
     finally:
         databases.drop_all()
@@ -139,6 +143,39 @@ def measure(url: str, paths: list[str], args) -> None:
     print(f"   load average (1 min) after each round: {[round(load, 1) for load in loads]}")
 
 
+def in_process_costs(url: str, paths: list[str], reads: int = 3000) -> None:
+    """The mixed reads through the WSGI app in this process, a booking through the API
+    every so many reads: CPU time per read against a bare request's, which a busy
+    machine disturbs less than requests per second.  One booking in 500 reads is two
+    a second at 1,000 reads a second."""
+    with in_process(url) as client:
+        candidates = free_times_of_client(client, paths)
+        phones = iter(range(5_000_000, 9_999_999))
+        started = time.thread_time()
+        for _ in range(reads):
+            client.get("/bare/")
+        bare = (time.thread_time() - started) / reads * 1000
+        print(f"-- in-process (WSGI test client), CPU per request: bare {bare:.3f} ms")
+        for every in (500, 100):
+            spent, booked = 0.0, Counter()
+            for number in range(reads):
+                if number % every == 0 and candidates:
+                    point, service, start = candidates.pop()
+                    answer = client.post(
+                        "/api/v1/appointments",
+                        json=booking_body(point, service, start, f"040{next(phones)}"),
+                    )
+                    booked[answer.status_code] += 1
+                started = time.thread_time()
+                client.get(paths[number % len(paths)])
+                spent += time.thread_time() - started
+            read = spent / reads * 1000
+            print(
+                f"   mixed reads, one booking per {every:3d} reads: {read:.3f} ms a read,"
+                f" bare/this {bare / read:.2f}; bookings {dict(booked)}"
+            )
+
+
 def alternatives_timing(url: str, offered: list, today: date, samples: int = 30) -> None:
     """In-process: the "just taken" alternatives (every point offering the service)
     for random times, with every cached answer forgotten first, then asked again."""
@@ -183,14 +220,7 @@ class Booker(threading.Thread):
         next_at = time.perf_counter()
         while not self.stopping.is_set() and self.candidates:
             point, service, start = self.candidates.pop()
-            body = {
-                "point": point,
-                "service": service,
-                "start": start,
-                "name": "Aamu Varaaja",
-                "phone": f"040{next(self.phones)}",
-                "language": "fi",
-            }
+            body = booking_body(point, service, start, f"040{next(self.phones)}")
             began = time.perf_counter()
             status = post(self.base, "/api/v1/appointments", body)
             self.latencies.append((time.perf_counter() - began) * 1000)
@@ -214,11 +244,29 @@ class Booker(threading.Thread):
         )
 
 
+def booking_body(point: str, service: str, start: str, phone: str) -> dict:
+    return {
+        "point": point,
+        "service": service,
+        "start": start,
+        "name": "Aamu Varaaja",
+        "phone": phone,
+        "language": "fi",
+    }
+
+
 def free_times_of(base: str, paths: list[str]) -> list[tuple[str, str, str]]:
     """(point, service, start) of every free time the paths offer, shuffled."""
+    return shuffled_times(json.loads(fetch(base + path)) for path in paths)
+
+
+def free_times_of_client(client, paths: list[str]) -> list[tuple[str, str, str]]:
+    return shuffled_times(json.loads(client.get(path).data) for path in paths)
+
+
+def shuffled_times(answers) -> list[tuple[str, str, str]]:
     found = []
-    for path in paths:
-        answer = json.loads(fetch(base + path))
+    for answer in answers:
         found.extend((answer["point"], answer["service"], start) for start in answer["times"])
     random.Random(13).shuffle(found)
     return found

@@ -21,7 +21,37 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from werkzeug.test import Client
+
 PROJECT = Path(__file__).resolve().parent.parent
+
+
+def bench_settings(database_url: str) -> dict[str, str]:
+    """The app's settings for a bench: the database, no rate limits, a bench key."""
+    return {
+        "BOOKING_DATABASE_URL": database_url,
+        "BOOKING_RATELIMIT_ENABLED": "0",
+        "BOOKING_SECRET_KEY": "bench-secret-key-long-enough-for-the-32-byte-rule",
+    }
+
+
+@contextmanager
+def in_process(database_url: str) -> Iterator[Client]:
+    """The app and ``/bare`` in this process, behind a WSGI test client (no server):
+    for CPU time per request, which a busy machine disturbs less than a rate."""
+    from bench.serve_both import both
+
+    settings = bench_settings(database_url)
+    saved = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
+    try:
+        yield Client(both())
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @contextmanager
@@ -30,13 +60,7 @@ def serving(database_url: str, workers: int = 2) -> Iterator[str]:
     port = free_port()
     piddir = Path(tempfile.mkdtemp(prefix="booking-bench-pid-"))
     pidfile = piddir / "gunicorn.pid"
-    env = {
-        **os.environ,
-        "BOOKING_DATABASE_URL": database_url,
-        "BOOKING_RATELIMIT_ENABLED": "0",
-        "BOOKING_SECRET_KEY": "bench-secret-key-long-enough-for-the-32-byte-rule",
-        "PYTHONPATH": str(PROJECT),
-    }
+    env = {**os.environ, **bench_settings(database_url), "PYTHONPATH": str(PROJECT)}
     server = subprocess.Popen(
         [sys.executable, "-m", "bench.serve_both", str(port), str(workers), str(pidfile)],
         cwd=PROJECT,
