@@ -36,6 +36,9 @@ class Origin:
     location: Location
     municipality: Any  # the municipality row the place belongs to
     postal_code: str | None = None
+    #: True when the postal code is not on the region's list and was placed by the
+    #: codes it shares its first digits with (see :func:`municipality_by_prefix`).
+    approximate: bool = False
 
 
 def distance_km(a: Location, b: Location) -> float:
@@ -64,7 +67,9 @@ def find_origin(typed: str, municipalities: Sequence[Any], points: Sequence[Any]
 
     A postal code of one of the points is that point's place (the nearest point is
     then the one at hand); any other of a municipality's postal codes, or its name,
-    is the municipality's centre.  A point's post office ("Säynätsalo") is the point."""
+    is the municipality's centre; a code not listed, the centre of the one
+    municipality whose codes share most of its first digits (``approximate``).  A
+    point's post office ("Säynätsalo") is the point."""
     text = " ".join(typed.split())[:MAX_TYPED]
     by_id = {m.id: m for m in municipalities}
     code = _POSTAL_CODE.match(text)
@@ -76,6 +81,9 @@ def find_origin(typed: str, municipalities: Sequence[Any], points: Sequence[Any]
         for municipality in municipalities:
             if postal_code in municipality.postal_codes.split() and location_of(municipality):
                 return Origin(location_of(municipality), municipality, postal_code)
+        near = municipality_by_prefix(postal_code, municipalities)
+        if near is not None and location_of(near):
+            return Origin(location_of(near), near, postal_code, approximate=True)
         return None
     name = folded(text)
     if not name:
@@ -88,6 +96,36 @@ def find_origin(typed: str, municipalities: Sequence[Any], points: Sequence[Any]
         if folded(point.post_office) == name and location_of(point):
             return Origin(location_of(point), by_id[point.municipality_id])
     return None
+
+
+#: An unlisted postal code is placed only by codes sharing at least this many first digits.
+SHARED_DIGITS = 3
+
+
+def municipality_by_prefix(postal_code: str, municipalities: Sequence[Any]) -> Any | None:
+    """The one municipality whose listed postal codes share the most first digits with
+    ``postal_code`` — at least :data:`SHARED_DIGITS` (a Finnish code's first three
+    digits name its post area) — or None when none does or two tie."""
+    best, best_shared = [], SHARED_DIGITS - 1
+    for municipality in municipalities:
+        shared = max(
+            (_shared_digits(postal_code, code) for code in municipality.postal_codes.split()),
+            default=0,
+        )
+        if shared > best_shared:
+            best, best_shared = [municipality], shared
+        elif shared == best_shared and best:
+            best.append(municipality)
+    return best[0] if len(best) == 1 else None
+
+
+def _shared_digits(a: str, b: str) -> int:
+    shared = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        shared += 1
+    return shared
 
 
 def nearest(origin: Location, points: Iterable[Row], count: int) -> list[tuple[Row, float]]:

@@ -111,6 +111,14 @@ def test_a_postal_code_and_the_swedish_name_find_the_same_place(client, places):
     assert "Första lediga tid" not in by_name  # no agency, no times
 
 
+def test_a_postal_code_not_listed_is_placed_near_the_codes_it_shares_digits_with(client, places):
+    answer = get(client, "/nearest?where=42750&agency=vero", "fi")
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert names_in_order(html) == ["keuruu"]
+    assert "Postinumeroa 42750 ei ole luettelossamme" in html and "kunnan Keuruu" in html
+
+
 def test_a_taken_time_is_not_offered_as_the_earliest(client, places, session):
     before = get(client, "/nearest?where=40900&agency=kela").get_data(as_text=True)
     assert "Mon, Mar 2 at 11:00" in before

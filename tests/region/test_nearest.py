@@ -74,9 +74,32 @@ def test_a_points_own_postal_code_measures_from_the_point():
     assert nearest(origin.location, POINTS, 5)[0] == (POINTS[0], 0.0)
 
 
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("42750", "keuruu"),  # shares 427 with Keuruu's 42700 only
+        ("40150", "jyvaskyla"),  # 401 with Jyväskylä's 40100
+        ("41350", "laukaa"),  # 413 with Laukaa's 41340
+    ],
+)
+def test_a_postal_code_not_listed_is_placed_by_the_codes_sharing_its_first_digits(typed, found):
+    origin = find_origin(typed, MUNICIPALITIES, POINTS)
+    assert origin.municipality.id == found
+    assert origin.postal_code == typed and origin.approximate
+    assert not find_origin("42700", MUNICIPALITIES, POINTS).approximate
+
+
 @pytest.mark.parametrize("typed", ["", "   ", "00100", "Helsinki", "4010", "x" * 500, "<b>"])
 def test_what_names_no_place_of_the_region_finds_nothing(typed):
     assert find_origin(typed, MUNICIPALITIES, POINTS) is None
+
+
+@pytest.mark.parametrize("typed", ["42000", "41000", "40000"])
+def test_a_code_sharing_under_three_digits_or_tied_between_municipalities_finds_nothing(typed):
+    # 42000 shares only "42" with Keuruu; 41000 "41" with Laukaa; 40000 "40" with Jyväskylä.
+    assert find_origin(typed, MUNICIPALITIES, POINTS) is None
+    tied = [*MUNICIPALITIES, municipality("other", "Muu", "Annan", "42710", 62.0, 25.0)]
+    assert find_origin("42750", tied, POINTS) is None
 
 
 def test_nearest_orders_by_distance_and_leaves_out_unplaced_points():
