@@ -250,20 +250,21 @@ def test_a_change_of_a_point_itself_raises_its_own_revision_and_not_the_region_s
     factory.point("toinen")
     session.commit()
     before = {
-        point: calendars.availability_stamp(session, point, "kela-benefits")
+        point: calendars.availability_stamp(session, point, "kela-benefits", WEDNESDAY, WEDNESDAY)
         for point in ("testila", "toinen")
     }
     session.commit()
     world["point"].online = False
     session.commit()
     after = {
-        point: calendars.availability_stamp(session, point, "kela-benefits")
+        point: calendars.availability_stamp(session, point, "kela-benefits", WEDNESDAY, WEDNESDAY)
         for point in ("testila", "toinen")
     }
     session.commit()
     assert after["toinen"] == before["toinen"]  # the other point's answers stay cached
-    region, point, agency = before["testila"]
-    assert after["testila"][0::2] == (region, agency) and after["testila"][1] != point
+    region, point, agency, point_days, agency_days = before["testila"]
+    assert after["testila"][1] != point
+    assert (after["testila"][0], *after["testila"][2:]) == (region, agency, point_days, agency_days)
 
 
 def test_bump_creates_the_revision_row_when_missing(session):
