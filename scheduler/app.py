@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from booking.appointments.holds import expire_lapsed_holds
+from booking.appointments.manage_tokens import ManageLinks
 from booking.data.rate_limit_counters import delete_ended_windows
 from booking.data.sessions import make_engine, make_session_factory
 from booking.engine.clock import HELSINKI, utc_now
@@ -113,6 +114,7 @@ def build_runtime(settings: Mapping[str, object]) -> SchedulerRuntime:
         email=email_sender_from_settings(dict(settings)),
         mail_from=str(settings.get("BOOKING_MAIL_FROM") or "etavaraus@localhost"),
         base_url=str(settings.get("BOOKING_BASE_URL") or ""),
+        manage_links=manage_links_from(settings),
         policy=policy,
     )
     return SchedulerRuntime(
@@ -122,6 +124,14 @@ def build_runtime(settings: Mapping[str, object]) -> SchedulerRuntime:
         retention_days=int(settings.get("BOOKING_RETENTION_DAYS") or 90),
         poll_seconds=float(settings.get("BOOKING_SCHEDULER_POLL_SECONDS") or 5),
     )
+
+
+def manage_links_from(settings: Mapping[str, object]) -> ManageLinks | None:
+    """The web's manage links (the same address and secret key), or None without a key."""
+    secret = settings.get("SECRET_KEY")
+    if not secret:
+        return None
+    return ManageLinks.from_secret(str(settings.get("BOOKING_BASE_URL") or ""), str(secret))
 
 
 def run_once(runtime: SchedulerRuntime) -> DispatchReport:

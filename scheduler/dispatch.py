@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, null, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
+from booking.appointments.manage_tokens import ManageLinks
 from booking.data.enums import MessageChannel, MessageKind, MessageStatus
 from booking.data.models import Appointment, OutboxMessage, Service
 from booking.data.sessions import read_only
@@ -77,6 +78,8 @@ class Dispatcher:
     email: EmailSender
     mail_from: str
     base_url: str = ""
+    #: Makes the citizens' manage links again as messages are sent (none are stored).
+    manage_links: ManageLinks | None = None
     policy: DispatchPolicy = field(default_factory=DispatchPolicy)
     worker_id: str = field(default_factory=lambda: new_worker_id())
     #: Set to stop after the message in hand (a graceful shutdown).
@@ -152,6 +155,7 @@ class Dispatcher:
                         mail_from=self.mail_from,
                         callback=self.status_callback,
                         base_url=self.base_url,
+                        links=self.manage_links,
                     )
                 except Exception as error:  # a bug must fail the message visibly, not the batch
                     log.exception("outbox message %s could not be rendered", message.id)

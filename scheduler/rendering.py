@@ -4,6 +4,8 @@ A reminder of a moved appointment says the new time; a reminder of a
 cancelled one, or any message a newer revision has replaced, is skipped;
 reminders that reach the night wait for the morning.  A verification code goes
 only while its hold still stands; advisors see its text with the code hidden.
+The citizen's manage link is made again here from the appointment
+(``ManageLinks``): no row keeps it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from booking.appointments.manage_tokens import ManageLinks
 from booking.data.enums import AppointmentStatus, MessageChannel, MessageKind, MessageStatus
 from booking.data.models import OutboxMessage
 from booking.engine.clock import to_helsinki
@@ -37,6 +40,7 @@ def render_message(
     mail_from: str,
     callback: str | None,
     base_url: str = "",
+    links: ManageLinks | None = None,
 ) -> Outgoing | Skip:
     if message.kind == MessageKind.AGENDA:
         return render_agenda(session, message, now=now, mail_from=mail_from)
@@ -63,11 +67,13 @@ def render_message(
         if morning != now:
             return Skip("quiet hours", status=MessageStatus.PENDING, retry_at=morning)
 
+    # The link made again (rows keep none; an older row may still carry one).
+    manage_url = (links.url_of(appointment) if links else None) or message.manage_url
     facts = appointment_facts(
         appointment,
         kind=message.kind,
         organizer_email=mail_from,
-        manage_url=message.manage_url,
+        manage_url=manage_url,
         base_url=base_url,
     )
     if message.channel == MessageChannel.SMS:
@@ -75,7 +81,7 @@ def render_message(
             return Skip("no number that takes an SMS", email_instead=True)
         text = render_sms(facts)
         return Outgoing(
-            body=redact(text, message.manage_url),
+            body=redact(text, manage_url),
             sms=SmsMessage(to=str(appointment.phone), body=text, status_callback=callback),
         )
     if not appointment.email:
@@ -83,7 +89,7 @@ def render_message(
     email = build_appointment_email(facts, sender=mail_from, stamp=now)
     text = email.get_body(("plain",))
     body = f"{email['Subject']}\n\n{text.get_content() if text else ''}"
-    return Outgoing(body=redact(body, message.manage_url), email=email)
+    return Outgoing(body=redact(body, manage_url), email=email)
 
 
 def render_code(

@@ -26,6 +26,7 @@ from booking.appointments.lifecycle import (
     move_appointment,
     nearby_alternatives,
 )
+from booking.appointments.manage_tokens import ManageLinks
 from booking.appointments.start_checks import held_by_appointment
 from booking.data.calendar_revision import current_calendar_revision
 from booking.data.enums import (
@@ -89,7 +90,7 @@ def test_booking_queues_confirmation_by_sms_and_email(session, world):
         session,
         request_for(email="maija@example.fi"),
         now=NOW,
-        base_url="https://varaa.example",
+        links=ManageLinks.from_secret("https://varaa.example", "k" * 32),
     )
     session.commit()
     messages = session.scalars(
@@ -100,7 +101,14 @@ def test_booking_queues_confirmation_by_sms_and_email(session, world):
         ("email", "maija@example.fi"),
     }
     assert all(m.appointment_id == result.appointment.id and m.revision == 0 for m in messages)
-    assert messages[0].manage_url == f"https://varaa.example/manage/{result.manage_token}"
+    # The link is made again from the key when each message is sent; no row keeps it.
+    assert {m.manage_url for m in messages} == {None}
+    links = ManageLinks.from_secret("https://varaa.example", "k" * 32)
+    assert links.url_of(result.appointment) == f"https://varaa.example/manage/{result.manage_token}"
+    assert (
+        ManageLinks.from_secret("https://varaa.example", "x" * 32).url_of(result.appointment)
+        is None
+    )
 
 
 def test_booking_raises_the_calendar_revision(session, world):

@@ -16,7 +16,6 @@ from tests.factories import NOW
 
 #: Mon 30.3.2026 10:00 Helsinki (summer time, UTC+3).
 MONDAY_TEN = datetime(2026, 3, 30, 7, 0, tzinfo=UTC)
-LINK = "http://booking.test/manage/token123"
 
 
 @pytest.fixture
@@ -53,9 +52,7 @@ def book(factory, world, starts_at=MONDAY_TEN, **fields):
 
 def test_confirmation_goes_by_sms_and_email_and_reminders_by_sms(session, factory, world):
     appointment = book(factory, world, email="maija@example.org")
-    queue_appointment_messages(
-        session, appointment, MessageKind.CONFIRMATION, now=NOW, manage_url=LINK
-    )
+    queue_appointment_messages(session, appointment, MessageKind.CONFIRMATION, now=NOW)
     session.commit()
     messages = rows(session, appointment)
     assert summary(messages) == {
@@ -68,7 +65,7 @@ def test_confirmation_goes_by_sms_and_email_and_reminders_by_sms(session, factor
         f"{appointment.id}:confirmation:0:sms",
         f"{appointment.id}:confirmation:0:email",
     }
-    assert all(m.manage_url == LINK for m in messages)
+    assert all(m.manage_url is None for m in messages)  # the link is made when sent
 
 
 def test_queueing_twice_writes_each_message_once(session, factory, world):
@@ -159,9 +156,7 @@ def test_move_skips_old_reminders_and_queues_new_ones(session, factory, world):
 
 def test_cancel_skips_everything_pending_and_queues_the_cancellation(session, factory, world):
     appointment = book(factory, world, email="maija@example.org")
-    queue_appointment_messages(
-        session, appointment, MessageKind.CONFIRMATION, now=NOW, manage_url=LINK
-    )
+    queue_appointment_messages(session, appointment, MessageKind.CONFIRMATION, now=NOW)
     session.commit()
     appointment.revision += 1
     queue_appointment_messages(session, appointment, MessageKind.CANCELLED, now=NOW)

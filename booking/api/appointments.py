@@ -41,6 +41,7 @@ from booking.data.enums import AppointmentStatus, BookingChannel
 from booking.data.models import Appointment
 from booking.engine.clock import HELSINKI, utc_now
 from booking.web.database import get_session
+from booking.web.manage_links import manage_links
 from booking.web.phone_proof import hold_policy
 from booking.web.rate_limits import book_limit, cancel_limit, code_limit, lookup_limit, move_limit
 from booking.web.refusals import refusal_text, refusal_texts
@@ -124,7 +125,7 @@ def create_appointment():
             booking,
             now=now,
             max_active_per_agency=current_app.config["BOOKING_MAX_ACTIVE_PER_AGENCY"],
-            base_url=current_app.config["BOOKING_BASE_URL"],
+            links=manage_links(),
             hold=hold_policy(),
         ),
         look_around=lambda _taken: nearby_alternatives(
@@ -155,14 +156,7 @@ def confirm(appointment_id: int):
     body, errors = read_body(ConfirmCode)
     if body is None:
         return field_errors(errors)
-    token = request.headers["Authorization"].partition(" ")[2].strip()
-    refusal = confirm_hold(
-        session,
-        appointment,
-        body.code,
-        now=utc_now(),
-        manage_url=_manage_urls(token)["manage_url"],
-    )
+    refusal = confirm_hold(session, appointment, body.code, now=utc_now())
     session.commit()  # a wrong code counts, so it is kept too
     if refusal is not None:
         return _error_answer(refusal)

@@ -78,10 +78,9 @@ def confirm_hold(
     typed_code: object,
     *,
     now: datetime,
-    manage_url: str | None = None,
 ) -> BookingError | None:
     """Check the code typed for a held ``appointment``: right and in time, it becomes
-    ``booked`` and its confirmation is queued (with ``manage_url``, the citizen's link).
+    ``booked`` and its confirmation is queued.
 
     Unlike the other use cases a wrong code changes something — the count of wrong
     codes, and at the fifth the hold ends — so this returns the refusal to show
@@ -113,9 +112,7 @@ def confirm_hold(
     appointment.updated_at = now
     session.flush()
     record_fact(session, appointment)  # a confirmed booking is counted from now on
-    queue_appointment_messages(
-        session, appointment, MessageKind.CONFIRMATION, now=now, manage_url=manage_url
-    )
+    queue_appointment_messages(session, appointment, MessageKind.CONFIRMATION, now=now)
     return None
 
 

@@ -67,7 +67,11 @@ from booking.appointments.limits import (
     check_move_allowance,
     count_move,
 )
-from booking.appointments.manage_tokens import find_by_manage_token, hash_manage_token
+from booking.appointments.manage_tokens import (
+    ManageLinks,
+    find_by_manage_token,
+    hash_manage_token,
+)
 from booking.appointments.outcome_facts import record_fact
 from booking.appointments.start_checks import (
     check_open,
@@ -141,7 +145,7 @@ def book_appointment(
     *,
     now: datetime,
     max_active_per_agency: int = DEFAULT_MAX_ACTIVE_PER_AGENCY,
-    base_url: str | None = None,
+    links: ManageLinks | None = None,
     hold: HoldPolicy | None = None,
 ) -> BookingResult:
     """Book ``request``; flushes, never commits.
@@ -150,11 +154,13 @@ def book_appointment(
     grid, too soon or far, point closed), :class:`DetailsRefused`,
     :class:`TooManyActiveBookings`, :class:`TooManyCodes` (with ``hold``), or
     :class:`SlotTaken` (the caller looks for :func:`nearby_alternatives` once the
-    failed write is rolled back).  ``base_url`` (the site's public address) puts the
-    manage link into the confirmation messages.  A desk booking (``channel`` DESK)
-    needs no minimum notice: any start from ``now`` on.  With ``hold`` the time is only
-    held (status held, until ``hold.expiry(now)``) and the code goes by SMS (by e-mail
-    when no number was given) instead of the confirmation, which
+    failed write is rolled back).  ``links`` makes the manage token (an HMAC of the
+    appointment's UID, so the scheduler can put the link into every message it
+    sends; without it a random token, and messages carry no link).  A desk booking
+    (``channel`` DESK) needs no minimum notice: any start from ``now`` on.  With
+    ``hold`` the time is only held (status held, until ``hold.expiry(now)``) and the
+    code goes by SMS (by e-mail when no number was given) instead of the confirmation,
+    which
     :func:`~booking.appointments.holds.confirm_hold` sends."""
     point, service = offered(session, request.point_id, request.service_id)
     if request.channel != BookingChannel.DESK and not point.online:
@@ -185,9 +191,10 @@ def book_appointment(
         )
 
     ends_at = starts_at + timedelta(minutes=service.duration_minutes)
-    token = secrets.token_urlsafe(32)
+    ical_uid = f"{uuid.uuid4()}@etavaraus"
+    token = links.token(ical_uid) if links else secrets.token_urlsafe(32)
     fields = {
-        "ical_uid": f"{uuid.uuid4()}@etavaraus",
+        "ical_uid": ical_uid,
         "revision": 0,
         "status": AppointmentStatus.HELD if hold else AppointmentStatus.BOOKED,
         "expires_at": hold.expiry(now) if hold else None,
@@ -261,12 +268,11 @@ def book_appointment(
     else:
         raise SlotTaken()
     record_fact(session, appointment)
-    manage_url = f"{base_url.rstrip('/')}/manage/{token}" if base_url else None
     if code:
         session.flush()
         queue_code_message(session, appointment, code, now=now)
     else:
-        _after_change(session, appointment, MessageKind.CONFIRMATION, now, manage_url=manage_url)
+        _after_change(session, appointment, MessageKind.CONFIRMATION, now)
     if request.booked_by_user_id is not None:
         record_change(session, appointment, request.booked_by_user_id, "book", now)
     return BookingResult(appointment=appointment, manage_token=token)
@@ -388,11 +394,9 @@ def _after_change(
     appointment: Appointment,
     kind: MessageKind,
     now: datetime,
-    *,
-    manage_url: str | None = None,
 ) -> None:
     session.flush()
-    queue_appointment_messages(session, appointment, kind, now=now, manage_url=manage_url)
+    queue_appointment_messages(session, appointment, kind, now=now)
     # The calendar revision was raised by the flush of the change itself
     # (booking.calendar_revision's before_flush listener), in this transaction.
     session.flush()

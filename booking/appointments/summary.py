@@ -16,7 +16,7 @@ from booking.appointments.citizen_details import DetailError, normalize_email
 from booking.appointments.errors import N_, DetailsRefused, InvalidTransition
 from booking.data.enums import AppointmentStatus, MessageChannel, MessageKind
 from booking.data.models import Appointment
-from booking.messages.outbox import add_message, latest_manage_url
+from booking.messages.outbox import add_message
 from booking.staff.audit import AuditAction, record
 
 
@@ -43,7 +43,7 @@ def email_summary(
         address,
         due_at=now,
         now=now,
-        manage_url=latest_manage_url(session, appointment),
+        manage_url=None,  # made again when sent
         key_suffix="summary:" + hashlib.sha256(address.encode()).hexdigest()[:16],
     )
     if queued is not None:

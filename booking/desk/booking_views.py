@@ -31,6 +31,7 @@ from booking.staff.audit import AuditAction, record_viewed
 from booking.web.access import staff_required, staff_user
 from booking.web.database import get_session
 from booking.web.i18n import localized
+from booking.web.manage_links import manage_links
 from booking.web.refusals import refusal_text, refusal_texts
 from booking.web.staff_requests import parse_start
 from booking.web.transaction import run_use_case
@@ -230,7 +231,7 @@ def book_confirm():
             booking,
             now=now,
             max_active_per_agency=current_app.config["BOOKING_MAX_ACTIVE_PER_AGENCY"],
-            base_url=current_app.config["BOOKING_BASE_URL"],
+            links=manage_links(),
         ),
         # Any refusal: the page to put it right on, with the day's fresh times.
         look_around=lambda refusal: _refused_page(form, db, refusal, next_free=next_free),

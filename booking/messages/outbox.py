@@ -100,15 +100,13 @@ def queue_appointment_messages(
     kind: MessageKind,
     *,
     now: datetime,
-    manage_url: str | None = None,
 ) -> list[OutboxMessage]:
     """Write the outbox rows that ``kind`` (confirmation, moved or cancelled) causes.
 
     Call it after changing ``appointment`` (revision raised for moves and
     cancellations), in the same transaction; it flushes and never commits.
-    ``manage_url`` is the citizen's manage link, known to the use case that
-    created or re-issued the token; without it the latest link queued for this
-    appointment is used (or none). Returns the rows written now.
+    The rows keep no manage link: the scheduler makes it again when it sends
+    (``booking.appointments.manage_tokens``). Returns the rows written now.
     """
     now = require_aware(now)
     kind = MessageKind(kind)
@@ -116,7 +114,6 @@ def queue_appointment_messages(
         session.flush()  # the idempotency keys need the appointment's id
     if kind not in IMMEDIATE_KINDS:
         raise ValueError(f"{kind} is queued by the booking itself, not on its own")
-    manage_url = manage_url or latest_manage_url(session, appointment)
     brought_up = set()
     if kind == MessageKind.MOVED:
         brought_up = bring_waiting_news_up_to_date(session, appointment, now=now)
@@ -155,7 +152,7 @@ def queue_appointment_messages(
             recipient,
             due_at=due_at,
             now=now,
-            manage_url=manage_url,
+            manage_url=None,
             status=status,
         )
         if message is not None:
@@ -278,20 +275,6 @@ def skip_superseded_messages(session: Session, appointment: Appointment, *, canc
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
-
-
-def latest_manage_url(session: Session, appointment: Appointment) -> str | None:
-    if appointment.id is None:
-        return None
-    return session.scalar(
-        select(OutboxMessage.manage_url)
-        .where(
-            OutboxMessage.appointment_id == appointment.id,
-            OutboxMessage.manage_url.is_not(None),
-        )
-        .order_by(OutboxMessage.id.desc())
-        .limit(1)
-    )
 
 
 def queue_email_instead(

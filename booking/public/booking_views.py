@@ -50,6 +50,7 @@ from booking.public.timetable import (
 )
 from booking.web.database import get_session
 from booking.web.i18n import current_language
+from booking.web.manage_links import manage_links
 from booking.web.phone_proof import hold_policy
 from booking.web.rate_limits import book_limit
 from booking.web.transaction import run_use_case
@@ -348,7 +349,7 @@ def confirm():
             booking,
             now=now,
             max_active_per_agency=config["BOOKING_MAX_ACTIVE_PER_AGENCY"],
-            base_url=config["BOOKING_BASE_URL"],
+            links=manage_links(),
             hold=hold_policy(),
         ),
         look_around=lambda _taken: taken_or_already_yours(choice, form, details, now),

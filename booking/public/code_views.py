@@ -20,7 +20,7 @@ from booking.engine.clock import utc_now
 from booking.messages.sms_numbers import sms_capable
 from booking.public.blueprint import bp
 from booking.public.forms import CodeForm
-from booking.public.manage_views import appointment_or_404, manage_url
+from booking.public.manage_views import appointment_or_404
 from booking.web.database import get_session
 from booking.web.rate_limits import code_limit
 from booking.web.refusals import refusal_text
@@ -55,9 +55,7 @@ def enter_code(token: str):
     if form.is_submitted():
         status = 422
         if form.validate():
-            refusal = confirm_hold(
-                session, appointment, form.code.data, now=now, manage_url=manage_url(token)
-            )
+            refusal = confirm_hold(session, appointment, form.code.data, now=now)
             session.commit()  # a wrong code counts, so it is kept too
             if refusal is None:
                 return redirect(url_for(".booked", token=token), 303)

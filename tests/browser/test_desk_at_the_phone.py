@@ -46,6 +46,7 @@ def fits(page, viewport) -> None:
 
 
 def focused_id(page) -> str:
+    page.wait_for_load_state("load")  # the page's own script moves the focus as it loads
     return page.evaluate("document.activeElement && document.activeElement.id")
 
 

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import pytest
 
+from booking.appointments.manage_tokens import ManageLinks, hash_manage_token
 from booking.data.enums import MessageKind
 from booking.data.sessions import make_session_factory
 from booking.messages.outbox import queue_appointment_messages
 from notifications.senders import SmtpEmailSender, TwilioSmsSender
 from scheduler.dispatch import Dispatcher, DispatchPolicy
+from tests.conftest import TEST_SECRET_KEY
 from tests.factories import NOW
 from tests.fakes.smtp_server import FakeSmtp
 from tests.fakes.twilio_server import FakeTwilio
 
 MAIL_FROM = "etavaraus@keskisuomi.invalid"
 ACCOUNT_SID = "AC" + "1" * 32
+LINKS = ManageLinks.from_secret("http://booking.test", TEST_SECRET_KEY)
 
 
 @pytest.fixture
@@ -42,6 +45,7 @@ def make_dispatcher(engine, twilio, smtp, sms_timeout=2.0, **policy) -> Dispatch
         email=SmtpEmailSender(smtp.url, timeout=5),
         mail_from=MAIL_FROM,
         base_url="http://booking.test",
+        manage_links=LINKS,
         policy=DispatchPolicy(**policy),
     )
 
@@ -59,15 +63,15 @@ def world(factory):
 
 @pytest.fixture
 def book(session, factory, world):
-    """Book an appointment and queue its confirmation, as the booking use case does."""
+    """Book an appointment and queue its confirmation, as the booking use case does
+    (its manage token made with :data:`LINKS`, so messages carry its link)."""
 
-    def book(starts_at, *, now=NOW, manage_url="http://booking.test/manage/s3cr3t", **fields):
+    def book(starts_at, *, now=NOW, **fields):
         appointment = factory.appointment(
             point=world["point"], service=world["service"], starts_at=starts_at, **fields
         )
-        queue_appointment_messages(
-            session, appointment, MessageKind.CONFIRMATION, now=now, manage_url=manage_url
-        )
+        appointment.manage_token_hash = hash_manage_token(LINKS.token(appointment.ical_uid))
+        queue_appointment_messages(session, appointment, MessageKind.CONFIRMATION, now=now)
         session.commit()
         return appointment
 

@@ -19,7 +19,7 @@ from booking.data.sessions import read_only
 from booking.messages.outbox import queue_appointment_messages
 from scheduler.dispatch import DispatchReport, release_stale_claims
 from tests.factories import NOW
-from tests.scheduler.conftest import make_dispatcher
+from tests.scheduler.conftest import LINKS, make_dispatcher
 
 #: Mon 30.3.2026 10:00 Helsinki, the day after clocks went forward (UTC+3).
 MONDAY_TEN = datetime(2026, 3, 30, 7, 0, tzinfo=UTC)
@@ -52,12 +52,13 @@ def invite(message):
 def test_confirmation_arrives_once_by_sms_and_email_in_the_citizens_language(
     session, book, dispatcher, twilio, smtp
 ):
-    book(MONDAY_TEN, language="sv", email="maija@example.org")
+    appointment = book(MONDAY_TEN, language="sv", email="maija@example.org")
+    token = LINKS.token(appointment.ical_uid)
     report = dispatcher.dispatch_batch()
     assert (report.sent, report.failed) == (2, 0)
     [sms] = twilio.deliveries
     assert sms.body.startswith("Din tid är bokad: Kela mån 30.3.2026 kl. 10.00.")
-    assert sms.body.endswith("http://booking.test/manage/s3cr3t")
+    assert sms.body.endswith(f"http://booking.test/manage/{token}")
     assert sms.status_callback == "http://booking.test/api/v1/webhooks/twilio/status"
     [mail] = smtp.messages
     assert mail["Subject"] == "Bokningsbekräftelse: Kela mån 30.3.2026 kl. 10.00"
@@ -69,7 +70,8 @@ def test_confirmation_arrives_once_by_sms_and_email_in_the_citizens_language(
     assert {m.status for m in sent} == {MessageStatus.SENT}
     [sms_row] = [m for m in sent if m.channel == MessageChannel.SMS]
     assert sms_row.provider_id == sms.sid
-    assert "[manage link]" in sms_row.body and "s3cr3t" not in sms_row.body
+    assert "[manage link]" in sms_row.body and token not in sms_row.body
+    assert sms_row.manage_url is None  # made again when sent, kept nowhere
 
     assert dispatcher.dispatch_batch().claimed == 0  # the reminders are not due yet
     assert len(twilio.deliveries) == 1
@@ -98,7 +100,7 @@ def test_book_move_cancel_send_request_request_cancel_with_rising_sequence(
             email="maija@example.org",
         ),
         now=NOW,
-        base_url="http://booking.test",
+        links=LINKS,
     )
     session.commit()
     dispatcher.dispatch_batch()
