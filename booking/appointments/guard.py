@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from booking.data.advisory_locks import lock_name
+from booking.data.advisory_locks import lock_number
 from booking.data.calendar_models import CalendarRevision
 from booking.data.calendar_revision import agency_scope, bump_scopes, point_scope
 from booking.data.enums import ACTIVE_STATUSES
@@ -96,7 +96,7 @@ def lock_booking_scopes(
     )
     bump_scopes(session, (point_scope(point_id), agency_scope(agency_id)))
     if phone:
-        lock_name(session, phone, kind=b"booking-phone")
+        lock_number(session, phone)
     return True
 
 
