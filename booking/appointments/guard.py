@@ -100,6 +100,18 @@ def lock_booking_scopes(
     return True
 
 
+def lock_for_change(session: Session, appointment: Appointment) -> None:
+    """Take the locks a change of ``appointment`` (move, cancel, confirm) needs, in the
+    order every writer keeps on PostgreSQL: the region's row (shared), its point's and
+    agency's revision rows, its number, then its own row.  A region-wide change holds
+    the region's row FOR UPDATE and reaches appointment rows after it, so a change
+    waits for one holding nothing, instead of the two waiting for each other."""
+    lock_booking_scopes(
+        session, appointment.point_id, appointment.service.agency_id, appointment.phone
+    )
+    lock_appointment(session, appointment)
+
+
 def lock_appointment(session: Session, appointment: Appointment) -> None:
     """Re-read ``appointment`` and hold its row until the transaction ends, so that two
     changes of one appointment at once (a double click) see each other: the second
