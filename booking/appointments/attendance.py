@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from booking.appointments.actions import CHECK_IN_FROM, Action, is_allowed
 from booking.appointments.errors import N_, BookingError, InvalidTransition
-from booking.appointments.guard import lock_appointment
+from booking.appointments.guard import lock_for_change
 from booking.appointments.outcome_facts import record_fact
 from booking.data.enums import AppointmentStatus, FailureReason, Role
 from booking.data.models import Appointment, StaffUser
@@ -119,7 +119,7 @@ def acting_role(session: Session, by_user_id: int | None) -> Role | None:
 
 
 def _allow(session, appointment: Appointment, action: Action, now, by_user_id) -> None:
-    lock_appointment(session, appointment)
+    lock_for_change(session, appointment)
     role = acting_role(session, by_user_id) if by_user_id is not None else Role.ADMIN
     if not is_allowed(appointment, action, now, role):
         raise InvalidTransition()

@@ -101,11 +101,12 @@ def lock_booking_scopes(
 
 
 def lock_for_change(session: Session, appointment: Appointment) -> None:
-    """Take the locks a change of ``appointment`` (move, cancel, confirm) needs, in the
-    order a booking takes them on PostgreSQL: the region's row (shared), its point's and
-    agency's revision rows, its number, then its own row.  A region-wide change holds
-    the region's row FOR UPDATE and reaches appointment rows after it, so a change
-    waits for one holding nothing, instead of the two waiting for each other."""
+    """Take the locks a change of ``appointment`` (move, cancel, confirm, attendance)
+    needs, in the order a booking takes them on PostgreSQL: the region's row (shared),
+    its point's and agency's revision rows, its number, then its own row.  A
+    region-wide change holds the region's row FOR UPDATE and reaches appointment rows
+    after it, so a change waits for one holding nothing, instead of the two waiting
+    for each other."""
     lock_booking_scopes(
         session, appointment.point_id, appointment.service.agency_id, appointment.phone
     )
