@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from booking.appointments.actions import CHECK_IN_FROM, Action, is_allowed
 from booking.appointments.errors import N_, BookingError, InvalidTransition
-from booking.appointments.guard import lock_appointment
+from booking.appointments.guard import lock_for_change
 from booking.appointments.outcome_facts import record_fact
 from booking.data.enums import AppointmentStatus, FailureReason, Role
 from booking.data.models import Appointment, StaffUser
@@ -133,7 +133,7 @@ def _allow(
     *,
     check_in_from: timedelta = CHECK_IN_FROM,
 ) -> None:
-    lock_appointment(session, appointment)
+    lock_for_change(session, appointment)
     role = acting_role(session, by_user_id) if by_user_id is not None else Role.ADMIN
     if not is_allowed(appointment, action, now, role, check_in_from=check_in_from):
         raise InvalidTransition()

@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from booking.data.advisory_locks import lock_name
+from booking.data.advisory_locks import lock_name, lock_number
 from booking.data.calendar_models import CalendarRevision
 from booking.data.calendar_stamps import agency_scope, point_scope
 from booking.data.enums import ACTIVE_STATUSES
@@ -97,8 +97,20 @@ def lock_booking_scopes(
     for scope in sorted((point_scope(point_id), agency_scope(agency_id))):
         lock_name(session, scope, kind=b"booking-scope")
     if phone:
-        lock_name(session, phone, kind=b"booking-phone")
+        lock_number(session, phone)
     return True
+
+
+def lock_for_change(session: Session, appointment: Appointment) -> None:
+    """Take the locks a change of ``appointment`` (move, cancel, confirm, attendance)
+    needs, in the order a booking takes them on PostgreSQL: the region's row (shared),
+    its point's and agency's locks, its number (or address), then its own row.  A
+    region-wide change holds the region's row FOR UPDATE and reaches appointment rows
+    after it, so a change waits for one holding nothing, instead of the two waiting
+    for each other."""
+    contact = appointment.phone or appointment.email
+    lock_booking_scopes(session, appointment.point_id, appointment.service.agency_id, contact)
+    lock_appointment(session, appointment)
 
 
 def lock_appointment(session: Session, appointment: Appointment) -> None:

@@ -26,7 +26,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from booking.appointments.errors import N_, BookingError, HoldExpired, WrongCode
-from booking.appointments.guard import lock_appointment
+from booking.appointments.guard import lock_for_change
 from booking.appointments.outcome_facts import record_fact
 from booking.data.enums import AppointmentStatus, MessageKind
 from booking.data.models import Appointment
@@ -86,7 +86,7 @@ def confirm_hold(
     codes, and at the fifth the hold ends — so this returns the refusal to show
     instead of raising it: the caller commits either way.  Already booked (a second
     click): None, nothing changes.  Flushes, never commits."""
-    lock_appointment(session, appointment)
+    lock_for_change(session, appointment)
     if appointment.status == AppointmentStatus.BOOKED:
         return None
     if appointment.status != AppointmentStatus.HELD:

@@ -55,7 +55,7 @@ from booking.appointments.errors import (
 from booking.appointments.guard import (
     insert_guarded,
     is_overlap,
-    lock_appointment,
+    lock_for_change,
     still_free,
 )
 from booking.appointments.holds import HoldPolicy, hash_code, new_code
@@ -291,7 +291,7 @@ def move_appointment(
     revision up by one, a room and an expert chosen afresh.  Flushes, never commits.
     Raises :class:`InvalidTransition`, :class:`NotBookable` or :class:`SlotTaken`.
     ``min_notice`` replaces the service's minimum notice (the desk: ``DESK_MIN_NOTICE``)."""
-    lock_appointment(session, appointment)
+    lock_for_change(session, appointment)
     role = acting_role(session, by_user_id)
     if not is_allowed(appointment, Action.MOVE, now, role):
         raise InvalidTransition()
@@ -352,7 +352,7 @@ def cancel_appointment(
     """Cancel: the time is free again at once; the revision goes up by one and the
     cancellation messages are queued.  A citizen (no ``by_user_id``) can cancel only
     before the start; staff may also cancel an arrived appointment."""
-    lock_appointment(session, appointment)
+    lock_for_change(session, appointment)
     role = acting_role(session, by_user_id)
     if not is_allowed(appointment, Action.CANCEL, now, role):
         raise InvalidTransition()

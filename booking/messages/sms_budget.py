@@ -6,8 +6,11 @@ but a verification code proves it is theirs; so every number gets at most
 confirmations, moves, cancellations), however many appointments name it.  An
 SMS over the budget is written to the outbox as ``over_limit`` — never sent,
 and shown on the desk's appointment page — and the e-mail, when there is an
-address, goes as usual.  The count is read from the outbox itself, so it holds
-across processes and servers.
+address, goes as usual.  The count is read from the outbox itself, under the
+number's own lock (``booking.data.advisory_locks.lock_number``, taken by the
+counting functions themselves), so it holds across processes and servers: a
+code for a booking at one point and a cancellation's text from another agency
+are counted one after the other, not side by side.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from booking.data.advisory_locks import lock_number
 from booking.data.enums import MessageChannel, MessageKind, MessageStatus
 from booking.data.models import OutboxMessage
 
@@ -39,7 +43,11 @@ SPENT_STATUSES = (
 
 
 def sms_left_today(session: Session, phone: str, *, now: datetime) -> int:
-    """How many more SMS ``phone`` may be sent now (outside reminders); 0 or more."""
+    """How many more SMS ``phone`` may be sent now (outside reminders); 0 or more.
+
+    Takes ``phone``'s lock first and holds it until the transaction ends, so that the
+    SMS this transaction then writes is counted by the next one, whatever it does."""
+    lock_number(session, phone)
     sent = session.scalar(
         select(func.count(OutboxMessage.id)).where(
             OutboxMessage.recipient == phone,
@@ -53,7 +61,9 @@ def sms_left_today(session: Session, phone: str, *, now: datetime) -> int:
 
 
 def codes_left_this_hour(session: Session, phone: str, *, now: datetime) -> int:
-    """How many more verification codes ``phone`` may be sent now; 0 or more."""
+    """How many more verification codes ``phone`` may be sent now; 0 or more (counted
+    under ``phone``'s lock, as :func:`sms_left_today`)."""
+    lock_number(session, phone)
     sent = session.scalar(
         select(func.count(OutboxMessage.id)).where(
             OutboxMessage.recipient == phone,

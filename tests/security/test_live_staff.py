@@ -1,11 +1,14 @@
-"""Over real HTTP: an account made without a password on the command line, signing in and
-out, no-store on staff pages, and a copied session cookie that dies at sign-out."""
+"""Over real HTTP: accounts made without a password on the command line (from standard
+input, or typed at a prompt that does not echo it), signing in and out, no-store on
+staff pages, and a copied session cookie that dies at sign-out."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.security.browser import Browser
+from tests.security.live_server import ROOT, booking_command
+from tests.security.terminal import run_on_terminal
 
 pytestmark = pytest.mark.slow
 
@@ -23,13 +26,13 @@ def admin_account(live):
     return EMAIL
 
 
-def signed_in_browser(live) -> Browser:
+def signed_in_browser(live, email: str = EMAIL, password: str = PASSWORD) -> Browser:
     browser = Browser(live.port)
     form = browser.get("/staff/sign-in")
     assert form.headers["Cache-Control"] == "no-store"
     answer = browser.post(
         "/staff/sign-in",
-        {"csrf_token": form.csrf_token(), "email": EMAIL, "password": PASSWORD},
+        {"csrf_token": form.csrf_token(), "email": email, "password": password},
     )
     assert answer.status == 302, answer.text[:300]
     assert answer.headers["Location"] == "/admin/"
@@ -61,3 +64,17 @@ def test_a_password_on_the_command_line_is_refused(live):
     )
     assert refused.returncode != 0
     assert "No such option" in refused.stderr
+
+
+def test_the_password_is_typed_twice_at_a_prompt_that_does_not_echo_it(live):
+    email, password = "kolmas@live.example", "kirjoitettu-salasana-2026"
+    status, shown = run_on_terminal(
+        [booking_command(), "user", "add", "--role", "admin", "--email", email],
+        env=live.env,
+        cwd=ROOT,
+        answers=[("Password:", password), ("Repeat for confirmation:", password)],
+    )
+    assert status == 0, shown
+    assert "Repeat for confirmation:" in shown
+    assert password not in shown
+    assert signed_in_browser(live, email, password).get("/admin/").status == 200
