@@ -67,11 +67,7 @@ from booking.appointments.limits import (
     check_move_allowance,
     count_move,
 )
-from booking.appointments.manage_tokens import (
-    ManageLinks,
-    find_by_manage_token,
-    hash_manage_token,
-)
+from booking.appointments.manage_tokens import ManageLinks, find_by_manage_token, hash_manage_token
 from booking.appointments.outcome_facts import record_fact
 from booking.appointments.start_checks import (
     check_open,

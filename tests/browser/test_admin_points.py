@@ -65,6 +65,7 @@ def test_admin_adds_a_room_and_removes_the_old_one_keeping_the_call(
     page.goto(f"{live_server.url}/admin/points/testila/rooms")
     assert_accessible(page, audited)
     page.get_by_role("button", name="Lisää huone").click()
+    page.get_by_role("alert").wait_for()  # the answer to the form, once it has loaded
     assert page.get_by_role("alert").is_visible()
     assert_accessible(page, audited)
 

@@ -70,11 +70,11 @@ def in_thread(outcomes: dict, name: str, work) -> threading.Thread:
     return thread
 
 
+# PostgreSQL only: SQLite's one write lock lets one writer in at a time.
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_a_citizen_cancelling_during_a_closure_is_refused_not_deadlocked(
     clean_database, session, factory
 ):
-    if clean_database.dialect.name != "postgresql":
-        pytest.skip("SQLite's one write lock lets one writer in at a time")
     world = factory.region()
     first, second = (
         factory.appointment(
