@@ -221,16 +221,7 @@ def _keep(
         session.flush()
         queue_appointment_messages(session, appointment, MessageKind.MOVED, now=now)
     fate = _fate(appointment, problems, Outcome.KEPT, before, (room.name, expert.name), tell)
-    record(
-        session,
-        user_id=by_user_id,
-        action=AuditAction.REHOUSE,
-        now=now,
-        appointment_id=appointment.id,
-        detail=fate.describe()[:500],
-    )
-    session.flush()
-    return fate
+    return _audited(session, fate, appointment, AuditAction.REHOUSE, now, by_user_id)
 
 
 def _candidates(
@@ -303,17 +294,10 @@ def _cancel(
         outcome = Outcome.TO_CALL
     told = mobile or bool(appointment.email)
     fate = _fate(appointment, problems, outcome, before, before, told)
-    if by_user_id is None:  # else cancel_appointment recorded it under her name
-        record(
-            session,
-            user_id=None,
-            action=AuditAction.CANCEL,
-            now=now,
-            appointment_id=appointment.id,
-            detail=fate.describe()[:500],
-        )
-    session.flush()
-    return fate
+    if by_user_id is not None:  # cancel_appointment recorded it under her name
+        session.flush()
+        return fate
+    return _audited(session, fate, appointment, AuditAction.CANCEL, now, None)
 
 
 def _needs_attention(
@@ -330,10 +314,22 @@ def _needs_attention(
     appointment.cancel_cause = problems[0].value
     appointment.updated_at = now
     fate = _fate(appointment, problems, Outcome.ATTENTION, before, before, False)
+    return _audited(session, fate, appointment, AuditAction.NEEDS_ATTENTION, now, by_user_id)
+
+
+def _audited(
+    session: Session,
+    fate: Fate,
+    appointment: Appointment,
+    action: AuditAction,
+    now: datetime,
+    by_user_id: int | None,
+) -> Fate:
+    """Write ``fate`` to the audit log as ``action`` on ``appointment``; returns it."""
     record(
         session,
         user_id=by_user_id,
-        action=AuditAction.NEEDS_ATTENTION,
+        action=action,
         now=now,
         appointment_id=appointment.id,
         detail=fate.describe()[:500],
