@@ -8,6 +8,7 @@ environment at import time: :func:`settings_from_env` is called by
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import Mapping
@@ -123,10 +124,20 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, obj
 
 
 def instance_secret_key(path: Path = PROJECT_ROOT / "instance" / "secret_key") -> str:
-    """A random key made once for this machine and kept readable by its owner only."""
+    """A random key made once for this machine and kept readable by its owner only.
+
+    Workers and the scheduler may start at once on a fresh install: each writes a
+    key of its own to a private file and links it into place only if no key is
+    there yet, so the first one wins and nobody ever reads a half-written key."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as key_file:
-            key_file.write(secrets.token_hex(32))
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "w") as key_file:
+                key_file.write(secrets.token_hex(32))
+            with contextlib.suppress(FileExistsError):  # another process was first
+                os.link(draft, path)
+        finally:
+            draft.unlink()
     return path.read_text().strip()
