@@ -9,13 +9,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, event, select, text
 
 from booking.data import availability as calendars
 from booking.data.calendar_models import CalendarRevision
 from booking.data.calendar_revision import current_calendar_revision
+from booking.data.calendar_stamps import committed_stamp
 from booking.data.enums import AppointmentStatus
-from booking.data.models import Appointment, ExpertAbsence
+from booking.data.models import Appointment, ExpertAbsence, Service, ServicePoint
 from booking.engine.clock import HELSINKI
 from tests.factories import NOW
 
@@ -371,3 +372,26 @@ def test_an_appointment_being_moved_may_overlap_its_own_time(session, factory):
     assert {"09:30", "09:45", "10:00", "10:15"} <= set(moving)
     assert "10:30" not in moving  # its set-up would overlap the 11:00 appointment
     assert times_on(session) == plain  # the cache was not touched by the move's answer
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_the_stamp_is_read_again_on_a_new_connection_after_the_old_one_is_dropped(
+    session, factory, engine
+):
+    factory.region()
+    session.commit()
+    before = committed_stamp(engine, "testila", "kela-benefits", WEDNESDAY, WEDNESDAY)
+    with engine.connect() as admin:  # the server ends every other connection
+        admin.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    factory.appointment(
+        point=session.get(ServicePoint, "testila"),
+        service=session.get(Service, "kela-benefits"),
+        starts_at=at(WEDNESDAY, 10),
+    )
+    after = committed_stamp(engine, "testila", "kela-benefits", WEDNESDAY, WEDNESDAY)
+    assert after != before  # read afresh, and it sees the booking

@@ -17,6 +17,7 @@ import threading
 import weakref
 from datetime import date, timedelta
 
+from psycopg.pq import ExecStatus
 from sqlalchemy import Engine, bindparam, literal, or_, select
 from sqlalchemy.orm import Session
 
@@ -144,6 +145,7 @@ def _stamp_params(
 
 
 def _as_stamp(row) -> Stamp:
+    """Five whole numbers, from a driver's row (numbers, or their text as bytes)."""
     return tuple(int(value or 0) for value in row)
 
 
@@ -174,12 +176,11 @@ class _StampReader:
 
     def _execute(self, params: dict) -> tuple:
         connection = self._connection()
+        if self.dialect == "postgresql":
+            return _prepared_row(connection.pgconn, params)
         cursor = connection.cursor()
         try:
-            if self.dialect == "postgresql":
-                cursor.execute(self.sql, params, prepare=True)
-            else:
-                cursor.execute(self.sql, params)
+            cursor.execute(self.sql, params)
             return cursor.fetchone()
         finally:
             cursor.close()
@@ -191,8 +192,9 @@ class _StampReader:
         proxied = self.engine.raw_connection()
         connection = proxied.dbapi_connection
         proxied.detach()  # ours for good: not returned to (or counted by) the pool
-        if self.engine.dialect.name == "postgresql":
+        if self.dialect == "postgresql":
             connection.autocommit = True
+            _prepare(connection.pgconn)
         self.local.held = (os.getpid(), connection)
         return connection
 
@@ -205,6 +207,30 @@ class _StampReader:
 
     def __del__(self):
         self._forget()
+
+
+# On PostgreSQL the stamp is read through the driver's protocol layer (libpq's own
+# prepared statement, parameters and results as text): a read is one round trip and
+# a few microseconds of Python, where a cursor costs some fifty.
+_PREPARED = b"booking_calendar_stamp"
+_POSITIONAL_SQL = _STAMP_SQL.format(point="$1", service="$2", since="$3::date", until="$4::date")
+
+
+def _prepare(pgconn) -> None:
+    _check(pgconn, pgconn.prepare(_PREPARED, _POSITIONAL_SQL.encode()), ExecStatus.COMMAND_OK)
+
+
+def _prepared_row(pgconn, params: dict) -> tuple:
+    values = [str(params[name]).encode() for name in ("point", "service", "since", "until")]
+    result = pgconn.exec_prepared(_PREPARED, values)
+    _check(pgconn, result, ExecStatus.TUPLES_OK)
+    return tuple(result.get_value(0, column) for column in range(result.nfields))
+
+
+def _check(pgconn, result, expected) -> None:
+    if result.status != expected:
+        message = (result.error_message or pgconn.error_message or b"").decode(errors="replace")
+        raise RuntimeError(f"reading the calendar stamp failed: {message.strip()}")
 
 
 _readers: weakref.WeakKeyDictionary[Engine, _StampReader] = weakref.WeakKeyDictionary()
