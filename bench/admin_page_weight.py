@@ -17,18 +17,13 @@ import gzip
 import os
 import re
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-from booking.data.schema import upgrade_schema
+from bench.http_load import BENCH_SECRET_KEY
+from bench.region_data import shipped_region_database
 from booking.data.sessions import make_engine, make_session_factory
-from booking.region.loader import load_region
-from booking.region.reader import read_region_file
 from booking.staff.accounts import add_staff_user
-from config.settings import REGION_FILE
 
-BENCH_SECRET_KEY = "bench-secret-key-long-enough-for-the-32-byte-rule"
 EMAIL, PASSWORD = "admin@kunta.fi", "bench-password-not-secret"
 PAGES = ("/admin/offerings", "/admin/", "/admin/short-days", "/admin/experts")
 
@@ -37,13 +32,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--iterations", type=int, default=30)
     iterations = parser.parse_args().iterations
-    folder = Path(tempfile.mkdtemp(prefix="booking-bench-pages-"))
-    url = f"sqlite:///{folder / 'pages.sqlite3'}"
+    url, region = shipped_region_database("booking-bench-pages-")
     engine = make_engine(url)
-    upgrade_schema(engine)
     with make_session_factory(engine)() as session:
-        region = read_region_file(REGION_FILE)
-        load_region(session, region)
         add_staff_user(session, role="admin", email=EMAIL, password=PASSWORD)
         session.commit()
     os.environ.update(BOOKING_DATABASE_URL=url, BOOKING_SECRET_KEY=BENCH_SECRET_KEY)

@@ -14,22 +14,16 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
 from werkzeug.test import Client
 
+from bench.http_load import BENCH_SECRET_KEY
+from bench.region_data import shipped_region_database
 from bench.serve_both import bare_app
 from booking.data.availability import clear_availability_cache
-from booking.data.schema import upgrade_schema
-from booking.data.sessions import make_engine, make_session_factory
-from booking.region.loader import load_region
-from booking.region.reader import read_region_file
-from config.settings import REGION_FILE
 
 FINDER = "/nearest?where=40100&agency=kela&lang=fi"
-BENCH_SECRET_KEY = "bench-secret-key-long-enough-for-the-32-byte-rule"
 
 
 def median_ms(client: Client, path: str, iterations: int, before=None) -> float:
@@ -48,13 +42,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--iterations", type=int, default=50)
     iterations = parser.parse_args().iterations
-    folder = Path(tempfile.mkdtemp(prefix="booking-bench-finder-"))
-    url = f"sqlite:///{folder / 'finder.sqlite3'}"
-    engine = make_engine(url)
-    upgrade_schema(engine)
-    with make_session_factory(engine)() as session:
-        load_region(session, read_region_file(REGION_FILE))
-        session.commit()
+    url, _region = shipped_region_database("booking-bench-finder-")
     os.environ.update(BOOKING_DATABASE_URL=url, BOOKING_SECRET_KEY=BENCH_SECRET_KEY)
     from booking.app import create_app
 

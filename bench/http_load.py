@@ -26,12 +26,16 @@ from werkzeug.test import Client
 PROJECT = Path(__file__).resolve().parent.parent
 
 
+#: The benches' own secret key (the app refuses one under 32 bytes).
+BENCH_SECRET_KEY = "bench-secret-key-long-enough-for-the-32-byte-rule"
+
+
 def bench_settings(database_url: str) -> dict[str, str]:
     """The app's settings for a bench: the database, no rate limits, a bench key."""
     return {
         "BOOKING_DATABASE_URL": database_url,
         "BOOKING_RATELIMIT_ENABLED": "0",
-        "BOOKING_SECRET_KEY": "bench-secret-key-long-enough-for-the-32-byte-rule",
+        "BOOKING_SECRET_KEY": BENCH_SECRET_KEY,
     }
 
 

@@ -8,8 +8,10 @@ Deterministic (seeded).  Appointments never overlap on a room or an expert
 from __future__ import annotations
 
 import random
+import tempfile
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 from sqlalchemy import Engine, insert
 
@@ -28,8 +30,13 @@ from booking.data.models import (
     Service,
     ServicePoint,
 )
-from booking.data.sessions import make_session_factory
+from booking.data.schema import upgrade_schema
+from booking.data.sessions import make_engine, make_session_factory
 from booking.engine.clock import HELSINKI
+from booking.region.loader import load_region
+from booking.region.reader import read_region_file
+from booking.region.schema import Region
+from config.settings import REGION_FILE
 
 POINTS = [
     ("jyvaskyla-saynatsalo", "jyvaskyla", 3),
@@ -61,6 +68,21 @@ EXPERTS_PER_AGENCY = 10
 BUFFER_MINUTES = 15
 FULL_WEEK = {d: [(time(9), time(11, 30)), (time(12), time(15, 30))] for d in range(5)}
 SMALL_WEEK = {d: [(time(9), time(11, 30)), (time(12), time(15, 30))] for d in (1, 2, 3)}
+
+
+def shipped_region_database(prefix: str) -> tuple[str, Region]:
+    """A fresh SQLite file in a new temporary folder with the shipped region file
+    loaded: its URL, and the region as read."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    url = f"sqlite:///{folder / 'region.sqlite3'}"
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    region = read_region_file(REGION_FILE)
+    with make_session_factory(engine)() as session:
+        load_region(session, region)
+        session.commit()
+    engine.dispose()
+    return url, region
 
 
 def build_region(engine: Engine, seed: int = 7) -> dict:

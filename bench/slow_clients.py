@@ -25,7 +25,7 @@ import time
 from contextlib import suppress
 from pathlib import Path
 
-from bench.http_load import free_port
+from bench.http_load import BENCH_SECRET_KEY, free_port
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -104,7 +104,7 @@ def main() -> None:
     env = {key: value for key, value in os.environ.items() if not key.startswith("BOOKING_")}
     env.update(
         BOOKING_DATABASE_URL=f"sqlite:///{folder / 'bench.sqlite3'}",
-        BOOKING_SECRET_KEY="bench-secret-key-long-enough-for-the-32-byte-rule",
+        BOOKING_SECRET_KEY=BENCH_SECRET_KEY,
         BOOKING_BASE_URL=f"http://127.0.0.1:{port}",
     )
     subprocess.run([booking_command(), "setup"], cwd=PROJECT, env=env, check=True)

@@ -77,14 +77,20 @@ class _CachedStarts:
     the day revisions read before the data, and the instants they hold for."""
 
     starts: tuple[datetime, ...]
-    rules: ServiceRules
-    tz: ZoneInfo
     valid: HoldSpan
     stamp: Stamp
     days: DayRevisions
-    #: The range's opening spans, rooms and experts' working spans (busy left out):
-    #: what days computed again rest on besides their appointments.
+    #: The range's rules, zone, opening spans, rooms and experts' working spans (busy
+    #: left out): what days computed again rest on besides their appointments.
     fixed: AvailabilityInputs
+
+    @property
+    def rules(self) -> ServiceRules:
+        return self.fixed.rules
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.fixed.tz
 
 
 def free_times(
@@ -174,7 +180,6 @@ def _cached_starts(
     moment = now.timestamp()
     if cached is not None and cached.stamp == stamp and cached.valid.holds_at(moment):
         return cached
-    region = calendar or _region_calendar_at(session, cache, stamp[0])
     days = day_revisions(session, point_id, service_id, first_day, last_day)
     redo = None
     if cached is not None and cached.stamp[:3] == stamp[:3] and cached.valid.holds_at(moment):
@@ -182,14 +187,13 @@ def _cached_starts(
     if redo is not None and len(redo) <= MOST_DAYS_REDONE:
         cached = replace(_with_days_redone(session, cached, redo, now), stamp=stamp, days=days)
     else:
+        region = calendar or _region_calendar_at(session, cache, stamp[0])
         facts = _service_at_point(session, cache, point_id, service_id, stamp)
         inputs = availability_inputs(
             session, point_id, service_id, first_day, last_day, region, now=now, facts=facts
         )
         cached = _CachedStarts(
             tuple(candidate_starts(**engine_arguments(inputs))),
-            inputs.rules,
-            inputs.tz,
             inputs.valid,
             stamp,
             days,

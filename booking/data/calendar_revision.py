@@ -99,25 +99,24 @@ def bump_calendar_revision(session: Session) -> None:
 def bump_scopes(session: Session, scopes: Iterable[str]) -> None:
     """Raise the revisions of ``scopes`` (``p:…``, ``a:…``), in a fixed order so that
     two transactions raising the same scopes cannot wait for each other in a circle."""
-    insert = _upsert_for(session)
-    for scope in sorted(set(scopes)):
-        upsert = insert(_SCOPES).values(scope=scope, value=1)
-        session.execute(
-            upsert.on_conflict_do_update(
-                index_elements=[_SCOPES.c.scope], set_={"value": _SCOPES.c.value + 1}
-            )
-        )
-    session.info[_BUMPED_IN] = session.get_transaction()
+    _raise_rows(session, _SCOPES, [{"scope": scope} for scope in sorted(set(scopes))])
 
 
 def bump_days(session: Session, scope_days: Iterable[tuple[str, date]]) -> None:
     """Raise the day revisions ``(scope, UTC date)``, in a fixed order (see ``bump_scopes``)."""
+    keys = [{"scope": scope, "day": day} for scope, day in sorted(set(scope_days))]
+    _raise_rows(session, _DAYS, keys)
+
+
+def _raise_rows(session: Session, table, keys: list[dict]) -> None:
+    """Add one to the ``value`` of each row of ``table`` with these primary keys, one
+    statement each in the given order (a missing row is made with 1)."""
     insert = _upsert_for(session)
-    for scope, day in sorted(set(scope_days)):
-        upsert = insert(_DAYS).values(scope=scope, day=day, value=1)
+    for key in keys:
+        upsert = insert(table).values(**key, value=1)
         session.execute(
             upsert.on_conflict_do_update(
-                index_elements=[_DAYS.c.scope, _DAYS.c.day], set_={"value": _DAYS.c.value + 1}
+                index_elements=list(table.primary_key), set_={"value": table.c.value + 1}
             )
         )
     session.info[_BUMPED_IN] = session.get_transaction()

@@ -10,6 +10,7 @@ the administrator confirms, a view runs the same use case and rolls back.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
@@ -182,6 +183,21 @@ def intervals_are_valid(intervals: list[tuple[time, time]]) -> bool:
     return all(opens < closes for opens, closes in intervals) and all(
         earlier[1] <= later[0] for earlier, later in pairwise(intervals)
     )
+
+
+def one_line(raw: str | None, *, field: str, most: int, missing: str) -> str:
+    """``raw`` on one line with single spaces; refused, naming ``field``, when empty
+    (with ``missing``), longer than ``most`` or holding < or >."""
+    text = " ".join((raw or "").split())
+    if not text:
+        raise CalendarChangeRefused(missing, field=field)
+    if len(text) > most or re.search(r"[<>]", text):
+        raise CalendarChangeRefused(
+            N_("Write at most %(count)s characters, without < or >."),
+            field=field,
+            params={"count": most},
+        )
+    return text
 
 
 def settle_change(

@@ -17,18 +17,11 @@ from sqlalchemy.orm import Session
 from booking.appointments.errors import N_
 from booking.data.models import Agency, Service
 from booking.region.calendar_changes import CalendarChangeRefused, ChangeResult, settle_change
+from booking.region.loader import AGENCY_FIELDS
+from booking.region.loader import SERVICE_FIELDS as FILE_SERVICE_FIELDS
 from booking.region.schema import WHAT_TO_BRING, WHAT_TO_BRING_FIELDS
 from booking.region.validity import Scope
 
-AGENCY_FIELDS = (
-    "name_fi",
-    "name_sv",
-    "name_en",
-    "sms_name_fi",
-    "sms_name_sv",
-    "sms_name_en",
-    "meeting_link_template",
-)
 #: Field → (least, most), as the region file allows.
 SERVICE_NUMBERS = {
     "duration_minutes": (5, 480),
@@ -37,14 +30,8 @@ SERVICE_NUMBERS = {
     "min_notice_minutes": (0, 60 * 24 * 60),
     "horizon_days": (1, 366),
 }
-SERVICE_FIELDS = (
-    "name_fi",
-    "name_sv",
-    "name_en",
-    *SERVICE_NUMBERS,
-    "photo_id_required",
-    *WHAT_TO_BRING_FIELDS,
-)
+#: A service's fields on its page: the region file's, and what to bring.
+SERVICE_FIELDS = (*FILE_SERVICE_FIELDS, *WHAT_TO_BRING_FIELDS)
 
 
 def update_agency(

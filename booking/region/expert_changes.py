@@ -9,7 +9,6 @@ transaction, flushing and never committing.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, time
 
 from sqlalchemy import select
@@ -22,6 +21,7 @@ from booking.region.calendar_changes import (
     CalendarChangeRefused,
     ChangeResult,
     intervals_are_valid,
+    one_line,
     settle_change,
 )
 from booking.region.point_changes import free_key
@@ -44,15 +44,9 @@ def add_expert(
 ) -> Expert:
     """A new expert of the agency, with no working hours yet (so no call goes to her
     until they are set); her key in the region file is made of her name."""
-    name = " ".join((name or "").split())
-    if not name:
-        raise CalendarChangeRefused(N_("Enter the expert's name."), field="name")
-    if len(name) > EXPERT_NAME_MAX_LENGTH or re.search(r"[<>]", name):
-        raise CalendarChangeRefused(
-            N_("Write at most %(count)s characters, without < or >."),
-            field="name",
-            params={"count": EXPERT_NAME_MAX_LENGTH},
-        )
+    name = one_line(
+        name, field="name", most=EXPERT_NAME_MAX_LENGTH, missing=N_("Enter the expert's name.")
+    )
     try:
         address = normalize_email(email)
     except DetailError as error:

@@ -22,6 +22,7 @@ from booking.region.calendar_changes import (
     ChangeResult,
     active_point,
     close_point,
+    one_line,
     settle_change,
 )
 from booking.region.validity import Scope
@@ -145,16 +146,9 @@ def _active_room(session: Session, room_id: int) -> Room:
 
 
 def _room_name(name: str) -> str:
-    name = " ".join((name or "").split())
-    if not name:
-        raise CalendarChangeRefused(N_("Enter the room's name."), field="name")
-    if len(name) > ROOM_NAME_MAX_LENGTH or re.search(r"[<>]", name):
-        raise CalendarChangeRefused(
-            N_("Write at most %(count)s characters, without < or >."),
-            field="name",
-            params={"count": ROOM_NAME_MAX_LENGTH},
-        )
-    return name
+    return one_line(
+        name, field="name", most=ROOM_NAME_MAX_LENGTH, missing=N_("Enter the room's name.")
+    )
 
 
 def _refuse_a_second(name: str, rooms: list[Room]) -> None:

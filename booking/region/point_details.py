@@ -25,6 +25,7 @@ from booking.region.calendar_changes import (
     CalendarChangeRefused,
     ChangeResult,
     active_point,
+    one_line,
     settle_change,
 )
 from booking.region.fields import SLUG
@@ -136,7 +137,9 @@ def _checked(session: Session, details: PointDetails, *, keep_phone: str | None)
     """The details as the point's columns, or :class:`CalendarChangeRefused` naming the field."""
     values: dict[str, object] = {}
     for name, limit in _TEXT_FIELDS.items():
-        values[name] = _text(name, getattr(details, name), limit)
+        values[name] = one_line(
+            getattr(details, name), field=name, most=limit, missing=N_("Fill in this field.")
+        )
     municipality = session.get(Municipality, details.municipality_id or "")
     if municipality is None:
         raise CalendarChangeRefused(N_("Choose the municipality."), field="municipality_id")
@@ -157,19 +160,6 @@ def _checked(session: Session, details: PointDetails, *, keep_phone: str | None)
     values["phone"] = _phone(details.phone, keep_phone)
     values["online"] = bool(details.online)
     return values
-
-
-def _text(name: str, raw: str, limit: int) -> str:
-    text = " ".join((raw or "").split())
-    if not text:
-        raise CalendarChangeRefused(N_("Fill in this field."), field=name)
-    if len(text) > limit or re.search(r"[<>]", text):
-        raise CalendarChangeRefused(
-            N_("Write at most %(count)s characters, without < or >."),
-            field=name,
-            params={"count": limit},
-        )
-    return text
 
 
 def _phone(raw: str, keep: str | None) -> str | None:
