@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from booking.data.calendar_inputs import local_day_window
 from booking.region.fields import Fields
 from booking.region.schema import AbsenceDef
 
@@ -67,10 +68,8 @@ def _span(entry: Fields, zone: ZoneInfo) -> tuple[datetime, datetime]:
         first, last = _day(entry, "first_day"), _day(entry, "last_day")
         if last < first:
             entry.fail("last_day", "must not be before first_day")
-        return (
-            datetime.combine(first, time(0), tzinfo=zone),
-            datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone),
-        )
+        whole_days = local_day_window(first, last, zone)
+        return whole_days.start, whole_days.end
     starts, ends = _moment(entry, "starts", zone), _moment(entry, "ends", zone)
     if ends <= starts:
         entry.fail("ends", "must be later than starts")
