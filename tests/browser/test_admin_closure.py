@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from booking.data.enums import Role
 from tests.browser.test_staff_journey import DESKTOP, assert_accessible, sign_in
@@ -33,17 +34,17 @@ def test_admin_closes_a_point_after_seeing_the_consequences(
     assert_accessible(page, audited)
 
     page.get_by_role("button", name="Näytä seuraukset").click()
-    assert page.get_by_role("alert").is_visible()  # the error summary
+    expect(page.get_by_role("alert")).to_be_visible()  # the error summary
     assert_accessible(page, audited)
 
     page.get_by_label("Päivä (pakollinen)", exact=True).fill("2026-03-03")
     page.get_by_label("Syy, näytetään asiakkaille asiointipisteen sivulla").fill("Vesivahinko")
     page.get_by_role("button", name="Näytä seuraukset").click()
-    assert page.get_by_role("rowheader", name=booked.reference).is_visible()
+    expect(page.get_by_role("rowheader", name=booked.reference)).to_be_visible()
     assert_accessible(page, audited)
 
     page.get_by_role("button", name="Vahvista muutos").click()
-    assert page.get_by_text("Tallennettu.").is_visible()
-    assert page.get_by_role("cell", name="Vesivahinko").is_visible()
+    expect(page.get_by_text("Tallennettu.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Vesivahinko")).to_be_visible()
     assert_accessible(page, audited)
     assert len(audited) == 4

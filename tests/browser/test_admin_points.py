@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from booking.data.enums import Role
 from tests.browser.test_staff_journey import DESKTOP, assert_accessible, sign_in
@@ -42,16 +43,16 @@ def test_admin_shortens_the_weekly_hours_after_seeing_the_consequences(
 
     page.get_by_label("Tiistai").fill("9-25")
     page.get_by_role("button", name="Näytä seuraukset").first.click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_accessible(page, audited)
 
     page.get_by_label("Tiistai").fill("9.00–12.00")
     page.get_by_role("button", name="Näytä seuraukset").first.click()
-    assert page.get_by_role("rowheader", name=appointment.reference).is_visible()
+    expect(page.get_by_role("rowheader", name=appointment.reference)).to_be_visible()
     assert_accessible(page, audited)
 
     page.get_by_role("button", name="Vahvista muutos").click()
-    assert page.get_by_text("Tallennettu.").is_visible()
+    expect(page.get_by_text("Tallennettu.")).to_be_visible()
     assert page.get_by_label("Tiistai").input_value() == "9.00–12.00"
     assert_accessible(page, audited)
     assert len(audited) == 4
@@ -66,12 +67,12 @@ def test_admin_adds_a_room_and_removes_the_old_one_keeping_the_call(
     assert_accessible(page, audited)
     page.get_by_role("button", name="Lisää huone").click()
     page.get_by_role("alert").wait_for()  # the answer to the form, once it has loaded
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_accessible(page, audited)
 
     page.get_by_label("Huoneen nimi").fill("Kirjasto")
     page.get_by_role("button", name="Lisää huone").click()
-    assert page.get_by_role("link", name="Kirjasto").is_visible()
+    expect(page.get_by_role("link", name="Kirjasto")).to_be_visible()
     page.get_by_role("link", name=live_region["room"].name).click()
     assert_accessible(page, audited)
 
@@ -80,8 +81,8 @@ def test_admin_adds_a_room_and_removes_the_old_one_keeping_the_call(
     assert "Kirjasto" in row.inner_text()
     assert_accessible(page, audited)
     page.get_by_role("button", name="Vahvista muutos").click()
-    assert page.get_by_text("Tallennettu.").is_visible()
-    assert page.get_by_role("link", name=live_region["room"].name).count() == 0
+    expect(page.get_by_text("Tallennettu.")).to_be_visible()
+    expect(page.get_by_role("link", name=live_region["room"].name)).to_have_count(0)
     assert len(audited) == 4
 
 
@@ -97,11 +98,11 @@ def test_admin_withdraws_a_service_from_the_matrix(
     page.get_by_role("link", name="Tarjolla").click()
     assert_accessible(page, audited)
     page.get_by_role("button", name="Näytä poiston seuraukset").click()
-    assert page.get_by_role("rowheader", name=appointment.reference).is_visible()
+    expect(page.get_by_role("rowheader", name=appointment.reference)).to_be_visible()
     assert_accessible(page, audited)
 
     page.get_by_role("button", name="Vahvista muutos").click()
-    assert page.get_by_text("Ei tarjolla").is_visible()
+    expect(page.get_by_text("Ei tarjolla")).to_be_visible()
     assert_accessible(page, audited)
     assert len(audited) == 4
 
@@ -123,7 +124,7 @@ def test_admin_takes_a_service_from_an_expert_and_her_call_goes_to_a_colleague(
 
     page.get_by_label("Tiistai").fill("kahdeksasta")
     page.get_by_role("button", name="Näytä seuraukset").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_accessible(page, audited)
 
     page.get_by_label("Tiistai").fill("8.00–16.00")
@@ -134,8 +135,9 @@ def test_admin_takes_a_service_from_an_expert_and_her_call_goes_to_a_colleague(
     assert_accessible(page, audited)
 
     page.get_by_role("button", name="Vahvista muutos").click()
-    assert page.get_by_text("Tallennettu.").is_visible()
-    assert not page.get_by_role("group", name="Palvelut").get_by_role("checkbox").first.is_checked()
+    expect(page.get_by_text("Tallennettu.")).to_be_visible()
+    services = page.get_by_role("group", name="Palvelut")
+    expect(services.get_by_role("checkbox").first).not_to_be_checked()
     assert_accessible(page, audited)
     assert len(audited) == 4
 
@@ -150,13 +152,13 @@ def test_admin_changes_a_service_s_length(admin_page, live_server, live_region):
 
     page.get_by_label("Tapaamisen pituus (minuuttia)").fill("0")
     page.get_by_role("button", name="Tallenna").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_accessible(page, audited)
 
     page.get_by_label("Tapaamisen pituus (minuuttia)").fill("45")
     page.get_by_role("button", name="Tallenna").click()
-    assert page.get_by_text("Tallennettu.").is_visible()
-    assert page.get_by_text("45 min").is_visible()
+    expect(page.get_by_text("Tallennettu.")).to_be_visible()
+    expect(page.get_by_text("45 min")).to_be_visible()
     assert_accessible(page, audited)
     assert len(audited) == 4
 
@@ -174,7 +176,7 @@ def test_admin_edits_the_point_s_details_and_hides_it_online_keeping_its_booking
     page.get_by_label("Postinumero").fill("401")
     page.get_by_label("Puhelin (vapaaehtoinen)").fill("12345")
     page.get_by_role("button", name="Tallenna").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_accessible(page, audited)
 
     page.get_by_label("Postinumero").fill("40100")
@@ -187,8 +189,8 @@ def test_admin_edits_the_point_s_details_and_hides_it_online_keeping_its_booking
     assert_accessible(page, audited)
 
     page.get_by_role("button", name="Vahvista muutos").click()
-    assert page.get_by_text("Tallennettu.").is_visible()
-    assert page.get_by_text("Piste on piilotettu verkosta").is_visible()
+    expect(page.get_by_text("Tallennettu.")).to_be_visible()
+    expect(page.get_by_text("Piste on piilotettu verkosta")).to_be_visible()
     assert page.get_by_label("Puhelin (vapaaehtoinen)").input_value() == "+358 14 4590100"
     assert_accessible(page, audited)
     assert len(audited) == 4
@@ -204,7 +206,7 @@ def test_admin_adds_a_point_and_an_expert_and_writes_what_to_bring(
     assert_accessible(page, audited)
     page.get_by_label("Tunnus (aluetiedostossa ja osoitteissa, esim. uusi-piste)").fill("Uusi!")
     page.get_by_role("button", name="Lisää piste").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_accessible(page, audited)
     fields = {
         "Tunnus (aluetiedostossa ja osoitteissa, esim. uusi-piste)": "uusi-piste",
@@ -220,7 +222,7 @@ def test_admin_adds_a_point_and_an_expert_and_writes_what_to_bring(
         page.get_by_label(label).fill(value)
     page.get_by_label("Kunta (pakollinen)").select_option(live_region["point"].municipality_id)
     page.get_by_role("button", name="Lisää piste").click()
-    assert page.get_by_text("Piste on piilotettu verkosta").is_visible()
+    expect(page.get_by_text("Piste on piilotettu verkosta")).to_be_visible()
 
     page.goto(f"{live_server.url}/admin/experts")
     page.get_by_role("link", name="Lisää asiantuntija").click()
@@ -229,12 +231,12 @@ def test_admin_adds_a_point_and_an_expert_and_writes_what_to_bring(
     page.get_by_label("Nimi (pakollinen)", exact=True).fill("Ritva Räsänen")
     page.get_by_role("group", name="Kielet").get_by_role("checkbox").first.check()
     page.get_by_role("button", name="Lisää asiantuntija").click()
-    assert page.get_by_role("heading", name="Ritva Räsänen").is_visible()
+    expect(page.get_by_role("heading", name="Ritva Räsänen")).to_be_visible()
 
     page.goto(f"{live_server.url}/admin/services/{live_region['service'].id}")
     page.get_by_label("Mitä ottaa mukaan, suomeksi").fill("Viimeisin päätös\nTiliote")
     page.get_by_role("button", name="Tallenna").click()
-    assert page.get_by_text("Tallennettu.").is_visible()
+    expect(page.get_by_text("Tallennettu.")).to_be_visible()
     page.goto(f"{live_server.url}/admin/services/{live_region['service'].id}")
     assert (
         page.get_by_label("Mitä ottaa mukaan, suomeksi").input_value()

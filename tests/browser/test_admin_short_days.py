@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from booking.data.enums import Role
 from tests.browser.test_staff_journey import DESKTOP, assert_accessible, sign_in
@@ -30,27 +31,27 @@ def test_admin_closes_the_short_days_earlier_after_seeing_the_consequences(
     sign_in(page, live_server.url, "admin@staff.test")
     page.goto(f"{live_server.url}/admin/")
     page.get_by_role("link", name="Lyhennetyt päivät").click()
-    assert page.get_by_text(f"{MAUNDY_THURSDAY}: auki viimeistään klo 13.00 asti").is_visible()
+    expect(page.get_by_text(f"{MAUNDY_THURSDAY}: auki viimeistään klo 13.00 asti")).to_be_visible()
     assert_accessible(page, audited)
 
     dates = page.get_by_label("Joka vuosi samana päivänä olevat lyhennetyt päivät")
     dates.fill("30.4., 31.2.")
     page.get_by_role("button", name="Näytä seuraukset").click()
-    assert page.get_by_role("alert").is_visible()  # the error summary
+    expect(page.get_by_role("alert")).to_be_visible()  # the error summary
     assert_accessible(page, audited)
 
     dates.fill("30.4., 5.12., 23.12., 31.12.")
     page.get_by_label("Lyhennettyinä päivinä asiointipisteet sulkeutuvat viimeistään kello").fill(
         "12:00"
     )
-    assert page.get_by_label("Kiirastorstai").is_checked()
+    expect(page.get_by_label("Kiirastorstai")).to_be_checked()
     page.get_by_role("button", name="Näytä seuraukset").click()
-    assert page.get_by_role("rowheader", name=booked.reference).is_visible()
+    expect(page.get_by_role("rowheader", name=booked.reference)).to_be_visible()
     assert_accessible(page, audited)
 
     page.get_by_role("button", name="Vahvista muutos").click()
-    assert page.get_by_text("Tallennettu.").is_visible()
-    assert page.get_by_text(f"{MAUNDY_THURSDAY}: auki viimeistään klo 12.00 asti").is_visible()
+    expect(page.get_by_text("Tallennettu.")).to_be_visible()
+    expect(page.get_by_text(f"{MAUNDY_THURSDAY}: auki viimeistään klo 12.00 asti")).to_be_visible()
     assert_accessible(page, audited)
     assert len(audited) == 4
     assert live_server.errors == []

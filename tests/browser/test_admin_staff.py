@@ -4,6 +4,7 @@ advisor sets her password through the link; every page is audited with axe-core.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from booking.data.enums import Role
@@ -27,7 +28,7 @@ def test_admin_invites_an_advisor_who_sets_her_password(
     assert_accessible(page, audited)
 
     page.get_by_role("button", name="Lähetä kutsu").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_accessible(page, audited)
 
     page.get_by_label("Sähköpostiosoite").fill("uusi.neuvoja@kunta.fi")
@@ -35,9 +36,9 @@ def test_admin_invites_an_advisor_who_sets_her_password(
     page.get_by_label("Rooli").select_option("advisor")
     page.get_by_role("group", name="Asiointipisteet").get_by_role("checkbox").first.check()
     page.get_by_role("button", name="Lähetä kutsu").click()
-    assert page.get_by_text("Kutsu lähetetty osoitteeseen uusi.neuvoja@kunta.fi.").is_visible()
+    expect(page.get_by_text("Kutsu lähetetty osoitteeseen uusi.neuvoja@kunta.fi.")).to_be_visible()
     page.get_by_role("link", name="uusi.neuvoja@kunta.fi").click()
-    assert page.get_by_role("button", name="Poista tunnus käytöstä").is_visible()
+    expect(page.get_by_role("button", name="Poista tunnus käytöstä")).to_be_visible()
     assert_accessible(page, audited)
 
     session = live_factory.session
@@ -49,7 +50,7 @@ def test_admin_invites_an_advisor_who_sets_her_password(
     newcomer.get_by_label("Uusi salasana (pakollinen)", exact=True).fill("kolme-vihreaa-kettua")
     newcomer.get_by_label("Uusi salasana uudelleen").fill("kolme-vihreaa-kettua")
     newcomer.get_by_role("button", name="Aseta salasana").click()
-    assert newcomer.get_by_text("Salasanasi on asetettu.").is_visible()
+    expect(newcomer.get_by_text("Salasanasi on asetettu.")).to_be_visible()
     newcomer.get_by_label("Sähköpostiosoite").fill("uusi.neuvoja@kunta.fi")
     newcomer.get_by_label("Salasana").fill("kolme-vihreaa-kettua")
     newcomer.get_by_role("button", name="Kirjaudu sisään").click()

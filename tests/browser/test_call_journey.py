@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from booking.data.enums import Role
 from tests.browser.conftest import axe_violations, describe_violations
@@ -49,7 +50,7 @@ def test_the_expert_starts_and_ends_a_call_and_the_desk_sees_it(
     sign_in(desk, live_server.url, advisor.email)
     row = desk.locator("tr", has_text="Aino Asiakas")
     row.get_by_role("button", name="Merkitse saapuneeksi").click()
-    assert "Ilmoittautuminen tehty" in desk.content()
+    expect(desk.locator("body")).to_contain_text("Ilmoittautuminen tehty")
 
     calls = new_page(viewport=DESKTOP)
     sign_in(calls, live_server.url, expert.email)
@@ -65,7 +66,7 @@ def test_the_expert_starts_and_ends_a_call_and_the_desk_sees_it(
     calls.reload()
     row = calls.locator("tr", has_text="Aino")
     assert row.locator("[data-status]").inner_text() == "Puhelussa"
-    assert row.get_by_role("button", name="Aloita puhelu").count() == 0
+    expect(row.get_by_role("button", name="Aloita puhelu")).to_have_count(0)
     assert_accessible(calls)
 
     desk.goto(f"{live_server.url}/desk/testila?day=2026-03-02")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from booking.data.enums import AppointmentStatus
 from booking.region.calendar_changes import add_absence
@@ -50,8 +51,8 @@ def test_advisor_sees_the_waiting_citizen_whose_expert_fell_ill_and_talks_to_her
     assert_accessible(page, audited)
 
     section.get_by_role("button", name="Asiakkaalle kerrottu – Aino Odottaja").click()
-    assert page.get_by_text("Hoidettu: poistettu palvelupisteen listalta.").is_visible()
-    assert page.get_by_role("heading", name="Saapuneet asiakkaat").count() == 0
+    expect(page.get_by_text("Hoidettu: poistettu palvelupisteen listalta.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Saapuneet asiakkaat")).to_have_count(0)
     assert_accessible(page, audited)
     assert len(audited) == 2
     assert live_server.errors == []

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from booking.data.enums import AppointmentStatus
@@ -77,7 +78,7 @@ def test_the_advisor_books_for_a_caller_without_a_stumble(
 
     advisor.locator("#service_id").select_option("kela-benefits")
     advisor.get_by_role("button", name="Näytä vapaat ajat").click()  # the day left empty
-    assert advisor.locator("h1").inner_text() == "Valitse aika"
+    expect(advisor.locator("h1")).to_have_text("Valitse aika")
     first = advisor.locator("input[name=starts_at]").evaluate_all("xs => xs.map(x => x.value)")
     assert len(first) == 8
     advisor.get_by_role("button", name="Myöhemmät ajat").click()
@@ -107,11 +108,11 @@ def test_the_advisor_books_for_a_caller_without_a_stumble(
     fits(advisor, viewport)
 
     advisor.get_by_role("link", name="Peru aika…").click()
-    assert advisor.locator("h1").inner_text().startswith("Perutaanko aika?")
+    expect(advisor.locator("h1")).to_contain_text("Perutaanko aika?")
     assert_accessible(advisor, audited)
     fits(advisor, viewport)
     advisor.get_by_role("button", name="Kyllä, peru aika").click()
-    assert "Peruttu" in advisor.locator("main").inner_text()
+    expect(advisor.locator("main")).to_contain_text("Peruttu")
     assert live_server.errors == []
     assert len(audited) == 4
 
@@ -127,7 +128,7 @@ def test_without_javascript_the_error_summary_still_takes_the_focus(
     assert "Nimi: Kirjoita asiakkaan nimi." in summary.inner_text()
     summary.get_by_role("link", name="Palvelu: Valitse palvelu.").wait_for()
     advisor.keyboard.press("Tab")  # from the focused summary, on to its first link
-    assert advisor.locator("#error-summary a:focus").count() == 1
+    expect(advisor.locator("#error-summary a:focus")).to_have_count(1)
 
 
 @WIDTHS
@@ -145,12 +146,12 @@ def test_check_in_is_offered_from_an_hour_before_and_says_what_it_does(
     sign_in(advisor, live_server.url, accounts["advisor"].email)
     soon = advisor.locator("tr", has_text="Aino Aikainen")
     later = advisor.locator("tr", has_text="Pekka Myöhäinen")
-    assert soon.get_by_role("button", name="Merkitse saapuneeksi").count() == 1
-    assert later.get_by_role("button", name="Merkitse saapuneeksi").count() == 0
+    expect(soon.get_by_role("button", name="Merkitse saapuneeksi")).to_have_count(1)
+    expect(later.get_by_role("button", name="Merkitse saapuneeksi")).to_have_count(0)
     assert_accessible(advisor, [])
     fits(advisor, viewport)
     soon.get_by_role("button", name="Merkitse saapuneeksi").click()
-    assert "Ilmoittautuminen tehty" in advisor.content()
+    expect(advisor.locator("body")).to_contain_text("Ilmoittautuminen tehty")
 
 
 @WIDTHS
@@ -169,7 +170,7 @@ def test_the_expert_sees_who_waits_now_picks_a_day_and_copies_her_feed(
     expert.context.grant_permissions(["clipboard-read", "clipboard-write"])
     sign_in(expert, live_server.url, accounts["expert"].email)
     row = expert.locator("tr", has_text="Aino")
-    assert row.locator("[data-waiting]").is_visible()
+    expect(row.locator("[data-waiting]")).to_be_visible()
     assert row.locator("[data-waiting]").inner_text() == "Odottaa nyt"
     assert "Saapui klo 9.52 · odottanut 8 min" in row.inner_text()
     assert_accessible(expert, [])
@@ -178,7 +179,7 @@ def test_the_expert_sees_who_waits_now_picks_a_day_and_copies_her_feed(
     expert.get_by_label("Päivä", exact=True).fill("2026-03-04")
     expert.get_by_role("button", name="Näytä").click()
     assert "day=2026-03-04" in expert.url
-    assert "4. maaliskuuta 2026" in expert.locator("h1").inner_text()
+    expect(expert.locator("h1")).to_contain_text("4. maaliskuuta 2026")
 
     expert.goto(f"{live_server.url}/expert/feed")
     expert.get_by_role("button", name="Tee syötteen osoite").click()
@@ -198,7 +199,7 @@ def test_without_javascript_the_feed_address_is_a_field_to_select(new_page, live
     expert.get_by_role("button", name="Tee syötteen osoite").click()
     assert "/feeds/" in expert.locator("#feed-url").input_value()
     assert expert.locator("#feed-url").get_attribute("readonly") is not None
-    assert not expert.get_by_role("button", name="Kopioi osoite").is_visible()
+    expect(expert.get_by_role("button", name="Kopioi osoite")).to_be_hidden()
     expert.goto(f"{live_server.url}/expert/")
     expert.get_by_label("Päivä", exact=True).fill("2026-03-03")
     expert.get_by_role("button", name="Näytä").click()

@@ -8,6 +8,7 @@ holds exactly that point's rows of the fixed data set.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from booking.data.enums import Role
 from tests.browser.conftest import axe_violations, describe_violations
@@ -34,7 +35,7 @@ def test_council_member_filters_reads_a_chart_and_downloads_the_csv(
     page.get_by_label("Sähköpostiosoite").fill(council.email)
     page.get_by_label("Salasana").fill(PASSWORD)
     page.get_by_role("button", name="Kirjaudu sisään").click()
-    assert page.locator("h1").inner_text().startswith("Tilastot")
+    expect(page.locator("h1")).to_contain_text("Tilastot")
     assert_accessible(page)
 
     page.get_by_label("Ensimmäinen kuukausi", exact=True).fill("2026-02")
@@ -47,10 +48,10 @@ def test_council_member_filters_reads_a_chart_and_downloads_the_csv(
     chart = page.locator("svg#room-chart")
     assert chart.get_attribute("role") == "img"
     assert "Huonetunnit auki, varattu ja käytetty" in chart.locator("title").text_content()
-    assert chart.locator("text", has_text="Testilä yhteispalvelupiste").count() == 1
-    assert chart.locator("text", has_text="252.0").count() == 1
+    expect(chart.locator("text", has_text="Testilä yhteispalvelupiste")).to_have_count(1)
+    expect(chart.locator("text", has_text="252.0")).to_have_count(1)
     row = page.locator("#rooms-table tbody tr")
-    assert row.count() == 1
+    expect(row).to_have_count(1)
     assert row.locator("th").inner_text() == "Testilä yhteispalvelupiste"
     assert row.locator("td").all_inner_texts() == ["252.0", "x", "1.9", "0.7"]
     months = page.locator("#outcomes-table tbody th").all_inner_texts()
@@ -58,9 +59,9 @@ def test_council_member_filters_reads_a_chart_and_downloads_the_csv(
     assert "Maija" not in page.content()
 
     page.emulate_media(media="print")
-    assert not page.locator("form.figures-filter").is_visible()
-    assert page.locator("svg#outcomes-chart").is_visible()
-    assert page.locator("#outcomes-table").is_visible()
+    expect(page.locator("form.figures-filter")).to_be_hidden()
+    expect(page.locator("svg#outcomes-chart")).to_be_visible()
+    expect(page.locator("#outcomes-table")).to_be_visible()
     page.emulate_media(media="screen")
 
     with page.expect_download() as download:

@@ -5,6 +5,7 @@ the front page, then the answer — two page loads."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_clean
 
@@ -47,15 +48,15 @@ def test_postal_code_to_the_nearest_points_and_kelas_earliest_time(
     page.wait_for_url("**/nearest?**")
     assert page.get_by_role("heading", level=1).inner_text() == words["h1"]
     found = page.locator(".near-list > li")
-    assert found.count() == 5
+    expect(found).to_have_count(5)
     assert "Säynät" in found.first.locator("h3").inner_text()  # 12 km from the centre
-    assert found.first.get_by_text(words["earliest"]).is_visible()
+    expect(found.first.get_by_text(words["earliest"])).to_be_visible()
     assert len(loads) == 2  # the front page and the answer
     assert_clean(page, "nearest")
 
     found.first.locator("a.button").click()
     page.wait_for_url("**/book/details?**")
-    assert page.get_by_label(words["details"]).is_visible()
+    expect(page.get_by_label(words["details"])).to_be_visible()
     assert live_server.errors == []
 
 
@@ -75,13 +76,13 @@ def test_without_javascript_an_unknown_place_is_explained_and_the_list_still_lea
 
     page.locator(".municipality-links").get_by_role("link", name=words["keuruu"]).click()
     page.wait_for_url("**/nearest?where=**")
-    assert "Keuru" in page.locator(".near-list > li").first.locator("h3").inner_text()
+    expect(page.locator(".near-list > li").first.locator("h3")).to_contain_text("Keuru")
 
     page.get_by_label(words["where"], exact=True).fill("säynätsalo")
     page.get_by_label(words["agency"], exact=True).select_option(label=words["kela"])
     page.get_by_label(words["where"], exact=True).press("Enter")
     page.wait_for_url("**agency=kela**")
-    assert page.locator(".near-list > li").first.get_by_text(words["earliest"]).is_visible()
+    expect(page.locator(".near-list > li").first.get_by_text(words["earliest"])).to_be_visible()
     assert live_server.errors == []
 
 

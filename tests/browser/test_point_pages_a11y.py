@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from booking.engine.clock import to_helsinki, utc_now
 from tests.browser.conftest import axe_violations, describe_violations
@@ -43,7 +44,7 @@ def test_agency_filter_works_with_the_keyboard_alone(page, live_server, live_reg
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     page.wait_for_url("**agency=kela**")
-    assert "1 service point offers the services of Kela." in page.content()
+    expect(page.locator("body")).to_contain_text("1 service point offers the services of Kela.")
     page.get_by_role("link", name="Testila service point").press("Enter")
     page.wait_for_url("**/points/testila")
     assert page.get_by_role("heading", level=1).inner_text() == "Testila service point"

@@ -9,6 +9,7 @@ WCAG 2.1 A/AA violation.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from booking.data.enums import Role
 from tests.browser.conftest import axe_violations, describe_violations
@@ -48,7 +49,7 @@ def test_advisor_books_and_checks_in_while_the_expert_watches(new_page, live_ser
     )
 
     sign_in(advisor, live_server.url, accounts["advisor"].email, audited)
-    assert advisor.locator("h1").inner_text().startswith("Testila yhteispalvelupiste")
+    expect(advisor.locator("h1")).to_contain_text("Testila yhteispalvelupiste")
     assert_accessible(advisor, audited)
 
     advisor.get_by_role("link", name="Varaa asiakkaalle").first.click()
@@ -58,16 +59,16 @@ def test_advisor_books_and_checks_in_while_the_expert_watches(new_page, live_ser
     advisor.locator("#service_id").select_option("kela-benefits")
     assert advisor.get_by_label("Päivä").input_value() == ""  # empty: the next free times
     advisor.get_by_role("button", name="Seuraava vapaa aika nyt").click()
-    assert advisor.locator("h1").inner_text() == "Valitse aika"
+    expect(advisor.locator("h1")).to_have_text("Valitse aika")
     assert_accessible(advisor, audited)
-    assert advisor.locator("input[name=starts_at]:checked").count() == 1
+    expect(advisor.locator("input[name=starts_at]:checked")).to_have_count(1)
     advisor.get_by_role("button", name="Varaa tämä aika").click()
-    assert "Varattu. Varaustunnus" in advisor.content()
+    expect(advisor.locator("body")).to_contain_text("Varattu. Varaustunnus")
     assert len(submissions) <= 4, submissions
     assert_accessible(advisor, audited)
 
     advisor.get_by_role("link", name="Tulosta varauslappu").first.click()
-    assert advisor.locator("h1").inner_text() == "Varauksesi"
+    expect(advisor.locator("h1")).to_have_text("Varauksesi")
     assert_accessible(advisor, audited)
     advisor.go_back()
 
@@ -80,7 +81,7 @@ def test_advisor_books_and_checks_in_while_the_expert_watches(new_page, live_ser
     expert.evaluate("() => { window.stillTheSamePage = true; }")
 
     advisor.get_by_role("button", name="Merkitse saapuneeksi", exact=True).click()
-    assert "Ilmoittautuminen tehty" in advisor.content()
+    expect(advisor.locator("body")).to_contain_text("Ilmoittautuminen tehty")
 
     status = row.locator("[data-status]")
     status.filter(has_text="Saapunut").wait_for(timeout=12_000)  # polled, not reloaded
@@ -88,10 +89,10 @@ def test_advisor_books_and_checks_in_while_the_expert_watches(new_page, live_ser
     assert live_server.errors == []
 
     advisor.goto(f"{live_server.url}/desk/testila/day-sheet?day=2026-03-02")
-    assert "Aino Asiakas" in advisor.content()
+    expect(advisor.locator("body")).to_contain_text("Aino Asiakas")
     assert_accessible(advisor, audited)
     advisor.goto(f"{live_server.url}/desk/testila?day=2026-03-02")
-    assert "Saapunut" in advisor.content()
+    expect(advisor.locator("body")).to_contain_text("Saapunut")
     assert_accessible(advisor, audited)
     assert len(audited) == 9
 
@@ -119,7 +120,7 @@ def test_other_staff_pages_are_accessible(
         advisor.goto(live_server.url + path)
         assert_accessible(advisor, audited)
     advisor.get_by_role("button", name="Näytä vapaat ajat").click()  # sent empty: errors
-    assert advisor.locator("#error-summary").count() == 1
+    expect(advisor.locator("#error-summary")).to_have_count(1)
     assert_accessible(advisor, audited)
 
     expert = new_page(viewport=DESKTOP)
