@@ -92,10 +92,12 @@ def offered(session, client) -> tuple[list[str], list[str]]:
     now = utc_now()
     direct = calendars.free_times(session, "testila", "kela-benefits", WEDNESDAY, WEDNESDAY, now)
     session.rollback()  # and holds no lock while another process writes
-    answer = client.get(
-        f"/api/v1/points/testila/availability?service=kela-benefits&from={WEDNESDAY}&to={WEDNESDAY}"
-    )
-    assert answer.status_code == 200
+    path = f"/api/v1/points/testila/availability?service=kela-benefits&from={WEDNESDAY}"
+    # Asked twice: the second answer comes from the cache, which then knows the calendar
+    # signal's counts, so the next question after a change meets the signal first.
+    answer, again = client.get(f"{path}&to={WEDNESDAY}"), client.get(f"{path}&to={WEDNESDAY}")
+    assert answer.status_code == again.status_code == 200
+    assert again.data == answer.data
     via_api = [moment[11:16] for moment in answer.get_json()["times"]]
     return [s.astimezone(HELSINKI).strftime("%H:%M") for s in direct], via_api
 
@@ -248,3 +250,127 @@ def test_one_hour_later_the_answer_has_lost_the_times_now_too_soon(
     later = client.get(path).get_json()["times"]
     assert later[0].endswith("T11:15:00+02:00")
     assert later == first[1:]
+
+
+# --- the calendar signal: hits without the stamp's round trip ----------------------
+
+#: Books Wednesday 10:00 at Testilä and stops right after the commit, before the end of
+#: its transaction is signalled, until a line comes on standard input.
+BOOK_AND_PAUSE_AFTER_COMMIT = """
+import sys
+from datetime import datetime
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+from booking.appointments.lifecycle import BookingRequest, book_appointment
+from booking.data.sessions import make_engine, make_session_factory
+
+url = sys.argv[1]
+start, now = datetime.fromisoformat(sys.argv[2]), datetime.fromisoformat(sys.argv[3])
+
+@event.listens_for(Session, "after_transaction_end", insert=True)  # before the app's own
+def pause(session, transaction):
+    if transaction.parent is None:  # the whole transaction, not a savepoint
+        print("committed", flush=True)
+        sys.stdin.readline()
+
+engine = make_engine(url)
+with make_session_factory(engine)() as session:
+    request = BookingRequest(point_id="testila", service_id="kela-benefits", starts_at=start,
+                             name="Toinen Prosessi", phone="0401234567")
+    book_appointment(session, request, now=now)
+    session.commit()
+engine.dispose()
+"""
+
+#: Raises Testilä's revisions in a transaction and dies before it ends.
+DIE_WHILE_WRITING = """
+import os, sys
+from booking.data.calendar_revision import bump_scopes
+from booking.data.sessions import make_engine, make_session_factory
+
+engine = make_engine(sys.argv[1])
+session = make_session_factory(engine)()
+bump_scopes(session, ["p:testila"])
+os._exit(0)
+"""
+
+
+def stamp_reads(monkeypatch) -> list[str]:
+    """The API's stamp round trips from now on, by point."""
+    from booking.api import free_times
+
+    reads: list[str] = []
+    original = free_times.committed_stamp
+
+    def counted(engine, point_id, *args):
+        reads.append(point_id)
+        return original(engine, point_id, *args)
+
+    monkeypatch.setattr(free_times, "committed_stamp", counted)
+    return reads
+
+
+def test_an_unchanged_answer_is_sent_without_reading_the_stamp_where_the_signal_is_shared(
+    session, engine, world, client, clock, monkeypatch
+):
+    both_offer(session, client, "10:00")
+    reads = stamp_reads(monkeypatch)
+    both_offer(session, client, "10:00")
+    # SQLite's writers all share the file beside it; PostgreSQL's may be on other
+    # machines, so there every hit reads the stamp.
+    assert reads == ([] if engine.dialect.name == "sqlite" else ["testila"] * 2)
+    # Kela's expert is booked at Toinen at 13:00: the agency's slot changes, so the
+    # next hit reads the stamp once, which shows the new booking, and the one after
+    # is quiet again.
+    in_another_process(engine, "book", **booking_args("toinen", "kela-benefits", 13))
+    reads.clear()
+    both_offer(session, client, "13:00", expected=False)
+    assert reads == (["testila"] if engine.dialect.name == "sqlite" else ["testila"] * 2)
+
+
+def test_a_booking_committed_but_not_yet_signalled_is_never_offered(
+    session, engine, world, client, clock
+):
+    both_offer(session, client, "10:00")
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            BOOK_AND_PAUSE_AFTER_COMMIT,
+            engine.url.render_as_string(hide_password=False),
+            at(10).isoformat(),
+            NOW.isoformat(),
+        ],
+        cwd=PROJECT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert writer.stdout.readline() == "committed\n"
+        both_offer(session, client, "10:00", expected=False)  # committed, still "writing"
+        writer.stdin.write("\n")
+        writer.stdin.flush()
+        assert writer.wait(timeout=120) == 0
+    finally:
+        writer.kill()
+    both_offer(session, client, "10:00", expected=False)
+    both_offer(session, client, "11:00")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_writer_that_died_mid_transaction_leaves_its_slots_to_the_stamp(
+    session, engine, world, client, clock, monkeypatch
+):
+    both_offer(session, client, "10:00")
+    subprocess.run(
+        [sys.executable, "-c", DIE_WHILE_WRITING, engine.url.render_as_string()],
+        check=True,
+        cwd=PROJECT,
+        timeout=120,
+    )
+    reads = stamp_reads(monkeypatch)
+    both_offer(session, client, "10:00")
+    assert reads == ["testila"] * 2  # Testilä's slot still reads "being written"
+    in_another_process(engine, "book", **booking_args("testila", "kela-benefits", 10))
+    both_offer(session, client, "10:00", expected=False)

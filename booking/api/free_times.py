@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -36,7 +36,14 @@ from booking.data.availability import (
 )
 from booking.data.availability_cache import HoldSpan, cache_of_engine
 from booking.data.calendar_revision import may_use_cache
-from booking.data.calendar_stamps import Stamp, availability_stamp, committed_stamp
+from booking.data.calendar_signal import NoSignal, Quiet, region_slot, scope_slot, signal_of_engine
+from booking.data.calendar_stamps import (
+    Stamp,
+    agency_scope,
+    availability_stamp,
+    committed_stamp,
+    point_scope,
+)
 from booking.data.models import Offering, Service, ServicePoint
 from booking.engine.clock import HELSINKI, utc_now
 from booking.web.database import get_engine, get_session
@@ -163,12 +170,16 @@ def _refusal(
 
 @dataclass(frozen=True)
 class _Answer:
-    """A 200 answer kept as sent: its body, its ETag, and when it may be sent again."""
+    """A 200 answer kept as sent: its body, its ETag, and when it may be sent again.
+    ``slots``: its slots of the calendar signal (None without one); ``quiet``: their
+    counts when its stamp was last found current, nothing being written."""
 
     stamp: Stamp
     valid: HoldSpan
     body: bytes
     etag: str
+    slots: tuple[int, ...] | None = None
+    quiet: Quiet | None = None
 
 
 @bp.get("/points/<point_id>/availability")
@@ -182,27 +193,53 @@ def point_availability(point_id: str):
         )
     # The stamp first, then the data: an answer is kept under revisions it is at
     # least as new as, and sent again only while they are unchanged.  A hit needs
-    # neither a session nor a transaction.
+    # neither a session nor a transaction, and, while the calendar signal says
+    # nothing of it changed since its stamp was read, no round trip at all.
     engine = get_engine()
     # The days computed: nothing is free in the past (see _engine_times).
     computed = (max(first, now.astimezone(HELSINKI).date()), last)
-    stamp = committed_stamp(engine, point_id, service_id, *computed)
     key = ("json", point_id, service_id, first, last)
     cache = cache_of_engine(engine)
+    signal = signal_of_engine(engine)
     kept = cache.get(key)
-    if kept is None or kept.stamp != stamp or not kept.valid.holds_at(now.timestamp()):
-        session = get_session()
-        if session.in_transaction():  # its data may be older than that stamp
-            stamp = availability_stamp(session, point_id, service_id, *computed)
-        # Before the times: a point hidden online has times for its desk, none for the API.
-        refusal = _refusal(session, point_id, service_id, errors)
-        if refusal is not None:
-            return refusal
-        starts, valid = _engine_times(session, point_id, service_id, first, last, now, stamp)
-        body = _answer(point_id, service_id, first, last, starts)
-        kept = _Answer(stamp, valid, body, f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"')
-        if may_use_cache(session):
-            cache.put(key, kept)
+    usable = kept is not None and kept.valid.holds_at(now.timestamp())
+    quiet = signal.quiet(kept.slots) if usable and kept.slots else None  # before the stamp
+    if quiet is not None and quiet == kept.quiet:
+        return _sent(kept)
+    stamp = committed_stamp(engine, point_id, service_id, *computed)
+    if usable and kept.stamp == stamp:
+        if quiet is not None:
+            cache.put(key, replace(kept, quiet=quiet))
+        return _sent(kept)
+    session = get_session()
+    if session.in_transaction():  # its data may be older than that stamp
+        stamp = availability_stamp(session, point_id, service_id, *computed)
+    # Before the times: a point hidden online has times for its desk, none for the API.
+    refusal = _refusal(session, point_id, service_id, errors)
+    if refusal is not None:
+        return refusal
+    starts, valid = _engine_times(session, point_id, service_id, first, last, now, stamp)
+    body = _answer(point_id, service_id, first, last, starts)
+    etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+    slots = _slots(session, signal, point_id, service_id)
+    # The counts read before the stamp hold for this answer too, if of the same slots.
+    same_slots = quiet is not None and slots == kept.slots
+    kept = _Answer(stamp, valid, body, etag, slots, quiet if same_slots else None)
+    if may_use_cache(session):
+        cache.put(key, kept)
+    return _sent(kept)
+
+
+def _slots(session: Session, signal, point_id: str, service_id: str) -> tuple[int, ...] | None:
+    """The calendar signal's slots an answer rests on: the region's, the point's and
+    the service's agency's (None without a signal)."""
+    if isinstance(signal, NoSignal):
+        return None
+    agency_id = session.get(Service, service_id).agency_id
+    return region_slot(), scope_slot(point_scope(point_id)), scope_slot(agency_scope(agency_id))
+
+
+def _sent(kept: _Answer) -> Response:
     headers = {"ETag": kept.etag, "Cache-Control": REVALIDATE}
     if _matches(kept.etag, request.headers.get("If-None-Match")):
         return Response(status=304, headers=headers)

@@ -12,7 +12,6 @@ behind its back call :func:`clear_availability_cache`.
 from __future__ import annotations
 
 import threading
-import weakref
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -20,6 +19,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+
+from booking.data.calendar_stamps import engine_of
+from booking.data.per_engine import PerEngine
 
 #: Entries kept per engine; one entry is one (point, service, date range) in one form.
 CACHE_SIZE = 4096
@@ -81,28 +83,19 @@ class AvailabilityCache:
         return len(self._entries)
 
 
-_caches: weakref.WeakKeyDictionary[Engine, AvailabilityCache] = weakref.WeakKeyDictionary()
-_caches_lock = threading.Lock()
+_caches = PerEngine(lambda _engine: AvailabilityCache())
 
 
 def cache_for(session: Session) -> AvailabilityCache:
     """The cache of the session's engine (each database has its own revisions)."""
-    engine = session.get_bind()
-    return cache_of_engine(getattr(engine, "engine", engine))  # a Connection bind → its Engine
+    return cache_of_engine(engine_of(session))
 
 
 def cache_of_engine(engine: Engine) -> AvailabilityCache:
-    cache = _caches.get(engine)
-    if cache is None:
-        with _caches_lock:
-            cache = _caches.get(engine)
-            if cache is None:
-                cache = _caches[engine] = AvailabilityCache()
-    return cache
+    return _caches.of(engine)
 
 
 def clear_availability_cache() -> None:
     """Forget every cached entry (for tests that reset a database behind its back)."""
-    with _caches_lock:
-        for cache in _caches.values():
-            cache.clear()
+    for cache in _caches:
+        cache.clear()

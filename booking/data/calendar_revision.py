@@ -48,7 +48,8 @@ from booking.data.calendar_models import (
     CalendarScopeRevision,
     ShortDaySettings,
 )
-from booking.data.calendar_stamps import agency_scope, point_scope
+from booking.data.calendar_signal import region_slot, scope_slot, signal_of_engine
+from booking.data.calendar_stamps import agency_scope, engine_of, point_scope
 from booking.data.models import (
     Appointment,
     Closure,
@@ -67,6 +68,7 @@ _REVISION = CalendarRevision.__table__
 _SCOPES = CalendarScopeRevision.__table__
 _DAYS = CalendarDayRevision.__table__
 _BUMPED_IN = "booking.calendar_revision_bumped_in"
+_SIGNALLED = "booking.calendar_signal_slots"
 #: Changes of these raise the region's revision.
 _REGION_MODELS = (Expert, Offering, Service, ShortDaySettings)
 #: Changes of these raise their point's revision.
@@ -94,6 +96,7 @@ def bump_calendar_revision(session: Session) -> None:
     if raised.rowcount == 0:
         session.execute(_REVISION.insert().values(id=1, value=1))
     session.info[_BUMPED_IN] = session.get_transaction()
+    _signal_writing(session, [region_slot()])
 
 
 def bump_scopes(session: Session, scopes: Iterable[str]) -> None:
@@ -120,6 +123,28 @@ def _raise_rows(session: Session, table, keys: list[dict]) -> None:
             )
         )
     session.info[_BUMPED_IN] = session.get_transaction()
+    _signal_writing(session, [scope_slot(key["scope"]) for key in keys])
+
+
+def _signal_writing(session: Session, slots: list[int]) -> None:
+    """Tell every process, before the commit, that this transaction writes ``slots``
+    (``booking.data.calendar_signal``); its end is told when it ends."""
+    transaction = session.get_transaction()
+    signalled = session.info.get(_SIGNALLED)
+    if signalled is None or signalled[0] is not transaction:
+        signalled = session.info[_SIGNALLED] = (transaction, engine_of(session), set())
+    new = set(slots) - signalled[2]
+    if new:
+        signal_of_engine(signalled[1]).begin(new)
+        signalled[2].update(new)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _signal_ended(session: Session, transaction) -> None:
+    signalled = session.info.get(_SIGNALLED)
+    if signalled is not None and signalled[0] is transaction:
+        del session.info[_SIGNALLED]
+        signal_of_engine(signalled[1]).end(signalled[2])
 
 
 def utc_days(starts_at: datetime, ends_at: datetime) -> list[date]:

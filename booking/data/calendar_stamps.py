@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-import weakref
 from datetime import date, timedelta
 
 from psycopg.pq import ExecStatus
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from booking.data.calendar_models import CalendarDayRevision
 from booking.data.models import Service
+from booking.data.per_engine import PerEngine
 
 _DAYS = CalendarDayRevision.__table__
 _STAMPS_READ = "booking.calendar_stamps_read"
@@ -110,7 +110,7 @@ def availability_stamp(
     in autocommit mode (one round trip; a cache hit then needs no transaction at all);
     within one, on the session's connection, remembered for the transaction."""
     if not session.in_transaction():
-        return committed_stamp(_engine_of(session), point_id, service_id, first_day, last_day)
+        return committed_stamp(engine_of(session), point_id, service_id, first_day, last_day)
     transaction = session.get_transaction()
     remembered = session.info.get(_STAMPS_READ)
     if remembered is None or remembered[0] is not transaction:
@@ -149,7 +149,8 @@ def _as_stamp(row) -> Stamp:
     return tuple(int(value or 0) for value in row)
 
 
-def _engine_of(session: Session) -> Engine:
+def engine_of(session: Session) -> Engine:
+    """The engine a session reads through (also when it is bound to a connection)."""
     bind = session.get_bind()
     return getattr(bind, "engine", bind)  # a Connection bind → its Engine
 
@@ -233,15 +234,8 @@ def _check(pgconn, result, expected) -> None:
         raise RuntimeError(f"reading the calendar stamp failed: {message.strip()}")
 
 
-_readers: weakref.WeakKeyDictionary[Engine, _StampReader] = weakref.WeakKeyDictionary()
-_readers_lock = threading.Lock()
+_readers = PerEngine(_StampReader)
 
 
 def _reader_for(engine: Engine) -> _StampReader:
-    reader = _readers.get(engine)
-    if reader is None:
-        with _readers_lock:
-            reader = _readers.get(engine)
-            if reader is None:
-                reader = _readers[engine] = _StampReader(engine)
-    return reader
+    return _readers.of(engine)

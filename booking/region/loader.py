@@ -21,10 +21,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from booking.data.calendar_models import CalendarRevision, ShortDaySettings
+from booking.data.calendar_models import ShortDaySettings
+from booking.data.calendar_revision import bump_calendar_revision
 from booking.data.figures_models import SETTINGS_ID as FIGURES_SETTINGS_ID
 from booking.data.figures_models import FiguresSettings
 from booking.data.models import (
@@ -91,11 +92,7 @@ def load_region(session: Session, region: Region) -> LoadSummary:
     loader.absences(region)
     session.flush()
     if loader.summary.changed:
-        session.execute(
-            update(CalendarRevision)
-            .where(CalendarRevision.id == 1)
-            .values(value=CalendarRevision.value + 1)
-        )
+        bump_calendar_revision(session)
     return loader.summary
 
 
