@@ -31,6 +31,7 @@ from booking.api.blueprint import bp
 from booking.api.json_errors import field_errors, not_found
 from booking.data.availability import (
     UnknownPointOrService,
+    agency_of_service,
     free_times_answer,
     local_day_window,
 )
@@ -221,7 +222,7 @@ def point_availability(point_id: str):
     starts, valid = _engine_times(session, point_id, service_id, first, last, now, stamp)
     body = _answer(point_id, service_id, first, last, starts)
     etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
-    slots = _slots(session, signal, point_id, service_id)
+    slots = _slots(session, signal, point_id, service_id, stamp)
     # The counts read before the stamp hold for this answer too, if of the same slots.
     same_slots = quiet is not None and slots == kept.slots
     kept = _Answer(stamp, valid, body, etag, slots, quiet if same_slots else None)
@@ -230,12 +231,17 @@ def point_availability(point_id: str):
     return _sent(kept)
 
 
-def _slots(session: Session, signal, point_id: str, service_id: str) -> tuple[int, ...] | None:
+def _slots(
+    session: Session, signal, point_id: str, service_id: str, stamp: Stamp
+) -> tuple[int, ...] | None:
     """The calendar signal's slots an answer rests on: the region's, the point's and
     the service's agency's (None without a signal)."""
     if isinstance(signal, NoSignal):
         return None
-    agency_id = session.get(Service, service_id).agency_id
+    try:
+        agency_id = agency_of_service(session, point_id, service_id, stamp)
+    except UnknownPointOrService:
+        return None
     return region_slot(), scope_slot(point_scope(point_id)), scope_slot(agency_scope(agency_id))
 
 

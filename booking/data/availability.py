@@ -57,6 +57,7 @@ from booking.engine.slots import (
 __all__ = [
     "AvailabilityInputs",
     "UnknownPointOrService",
+    "agency_of_service",
     "availability_inputs",
     "bump_calendar_revision",
     "clear_availability_cache",
@@ -285,6 +286,12 @@ def _runs(days: list[date]) -> list[tuple[date, date]]:
         else:
             runs.append((day, day))
     return runs
+
+
+def agency_of_service(session: Session, point_id: str, service_id: str, stamp: Stamp) -> str:
+    """The agency of ``service_id``, as the point's service kept under ``stamp`` says
+    (usually without a query); raises ``UnknownPointOrService``."""
+    return _service_at_point(session, cache_for(session), point_id, service_id, stamp).agency_id
 
 
 def _service_at_point(

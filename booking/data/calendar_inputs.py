@@ -83,6 +83,7 @@ class ServiceAtPoint:
     closures: tuple[ClosureRule, ...]
     room_ids: tuple[int, ...]
     expert_hours: tuple[tuple[int, tuple], ...]
+    agency_id: str
 
 
 def service_at_point(session: Session, point_id: str, service_id: str) -> ServiceAtPoint:
@@ -103,7 +104,7 @@ def service_at_point(session: Session, point_id: str, service_id: str) -> Servic
         horizon_days=horizon,
     )
     if not (service_on and point_on and offered):
-        return ServiceAtPoint(rules, ZoneInfo(zone), False, {}, (), (), ())
+        return ServiceAtPoint(rules, ZoneInfo(zone), False, {}, (), (), (), agency_id)
     point = {"point_id": point_id}
     every_day = {**point, "first_day": date.min, "last_day": date.max}
     expert_weekly: dict[int, dict[int, list[tuple[time, time]]]] = defaultdict(
@@ -121,6 +122,7 @@ def service_at_point(session: Session, point_id: str, service_id: str) -> Servic
         tuple(ClosureRule(*row) for row in connection.execute(queries.closures, every_day)),
         tuple(connection.execute(queries.rooms, point).scalars()),
         tuple((expert, weekly_key(expert_weekly[expert])) for expert in sorted(expert_weekly)),
+        agency_id,
     )
 
 
