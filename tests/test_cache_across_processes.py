@@ -254,9 +254,10 @@ def test_one_hour_later_the_answer_has_lost_the_times_now_too_soon(
 
 # --- the calendar signal: hits without the stamp's round trip ----------------------
 
-#: Books Wednesday 10:00 at Testilä and stops right after the commit, before the end of
-#: its transaction is signalled, until a line comes on standard input.
-BOOK_AND_PAUSE_AFTER_COMMIT = """
+#: Books Wednesday 10:00 at Testilä and stops, until a line comes on standard input,
+#: either just before the commit (its revisions raised) or right after it (before the
+#: end of its transaction is signalled).
+BOOK_AND_PAUSE = """
 import sys
 from datetime import datetime
 from sqlalchemy import event
@@ -264,14 +265,22 @@ from sqlalchemy.orm import Session
 from booking.appointments.lifecycle import BookingRequest, book_appointment
 from booking.data.sessions import make_engine, make_session_factory
 
-url = sys.argv[1]
+url, when = sys.argv[1], sys.argv[4]
 start, now = datetime.fromisoformat(sys.argv[2]), datetime.fromisoformat(sys.argv[3])
 
+def pause():
+    print("paused", flush=True)
+    sys.stdin.readline()
+
+@event.listens_for(Session, "before_commit")
+def before(session):
+    if when == "before commit" and session.get_nested_transaction() is None:
+        pause()
+
 @event.listens_for(Session, "after_transaction_end", insert=True)  # before the app's own
-def pause(session, transaction):
-    if transaction.parent is None:  # the whole transaction, not a savepoint
-        print("committed", flush=True)
-        sys.stdin.readline()
+def after(session, transaction):
+    if when == "after commit" and transaction.parent is None:  # not a savepoint
+        pause()
 
 engine = make_engine(url)
 with make_session_factory(engine)() as session:
@@ -328,18 +337,20 @@ def test_an_unchanged_answer_is_sent_without_reading_the_stamp_where_the_signal_
     assert reads == (["testila"] if engine.dialect.name == "sqlite" else ["testila"] * 2)
 
 
-def test_a_booking_committed_but_not_yet_signalled_is_never_offered(
-    session, engine, world, client, clock
+@pytest.mark.parametrize("when", ["before commit", "after commit"])
+def test_a_booking_paused_around_its_commit_is_offered_until_it_commits_and_never_after(
+    session, engine, world, client, clock, when
 ):
     both_offer(session, client, "10:00")
     writer = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            BOOK_AND_PAUSE_AFTER_COMMIT,
+            BOOK_AND_PAUSE,
             engine.url.render_as_string(hide_password=False),
             at(10).isoformat(),
             NOW.isoformat(),
+            when,
         ],
         cwd=PROJECT,
         stdin=subprocess.PIPE,
@@ -347,8 +358,10 @@ def test_a_booking_committed_but_not_yet_signalled_is_never_offered(
         text=True,
     )
     try:
-        assert writer.stdout.readline() == "committed\n"
-        both_offer(session, client, "10:00", expected=False)  # committed, still "writing"
+        assert writer.stdout.readline() == "paused\n"
+        # Before the commit the time is still free; right after it, it is taken,
+        # though the writer has not let go of its marks yet.
+        both_offer(session, client, "10:00", expected=when == "before commit")
         writer.stdin.write("\n")
         writer.stdin.flush()
         assert writer.wait(timeout=120) == 0
@@ -359,7 +372,7 @@ def test_a_booking_committed_but_not_yet_signalled_is_never_offered(
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_a_writer_that_died_mid_transaction_leaves_its_slots_to_the_stamp(
+def test_a_writer_that_died_mid_transaction_costs_one_stamp_read(
     session, engine, world, client, clock, monkeypatch
 ):
     both_offer(session, client, "10:00")
@@ -371,6 +384,8 @@ def test_a_writer_that_died_mid_transaction_leaves_its_slots_to_the_stamp(
     )
     reads = stamp_reads(monkeypatch)
     both_offer(session, client, "10:00")
-    assert reads == ["testila"] * 2  # Testilä's slot still reads "being written"
+    # It raised Testilä's count before it died, and its mark died with it: the stamp
+    # is read once (nothing was committed), then hits are quiet again.
+    assert reads == ["testila"]
     in_another_process(engine, "book", **booking_args("testila", "kela-benefits", 10))
     both_offer(session, client, "10:00", expected=False)

@@ -127,16 +127,14 @@ def _raise_rows(session: Session, table, keys: list[dict]) -> None:
 
 
 def _signal_writing(session: Session, slots: list[int]) -> None:
-    """Tell every process, before the commit, that this transaction writes ``slots``
-    (``booking.data.calendar_signal``); its end is told when it ends."""
+    """Mark ``slots`` being written for every process, before the commit
+    (``booking.data.calendar_signal``); the marks go when the transaction ends."""
     transaction = session.get_transaction()
     signalled = session.info.get(_SIGNALLED)
     if signalled is None or signalled[0] is not transaction:
-        signalled = session.info[_SIGNALLED] = (transaction, engine_of(session), set())
-    new = set(slots) - signalled[2]
-    if new:
-        signal_of_engine(signalled[1]).begin(new)
-        signalled[2].update(new)
+        writing = signal_of_engine(engine_of(session)).writing()
+        signalled = session.info[_SIGNALLED] = (transaction, writing)
+    signalled[1].add(slots)
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -144,7 +142,7 @@ def _signal_ended(session: Session, transaction) -> None:
     signalled = session.info.get(_SIGNALLED)
     if signalled is not None and signalled[0] is transaction:
         del session.info[_SIGNALLED]
-        signal_of_engine(signalled[1]).end(signalled[2])
+        signalled[1].close()
 
 
 def utc_days(starts_at: datetime, ends_at: datetime) -> list[date]:

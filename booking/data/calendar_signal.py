@@ -2,38 +2,36 @@
 
 A cached availability answer is served only while its stamp (the revisions it
 rests on, ``booking.data.calendar_stamps``) is unchanged, and reading the stamp
-is a database round trip.  The signal lets a hit skip it.  It is a set of
-counters every process using the database shares: *slots*, one for the region
-and one for each point or agency scope (hashed into a fixed number).  Each slot
-holds two numbers:
+is a database round trip.  The signal lets a hit skip it.  It is shared by
+every process using the database, in *slots*: one for the region and one for
+each point or agency scope (hashed into a fixed number).  A slot has
 
-- ``writing``: transactions that have raised a revision of the slot and not
-  ended yet (raised when the revision is, before the commit);
-- ``ended``: how many such transactions have ended (raised after the commit,
-  together with ``writing`` falling by one).
+- a *count*, raised by every transaction that raises a revision of the slot,
+  before it commits;
+- a *being written* mark: a lock the transaction holds on the slot's byte from
+  before it raises the count until it has ended (committed or not).  The
+  kernel drops it when the transaction's file is closed, also when its process
+  dies.
 
-A reader reads the slots of an answer (region, point, agency) *before* reading
-its stamp.  When none of them is being written and the stamp read afterwards
-equals the answer's, the answer is current for that reading of the slots:
-every change that had committed is in the stamp, and every later one will
-raise ``ended`` (or show in ``writing`` until it does).  So while a later
-reading of the slots is the same, with nothing being written, the answer may
-be sent without the round trip.  A slot read while being written sends the
-reader to the stamp, as before.
+A writer marks, raises the count, commits, and lets go of the mark.  A reader
+reads the counts of an answer's slots (region, point, agency), then looks for
+marks, then reads the stamp.  When no slot was marked and the stamp equals the
+answer's, the answer is current for those counts: every commit before the look
+for marks had raised its count before it, and let go of its mark after it.  So
+while later readings give the same counts, with no mark, the answer may be
+sent without the round trip.  A writer that dies after raising a count leaves
+the count raised: readers go to the stamp once and find what it committed, if
+anything.
 
-Where the counters live:
+Where the signal lives:
 
-- SQLite: a small file beside the database (``<database>-signal``).  Every
-  process using a SQLite database is on its machine, so every writer shares it.
-  Reads and writes take ``flock`` (shared or exclusive) on it.
-- Any other database (PostgreSQL): none.  Its servers may stand on several
-  machines, and a signal one of them missed would serve a stale time; every
-  hit reads the stamp.
-
-A process that dies between a revision and the end of its transaction leaves
-its slots "being written": readers of those slots then read the stamp on each
-request (correct, only slower) until the file is removed while no process
-uses the database.
+- SQLite: a file beside the database (``<database>-signal``).  Every process
+  using a SQLite database is on its machine, so every writer shares it.  Counts
+  are read and raised under ``flock``; the marks are open-file-description
+  locks (Linux), one file opened per writing transaction.
+- Any other database (PostgreSQL), or without such locks: none.  A database
+  server's clients may stand on several machines, and a signal one of them
+  missed would serve a stale time; every hit reads the stamp.
 """
 
 from __future__ import annotations
@@ -42,6 +40,7 @@ import contextlib
 import fcntl
 import os
 import struct
+import sys
 import threading
 import zlib
 from collections.abc import Iterable
@@ -52,10 +51,15 @@ from booking.data.per_engine import PerEngine
 
 #: Slot 0 is the region's; scopes hash into the others.
 SLOTS = 1024
-_SLOT = struct.Struct("<qq")  # ended, writing
+_COUNT = struct.Struct("<q")
 _REGION_SLOT = 0
+#: The marks are locks on single bytes from here on (a lock may lie past the end).
+_MARKS_AT = 1 << 20
+#: ``struct flock`` on Linux: type, whence, start, length, pid (0 for these locks).
+_FLOCK = struct.Struct("hh4xqqi4x")
+_HAS_FILE_LOCKS = sys.platform == "linux" and hasattr(fcntl, "F_OFD_SETLK")
 
-#: What a reader saw of some slots when none was being written: their ``ended`` counts.
+#: The counts a reader saw of some slots, none of them marked.
 Quiet = tuple[int, ...]
 
 
@@ -68,17 +72,25 @@ def scope_slot(scope: str) -> int:
     return 1 + zlib.crc32(scope.encode()) % (SLOTS - 1)
 
 
+class Writing:
+    """A transaction's marks: ``add`` before it raises revisions of slots, ``close``
+    once it has ended."""
+
+    def add(self, _slots: Iterable[int]) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 class NoSignal:
     """For databases whose writers may not all share a file: never quiet."""
 
     def quiet(self, _slots: tuple[int, ...]) -> Quiet | None:
         return None
 
-    def begin(self, _slots: Iterable[int]) -> None:
-        pass
-
-    def end(self, _slots: Iterable[int]) -> None:
-        pass
+    def writing(self) -> Writing:
+        return Writing()
 
 
 class FileSignal:
@@ -89,47 +101,31 @@ class FileSignal:
         self.local = threading.local()
 
     def quiet(self, slots: tuple[int, ...]) -> Quiet | None:
-        """The slots' ``ended`` counts, or None when one is being written (or the
-        file cannot be read)."""
+        """The slots' counts, read before looking for marks; None when one is marked
+        (or the file cannot be read)."""
         try:
             descriptor = self._descriptor()
             fcntl.flock(descriptor, fcntl.LOCK_SH)
             try:
-                read = [_read_slot(descriptor, slot) for slot in slots]
+                counts = tuple(_count(descriptor, slot) for slot in slots)
             finally:
                 fcntl.flock(descriptor, fcntl.LOCK_UN)
+            if any(_marked(descriptor, slot) for slot in slots):
+                return None
         except OSError:
             return None
-        if any(writing for _ended, writing in read):
-            return None
-        return tuple(ended for ended, _writing in read)
+        return counts
 
-    def begin(self, slots: Iterable[int]) -> None:
-        """A transaction raises revisions of ``slots``: they are being written."""
-        self._change(slots, ended=0, writing=1)
-
-    def end(self, slots: Iterable[int]) -> None:
-        """That transaction has ended (committed or not)."""
-        self._change(slots, ended=1, writing=-1)
-
-    def _change(self, slots: Iterable[int], *, ended: int, writing: int) -> None:
-        descriptor = self._descriptor()
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        try:
-            for slot in sorted(set(slots)):
-                old_ended, old_writing = _read_slot(descriptor, slot)
-                new = _SLOT.pack(old_ended + ended, max(0, old_writing + writing))
-                os.pwrite(descriptor, new, slot * _SLOT.size)
-        finally:
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    def writing(self) -> FileWriting:
+        return FileWriting(self.path)
 
     def _descriptor(self) -> int:
-        """This thread's own descriptor (``flock`` locks belong to an open file, so
-        threads and forked processes each need their own)."""
+        """This thread's own descriptor for reading (``flock`` locks belong to an open
+        file, so threads and forked processes each need their own)."""
         held = getattr(self.local, "held", None)
         if held is not None and held[0] == os.getpid():
             return held[1]
-        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        descriptor = _open(self.path)
         self.local.held = (os.getpid(), descriptor)
         return descriptor
 
@@ -140,9 +136,56 @@ class FileSignal:
                 os.close(held[1])
 
 
-def _read_slot(descriptor: int, slot: int) -> tuple[int, int]:
-    raw = os.pread(descriptor, _SLOT.size, slot * _SLOT.size)
-    return _SLOT.unpack(raw) if len(raw) == _SLOT.size else (0, 0)  # never written: 0, 0
+class FileWriting(Writing):
+    """One transaction's marks, on a file of its own: closing it lets go of them all."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.descriptor: int | None = None
+        self.slots: set[int] = set()
+
+    def add(self, slots: Iterable[int]) -> None:
+        new = sorted(set(slots) - self.slots)
+        if not new:
+            return
+        if self.descriptor is None:
+            self.descriptor = _open(self.path)
+        for slot in new:  # the mark first, then the count
+            lock = _FLOCK.pack(fcntl.F_RDLCK, os.SEEK_SET, _MARKS_AT + slot, 1, 0)
+            fcntl.fcntl(self.descriptor, fcntl.F_OFD_SETLK, lock)
+        self.slots.update(new)
+        fcntl.flock(self.descriptor, fcntl.LOCK_EX)
+        try:
+            for slot in new:
+                raised = _COUNT.pack(_count(self.descriptor, slot) + 1)
+                os.pwrite(self.descriptor, raised, slot * _COUNT.size)
+        finally:
+            fcntl.flock(self.descriptor, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self.descriptor is not None:
+            os.close(self.descriptor)
+            self.descriptor = None
+
+    def __del__(self):  # a session dropped mid-transaction: its connection rolled back
+        with contextlib.suppress(OSError):
+            self.close()
+
+
+def _open(path: str) -> int:
+    return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+
+
+def _count(descriptor: int, slot: int) -> int:
+    raw = os.pread(descriptor, _COUNT.size, slot * _COUNT.size)
+    return _COUNT.unpack(raw)[0] if len(raw) == _COUNT.size else 0  # never raised: 0
+
+
+def _marked(descriptor: int, slot: int) -> bool:
+    """Whether a transaction (on another open file) holds the slot's mark."""
+    probe = _FLOCK.pack(fcntl.F_WRLCK, os.SEEK_SET, _MARKS_AT + slot, 1, 0)
+    found = fcntl.fcntl(descriptor, fcntl.F_OFD_GETLK, probe)
+    return _FLOCK.unpack(found)[0] != fcntl.F_UNLCK
 
 
 def signal_of_engine(engine: Engine) -> FileSignal | NoSignal:
@@ -154,7 +197,7 @@ def _signal_for(engine: Engine) -> FileSignal | NoSignal:
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         return NoSignal()
-    if database.startswith("file:"):  # a URI filename: not a plain path
+    if database.startswith("file:") or not _HAS_FILE_LOCKS:  # a URI filename: not a path
         return NoSignal()
     return FileSignal(os.path.realpath(database) + "-signal")
 
