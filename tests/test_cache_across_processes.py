@@ -389,3 +389,13 @@ def test_a_writer_that_died_mid_transaction_costs_one_stamp_read(
     assert reads == ["testila"]
     in_another_process(engine, "book", **booking_args("testila", "kela-benefits", 10))
     both_offer(session, client, "10:00", expected=False)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_signal_file_made_again_is_not_mistaken_for_the_old_one(
+    session, engine, world, client, clock
+):
+    both_offer(session, client, "10:00")
+    Path(engine.url.database + "-signal").unlink()  # as if removed while the app runs
+    in_another_process(engine, "book", **booking_args("testila", "kela-benefits", 10))
+    both_offer(session, client, "10:00", expected=False)

@@ -59,7 +59,8 @@ _MARKS_AT = 1 << 20
 _FLOCK = struct.Struct("hh4xqqi4x")
 _HAS_FILE_LOCKS = sys.platform == "linux" and hasattr(fcntl, "F_OFD_SETLK")
 
-#: The counts a reader saw of some slots, none of them marked.
+#: The identity of the signal's file (device, inode) and the counts a reader saw there
+#: of some slots, none of them marked.
 Quiet = tuple[int, ...]
 
 
@@ -104,7 +105,7 @@ class FileSignal:
         """The slots' counts, read before looking for marks; None when one is marked
         (or the file cannot be read)."""
         try:
-            descriptor = self._descriptor()
+            descriptor, identity = self._descriptor()
             fcntl.flock(descriptor, fcntl.LOCK_SH)
             try:
                 counts = tuple(_count(descriptor, slot) for slot in slots)
@@ -114,20 +115,25 @@ class FileSignal:
                 return None
         except OSError:
             return None
-        return counts
+        return (*identity, *counts)  # counts of another file never match
 
     def writing(self) -> FileWriting:
         return FileWriting(self.path)
 
-    def _descriptor(self) -> int:
+    def _descriptor(self) -> tuple[int, tuple[int, int]]:
         """This thread's own descriptor for reading (``flock`` locks belong to an open
-        file, so threads and forked processes each need their own)."""
+        file, so threads and forked processes each need their own), and the identity
+        of its file; opened again when the path names another file now."""
         held = getattr(self.local, "held", None)
         if held is not None and held[0] == os.getpid():
-            return held[1]
+            now = os.stat(self.path)
+            if (now.st_dev, now.st_ino) == held[2]:
+                return held[1], held[2]
+            os.close(held[1])
         descriptor = _open(self.path)
-        self.local.held = (os.getpid(), descriptor)
-        return descriptor
+        opened = os.fstat(descriptor)
+        self.local.held = (os.getpid(), descriptor, (opened.st_dev, opened.st_ino))
+        return descriptor, self.local.held[2]
 
     def __del__(self):
         held = getattr(self.local, "held", None)
