@@ -6,7 +6,10 @@ reads the revisions the answer rests on (``availability_stamp``: the region's,
 the point's and the service's agency's, and their days').  An answer computed
 under the same revisions, and still valid at this instant (no hold lapsed, no
 time passed its notice, the same day), is sent again as the bytes it was,
-with its ETag — or a 304 when the client already holds them.  Otherwise one
+with its ETag — or a 304 when the client already holds them.  Where the
+calendar signal is shared (SQLite, ``booking.data.calendar_signal``), an answer
+found current is sent again without that query while the signal's counts of its
+slots read the same, nothing being written.  Otherwise one
 query tells an unknown point or service (404), a point hidden online (404) or
 a service not offered there (422) from a question to answer, and
 ``free_times_answer`` computes it.  Times go out as ISO 8601 with the Helsinki offset, each
