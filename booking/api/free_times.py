@@ -34,20 +34,14 @@ from booking.api.blueprint import bp
 from booking.api.json_errors import field_errors, not_found
 from booking.data.availability import (
     UnknownPointOrService,
-    agency_of_service,
     free_times_answer,
     local_day_window,
+    signal_slots,
 )
 from booking.data.availability_cache import HoldSpan, cache_of_engine
 from booking.data.calendar_revision import may_use_cache
-from booking.data.calendar_signal import NoSignal, Quiet, region_slot, scope_slot, signal_of_engine
-from booking.data.calendar_stamps import (
-    Stamp,
-    agency_scope,
-    availability_stamp,
-    committed_stamp,
-    point_scope,
-)
+from booking.data.calendar_signal import Quiet, signal_of_engine
+from booking.data.calendar_stamps import Stamp, availability_stamp, committed_stamp
 from booking.data.models import Offering, Service, ServicePoint
 from booking.engine.clock import HELSINKI, utc_now
 from booking.web.database import get_engine, get_session
@@ -225,27 +219,13 @@ def point_availability(point_id: str):
     starts, valid = _engine_times(session, point_id, service_id, first, last, now, stamp)
     body = _answer(point_id, service_id, first, last, starts)
     etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
-    slots = _slots(session, signal, point_id, service_id, stamp)
+    slots = signal_slots(session, point_id, service_id, stamp)
     # The counts read before the stamp hold for this answer too, if of the same slots.
     same_slots = quiet is not None and slots == kept.slots
     kept = _Answer(stamp, valid, body, etag, slots, quiet if same_slots else None)
     if may_use_cache(session):
         cache.put(key, kept)
     return _sent(kept)
-
-
-def _slots(
-    session: Session, signal, point_id: str, service_id: str, stamp: Stamp
-) -> tuple[int, ...] | None:
-    """The calendar signal's slots an answer rests on: the region's, the point's and
-    the service's agency's (None without a signal)."""
-    if isinstance(signal, NoSignal):
-        return None
-    try:
-        agency_id = agency_of_service(session, point_id, service_id, stamp)
-    except UnknownPointOrService:
-        return None
-    return region_slot(), scope_slot(point_scope(point_id)), scope_slot(agency_scope(agency_id))
 
 
 def _sent(kept: _Answer) -> Response:

@@ -37,8 +37,17 @@ from booking.data.calendar_inputs import (
 )
 from booking.data.calendar_queries import EXPERT, ROOM, calendar_queries
 from booking.data.calendar_revision import bump_calendar_revision, may_use_cache
+from booking.data.calendar_signal import REGION_SLOT, scope_slot, signal_of_engine
 from booking.data.calendar_spans import seconds
-from booking.data.calendar_stamps import DayRevisions, Stamp, availability_stamp, day_revisions
+from booking.data.calendar_stamps import (
+    DayRevisions,
+    Stamp,
+    agency_scope,
+    availability_stamp,
+    day_revisions,
+    engine_of,
+    point_scope,
+)
 from booking.data.enums import ACTIVE_STATUSES
 from booking.data.models import Appointment, ServicePoint
 from booking.data.short_days import region_calendar
@@ -57,7 +66,6 @@ from booking.engine.slots import (
 __all__ = [
     "AvailabilityInputs",
     "UnknownPointOrService",
-    "agency_of_service",
     "availability_inputs",
     "bump_calendar_revision",
     "clear_availability_cache",
@@ -65,6 +73,7 @@ __all__ = [
     "free_times_answer",
     "local_day_window",
     "pick_for_booking",
+    "signal_slots",
 ]
 
 #: A cached range whose appointments changed on more local days than this is computed
@@ -288,10 +297,20 @@ def _runs(days: list[date]) -> list[tuple[date, date]]:
     return runs
 
 
-def agency_of_service(session: Session, point_id: str, service_id: str, stamp: Stamp) -> str:
-    """The agency of ``service_id``, as the point's service kept under ``stamp`` says
-    (usually without a query); raises ``UnknownPointOrService``."""
-    return _service_at_point(session, cache_for(session), point_id, service_id, stamp).agency_id
+def signal_slots(
+    session: Session, point_id: str, service_id: str, stamp: Stamp
+) -> tuple[int, ...] | None:
+    """The calendar signal's slots an answer for ``service_id`` at ``point_id`` rests on:
+    the region's, the point's and the service's agency's (the agency as the point's
+    service kept under ``stamp`` says, usually without a query).  None where the
+    database has no shared signal, or the point or service is unknown."""
+    if not signal_of_engine(engine_of(session)).shared:
+        return None
+    try:
+        facts = _service_at_point(session, cache_for(session), point_id, service_id, stamp)
+    except UnknownPointOrService:
+        return None
+    return REGION_SLOT, scope_slot(point_scope(point_id)), scope_slot(agency_scope(facts.agency_id))
 
 
 def _service_at_point(

@@ -48,7 +48,7 @@ from booking.data.calendar_models import (
     CalendarScopeRevision,
     ShortDaySettings,
 )
-from booking.data.calendar_signal import region_slot, scope_slot, signal_of_engine
+from booking.data.calendar_signal import REGION_SLOT, scope_slot, signal_of_engine
 from booking.data.calendar_stamps import agency_scope, engine_of, point_scope
 from booking.data.models import (
     Appointment,
@@ -96,7 +96,7 @@ def bump_calendar_revision(session: Session) -> None:
     if raised.rowcount == 0:
         session.execute(_REVISION.insert().values(id=1, value=1))
     session.info[_BUMPED_IN] = session.get_transaction()
-    _signal_writing(session, [region_slot()])
+    _signal_writing(session, [REGION_SLOT])
 
 
 def bump_scopes(session: Session, scopes: Iterable[str]) -> None:

@@ -51,8 +51,8 @@ from booking.data.per_engine import PerEngine
 
 #: Slot 0 is the region's; scopes hash into the others.
 SLOTS = 1024
+REGION_SLOT = 0
 _COUNT = struct.Struct("<q")
-_REGION_SLOT = 0
 #: The marks are locks on single bytes from here on (a lock may lie past the end).
 _MARKS_AT = 1 << 20
 #: ``struct flock`` on Linux: type, whence, start, length, pid (0 for these locks).
@@ -62,10 +62,6 @@ _HAS_FILE_LOCKS = sys.platform == "linux" and hasattr(fcntl, "F_OFD_SETLK")
 #: The identity of the signal's file (device, inode) and the counts a reader saw there
 #: of some slots, none of them marked.
 Quiet = tuple[int, ...]
-
-
-def region_slot() -> int:
-    return _REGION_SLOT
 
 
 def scope_slot(scope: str) -> int:
@@ -87,6 +83,8 @@ class Writing:
 class NoSignal:
     """For databases whose writers may not all share a file: never quiet."""
 
+    shared = False
+
     def quiet(self, _slots: tuple[int, ...]) -> Quiet | None:
         return None
 
@@ -96,6 +94,8 @@ class NoSignal:
 
 class FileSignal:
     """The slots in a file every process of the machine opens (see the module)."""
+
+    shared = True
 
     def __init__(self, path: str):
         self.path = path
