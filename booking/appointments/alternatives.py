@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,22 +55,6 @@ def nearby_alternatives(
     near_last = max(first_day, min(last_day, day + timedelta(days=ALTERNATIVES_DAYS_NEAR)))
     near_end = datetime.combine(near_last + timedelta(days=1), time(0), tzinfo=HELSINKI)
 
-    def nearest(pid: str, count: int) -> list[Alternative]:
-        times = calendars.free_times(
-            session, pid, service_id, first_day, near_last, now, min_notice=min_notice
-        )
-        chosen = nearest_times(times, around, count)
-        if near_last < last_day and (
-            len(chosen) < count or max(abs(t - around) for t in chosen) > near_end - around
-        ):
-            times = calendars.free_times(
-                session, pid, service_id, first_day, last_day, now, min_notice=min_notice
-            )
-            chosen = nearest_times(times, around, count)
-        return [Alternative(pid, t) for t in chosen]
-
-    same_point = nearest(point_id, max(1, limit - limit // 3))
-    others: list[Alternative] = []
     other_points = session.scalars(
         select(Offering.point_id)
         .join(ServicePoint, ServicePoint.id == Offering.point_id)
@@ -78,8 +62,27 @@ def nearby_alternatives(
         .where(ServicePoint.active, ServicePoint.online)  # citizens are offered shown points only
         .order_by(Offering.point_id)
     ).all()
-    for other in other_points:
-        others.extend(nearest(other, 1))
+    counts = {point_id: max(1, limit - limit // 3)} | dict.fromkeys(other_points, 1)
+
+    def nearest_at_each(points: list[str], until: date) -> dict[str, list[datetime]]:
+        times = calendars.free_times_at_points(
+            session, points, service_id, first_day, until, now, min_notice=min_notice
+        )
+        return {
+            point: nearest_times(times.get(point, []), around, counts[point]) for point in points
+        }
+
+    chosen = nearest_at_each(list(counts), near_last)
+    if near_last < last_day:
+        farther = [
+            point
+            for point, times in chosen.items()
+            if len(times) < counts[point] or max(abs(t - around) for t in times) > near_end - around
+        ]
+        if farther:
+            chosen |= nearest_at_each(farther, last_day)
+    same_point = [Alternative(point_id, t) for t in chosen[point_id]]
+    others = [Alternative(point, t) for point in other_points for t in chosen[point]]
     others.sort(key=lambda a: (abs((a.starts_at - around).total_seconds()), a.point_id))
     return same_point + others[: max(0, limit - len(same_point))]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -31,11 +31,10 @@ from booking.data.calendar_inputs import (
     UnknownPointOrService,
     availability_inputs,
     engine_arguments,
-    load_busy,
+    inputs_at_points,
     local_day_window,
-    service_at_point,
+    services_at_points,
 )
-from booking.data.calendar_queries import EXPERT, ROOM, calendar_queries
 from booking.data.calendar_revision import bump_calendar_revision, may_use_cache
 from booking.data.calendar_signal import REGION_SLOT, scope_slot, signal_of_engine
 from booking.data.calendar_spans import seconds
@@ -44,10 +43,13 @@ from booking.data.calendar_stamps import (
     Stamp,
     agency_scope,
     availability_stamp,
+    availability_stamps,
     day_revisions,
+    day_revisions_at_points,
     engine_of,
     point_scope,
 )
+from booking.data.day_redo import days_to_redo, with_days_redone
 from booking.data.enums import ACTIVE_STATUSES
 from booking.data.models import Appointment, ServicePoint
 from booking.data.short_days import region_calendar
@@ -56,7 +58,6 @@ from booking.engine.clock import require_aware
 from booking.engine.slots import (
     Resource,
     ServiceRules,
-    Span,
     bookable_starts,
     candidate_starts,
     choose_resources,
@@ -71,6 +72,7 @@ __all__ = [
     "clear_availability_cache",
     "free_times",
     "free_times_answer",
+    "free_times_at_points",
     "local_day_window",
     "pick_for_booking",
     "signal_slots",
@@ -141,6 +143,56 @@ def free_times(
     return bookable_starts(cached.starts, _with_notice(cached.rules, min_notice), now, cached.tz)
 
 
+def free_times_at_points(
+    session: Session,
+    point_ids: list[str],
+    service_id: str,
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    *,
+    min_notice: timedelta | None = None,
+) -> dict[str, list[datetime]]:
+    """``free_times`` of one service at each of ``point_ids`` (those that exist), with a
+    few queries for all of them rather than a few for each: their stamps in one, and
+    the ranges not cached computed together (one query for their appointments)."""
+    if not may_use_cache(session):
+        return {
+            point: free_times(session, point, service_id, first_day, last_day, now)
+            for point in point_ids
+        }
+    stamps = availability_stamps(session, point_ids, service_id, first_day, last_day)
+    cache = cache_for(session)
+    moment = now.timestamp()
+    found: dict[str, _CachedStarts] = {}
+    for point, stamp in stamps.items():
+        cached = cache.get((point, service_id, first_day, last_day, None))
+        if cached is not None and cached.stamp == stamp and cached.valid.holds_at(moment):
+            found[point] = cached
+    missing = [point for point in stamps if point not in found]
+    if missing:
+        days = day_revisions_at_points(session, missing, service_id, first_day, last_day)
+        facts = _services_at_points(session, cache, missing, service_id, stamps)
+        region = _region_calendar_at(session, cache, stamps[missing[0]][0])
+        for point, inputs in inputs_at_points(
+            session, facts, first_day, last_day, region, now
+        ).items():
+            found[point] = _CachedStarts(
+                tuple(candidate_starts(**engine_arguments(inputs))),
+                inputs.valid,
+                stamps[point],
+                days[point],
+                _without_busy(inputs),
+            )
+            cache.put((point, service_id, first_day, last_day, None), found[point])
+    return {
+        point: bookable_starts(
+            cached.starts, _with_notice(cached.rules, min_notice), now, cached.tz
+        )
+        for point, cached in found.items()
+    }
+
+
 def free_times_answer(
     session: Session,
     point_id: str,
@@ -195,7 +247,10 @@ def _cached_starts(
     if cached is not None and cached.stamp[:3] == stamp[:3] and cached.valid.holds_at(moment):
         redo = days_to_redo(cached.days, days, first_day, last_day, cached.tz)
     if redo is not None and len(redo) <= MOST_DAYS_REDONE:
-        cached = replace(_with_days_redone(session, cached, redo, now), stamp=stamp, days=days)
+        starts, valid = with_days_redone(
+            session, cached.fixed, cached.starts, cached.valid, redo, now
+        )
+        cached = replace(cached, starts=starts, valid=valid, stamp=stamp, days=days)
     else:
         region = calendar or _region_calendar_at(session, cache, stamp[0])
         facts = _service_at_point(session, cache, point_id, service_id, stamp)
@@ -213,69 +268,6 @@ def _cached_starts(
     return cached
 
 
-def days_to_redo(
-    before: DayRevisions, now: DayRevisions, first_day: date, last_day: date, tz: ZoneInfo
-) -> list[date]:
-    """The local days from ``first_day`` to ``last_day`` that touch a UTC date whose
-    revision differs between ``before`` and ``now``, ascending."""
-    changed = {key[1] for key in before.keys() | now.keys() if before.get(key) != now.get(key)}
-    redo = set()
-    for utc_day in changed:
-        utc_start = datetime.combine(utc_day, time(0), tzinfo=UTC)
-        utc_end = utc_start + timedelta(days=1)
-        for local_day in (utc_day - timedelta(days=1), utc_day, utc_day + timedelta(days=1)):
-            if first_day <= local_day <= last_day:
-                window = local_day_window(local_day, local_day, tz)
-                if window.start < utc_end and window.end > utc_start:
-                    redo.add(local_day)
-    return sorted(redo)
-
-
-def _with_days_redone(
-    session: Session, cached: _CachedStarts, redo: list[date], now: datetime
-) -> _CachedStarts:
-    """``cached`` with the starts of the local days ``redo`` computed again: for each
-    run of consecutive days, one query for its appointments; hours, rooms and
-    experts' working time as they were (their revisions are unchanged)."""
-    fixed = cached.fixed
-    if not fixed.rooms or not fixed.experts:
-        return cached  # nothing can be free whatever is booked
-    queries = calendar_queries(session.get_bind().dialect.name)
-    connection = session.connection()
-    room_ids = [room.id for room in fixed.rooms]
-    expert_ids = [expert.id for expert in fixed.experts]
-    starts = list(cached.starts)
-    valid = cached.valid
-    for first, last in _runs(redo):
-        window = local_day_window(first, last, fixed.tz)
-        busy, held = load_busy(connection, queries, room_ids, expert_ids, window, fixed.rules, now)
-        starts = [start for start in starts if not window.start <= start < window.end]
-        low, high = seconds(window.start), seconds(window.end)
-        starts.extend(
-            candidate_starts(
-                opening=[span for span in fixed.opening if _meets(span, window)],
-                rooms=[Resource(room, sorted(busy[ROOM].get(room, ()))) for room in room_ids],
-                experts=[
-                    Resource(
-                        expert.id,
-                        sorted(busy[EXPERT].get(expert.id, ())),
-                        [(a, b) for a, b in expert.available if b > low and a < high],
-                    )
-                    for expert in fixed.experts
-                ],
-                rules=fixed.rules,
-                window=window,
-                tz=fixed.tz,
-            )
-        )
-        valid = valid.within(held)
-    return replace(cached, starts=tuple(sorted(starts)), valid=valid)
-
-
-def _meets(span: Span, window: Span) -> bool:
-    return span.end > window.start and span.start < window.end
-
-
 def _without_busy(inputs: AvailabilityInputs) -> AvailabilityInputs:
     """``inputs`` with the rooms' and experts' appointments left out (kept small in
     the cache): the rest does not change while the stamp's first three numbers stay."""
@@ -284,17 +276,6 @@ def _without_busy(inputs: AvailabilityInputs) -> AvailabilityInputs:
         rooms=[Resource(room.id, ()) for room in inputs.rooms],
         experts=[Resource(expert.id, (), expert.available) for expert in inputs.experts],
     )
-
-
-def _runs(days: list[date]) -> list[tuple[date, date]]:
-    """Ascending days as runs of consecutive days: (first, last) each."""
-    runs: list[tuple[date, date]] = []
-    for day in days:
-        if runs and runs[-1][1] + timedelta(days=1) == day:
-            runs[-1] = (runs[-1][0], day)
-        else:
-            runs.append((day, day))
-    return runs
 
 
 def signal_slots(
@@ -318,12 +299,29 @@ def _service_at_point(
 ) -> ServiceAtPoint:
     """The point's service (hours, closures, rooms, experts' hours), loaded once while
     the region's, the point's and the agency's revisions in ``stamp`` are unchanged."""
-    key = ("service at point", point_id, service_id)
-    kept = cache.get(key)
-    if kept is None or kept[0] != stamp[:3]:
-        kept = (stamp[:3], service_at_point(session, point_id, service_id))
-        cache.put(key, kept)
-    return kept[1]
+    found = _services_at_points(session, cache, [point_id], service_id, {point_id: stamp})
+    if point_id not in found:
+        raise UnknownPointOrService(f"no point {point_id!r} or no service {service_id!r}")
+    return found[point_id]
+
+
+def _services_at_points(
+    session: Session, cache, point_ids: list[str], service_id: str, stamps: dict[str, Stamp]
+) -> dict[str, ServiceAtPoint]:
+    """``_service_at_point`` of several points, those not kept loaded together."""
+    found, kept_under = {}, {}
+    for point in point_ids:
+        kept = cache.get(("service at point", point, service_id))
+        if kept is not None and kept[0] == stamps[point][:3]:
+            found[point] = kept[1]
+        else:
+            kept_under[point] = stamps[point][:3]
+    if kept_under:
+        loaded = services_at_points(session, list(kept_under), service_id)
+        for point, facts in loaded.items():
+            cache.put(("service at point", point, service_id), (kept_under[point], facts))
+        found.update(loaded)
+    return found
 
 
 def _region_calendar_at(session: Session, cache, region_revision: int) -> FinnishCalendar:

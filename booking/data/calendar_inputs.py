@@ -10,7 +10,7 @@ cost follows the appointments inside the asked window, not the history.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -88,42 +88,67 @@ class ServiceAtPoint:
 
 def service_at_point(session: Session, point_id: str, service_id: str) -> ServiceAtPoint:
     """Load a :class:`ServiceAtPoint`; raises ``UnknownPointOrService``."""
+    found = services_at_points(session, [point_id], service_id)
+    if point_id not in found:
+        raise UnknownPointOrService(f"no point {point_id!r} or no service {service_id!r}")
+    return found[point_id]
+
+
+def services_at_points(
+    session: Session, point_ids: list[str], service_id: str
+) -> dict[str, ServiceAtPoint]:
+    """The :class:`ServiceAtPoint` of each of ``point_ids`` that exists (none when the
+    service does not), in at most five queries whatever their number."""
     queries = calendar_queries(session.get_bind().dialect.name)
     connection = session.connection()
-    head = connection.execute(
-        queries.head, {"point_id": point_id, "service_id": service_id}
-    ).one_or_none()
-    if head is None:
-        raise UnknownPointOrService(f"no point {point_id!r} or no service {service_id!r}")
-    agency_id, duration, buffer, grid, notice, horizon, service_on, zone, point_on, offered = head
-    rules = ServiceRules(
-        duration=timedelta(minutes=duration),
-        buffer=timedelta(minutes=buffer),
-        grid=timedelta(minutes=grid),
-        min_notice=timedelta(minutes=notice),
-        horizon_days=horizon,
-    )
-    if not (service_on and point_on and offered):
-        return ServiceAtPoint(rules, ZoneInfo(zone), False, {}, (), (), (), agency_id)
-    point = {"point_id": point_id}
-    every_day = {**point, "first_day": date.min, "last_day": date.max}
+    points = {"point_ids": list(point_ids)}
+    found, bookable = {}, []
+    for point_id, agency_id, duration, buffer, grid, notice, horizon, *flags in connection.execute(
+        queries.head, {**points, "service_id": service_id}
+    ):
+        service_on, zone, point_on, offered = flags
+        rules = ServiceRules(
+            duration=timedelta(minutes=duration),
+            buffer=timedelta(minutes=buffer),
+            grid=timedelta(minutes=grid),
+            min_notice=timedelta(minutes=notice),
+            horizon_days=horizon,
+        )
+        found[point_id] = ServiceAtPoint(rules, ZoneInfo(zone), False, {}, (), (), (), agency_id)
+        if service_on and point_on and offered:
+            bookable.append(point_id)
+    if not bookable:
+        return found
+    points = {"point_ids": bookable}
     expert_weekly: dict[int, dict[int, list[tuple[time, time]]]] = defaultdict(
         lambda: defaultdict(list)
     )
+    agency_id = found[bookable[0]].agency_id
     for expert_id, weekday, starts, ends in connection.execute(
         queries.expert_hours, {"service_id": service_id, "agency_id": agency_id}
     ):
         expert_weekly[expert_id][weekday].append((starts, ends))
-    return ServiceAtPoint(
-        rules,
-        ZoneInfo(zone),
-        True,
-        weekly(connection.execute(queries.opening_hours, point)),
-        tuple(ClosureRule(*row) for row in connection.execute(queries.closures, every_day)),
-        tuple(connection.execute(queries.rooms, point).scalars()),
-        tuple((expert, weekly_key(expert_weekly[expert])) for expert in sorted(expert_weekly)),
-        agency_id,
+    expert_hours = tuple(
+        (expert, weekly_key(expert_weekly[expert])) for expert in sorted(expert_weekly)
     )
+    every_day = {**points, "first_day": date.min, "last_day": date.max}
+    hours, closures, rooms = defaultdict(list), defaultdict(list), defaultdict(list)
+    for point_id, *row in connection.execute(queries.opening_hours, points):
+        hours[point_id].append(row)
+    for point_id, *row in connection.execute(queries.closures, every_day):
+        closures[point_id].append(ClosureRule(*row))
+    for point_id, room_id in connection.execute(queries.rooms, points):
+        rooms[point_id].append(room_id)
+    for point_id in bookable:
+        found[point_id] = replace(
+            found[point_id],
+            bookable=True,
+            hours=weekly(hours[point_id]),
+            closures=tuple(closures[point_id]),
+            room_ids=tuple(rooms[point_id]),
+            expert_hours=expert_hours,
+        )
+    return found
 
 
 def availability_inputs(
@@ -149,33 +174,101 @@ def availability_inputs(
     instants that reading of the holds stands.  ``facts``: the point's service as
     kept by the caller (read under revisions no older than the data's), else loaded."""
     facts = facts or service_at_point(session, point_id, service_id)
-    rules, tz = facts.rules, facts.tz
-    window = local_day_window(first_day, last_day, tz)
-    if not facts.bookable:
-        return AvailabilityInputs([], [], [], rules, window, tz)
-    if calendar is None:
+    if calendar is None and facts.bookable:
         calendar = region_calendar(session)
-    opening = opening_spans(facts.hours, facts.closures, first_day, last_day, tz, calendar)
-    room_ids = list(facts.room_ids)
-    expert_ids = [expert for expert, _pattern in facts.expert_hours]
-    if not opening or not room_ids or not expert_ids:
-        return AvailabilityInputs(opening, [], [], rules, window, tz)
-
+    opening = _opening(facts, first_day, last_day, calendar)
+    window = local_day_window(first_day, last_day, facts.tz)
+    if not _needs_busy(facts, opening):
+        return AvailabilityInputs(opening, [], [], facts.rules, window, facts.tz)
     queries = calendar_queries(session.get_bind().dialect.name)
-    connection = session.connection()
-    busy, valid = load_busy(connection, queries, room_ids, expert_ids, window, rules, now)
+    room_ids, expert_ids = list(facts.room_ids), _expert_ids(facts)
+    busy, valid = load_busy(
+        session.connection(), queries, room_ids, expert_ids, window, facts.rules, now
+    )
     if ignoring is not None:
         room_id, expert_id, starts_at, blocked_until = ignoring
         drop_span(busy[ROOM], room_id, (starts_at, blocked_until))
         drop_span(busy[EXPERT], expert_id, (starts_at, blocked_until))
+    return _with_busy(facts, opening, first_day, last_day, calendar, busy, valid)
+
+
+def inputs_at_points(
+    session: Session,
+    facts: dict[str, ServiceAtPoint],
+    first_day: date,
+    last_day: date,
+    calendar: FinnishCalendar,
+    now: datetime,
+) -> dict[str, AvailabilityInputs]:
+    """``availability_inputs`` of one service at several points (``facts``: each point's
+    service, kept by the caller), with one query for the appointments of them all:
+    the agency's experts are the same at every point, so they are read once."""
+    openings = {
+        point: _opening(each, first_day, last_day, calendar) for point, each in facts.items()
+    }
+    windows = {
+        point: local_day_window(first_day, last_day, each.tz) for point, each in facts.items()
+    }
+    busy_at = [point for point, each in facts.items() if _needs_busy(each, openings[point])]
+    found = {
+        point: AvailabilityInputs(openings[point], [], [], each.rules, windows[point], each.tz)
+        for point, each in facts.items()
+        if point not in busy_at
+    }
+    if not busy_at:
+        return found
+    window = Span(
+        min(windows[point].start for point in busy_at), max(windows[point].end for point in busy_at)
+    )
+    queries = calendar_queries(session.get_bind().dialect.name)
+    room_ids = [room for point in busy_at for room in facts[point].room_ids]
+    expert_ids = sorted({expert for point in busy_at for expert in _expert_ids(facts[point])})
+    rules = facts[busy_at[0]].rules  # the service's own: the same at every point
+    busy, valid = load_busy(session.connection(), queries, room_ids, expert_ids, window, rules, now)
+    for point in busy_at:
+        found[point] = _with_busy(
+            facts[point], openings[point], first_day, last_day, calendar, busy, valid
+        )
+    return found
+
+
+def _opening(
+    facts: ServiceAtPoint, first_day: date, last_day: date, calendar: FinnishCalendar | None
+) -> list[Span]:
+    if not facts.bookable:
+        return []
+    return opening_spans(facts.hours, facts.closures, first_day, last_day, facts.tz, calendar)
+
+
+def _needs_busy(facts: ServiceAtPoint, opening: list[Span]) -> bool:
+    """Whether anything can be free, so that appointments matter."""
+    return bool(opening and facts.room_ids and facts.expert_hours)
+
+
+def _expert_ids(facts: ServiceAtPoint) -> list[int]:
+    return [expert for expert, _pattern in facts.expert_hours]
+
+
+def _with_busy(
+    facts: ServiceAtPoint,
+    opening: list[Span],
+    first_day: date,
+    last_day: date,
+    calendar: FinnishCalendar,
+    busy: tuple[dict, dict, dict],
+    valid: HoldSpan,
+) -> AvailabilityInputs:
+    """The point's service's inputs with the rooms' and experts' appointments ``busy``
+    (as ``load_busy`` gives them) and the instants ``valid`` that reading holds for."""
+    window = local_day_window(first_day, last_day, facts.tz)
     in_window = (seconds(window.start), seconds(window.end))
-    rooms = [resource(room_id, busy[ROOM], in_window) for room_id in room_ids]
+    rooms = [resource(room_id, busy[ROOM], in_window) for room_id in facts.room_ids]
     experts = []
     for expert_id, pattern in facts.expert_hours:
         working = working_seconds(pattern, first_day, last_day, calendar)
         working = subtract_seconds(working, busy[ABSENT].get(expert_id, ()))
         experts.append(resource(expert_id, busy[EXPERT], in_window, working))
-    return AvailabilityInputs(opening, rooms, experts, rules, window, tz, valid)
+    return AvailabilityInputs(opening, rooms, experts, facts.rules, window, facts.tz, valid)
 
 
 def load_busy(

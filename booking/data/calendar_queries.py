@@ -57,13 +57,15 @@ _expert = Expert.__table__
 _expert_hours = ExpertHours.__table__
 _expert_service = ExpertService.__table__
 _absence = ExpertAbsence.__table__
+_POINT_IDS = bindparam("point_ids", expanding=True)
 
 
 @dataclass(frozen=True)
 class CalendarQueries:
-    """``head``: service rules, the point's zone and whether it offers the service
-    (params point_id, service_id); ``opening_hours`` (point_id); ``closures``
-    (point_id, first_day, last_day); ``rooms`` (point_id); ``expert_hours``
+    """``head``: per point, its id, the service's rules, the point's zone and whether it
+    offers the service (params point_ids, service_id); ``opening_hours``, ``closures``
+    (also first_day, last_day) and ``rooms``: rows led by the point's id (point_ids);
+    ``expert_hours``
     (service_id, agency_id); ``busy``: rows (ROOM|EXPERT|ABSENT, id, start, end,
     expires), appointments and the experts' absences in one round trip, start and end
     in epoch seconds where ``busy_in_seconds`` (params room_ids, expert_ids, since,
@@ -84,17 +86,19 @@ def calendar_queries(dialect: str) -> CalendarQueries:
     in_seconds = dialect in {"sqlite", "postgresql"}
     return CalendarQueries(
         head=_head(),
-        opening_hours=select(OpeningHours.weekday, OpeningHours.opens, OpeningHours.closes)
-        .where(OpeningHours.point_id == bindparam("point_id"))
-        .order_by(OpeningHours.weekday, OpeningHours.opens),
-        closures=select(Closure.closed_on, Closure.starts, Closure.ends).where(
-            Closure.point_id == bindparam("point_id"),
+        opening_hours=select(
+            OpeningHours.point_id, OpeningHours.weekday, OpeningHours.opens, OpeningHours.closes
+        )
+        .where(OpeningHours.point_id.in_(_POINT_IDS))
+        .order_by(OpeningHours.point_id, OpeningHours.weekday, OpeningHours.opens),
+        closures=select(Closure.point_id, Closure.closed_on, Closure.starts, Closure.ends).where(
+            Closure.point_id.in_(_POINT_IDS),
             Closure.closed_on >= bindparam("first_day"),
             Closure.closed_on <= bindparam("last_day"),
         ),
-        rooms=select(Room.id)
-        .where(Room.point_id == bindparam("point_id"), Room.active)
-        .order_by(Room.id),
+        rooms=select(Room.point_id, Room.id)
+        .where(Room.point_id.in_(_POINT_IDS), Room.active)
+        .order_by(Room.point_id, Room.id),
         expert_hours=select(
             _expert_hours.c.expert_id,
             _expert_hours.c.weekday,
@@ -120,6 +124,7 @@ def calendar_queries(dialect: str) -> CalendarQueries:
 def _head() -> Select:
     return (
         select(
+            _point.c.id,
             _service.c.agency_id,
             _service.c.duration_minutes,
             _service.c.buffer_minutes,
@@ -132,7 +137,7 @@ def _head() -> Select:
             _offering.c.service_id,
         )
         .select_from(_service)
-        .join(_point, _point.c.id == bindparam("point_id"))
+        .join(_point, _point.c.id.in_(_POINT_IDS))
         .outerjoin(
             _offering,
             and_(_offering.c.point_id == _point.c.id, _offering.c.service_id == _service.c.id),

@@ -17,7 +17,7 @@ import threading
 from datetime import date, timedelta
 
 from psycopg.pq import ExecStatus
-from sqlalchemy import Engine, bindparam, literal, or_, select
+from sqlalchemy import Engine, bindparam, literal, or_, select, text
 from sqlalchemy.orm import Session
 
 from booking.data.calendar_models import CalendarDayRevision
@@ -34,9 +34,10 @@ Stamp = tuple[int, int, int, int, int]
 DayRevisions = dict[tuple[str, date], int]
 
 #: One round trip: the region's, the point's and the service's agency's revisions, and
-#: the sums of the point's and the agency's day revisions from ``since`` to ``until``.
+#: the sums of the point's and the agency's day revisions from ``since`` to ``until``
+#: (``lead`` and ``rows`` empty: of one point; else a row per point of ``rows``).
 _STAMP_SQL = (
-    "SELECT (SELECT value FROM calendar_revision WHERE id = 1),"
+    "SELECT {lead}(SELECT value FROM calendar_revision WHERE id = 1),"
     " (SELECT value FROM calendar_scope_revision WHERE scope = 'p:' || {point}),"
     " (SELECT r.value FROM calendar_scope_revision AS r JOIN service AS s"
     " ON r.scope = 'a:' || s.agency_id WHERE s.id = {service}),"
@@ -44,11 +45,13 @@ _STAMP_SQL = (
     " WHERE scope = 'p:' || {point} AND day BETWEEN {since} AND {until}),"
     " (SELECT sum(d.value) FROM calendar_day_revision AS d JOIN service AS s"
     " ON d.scope = 'a:' || s.agency_id"
-    " WHERE s.id = {service} AND d.day BETWEEN {since} AND {until})"
+    " WHERE s.id = {service} AND d.day BETWEEN {since} AND {until}){rows}"
 )
+_ONE_POINT = {"lead": "", "rows": ""}
 _MARKERS = {
-    "postgresql": {name: f"%({name})s" for name in ("point", "service", "since", "until")},
-    "sqlite": {name: f":{name}" for name in ("point", "service", "since", "until")},
+    "postgresql": {name: f"%({name})s" for name in ("point", "service", "since", "until")}
+    | _ONE_POINT,
+    "sqlite": {name: f":{name}" for name in ("point", "service", "since", "until")} | _ONE_POINT,
 }
 
 
@@ -68,10 +71,10 @@ def day_span(first_day: date, last_day: date) -> tuple[date, date]:
     return since, until
 
 
-#: The day revisions of a point and of a service's agency over a range of UTC dates.
+#: The day revisions of some points and of a service's agency over a range of UTC dates.
 _DAY_REVISIONS = select(_DAYS.c.scope, _DAYS.c.day, _DAYS.c.value).where(
     or_(
-        _DAYS.c.scope == bindparam("point_scope"),
+        _DAYS.c.scope.in_(bindparam("point_scopes", expanding=True)),
         _DAYS.c.scope
         == select(literal("a:") + Service.agency_id)
         .where(Service.id == bindparam("service_id"))
@@ -86,17 +89,29 @@ def day_revisions(
 ) -> DayRevisions:
     """The day revisions of the point and of the service's agency that can touch the
     local days ``first_day`` to ``last_day``: read before the data they describe."""
+    return day_revisions_at_points(session, [point_id], service_id, first_day, last_day)[point_id]
+
+
+def day_revisions_at_points(
+    session: Session, point_ids: list[str], service_id: str, first_day: date, last_day: date
+) -> dict[str, DayRevisions]:
+    """``day_revisions`` of several points, in one query."""
     since, until = day_span(first_day, last_day)
+    scopes = {point_scope(point): point for point in point_ids}
     rows = session.connection().execute(
         _DAY_REVISIONS,
-        {
-            "point_scope": point_scope(point_id),
-            "service_id": service_id,
-            "since": since,
-            "until": until,
-        },
+        {"point_scopes": list(scopes), "service_id": service_id, "since": since, "until": until},
     )
-    return {(scope, day): value for scope, day, value in rows}
+    found: dict[str, DayRevisions] = {point: {} for point in point_ids}
+    agency: DayRevisions = {}
+    for scope, day, value in rows:
+        if scope in scopes:
+            found[scopes[scope]][(scope, day)] = value
+        else:
+            agency[(scope, day)] = value
+    for revisions in found.values():
+        revisions.update(agency)
+    return found
 
 
 def availability_stamp(
@@ -124,6 +139,32 @@ def availability_stamp(
         row = session.connection().exec_driver_sql(sql, params).one()
         stamp = remembered[1][key] = _as_stamp(row)
     return stamp
+
+
+#: ``_STAMP_SQL`` for several points in one round trip: a row per point, led by its id.
+_STAMPS = text(
+    _STAMP_SQL.format(
+        lead="p.id, ",
+        point="p.id",
+        service=":service",
+        since=":since",
+        until=":until",
+        rows=" FROM service_point AS p WHERE p.id IN :points",
+    )
+).bindparams(bindparam("points", expanding=True))
+
+
+def availability_stamps(
+    session: Session, point_ids: list[str], service_id: str, first_day: date, last_day: date
+) -> dict[str, Stamp]:
+    """``availability_stamp`` of several points (those that exist), in one query on the
+    session's connection (in its transaction), read before any of their data."""
+    params = _stamp_params(
+        session.get_bind().dialect.name, point_ids[0], service_id, first_day, last_day
+    )
+    params = {**params, "points": list(point_ids)}
+    rows = session.connection().execute(_STAMPS, params)
+    return {row[0]: _as_stamp(row[1:]) for row in rows}
 
 
 def committed_stamp(
@@ -214,7 +255,9 @@ class _StampReader:
 # prepared statement, parameters and results as text): a read is one round trip and
 # a few microseconds of Python, where a cursor costs some fifty.
 _PREPARED = b"booking_calendar_stamp"
-_POSITIONAL_SQL = _STAMP_SQL.format(point="$1", service="$2", since="$3::date", until="$4::date")
+_POSITIONAL_SQL = _STAMP_SQL.format(
+    point="$1", service="$2", since="$3::date", until="$4::date", **_ONE_POINT
+)
 
 
 def _prepare(pgconn) -> None:

@@ -1,0 +1,107 @@
+"""One service's free times at several points read together (the "just taken"
+alternatives): the same times as each point's read alone, never a taken one, and a
+cost that does not grow with the number of points."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import event, select
+
+from booking.appointments.alternatives import nearby_alternatives
+from booking.data import availability as calendars
+from booking.data.availability_cache import clear_availability_cache
+from booking.data.enums import ACTIVE_STATUSES, AppointmentStatus
+from booking.data.models import Appointment
+from tests.factories import NOW
+from tests.test_day_revisions import MARCH, afresh, at, book
+
+KELA = "kela-benefits"
+NEAR = (date(2026, 3, 3), date(2026, 3, 6))
+
+
+def kela_at(factory, points: list[str]) -> None:
+    for number, point in enumerate(points):
+        factory.point(point, rooms=1 + number % 2, municipality=point)
+    factory.service(KELA, agency="kela", points=tuple(points))
+    factory.expert("kela-anna", agency="kela", services=(KELA,))
+    factory.expert("kela-bo", agency="kela", services=(KELA,))
+
+
+def test_free_times_read_together_read_as_each_computed_afresh(session, factory):
+    points = ["testila", "muurame", "uurainen"]
+    kela_at(factory, points)
+    session.commit()
+    rng = random.Random(13)
+    for _step in range(25):
+        # Some ranges were read alone first: the two reads share their cached answers.
+        alone = rng.choice(points)
+        calendars.free_times(session, alone, KELA, *rng.choice([MARCH, NEAR]), NOW)
+        session.commit()
+        active = list(
+            session.scalars(select(Appointment).where(Appointment.status.in_(ACTIVE_STATUSES)))
+        )
+        if active and rng.random() < 0.3:
+            rng.choice(active).status = AppointmentStatus.CANCELLED
+            session.commit()
+        else:
+            day = NEAR[0] + timedelta(days=rng.randint(0, 3))
+            book(
+                session, rng.choice(points), KELA, at(day, rng.randint(9, 14), rng.choice([0, 30]))
+            )
+        for first, last in (MARCH, NEAR):
+            together = calendars.free_times_at_points(session, points, KELA, first, last, NOW)
+            session.commit()
+            assert together == {
+                point: afresh(session, point, KELA, first, last) for point in points
+            }
+            session.commit()
+
+
+def test_a_time_taken_at_one_point_leaves_the_answer_read_together(session, factory):
+    points = ["testila", "muurame"]
+    kela_at(factory, points)
+    session.commit()
+    before = calendars.free_times_at_points(session, points, KELA, *NEAR, NOW)
+    session.commit()
+    taken = at(NEAR[0], 10)
+    assert taken in before["testila"]
+    assert book(session, "testila", KELA, taken) is not None  # its one room
+    after = calendars.free_times_at_points(session, points, KELA, *NEAR, NOW)
+    assert taken not in after["testila"]
+    # Both experts do Kela's calls: one taken at Testilä leaves the other for Muurame.
+    assert after["muurame"] == before["muurame"]
+
+
+def statements_of_alternatives(session, offered_at: int) -> int:
+    """The statements a cold "just taken" reading at Testilä runs, and that it found a
+    time at each of the ``offered_at`` points."""
+    clear_availability_cache()
+    session.commit()
+    counted: list[str] = []
+    engine = session.get_bind()
+    listener = lambda *args: counted.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        around = at(NEAR[0] + timedelta(days=1), 10, 30)
+        found = nearby_alternatives(session, "testila", KELA, around, now=NOW, limit=18)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert len({alternative.point_id for alternative in found}) == offered_at
+    return len(counted)
+
+
+def test_alternatives_across_more_points_take_no_more_queries(session, factory):
+    """The alternatives read every point offering the service: the queries are per
+    reading, not per point (the agency's experts' appointments are read once)."""
+    kela_at(factory, ["testila", "muurame", "uurainen"])
+    session.commit()
+    at_three = statements_of_alternatives(session, 3)
+    for number, point in enumerate(["petäjävesi", "multia", "keuruu"]):
+        factory.point(point, rooms=1 + number % 2, municipality=point)
+        factory.offer(point, KELA)
+    session.commit()
+    at_six = statements_of_alternatives(session, 6)
+    assert at_six == at_three
+    assert at_six <= 16
