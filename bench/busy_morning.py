@@ -1,13 +1,16 @@
 """A busy morning: availability reads over the whole region while bookings land.
 
     .venv/bin/python -m bench.busy_morning [--seconds 5] [--rounds 3] [--bookings-per-second 2]
-        [--only sqlite|postgresql]
+        [--only sqlite|postgresql] [--postgresql-signal registered|none]
 
 For SQLite (a fresh file) and PostgreSQL (a fresh database, where
 ``BOOKING_TEST_POSTGRES_URL`` is set) it builds the region-scale data set of
 ``bench/availability.py`` (15 points, 60 experts, 20,000 future appointments),
 serves the app and a bare Flask endpoint from one gunicorn (two sync workers,
-``BOOKING_VERIFY_PHONE=0``, rate limits off) and, while one client books
+``BOOKING_VERIFY_PHONE=0``, rate limits off; on PostgreSQL with a calendar
+signal registered in a scratch directory, as ``booking calendar-signal
+register`` does for a server whose processes all run on one machine, unless
+``--postgresql-signal none``) and, while one client books
 ``--bookings-per-second`` free times through ``POST /api/v1/appointments`` the
 whole time, measures with ``wrk`` in rounds:
 
@@ -32,6 +35,7 @@ import json
 import os
 import random
 import statistics
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -54,6 +58,7 @@ from booking.appointments.alternatives import nearby_alternatives
 from booking.data.availability_cache import clear_availability_cache
 from booking.data.schema import upgrade_schema
 from booking.data.sessions import make_engine, make_session_factory, read_only
+from booking.data.signal_registration import register_signal
 from booking.engine.clock import HELSINKI, utc_now
 
 MONTHS = 3
@@ -65,6 +70,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--bookings-per-second", type=float, default=2)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--postgresql-signal", choices=["registered", "none"], default="registered")
     args = parser.parse_args()
     os.environ["BOOKING_VERIFY_PHONE"] = "0"
     print(f"server: gunicorn, 2 sync workers; reads: {load_tool()}; cores {os.cpu_count()}")
@@ -83,6 +89,10 @@ def run_backend(databases, args) -> None:
             engine, region, first_day=today + timedelta(days=1), count=FUTURE, past=False
         )
         analyze(engine)
+        if engine.dialect.name == "postgresql" and args.postgresql_signal == "registered":
+            with make_session_factory(engine)() as session:
+                signal = os.path.join(tempfile.mkdtemp(prefix="booking-bench-"), "calendar-signal")
+                print(register_signal(session, signal))
         with engine.connect() as connection:
             offered = sorted(
                 connection.execute(text("SELECT point_id, service_id FROM offering")).all()

@@ -1,4 +1,5 @@
-"""The ``booking`` command (a Flask CLI): setup, serve, scheduler, user add, db, region."""
+"""The ``booking`` command (a Flask CLI): setup, serve, scheduler, user add, db, region,
+calendar-signal."""
 
 from __future__ import annotations
 
@@ -262,6 +263,63 @@ def region_import(file: str, dry_run: bool) -> None:
     else:
         session.commit()
         click.echo(f"Applied: {len(changes)} changes, {len(fates)} appointments hit.")
+
+
+@cli.group("calendar-signal")
+def calendar_signal() -> None:
+    """PostgreSQL: let cache hits skip the database while nothing changed, where every
+    process writing the database runs on this machine."""
+
+
+@calendar_signal.command("register")
+@click.argument("path", type=click.Path(dir_okay=False, resolve_path=True))
+@click.option("--wait", default=30.0, show_default=True, help="Seconds to wait for writers.")
+@with_appcontext
+def calendar_signal_register(path: str, wait: float) -> None:
+    """Register the signal file PATH (made when missing; keep it on this machine's
+    disk). From then on a process without that file, on another machine, cannot
+    change the calendar: run every web worker, scheduler and command here."""
+    from booking.data.signal_registration import register_signal
+
+    _registration_change(lambda session: register_signal(session, path, wait_seconds=wait))
+
+
+@calendar_signal.command("unregister")
+@click.option("--lost", is_flag=True, help="The registered machine is gone for good.")
+@click.option("--wait", default=30.0, show_default=True, help="Seconds to wait for writers.")
+@with_appcontext
+def calendar_signal_unregister(lost: bool, wait: float) -> None:
+    """Unregister the signal, on the machine that has its file."""
+    from booking.data.signal_registration import unregister_signal
+
+    _registration_change(lambda session: unregister_signal(session, lost=lost, wait_seconds=wait))
+
+
+@calendar_signal.command("status")
+@with_appcontext
+def calendar_signal_status() -> None:
+    """Say whether a signal is registered, and whether this machine has its file."""
+    from booking.data.signal_registration import registration
+    from booking.web.database import get_session
+
+    session = get_session()
+    current = registration(session)
+    session.rollback()
+    if not current.registered:
+        click.echo("No calendar signal is registered.")
+    else:
+        here = "has it" if current.reachable else "does NOT have it"
+        click.echo(f"Registered: {current.path} (this machine {here}).")
+
+
+def _registration_change(change) -> None:
+    from booking.data.signal_registration import RegistrationRefused
+    from booking.web.database import get_session
+
+    try:
+        click.echo(change(get_session()))
+    except RegistrationRefused as error:
+        raise click.ClickException(str(error)) from error
 
 
 def _configured_region():

@@ -117,6 +117,7 @@ def empty_all_tables(engine: Engine) -> None:
             for table in tables:
                 connection.execute(text(f"DELETE FROM {table}"))
         connection.execute(text("INSERT INTO calendar_revision (id, value) VALUES (1, 0)"))
+        connection.execute(text("INSERT INTO calendar_signal (id) VALUES (1)"))  # as migrated
 
 
 @pytest.fixture

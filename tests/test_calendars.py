@@ -263,9 +263,10 @@ def test_a_change_of_a_point_itself_raises_its_own_revision_and_not_the_region_s
     }
     session.commit()
     assert after["toinen"] == before["toinen"]  # the other point's answers stay cached
-    region, point, agency, point_days, agency_days = before["testila"]
+    region, point, agency, point_days, agency_days, signal = before["testila"]
     assert after["testila"][1] != point
-    assert (after["testila"][0], *after["testila"][2:]) == (region, agency, point_days, agency_days)
+    unchanged = (region, agency, point_days, agency_days, signal)
+    assert (after["testila"][0], *after["testila"][2:]) == unchanged
 
 
 def test_bump_creates_the_revision_row_when_missing(session):

@@ -7,9 +7,10 @@ the point's and the service's agency's, and their days').  An answer computed
 under the same revisions, and still valid at this instant (no hold lapsed, no
 time passed its notice, the same day), is sent again as the bytes it was,
 with its ETag — or a 304 when the client already holds them.  Where the
-calendar signal is shared (SQLite, ``booking.data.calendar_signal``), an answer
-found current is sent again without that query while the signal's counts of its
-slots read the same, nothing being written.  Otherwise one
+calendar signal is shared (SQLite, or PostgreSQL with a registered signal:
+``booking.data.calendar_signal``), an answer found current is sent again without
+that query while the signal's counts of its slots read the same, nothing being
+written.  Otherwise one
 query tells an unknown point or service (404), a point hidden online (404) or
 a service not offered there (422) from a question to answer, and
 ``free_times_answer`` computes it.  Times go out as ISO 8601 with the Helsinki offset, each
@@ -40,8 +41,13 @@ from booking.data.availability import (
 )
 from booking.data.availability_cache import HoldSpan, cache_of_engine
 from booking.data.calendar_revision import may_use_cache
-from booking.data.calendar_signal import Quiet, signal_of_engine
-from booking.data.calendar_stamps import Stamp, availability_stamp, committed_stamp
+from booking.data.calendar_signal import QUIET_TOKEN, Quiet, signal_of_engine
+from booking.data.calendar_stamps import (
+    SIGNAL_TOKEN,
+    Stamp,
+    availability_stamp,
+    committed_stamp,
+)
 from booking.data.models import Offering, Service, ServicePoint
 from booking.engine.clock import HELSINKI, utc_now
 from booking.web.database import get_engine, get_session
@@ -205,6 +211,9 @@ def point_availability(point_id: str):
     if quiet is not None and quiet == kept.quiet:
         return _sent(kept)
     stamp = committed_stamp(engine, point_id, service_id, *computed)
+    signal.heard(stamp[SIGNAL_TOKEN])
+    if quiet is not None and quiet[QUIET_TOKEN] != stamp[SIGNAL_TOKEN]:
+        quiet = None  # counts of a file that is not (or no longer) the registered one
     if usable and kept.stamp == stamp:
         if quiet is not None:
             cache.put(key, replace(kept, quiet=quiet))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from sqlalchemy import Date, Integer, String, Text
+from sqlalchemy import BigInteger, Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.data.base import Base
@@ -21,6 +21,19 @@ class CalendarRevision(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CalendarSignal(Base):
+    """The calendar signal registered for a PostgreSQL database: the file's path and the
+    token it holds (both NULL: none).  One row, made by its migration; every
+    transaction that raises a revision reads it, sharing its lock, so registering
+    (which takes the lock whole) waits for every writer under way."""
+
+    __tablename__ = "calendar_signal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str | None] = mapped_column(Text)
+    token: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class CalendarScopeRevision(Base):

@@ -132,7 +132,7 @@ def _signal_writing(session: Session, slots: list[int]) -> None:
     transaction = session.get_transaction()
     signalled = session.info.get(_SIGNALLED)
     if signalled is None or signalled[0] is not transaction:
-        writing = signal_of_engine(engine_of(session)).writing()
+        writing = signal_of_engine(engine_of(session)).writing(session)
         signalled = session.info[_SIGNALLED] = (transaction, writing)
     signalled[1].add(slots)
 

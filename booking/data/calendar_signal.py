@@ -29,9 +29,16 @@ Where the signal lives:
   using a SQLite database is on its machine, so every writer shares it.  Counts
   are read and raised under ``flock``; the marks are open-file-description
   locks (Linux), one file opened per writing transaction.
-- Any other database (PostgreSQL), or without such locks: none.  A database
-  server's clients may stand on several machines, and a signal one of them
-  missed would serve a stale time; every hit reads the stamp.
+- PostgreSQL: none, unless a file is *registered* in the database
+  (``booking.data.signal_registration``): its path and a token, which the file
+  holds too.  A database server's clients may stand on several machines, and a
+  signal one of them missed would serve a stale time; so every transaction that
+  raises a revision reads the registration (sharing its row's lock, which
+  registering takes whole), and one whose machine does not have that file with
+  that token is refused (:class:`SignalUnreachable`).  A reader trusts its
+  counts only while the file still holds the token the stamp it read last
+  named: unregistering clears the file's token before it commits.
+- Anything else, or without such locks: none; every hit reads the stamp.
 """
 
 from __future__ import annotations
@@ -45,23 +52,33 @@ import threading
 import zlib
 from collections.abc import Iterable
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
+from booking.data.calendar_models import CalendarSignal
 from booking.data.per_engine import PerEngine
 
 #: Slot 0 is the region's; scopes hash into the others.
 SLOTS = 1024
 REGION_SLOT = 0
 _COUNT = struct.Struct("<q")
+#: A registered file keeps its token (0: none) where the count of this slot would be.
+_TOKEN_SLOT = SLOTS
 #: The marks are locks on single bytes from here on (a lock may lie past the end).
 _MARKS_AT = 1 << 20
 #: ``struct flock`` on Linux: type, whence, start, length, pid (0 for these locks).
 _FLOCK = struct.Struct("hh4xqqi4x")
 _HAS_FILE_LOCKS = sys.platform == "linux" and hasattr(fcntl, "F_OFD_SETLK")
 
-#: The identity of the signal's file (device, inode) and the counts a reader saw there
-#: of some slots, none of them marked.
+#: The identity of the signal's file (device, inode), its token and the counts a reader
+#: saw there of some slots, none of them marked.
 Quiet = tuple[int, ...]
+QUIET_TOKEN = 2
+
+
+class SignalUnreachable(RuntimeError):
+    """A calendar signal is registered, and this process cannot raise its counts: the
+    file is not on this machine, or is not the registered one."""
 
 
 def scope_slot(scope: str) -> int:
@@ -71,7 +88,7 @@ def scope_slot(scope: str) -> int:
 
 class Writing:
     """A transaction's marks: ``add`` before it raises revisions of slots, ``close``
-    once it has ended."""
+    once it has ended.  This one marks nothing."""
 
     def add(self, _slots: Iterable[int]) -> None:
         pass
@@ -88,7 +105,10 @@ class NoSignal:
     def quiet(self, _slots: tuple[int, ...]) -> Quiet | None:
         return None
 
-    def writing(self) -> Writing:
+    def heard(self, _token: int) -> None:
+        pass
+
+    def writing(self, _session: Session) -> Writing:
         return Writing()
 
 
@@ -97,27 +117,32 @@ class FileSignal:
 
     shared = True
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, token: int = 0):
         self.path = path
+        self.token = token
         self.local = threading.local()
 
     def quiet(self, slots: tuple[int, ...]) -> Quiet | None:
-        """The slots' counts, read before looking for marks; None when one is marked
-        (or the file cannot be read)."""
+        """The file's token and the slots' counts, read before looking for marks; None
+        when one is marked, the file holds another token, or it cannot be read."""
         try:
             descriptor, identity = self._descriptor()
             fcntl.flock(descriptor, fcntl.LOCK_SH)
             try:
+                token = _count(descriptor, _TOKEN_SLOT)
                 counts = tuple(_count(descriptor, slot) for slot in slots)
             finally:
                 fcntl.flock(descriptor, fcntl.LOCK_UN)
-            if any(_marked(descriptor, slot) for slot in slots):
+            if token != self.token or any(_marked(descriptor, slot) for slot in slots):
                 return None
         except OSError:
             return None
-        return (*identity, *counts)  # counts of another file never match
+        return (*identity, token, *counts)  # counts of another file never match
 
-    def writing(self) -> FileWriting:
+    def heard(self, _token: int) -> None:
+        pass  # SQLite registers nothing: the file beside it is the signal
+
+    def writing(self, _session: Session) -> FileWriting:
         return FileWriting(self.path)
 
     def _descriptor(self) -> tuple[int, tuple[int, int]]:
@@ -143,10 +168,13 @@ class FileSignal:
 
 
 class FileWriting(Writing):
-    """One transaction's marks, on a file of its own: closing it lets go of them all."""
+    """One transaction's marks, on a file of its own: closing it lets go of them all.
+    ``token``: the file must exist and hold it (a registered file), else
+    :class:`SignalUnreachable`; None: the file is made when missing."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, token: int | None = None):
         self.path = path
+        self.token = token
         self.descriptor: int | None = None
         self.slots: set[int] = set()
 
@@ -155,7 +183,7 @@ class FileWriting(Writing):
         if not new:
             return
         if self.descriptor is None:
-            self.descriptor = _open(self.path)
+            self.descriptor = self._opened()
         for slot in new:  # the mark first, then the count
             lock = _FLOCK.pack(fcntl.F_RDLCK, os.SEEK_SET, _MARKS_AT + slot, 1, 0)
             fcntl.fcntl(self.descriptor, fcntl.F_OFD_SETLK, lock)
@@ -168,6 +196,18 @@ class FileWriting(Writing):
         finally:
             fcntl.flock(self.descriptor, fcntl.LOCK_UN)
 
+    def _opened(self) -> int:
+        if self.token is None:
+            return _open(self.path)
+        try:
+            descriptor = os.open(self.path, os.O_RDWR | os.O_CLOEXEC)
+        except OSError as error:
+            raise SignalUnreachable(_unreachable(self.path, str(error))) from error
+        if _count(descriptor, _TOKEN_SLOT) != self.token:
+            os.close(descriptor)
+            raise SignalUnreachable(_unreachable(self.path, "it is not the registered file"))
+        return descriptor
+
     def close(self) -> None:
         if self.descriptor is not None:
             os.close(self.descriptor)
@@ -176,6 +216,103 @@ class FileWriting(Writing):
     def __del__(self):  # a session dropped mid-transaction: its connection rolled back
         with contextlib.suppress(OSError):
             self.close()
+
+
+def _unreachable(path: str, why: str) -> str:
+    return (
+        f"the calendar signal registered in the database is {path}, and this process"
+        f" cannot use it ({why}): run this process on the machine that has that file, or"
+        " unregister the signal (booking calendar-signal unregister)"
+    )
+
+
+class RegisteredSignal:
+    """PostgreSQL's signal: the file registered in the database, once a stamp has named
+    its token (see the module); until then, and after it is unregistered, never quiet."""
+
+    shared = True
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.file: FileSignal | None = None
+
+    def quiet(self, slots: tuple[int, ...]) -> Quiet | None:
+        file = self.file
+        return None if file is None else file.quiet(slots)
+
+    def heard(self, token: int) -> None:
+        """The registered token as a stamp read just now named it (0: none): the file
+        is looked up again when it differs from the one known."""
+        file = self.file
+        if (file.token if file else 0) == token:
+            return
+        path = None
+        if token:
+            with self.engine.connect() as connection:
+                path = connection.scalar(
+                    select(CalendarSignal.path).where(
+                        CalendarSignal.id == 1, CalendarSignal.token == token
+                    )
+                )
+        self.file = FileSignal(path, token) if path else None
+
+    def writing(self, session: Session) -> RegisteredWriting:
+        return RegisteredWriting(session)
+
+
+class RegisteredWriting(Writing):
+    """A PostgreSQL transaction's marks: the first ``add`` reads the registration, sharing
+    its row's lock until the transaction ends (registering waits for it), and marks the
+    registered file, if there is one."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.file: FileWriting | None = None
+        self.read = False
+
+    def add(self, slots: Iterable[int]) -> None:
+        if not self.read:
+            self.read = True
+            registered = (
+                self.session.connection()
+                .execute(
+                    select(CalendarSignal.path, CalendarSignal.token)
+                    .where(CalendarSignal.id == 1)
+                    .with_for_update(read=True)
+                )
+                .one_or_none()
+            )
+            if registered is not None and registered.token:
+                self.file = FileWriting(registered.path, registered.token)
+        if self.file is not None:
+            self.file.add(slots)
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+def file_token(path: str) -> int | None:
+    """The token the file at ``path`` holds (0: none); None when there is no such file."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    try:
+        return _count(descriptor, _TOKEN_SLOT)
+    finally:
+        os.close(descriptor)
+
+
+def write_file_token(path: str, token: int) -> None:
+    """Give the file at ``path`` (made when missing) the ``token``, on disk before this
+    returns; its counts stay as they are."""
+    descriptor = _open(path)
+    try:
+        os.pwrite(descriptor, _COUNT.pack(token), _TOKEN_SLOT * _COUNT.size)
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _open(path: str) -> int:
@@ -194,12 +331,14 @@ def _marked(descriptor: int, slot: int) -> bool:
     return _FLOCK.unpack(found)[0] != fcntl.F_UNLCK
 
 
-def signal_of_engine(engine: Engine) -> FileSignal | NoSignal:
+def signal_of_engine(engine: Engine) -> FileSignal | RegisteredSignal | NoSignal:
     """The signal every process using ``engine``'s database shares."""
     return _signals.of(engine)
 
 
-def _signal_for(engine: Engine) -> FileSignal | NoSignal:
+def _signal_for(engine: Engine) -> FileSignal | RegisteredSignal | NoSignal:
+    if engine.dialect.name == "postgresql" and _HAS_FILE_LOCKS:
+        return RegisteredSignal(engine)
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         return NoSignal()

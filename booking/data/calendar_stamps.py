@@ -27,15 +27,18 @@ from booking.data.per_engine import PerEngine
 _DAYS = CalendarDayRevision.__table__
 _STAMPS_READ = "booking.calendar_stamps_read"
 
-#: (region, point, agency, the point's days, the agency's days): the revisions an answer
-#: for one point, one service and a range of days rests on (the last two are sums).
-Stamp = tuple[int, int, int, int, int]
+#: (region, point, agency, the point's days, the agency's days, signal): the revisions an
+#: answer for one point, one service and a range of days rests on (the days are sums),
+#: and the token of the calendar signal registered then (0: none).
+Stamp = tuple[int, int, int, int, int, int]
+SIGNAL_TOKEN = 5
 #: (scope, UTC date) → revision, of the days a range touches (missing: 0).
 DayRevisions = dict[tuple[str, date], int]
 
 #: One round trip: the region's, the point's and the service's agency's revisions, and
-#: the sums of the point's and the agency's day revisions from ``since`` to ``until``
-#: (``lead`` and ``rows`` empty: of one point; else a row per point of ``rows``).
+#: the sums of the point's and the agency's day revisions from ``since`` to ``until``,
+#: and the registered calendar signal's token (``lead`` and ``rows`` empty: of one
+#: point; else a row per point of ``rows``).
 _STAMP_SQL = (
     "SELECT {lead}(SELECT value FROM calendar_revision WHERE id = 1),"
     " (SELECT value FROM calendar_scope_revision WHERE scope = 'p:' || {point}),"
@@ -45,7 +48,8 @@ _STAMP_SQL = (
     " WHERE scope = 'p:' || {point} AND day BETWEEN {since} AND {until}),"
     " (SELECT sum(d.value) FROM calendar_day_revision AS d JOIN service AS s"
     " ON d.scope = 'a:' || s.agency_id"
-    " WHERE s.id = {service} AND d.day BETWEEN {since} AND {until}){rows}"
+    " WHERE s.id = {service} AND d.day BETWEEN {since} AND {until}),"
+    " (SELECT token FROM calendar_signal WHERE id = 1){rows}"
 )
 _ONE_POINT = {"lead": "", "rows": ""}
 _MARKERS = {
@@ -186,7 +190,7 @@ def _stamp_params(
 
 
 def _as_stamp(row) -> Stamp:
-    """Five whole numbers, from a driver's row (numbers, or their text as bytes)."""
+    """Six whole numbers, from a driver's row (numbers, or their text as bytes)."""
     return tuple(int(value or 0) for value in row)
 
 

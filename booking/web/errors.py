@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from booking.data.calendar_signal import SignalUnreachable
 from booking.web.secret_paths import mask_secrets
 
 
@@ -67,6 +68,16 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             return jsonify(error=error.name.lower().replace(" ", "_"), message=title), error.code
         return render_template("error.html", title=title, message=""), error.code
+
+    @app.errorhandler(SignalUnreachable)
+    def signal_unreachable(error: SignalUnreachable):
+        # A server set up against the registered calendar signal: nothing was saved.
+        app.logger.error("change refused on %s: %s", mask_secrets(request.path), error)
+        title = _("Something went wrong")
+        if wants_json():
+            return jsonify(error="unavailable", message=title), 503
+        message = _("Your request was not completed. Please try again in a moment.")
+        return render_template("error.html", title=title, message=message), 503
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
