@@ -15,11 +15,12 @@ import subprocess
 import sys
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from booking.cli import cli
+from booking.data.calendar_models import CalendarSignal
 from booking.data.calendar_revision import bump_scopes
-from booking.data.calendar_signal import file_token
+from booking.data.calendar_signal import SignalUnreachable, file_token
 from booking.data.models import Appointment
 from booking.data.sessions import make_session_factory
 from booking.data.signal_registration import (
@@ -155,3 +156,24 @@ def test_sqlite_registers_nothing_its_signal_is_beside_it(app, tmp_path):
     assert refused.exit_code != 0
     assert "SQLite shares the file beside it" in refused.output
     assert not (tmp_path / "calendar-signal").exists()
+
+
+@postgresql_only
+def test_a_registration_changed_by_hand_cannot_make_the_app_write_into_another_file(
+    engine, session, world, tmp_path
+):
+    """Whoever can write the database could name any file and the 8 bytes it holds at
+    the token's place; a writer marks only a file that registering made."""
+    victim = tmp_path / "settings.py"
+    content = b"A = 1\n" * 2000  # over 8 KiB: something sits where a token would
+    victim.write_bytes(content)
+    token = int.from_bytes(content[8192:8200], "little")
+    session.execute(update(CalendarSignal).values(path=str(victim), token=token))
+    session.commit()
+    writer = make_session_factory(engine)()
+    try:
+        with pytest.raises(SignalUnreachable, match="not the registered file"):
+            bump_scopes(writer, ["p:testila"])
+    finally:
+        writer.close()
+    assert victim.read_bytes() == content

@@ -62,8 +62,12 @@ from booking.data.per_engine import PerEngine
 SLOTS = 1024
 REGION_SLOT = 0
 _COUNT = struct.Struct("<q")
-#: A registered file keeps its token (0: none) where the count of this slot would be.
+#: A registered file keeps its token (0: none) where the count of this slot would be,
+#: and after it these bytes, which registering writes: a process writes into a file
+#: the database names only when the file says it is a signal (a row changed by hand
+#: cannot make it write into another file).
 _TOKEN_SLOT = SLOTS
+_MAGIC = b"etavaraus calendar signal\n"
 #: The marks are locks on single bytes from here on (a lock may lie past the end).
 _MARKS_AT = 1 << 20
 #: ``struct flock`` on Linux: type, whence, start, length, pid (0 for these locks).
@@ -203,7 +207,7 @@ class FileWriting(Writing):
             descriptor = os.open(self.path, os.O_RDWR | os.O_CLOEXEC)
         except OSError as error:
             raise SignalUnreachable(_unreachable(self.path, str(error))) from error
-        if _count(descriptor, _TOKEN_SLOT) != self.token:
+        if _count(descriptor, _TOKEN_SLOT) != self.token or not _is_signal(descriptor):
             os.close(descriptor)
             raise SignalUnreachable(_unreachable(self.path, "it is not the registered file"))
         return descriptor
@@ -309,10 +313,14 @@ def write_file_token(path: str, token: int) -> None:
     returns; its counts stay as they are."""
     descriptor = _open(path)
     try:
-        os.pwrite(descriptor, _COUNT.pack(token), _TOKEN_SLOT * _COUNT.size)
+        os.pwrite(descriptor, _COUNT.pack(token) + _MAGIC, _TOKEN_SLOT * _COUNT.size)
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def _is_signal(descriptor: int) -> bool:
+    return os.pread(descriptor, len(_MAGIC), (_TOKEN_SLOT + 1) * _COUNT.size) == _MAGIC
 
 
 def _open(path: str) -> int:
