@@ -35,7 +35,6 @@ import json
 import os
 import random
 import statistics
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -52,13 +51,19 @@ from bench.availability import (
     elapsed,
     on_each_backend,
 )
-from bench.http_load import fetch, in_process, load_tool, requests_per_second, serving
+from bench.http_load import (
+    fetch,
+    in_process,
+    load_tool,
+    register_bench_signal,
+    requests_per_second,
+    serving,
+)
 from bench.region_data import add_appointments, build_region
 from booking.appointments.alternatives import nearby_alternatives
 from booking.data.availability_cache import clear_availability_cache
 from booking.data.schema import upgrade_schema
 from booking.data.sessions import make_engine, make_session_factory, read_only
-from booking.data.signal_registration import register_signal
 from booking.engine.clock import HELSINKI, utc_now
 
 MONTHS = 3
@@ -90,9 +95,7 @@ def run_backend(databases, args) -> None:
         )
         analyze(engine)
         if engine.dialect.name == "postgresql" and args.postgresql_signal == "registered":
-            with make_session_factory(engine)() as session:
-                signal = os.path.join(tempfile.mkdtemp(prefix="booking-bench-"), "calendar-signal")
-                print(register_signal(session, signal))
+            print(register_bench_signal(engine))
         with engine.connect() as connection:
             offered = sorted(
                 connection.execute(text("SELECT point_id, service_id FROM offering")).all()

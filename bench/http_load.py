@@ -160,3 +160,15 @@ def stop_server(server: subprocess.Popen, pidfile: Path) -> None:
     except subprocess.TimeoutExpired:
         os.kill(server.pid, signal.SIGKILL)
         server.wait()
+
+
+def register_bench_signal(engine) -> str:
+    """On PostgreSQL, register a calendar signal in a scratch directory, as ``booking
+    calendar-signal register`` does for a server whose processes all run on one
+    machine; what was done."""
+    from booking.data.sessions import make_session_factory
+    from booking.data.signal_registration import register_signal
+
+    path = os.path.join(tempfile.mkdtemp(prefix="booking-bench-"), "calendar-signal")
+    with make_session_factory(engine)() as session:
+        return register_signal(session, path)

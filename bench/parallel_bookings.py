@@ -1,6 +1,7 @@
 """Parallel bookings: 16 clients booking different agencies at different points vs one.
 
     .venv/bin/python -m bench.parallel_bookings [--seconds 5] [--rounds 3] [--threads 16]
+        [--only sqlite|postgresql] [--postgresql-signal none|registered]
 
 For SQLite and PostgreSQL (where ``BOOKING_TEST_POSTGRES_URL`` is set) it builds
 ``--threads`` points, each offering the one service of an agency of its own
@@ -31,7 +32,7 @@ from bench.booking import (
     print_overlaps,
     request,
 )
-from bench.http_load import serving
+from bench.http_load import register_bench_signal, serving
 from booking.data.schema import upgrade_schema
 from booking.data.sessions import make_engine, make_session_factory
 from booking.engine.clock import HELSINKI, utc_now
@@ -44,9 +45,11 @@ def lane(number: int) -> tuple[str, str]:
     return f"point-{number:02d}", f"agency-{number:02d}-advice"
 
 
-def build_world(url: str, lanes: int) -> None:
+def build_world(url: str, lanes: int, signal: str) -> None:
     engine = make_engine(url)
     upgrade_schema(engine)
+    if engine.dialect.name == "postgresql" and signal == "registered":
+        print(register_bench_signal(engine))
     session = make_session_factory(engine)()
     factory = Factory(session)
     for number in range(lanes):
@@ -101,7 +104,7 @@ def run_backend(label: str, url: str, args: argparse.Namespace) -> None:
     print(f"\n{label}")
     # A lane of its own for each round's single client, beside the threads' lanes: at
     # over a hundred bookings a second one lane's free times would not last the rounds.
-    build_world(url, args.threads + args.rounds)
+    build_world(url, args.threads + args.rounds, args.postgresql_signal)
     today = utc_now().astimezone(HELSINKI).date()
     days = bookable_days(today + timedelta(days=2), 60)
     lanes = [lane_bodies(number, days) for number in range(args.threads + args.rounds)]
@@ -130,6 +133,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--postgresql-signal", choices=["none", "registered"], default="none")
     arguments = parser.parse_args()
     os.environ["BOOKING_VERIFY_PHONE"] = "0"
     print("server: gunicorn, 2 sync workers; client: one connection per request")

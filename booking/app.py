@@ -32,6 +32,9 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     database.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
+    from booking.api.availability_hits import AvailabilityHits
+
+    app.wsgi_app = AvailabilityHits(app.wsgi_app, app.extensions["booking.engine"])  # type: ignore[method-assign]
 
     from booking.web.cache_rules import register_cache_rules
     from booking.web.errors import register_error_handlers

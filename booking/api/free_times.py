@@ -31,6 +31,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
+from booking.api.availability_hits import ANSWER_KEY
 from booking.api.blueprint import bp
 from booking.api.json_errors import field_errors, not_found
 from booking.data.availability import (
@@ -209,15 +210,16 @@ def point_availability(point_id: str):
     usable = kept is not None and kept.valid.holds_at(now.timestamp())
     quiet = signal.quiet(kept.slots) if usable and kept.slots else None  # before the stamp
     if quiet is not None and quiet == kept.quiet:
-        return _sent(kept)
+        return _sent(kept, key)
     stamp = committed_stamp(engine, point_id, service_id, *computed)
     signal.heard(stamp[SIGNAL_TOKEN])
     if quiet is not None and quiet[QUIET_TOKEN] != stamp[SIGNAL_TOKEN]:
         quiet = None  # counts of a file that is not (or no longer) the registered one
     if usable and kept.stamp == stamp:
         if quiet is not None:
-            cache.put(key, replace(kept, quiet=quiet))
-        return _sent(kept)
+            kept = replace(kept, quiet=quiet)
+            cache.put(key, kept)
+        return _sent(kept, key)
     session = get_session()
     if session.in_transaction():  # its data may be older than that stamp
         stamp = availability_stamp(session, point_id, service_id, *computed)
@@ -232,12 +234,17 @@ def point_availability(point_id: str):
     # The counts read before the stamp hold for this answer too, if of the same slots.
     same_slots = quiet is not None and slots == kept.slots
     kept = _Answer(stamp, valid, body, etag, slots, quiet if same_slots else None)
-    if may_use_cache(session):
-        cache.put(key, kept)
-    return _sent(kept)
+    if not may_use_cache(session):
+        return _sent(kept, None)
+    cache.put(key, kept)
+    return _sent(kept, key)
 
 
-def _sent(kept: _Answer) -> Response:
+def _sent(kept: _Answer, key: tuple | None) -> Response:
+    """The answer (304 when the client holds it); ``key``: where it is cached, told to
+    the layer that sends hits before Flask (``booking.api.availability_hits``)."""
+    if key is not None:
+        request.environ[ANSWER_KEY] = key
     headers = {"ETag": kept.etag, "Cache-Control": REVALIDATE}
     if _matches(kept.etag, request.headers.get("If-None-Match")):
         return Response(status=304, headers=headers)
