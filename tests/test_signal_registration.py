@@ -1,6 +1,7 @@
 """``booking calendar-signal``: a PostgreSQL database's registered calendar signal.
 
-Registering waits for the changes under way; a process that cannot reach the
+A change marks the registered file as it commits, so registering waits only
+for changes committing, and one begun before it marks the file; a process that cannot reach the
 registered file (as on another machine) changes nothing and says why;
 unregistering clears the file's token first, so no reader trusts counts that
 writers no longer raise.  (That cached answers stay current with a registered
@@ -20,7 +21,14 @@ from sqlalchemy import func, select, update
 from booking.cli import cli
 from booking.data.calendar_models import CalendarSignal
 from booking.data.calendar_revision import bump_scopes
-from booking.data.calendar_signal import SignalUnreachable, file_token
+from booking.data.calendar_signal import (
+    QUIET_TOKEN,
+    FileSignal,
+    SignalUnreachable,
+    file_token,
+    scope_slot,
+    signal_of_engine,
+)
 from booking.data.models import Appointment
 from booking.data.sessions import make_session_factory
 from booking.data.signal_registration import (
@@ -59,11 +67,30 @@ def appointments(session) -> int:
 
 
 @postgresql_only
-def test_registering_waits_for_changes_under_way(engine, session, world, tmp_path):
+def test_a_change_begun_before_registering_marks_the_file_as_it_commits(
+    engine, session, world, tmp_path
+):
     path = str(tmp_path / "calendar-signal")
     writer = make_session_factory(engine)()
     try:
-        bump_scopes(writer, ["p:testila"])  # raised, not committed: it read "none registered"
+        bump_scopes(writer, ["p:testila"])  # raised before the registration, not committed
+        assert register_signal(session, path) == f"The calendar signal is registered at {path}."
+        writer.commit()
+    finally:
+        writer.close()
+    token = registration(session).token
+    assert file_token(path) == token
+    slot = scope_slot("p:testila")
+    assert FileSignal(path, token).quiet((slot,))[QUIET_TOKEN:] == (token, 1)
+
+
+@postgresql_only
+def test_registering_waits_for_a_change_committing(engine, session, world, tmp_path):
+    path = str(tmp_path / "calendar-signal")
+    writer = make_session_factory(engine)()
+    try:
+        bump_scopes(writer, ["p:testila"])
+        signal_of_engine(engine).writing(writer).committing()  # read "none", lock shared
         with pytest.raises(RegistrationRefused, match="kept the registration waiting"):
             register_signal(session, path, wait_seconds=0.2)
         assert not registration(session).registered
@@ -72,7 +99,6 @@ def test_registering_waits_for_changes_under_way(engine, session, world, tmp_pat
         writer.close()
     assert register_signal(session, path) == f"The calendar signal is registered at {path}."
     assert registration(session).reachable
-    assert file_token(path) == registration(session).token
 
 
 @postgresql_only
@@ -172,8 +198,9 @@ def test_a_registration_changed_by_hand_cannot_make_the_app_write_into_another_f
     session.commit()
     writer = make_session_factory(engine)()
     try:
+        bump_scopes(writer, ["p:testila"])
         with pytest.raises(SignalUnreachable, match="not the registered file"):
-            bump_scopes(writer, ["p:testila"])
+            writer.commit()
     finally:
         writer.close()
     assert victim.read_bytes() == content

@@ -137,6 +137,18 @@ def _signal_writing(session: Session, slots: list[int]) -> None:
     signalled[1].add(slots)
 
 
+@event.listens_for(Session, "before_commit")
+def _signal_committing(session: Session) -> None:
+    """The last flush first (its revisions too must be marked), then the marks that
+    wait for the commit (``Writing.committing``); not for a savepoint's release."""
+    if session.get_nested_transaction() is not None:
+        return
+    session.flush()
+    signalled = session.info.get(_SIGNALLED)
+    if signalled is not None and signalled[0] is session.get_transaction():
+        signalled[1].committing()
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _signal_ended(session: Session, transaction) -> None:
     signalled = session.info.get(_SIGNALLED)

@@ -33,9 +33,10 @@ Where the signal lives:
   (``booking.data.signal_registration``): its path and a token, which the file
   holds too.  A database server's clients may stand on several machines, and a
   signal one of them missed would serve a stale time; so every transaction that
-  raises a revision reads the registration (sharing its row's lock, which
-  registering takes whole), and one whose machine does not have that file with
-  that token is refused (:class:`SignalUnreachable`).  A reader trusts its
+  raised a revision reads the registration as it commits (sharing its row's
+  lock, which registering takes whole) and marks the file then, and one whose
+  machine does not have that file with that token is refused
+  (:class:`SignalUnreachable`).  A reader trusts its
   counts only while the file still holds the token the stamp it read last
   named: unregistering clears the file's token before it commits.
 - Anything else, or without such locks: none; every hit reads the stamp.
@@ -91,10 +92,14 @@ def scope_slot(scope: str) -> int:
 
 
 class Writing:
-    """A transaction's marks: ``add`` before it raises revisions of slots, ``close``
-    once it has ended.  This one marks nothing."""
+    """A transaction's marks: ``add`` before it raises revisions of slots,
+    ``committing`` once it has flushed for the last time, just before its commit,
+    ``close`` once it has ended.  This one marks nothing."""
 
     def add(self, _slots: Iterable[int]) -> None:
+        pass
+
+    def committing(self) -> None:
         pass
 
     def close(self) -> None:
@@ -265,31 +270,33 @@ class RegisteredSignal:
 
 
 class RegisteredWriting(Writing):
-    """A PostgreSQL transaction's marks: the first ``add`` reads the registration, sharing
-    its row's lock until the transaction ends (registering waits for it), and marks the
-    registered file, if there is one."""
+    """A PostgreSQL transaction's marks, all made as it commits (``committing``, after its
+    last flush): it then reads the registration, sharing the row's lock until it has
+    ended (so registering waits for it), and marks the registered file's slots, if a
+    file is registered.  Not before: a lock taken in a savepoint goes when the
+    savepoint is rolled back, and a registration could then slip in unseen."""
 
     def __init__(self, session: Session):
         self.session = session
         self.file: FileWriting | None = None
-        self.read = False
+        self.slots: set[int] = set()
 
     def add(self, slots: Iterable[int]) -> None:
-        if not self.read:
-            self.read = True
-            registered = (
-                self.session.connection()
-                .execute(
-                    select(CalendarSignal.path, CalendarSignal.token)
-                    .where(CalendarSignal.id == 1)
-                    .with_for_update(read=True)
-                )
-                .one_or_none()
+        self.slots.update(slots)
+
+    def committing(self) -> None:
+        registered = (
+            self.session.connection()
+            .execute(
+                select(CalendarSignal.path, CalendarSignal.token)
+                .where(CalendarSignal.id == 1)
+                .with_for_update(read=True)
             )
-            if registered is not None and registered.token:
-                self.file = FileWriting(registered.path, registered.token)
-        if self.file is not None:
-            self.file.add(slots)
+            .one_or_none()
+        )
+        if registered is not None and registered.token:
+            self.file = FileWriting(registered.path, registered.token)
+            self.file.add(self.slots)
 
     def close(self) -> None:
         if self.file is not None:

@@ -4,12 +4,14 @@ A registered signal lets cache hits skip the stamp's round trip on PostgreSQL
 as they do on SQLite (``booking.data.calendar_signal``).  It is right only
 where every process that writes the database runs on one machine: the file
 is that machine's.  So the database keeps the file's path and a token the
-file holds too; every transaction that raises a revision reads them, sharing
-the row's lock, and a process without that file (another machine) is refused.
+file holds too; every transaction that raised a revision reads them as it
+commits, sharing the row's lock, and a process without that file (another
+machine) is refused.
 
-- Registering takes the row's lock whole, so it waits for every writer under
-  way (none of which raised the file's counts), writes a new token into the
-  file, then into the row.
+- Registering takes the row's lock whole, so it waits for every writer
+  committing, writes a new token into the file, then into the row; a writer
+  that began before it reads the registration, and marks the file, as it
+  commits.
 - Unregistering clears the file's token before the row's, so no reader trusts
   counts that writers no longer raise.  It must run where the file is; for a
   machine gone for good (its processes with it), ``lost`` clears the row alone.
