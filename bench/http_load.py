@@ -6,6 +6,7 @@ client.  The server is stopped by the pid it wrote, never by name.
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
@@ -169,6 +170,8 @@ def register_bench_signal(engine) -> str:
     from booking.data.sessions import make_session_factory
     from booking.data.signal_registration import register_signal
 
-    path = os.path.join(tempfile.mkdtemp(prefix="booking-bench-"), "calendar-signal")
+    folder = tempfile.mkdtemp(prefix="booking-bench-")
+    atexit.register(shutil.rmtree, folder, True)
+    path = os.path.join(folder, "calendar-signal")
     with make_session_factory(engine)() as session:
         return register_signal(session, path)

@@ -85,12 +85,19 @@ def shipped_region_database(prefix: str) -> tuple[str, Region]:
     return url, region
 
 
-def build_region(engine: Engine, seed: int = 7) -> dict:
-    """Points, rooms, agencies, services, offerings and experts; returns ids for the rest."""
+def build_region(
+    engine: Engine,
+    seed: int = 7,
+    *,
+    points: list[tuple[str, str, int]] = POINTS,
+    experts_per_agency: int = EXPERTS_PER_AGENCY,
+) -> dict:
+    """Points (id, municipality, rooms), rooms, agencies, services, offerings and experts
+    (who do all their agency's services, at every point); returns ids for the rest."""
     rng = random.Random(seed)
     sessions = make_session_factory(engine)
     with sessions() as session:
-        for _point_id, municipality, _rooms in POINTS:
+        for _point_id, municipality, _rooms in points:
             if session.get(Municipality, municipality) is None:
                 session.add(
                     Municipality(id=municipality, name_fi=municipality, name_sv=municipality)
@@ -130,7 +137,7 @@ def build_region(engine: Engine, seed: int = 7) -> dict:
         rooms: dict[str, list[int]] = {}
         hours: dict[str, dict] = {}
         offered: dict[str, list[str]] = {}
-        for index, (point_id, municipality, room_count) in enumerate(POINTS):
+        for index, (point_id, municipality, room_count) in enumerate(points):
             week = FULL_WEEK if room_count == 3 or index % 2 == 0 else SMALL_WEEK
             hours[point_id] = week
             point = ServicePoint(
@@ -154,7 +161,7 @@ def build_region(engine: Engine, seed: int = 7) -> dict:
             ]
             session.add_all(point_rooms)
             offered[point_id] = sorted(rng.sample(sorted(services), 8))
-            if point_id == POINTS[0][0] and "kela-benefits" not in offered[point_id]:
+            if point_id == points[0][0] and "kela-benefits" not in offered[point_id]:
                 offered[point_id][0] = "kela-benefits"
             for service_id in offered[point_id]:
                 session.add(Offering(point=point, service_id=service_id))
@@ -162,7 +169,7 @@ def build_region(engine: Engine, seed: int = 7) -> dict:
             rooms[point_id] = [room.id for room in point_rooms]
         experts: dict[str, list[int]] = defaultdict(list)
         for agency_id, agency_services in AGENCIES.items():
-            for number in range(EXPERTS_PER_AGENCY):
+            for number in range(experts_per_agency):
                 expert = Expert(
                     key=f"{agency_id}-{number}", agency_id=agency_id, name=f"Expert {number}"
                 )

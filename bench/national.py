@@ -1,0 +1,75 @@
+"""National scale: the cold month with 250 points, 2,000 experts and a million coming
+appointments.
+
+    .venv/bin/python -m bench.national [--future 1000000] [--past 0] [--iterations 20]
+        [--only sqlite|postgresql]
+
+Builds, on SQLite and on PostgreSQL (where ``BOOKING_TEST_POSTGRES_URL`` is set),
+the region's six agencies and twelve services at 250 points in 125
+municipalities (two or three rooms each, eight services each) with 333 experts
+per agency, each doing all of its agency's services and working at every point
+(the model of the region), and fills ``--future`` coming appointments (and
+``--past`` past ones: the queries are bounded to the asked window, so history
+changes nothing; see ``bench/availability.py``).  Then, in-process, one month of
+one point's Kela service: what it loads (rooms, experts, busy spans) and its
+cold, warm and engine-only timings, as ``bench/availability.py`` prints them
+for the region.  Budget for the cold month: 5 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import timedelta
+
+from bench.availability import analyze, elapsed, on_each_backend
+from bench.month_timings import MonthProbe, compare
+from bench.region_data import add_appointments, build_region
+from booking.data.schema import upgrade_schema
+from booking.data.sessions import make_engine
+from booking.engine.clock import HELSINKI, utc_now
+
+POINTS = [(f"point-{n:03d}", f"municipality-{n // 2:03d}", 2 + n % 2) for n in range(250)]
+EXPERTS_PER_AGENCY = 333
+SERVICE = "kela-benefits"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--future", type=int, default=1_000_000)
+    parser.add_argument("--past", type=int, default=0)
+    parser.add_argument("--iterations", type=int, default=20)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    args = parser.parse_args()
+    on_each_backend(args.only, lambda databases: run_backend(databases, args))
+
+
+def run_backend(databases, args) -> None:
+    try:
+        started = time.perf_counter()
+        url = databases.create("national")
+        engine = make_engine(url)
+        upgrade_schema(engine)
+        region = build_region(engine, points=POINTS, experts_per_agency=EXPERTS_PER_AGENCY)
+        today = utc_now().astimezone(HELSINKI).date()
+        added = add_appointments(
+            engine, region, first_day=today + timedelta(days=1), count=args.future, past=False
+        )
+        if args.past:
+            added += add_appointments(
+                engine, region, first_day=today - timedelta(days=1), count=args.past, past=True
+            )
+        analyze(engine)
+        print(f"built {len(POINTS)} points + {added:,} appointments in {elapsed(started)}")
+        point = POINTS[0][0]  # offers Kela's service
+        probe = MonthProbe(engine, "national", point, SERVICE, today)
+        print(f"-- {probe.describe()}")
+        compare([probe], args.iterations)
+        print("   budget: cold month <= 5 ms")
+        engine.dispose()
+    finally:
+        databases.drop_all()
+
+
+if __name__ == "__main__":
+    main()
