@@ -10,8 +10,9 @@ URL comes again and the endpoint would send the same bytes (the kept answer
 still has that ETag, is valid at this instant, and the signal's counts of its
 slots read as when it was found current, nothing being written), it sends them
 with those headers here.  Anything else (another method, a conditional
-request, an answer not kept, a slot being written, no shared signal) goes to
-Flask as before, so the endpoint's rules stay the only rules.
+request, a request with a body, an answer not kept, a slot being written, no
+shared signal) goes to Flask as before, so the endpoint's rules stay the only
+rules.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ class AvailabilityHits:
             environ.get("REQUEST_METHOD") != "GET"
             or not _PATH.match(environ.get("PATH_INFO", ""))
             or "HTTP_IF_NONE_MATCH" in environ
+            or environ.get("CONTENT_LENGTH", "") not in ("", "0")  # a body: Flask's rules
+            or "HTTP_TRANSFER_ENCODING" in environ
         ):
             return self.wsgi_app(environ, start_response)
         url = ("sent", environ["PATH_INFO"], environ.get("QUERY_STRING", ""))

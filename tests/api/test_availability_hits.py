@@ -46,10 +46,11 @@ def test_a_hit_is_sent_before_flask_as_flask_sent_it(app, client, world, engine,
     assert computed.headers["X-Frame-Options"] == "DENY"  # the hooks' headers too
     flask_fails(app)
     assert sent(client.get(PATH)) == sent(found_current)
-    # A conditional request, and any other method, is Flask's.
+    # A conditional request, any other method and a request with a body are Flask's.
     etag = found_current.headers["ETag"]
     assert client.get(PATH, headers={"If-None-Match": etag}).status_code == 500
     assert client.head(PATH).status_code == 500
+    assert client.get(PATH, data=b"x" * 100).status_code == 500
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
