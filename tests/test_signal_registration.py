@@ -109,6 +109,8 @@ def test_a_process_without_the_registered_file_changes_nothing_and_says_why(
     assert command(app, "register", str(path)).exit_code == 0
     os.rename(path, tmp_path / "elsewhere")  # as on a machine without the file
     assert "does NOT have it" in command(app, "status").output
+    both_offer(session, client, "10:00")  # read without the file, which is not made here
+    assert not path.exists()
     arguments = json.dumps({"now": NOW.isoformat(), **booking_args("testila", "kela-benefits", 10)})
     url = engine.url.render_as_string(hide_password=False)
     refused = subprocess.run(

@@ -164,7 +164,10 @@ class FileSignal:
             if (now.st_dev, now.st_ino) == held[2]:
                 return held[1], held[2]
             os.close(held[1])
-        descriptor = _open(self.path)
+        if self.token:  # a registered file: read where it is, never made here
+            descriptor = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        else:
+            descriptor = _open(self.path)
         opened = os.fstat(descriptor)
         self.local.held = (os.getpid(), descriptor, (opened.st_dev, opened.st_ino))
         return descriptor, self.local.held[2]
