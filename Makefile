@@ -60,6 +60,7 @@ bench: setup
 	$(BIN)/python -m bench.dispatch
 	$(BIN)/python -m bench.figures
 	$(BIN)/python -m bench.region_changes
+	$(BIN)/python -m bench.national
 	$(BIN)/python -m bench.slow_clients
 
 clean:

@@ -73,19 +73,29 @@ def on_each_backend(only: str | None, run: Callable[[object], None]) -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def region_with_future(
+    databases, name: str, count: int = FUTURE, **build
+) -> tuple[str, Engine, dict, date, int]:
+    """A new database ``name`` holding the region (``build``: ``build_region``'s options)
+    and ``count`` coming appointments, analysed: its URL, an engine on it (the caller
+    disposes of it), the region's ids, today, and how many appointments were added."""
+    url = databases.create(name)
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    region = build_region(engine, **build)
+    today = utc_now().astimezone(HELSINKI).date()
+    added = add_appointments(
+        engine, region, first_day=today + timedelta(days=1), count=count, past=False
+    )
+    analyze(engine)
+    return url, engine, region, today, added
+
+
 def run_backend(databases, args) -> None:
     """Region + future appointments in database A; A cloned to B, B given the past."""
     try:
         started = time.perf_counter()
-        future_only = databases.create("future")
-        engine = make_engine(future_only)
-        upgrade_schema(engine)
-        region = build_region(engine)
-        today = utc_now().astimezone(HELSINKI).date()
-        added = add_appointments(
-            engine, region, first_day=today + timedelta(days=1), count=FUTURE, past=False
-        )
-        analyze(engine)
+        future_only, engine, region, today, added = region_with_future(databases, "future")
         engine.dispose()
         print(f"built region + {added:,} future appointments in {elapsed(started)}")
         started = time.perf_counter()

@@ -46,10 +46,9 @@ from sqlalchemy import text
 
 from bench.availability import (
     AVAILABILITY,
-    FUTURE,
-    analyze,
     elapsed,
     on_each_backend,
+    region_with_future,
 )
 from bench.http_load import (
     fetch,
@@ -59,10 +58,8 @@ from bench.http_load import (
     requests_per_second,
     serving,
 )
-from bench.region_data import add_appointments, build_region
 from booking.appointments.alternatives import nearby_alternatives
 from booking.data.availability_cache import clear_availability_cache
-from booking.data.schema import upgrade_schema
 from booking.data.sessions import make_engine, make_session_factory, read_only
 from booking.engine.clock import HELSINKI, utc_now
 
@@ -85,15 +82,7 @@ def main() -> None:
 def run_backend(databases, args) -> None:
     try:
         started = time.perf_counter()
-        url = databases.create("morning")
-        engine = make_engine(url)
-        upgrade_schema(engine)
-        region = build_region(engine)
-        today = utc_now().astimezone(HELSINKI).date()
-        added = add_appointments(
-            engine, region, first_day=today + timedelta(days=1), count=FUTURE, past=False
-        )
-        analyze(engine)
+        url, engine, _region, today, added = region_with_future(databases, "morning")
         if engine.dialect.name == "postgresql" and args.postgresql_signal == "registered":
             print(register_bench_signal(engine))
         with engine.connect() as connection:

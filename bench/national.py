@@ -22,12 +22,9 @@ import argparse
 import time
 from datetime import timedelta
 
-from bench.availability import analyze, elapsed, on_each_backend
+from bench.availability import analyze, elapsed, on_each_backend, region_with_future
 from bench.month_timings import MonthProbe, compare
-from bench.region_data import add_appointments, build_region
-from booking.data.schema import upgrade_schema
-from booking.data.sessions import make_engine
-from booking.engine.clock import HELSINKI, utc_now
+from bench.region_data import add_appointments
 
 POINTS = [(f"point-{n:03d}", f"municipality-{n // 2:03d}", 2 + n % 2) for n in range(250)]
 EXPERTS_PER_AGENCY = 333
@@ -47,13 +44,12 @@ def main() -> None:
 def run_backend(databases, args) -> None:
     try:
         started = time.perf_counter()
-        url = databases.create("national")
-        engine = make_engine(url)
-        upgrade_schema(engine)
-        region = build_region(engine, points=POINTS, experts_per_agency=EXPERTS_PER_AGENCY)
-        today = utc_now().astimezone(HELSINKI).date()
-        added = add_appointments(
-            engine, region, first_day=today + timedelta(days=1), count=args.future, past=False
+        _url, engine, region, today, added = region_with_future(
+            databases,
+            "national",
+            args.future,
+            points=POINTS,
+            experts_per_agency=EXPERTS_PER_AGENCY,
         )
         if args.past:
             added += add_appointments(
