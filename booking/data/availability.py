@@ -96,6 +96,16 @@ class _CachedStarts:
     #: left out): what days computed again rest on besides their appointments.
     fixed: AvailabilityInputs
 
+    @classmethod
+    def computed(cls, inputs: AvailabilityInputs, stamp: Stamp, days: DayRevisions):
+        """The starts of ``inputs``, kept under ``stamp`` and ``days``."""
+        starts = tuple(candidate_starts(**engine_arguments(inputs)))
+        return cls(starts, inputs.valid, stamp, days, _without_busy(inputs))
+
+    def current(self, stamp: Stamp, moment: float) -> bool:
+        """Whether these starts may be served under ``stamp`` at ``moment``."""
+        return self.stamp == stamp and self.valid.holds_at(moment)
+
     @property
     def rules(self) -> ServiceRules:
         return self.fixed.rules
@@ -167,7 +177,7 @@ def free_times_at_points(
     found: dict[str, _CachedStarts] = {}
     for point, stamp in stamps.items():
         cached = cache.get((point, service_id, first_day, last_day, None))
-        if cached is not None and cached.stamp == stamp and cached.valid.holds_at(moment):
+        if cached is not None and cached.current(stamp, moment):
             found[point] = cached
     missing = [point for point in stamps if point not in found]
     if missing:
@@ -177,13 +187,7 @@ def free_times_at_points(
         for point, inputs in inputs_at_points(
             session, facts, first_day, last_day, region, now
         ).items():
-            found[point] = _CachedStarts(
-                tuple(candidate_starts(**engine_arguments(inputs))),
-                inputs.valid,
-                stamps[point],
-                days[point],
-                _without_busy(inputs),
-            )
+            found[point] = _CachedStarts.computed(inputs, stamps[point], days[point])
             cache.put((point, service_id, first_day, last_day, None), found[point])
     return {
         point: bookable_starts(
@@ -240,7 +244,7 @@ def _cached_starts(
     key = (point_id, service_id, first_day, last_day, calendar)
     cached = cache.get(key)
     moment = now.timestamp()
-    if cached is not None and cached.stamp == stamp and cached.valid.holds_at(moment):
+    if cached is not None and cached.current(stamp, moment):
         return cached
     days = day_revisions(session, point_id, service_id, first_day, last_day)
     redo = None
@@ -257,13 +261,7 @@ def _cached_starts(
         inputs = availability_inputs(
             session, point_id, service_id, first_day, last_day, region, now=now, facts=facts
         )
-        cached = _CachedStarts(
-            tuple(candidate_starts(**engine_arguments(inputs))),
-            inputs.valid,
-            stamp,
-            days,
-            _without_busy(inputs),
-        )
+        cached = _CachedStarts.computed(inputs, stamp, days)
     cache.put(key, cached)
     return cached
 

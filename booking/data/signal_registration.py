@@ -55,7 +55,10 @@ class Registration:
 
 def registration(session: Session) -> Registration:
     row = session.execute(select(CalendarSignal.path, CalendarSignal.token)).one_or_none()
-    path, token = row if row is not None else (None, None)
+    return _as_registration(*(row if row is not None else (None, None)))
+
+
+def _as_registration(path: str | None, token: int | None) -> Registration:
     return Registration(path, token, file_token(path) if path else None)
 
 
@@ -128,5 +131,4 @@ def _locked(session: Session, wait_seconds: float) -> Registration:
     if row is None:
         session.rollback()
         raise RegistrationRefused("The database has no calendar_signal row: run booking setup.")
-    path, token = row
-    return Registration(path, token, file_token(path) if path else None)
+    return _as_registration(*row)

@@ -73,17 +73,18 @@ def register_error_handlers(app: Flask) -> None:
     def signal_unreachable(error: SignalUnreachable):
         # A server set up against the registered calendar signal: nothing was saved.
         app.logger.error("change refused on %s: %s", mask_secrets(request.path), error)
-        title = _("Something went wrong")
-        if wants_json():
-            return jsonify(error="unavailable", message=title), 503
-        message = _("Your request was not completed. Please try again in a moment.")
-        return render_template("error.html", title=title, message=message), 503
+        return _not_completed("unavailable", 503)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         app.logger.exception("unhandled error on %s %s", request.method, mask_secrets(request.path))
-        title = _("Something went wrong")
-        if wants_json():
-            return jsonify(error="internal", message=title), 500
-        message = _("Your request was not completed. Please try again in a moment.")
-        return render_template("error.html", title=title, message=message), 500
+        return _not_completed("internal", 500)
+
+
+def _not_completed(error: str, status: int):
+    """The answer to a request that was not completed, in the user's language."""
+    title = _("Something went wrong")
+    if wants_json():
+        return jsonify(error=error, message=title), status
+    message = _("Your request was not completed. Please try again in a moment.")
+    return render_template("error.html", title=title, message=message), status
