@@ -12,8 +12,10 @@ from sqlalchemy import event, select
 from booking.appointments.alternatives import nearby_alternatives
 from booking.data import availability as calendars
 from booking.data.availability_cache import clear_availability_cache
+from booking.data.calendar_revision import bump_scopes
 from booking.data.enums import ACTIVE_STATUSES, AppointmentStatus
 from booking.data.models import Appointment
+from booking.engine.clock import HELSINKI
 from tests.factories import NOW
 from tests.test_day_revisions import MARCH, afresh, at, book
 
@@ -105,3 +107,20 @@ def test_alternatives_across_more_points_take_no_more_queries(session, factory):
     at_six = statements_of_alternatives(session, 6)
     assert at_six == at_three
     assert at_six <= 16
+
+
+def test_a_session_with_changes_of_its_own_reads_each_point_with_the_notice_asked(session, factory):
+    """Such a session reads past the cache, point by point, and keeps ``min_notice``."""
+    points = ["testila", "muurame"]
+    kela_at(factory, points)
+    session.commit()
+    bump_scopes(session, ["p:testila"])  # written, not committed: no cache for it
+    today = (NOW.astimezone(HELSINKI).date(), NOW.astimezone(HELSINKI).date())
+    soon = calendars.free_times_at_points(
+        session, points, KELA, *today, NOW, min_notice=timedelta(0)
+    )
+    assert at(today[0], 10, 30) in soon["testila"]  # within the service's hour of notice
+    assert soon == {
+        point: calendars.free_times(session, point, KELA, *today, NOW, min_notice=timedelta(0))
+        for point in points
+    }

@@ -168,7 +168,9 @@ def free_times_at_points(
     the ranges not cached computed together (one query for their appointments)."""
     if not may_use_cache(session):
         return {
-            point: free_times(session, point, service_id, first_day, last_day, now)
+            point: free_times(
+                session, point, service_id, first_day, last_day, now, min_notice=min_notice
+            )
             for point in point_ids
         }
     stamps = availability_stamps(session, point_ids, service_id, first_day, last_day)
