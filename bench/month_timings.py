@@ -21,7 +21,7 @@ from booking.data.calendar_spans import working_seconds
 from booking.data.models import Appointment
 from booking.data.sessions import make_session_factory, read_only
 from booking.engine.clock import utc_now
-from booking.engine.slots import _day_grid as day_grid
+from booking.engine.grid import day_grid
 from booking.engine.slots import free_slots
 
 SCENARIOS = {

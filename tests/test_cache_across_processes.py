@@ -19,9 +19,10 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from booking.data import availability as calendars
-from booking.data.models import Appointment
+from booking.data.models import Appointment, Room
 from booking.engine.clock import HELSINKI, utc_now
 from tests.factories import NOW
 
@@ -214,19 +215,20 @@ def test_a_change_elsewhere_leaves_the_answer_cached(
     # Kela books at Toinen: neither Testilä's room nor a Vero expert is taken.
     in_another_process(engine, "book", **booking_args("toinen", "kela-benefits", 13))
     loads: list[tuple] = []
-    original = calendars.availability_inputs
+    original = calendars.read_starts
 
-    def counted(*args, **kwargs):
-        loads.append(args[1:3])
-        return original(*args, **kwargs)
+    def counted(connection, queries, fixed, window, now):
+        loads.append(tuple(room.id for room in fixed.rooms))
+        return original(connection, queries, fixed, window, now)
 
-    monkeypatch.setattr(calendars, "availability_inputs", counted)
+    monkeypatch.setattr(calendars, "read_starts", counted)
     again = calendars.free_times(session, "testila", "vero-advice", WEDNESDAY, WEDNESDAY, NOW)
     assert again == cached
     assert loads == []
     # Kela at Toinen itself is computed afresh.
     calendars.free_times(session, "toinen", "kela-benefits", WEDNESDAY, WEDNESDAY, NOW)
-    assert loads == [("toinen", "kela-benefits")]
+    toinen = session.scalars(select(Room.id).where(Room.point_id == "toinen")).all()
+    assert loads == [tuple(toinen)]
 
 
 def test_the_api_answers_304_to_a_current_etag_and_200_after_a_change(

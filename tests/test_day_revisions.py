@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 
 from booking.data import availability as calendars
-from booking.data import day_redo
+from booking.data import expert_rounds
 from booking.data.calendar_inputs import engine_arguments
 from booking.data.calendar_models import CalendarDayRevision
 from booking.data.calendar_stamps import availability_stamp
@@ -99,13 +99,13 @@ def test_a_cached_month_computes_only_the_days_a_booking_touched(session, factor
     session.commit()
     book(session, "testila", "kela-benefits", at(WEDNESDAY, 10))
     windows: list[tuple[datetime, datetime]] = []
-    loading = day_redo.load_busy
+    loading = expert_rounds.load_busy
 
     def spy(connection, queries, room_ids, expert_ids, window, *args):
         windows.append((window.start, window.end))
         return loading(connection, queries, room_ids, expert_ids, window, *args)
 
-    monkeypatch.setattr(day_redo, "load_busy", spy)
+    monkeypatch.setattr(expert_rounds, "load_busy", spy)
     after = calendars.free_times(session, "testila", "kela-benefits", *MARCH, NOW)
     # 10:00 Helsinki is 08:00 UTC on the 4th: the local days the 4th and the 5th touch it.
     assert windows == [(at(WEDNESDAY, 0), at(WEDNESDAY + timedelta(days=2), 0))]

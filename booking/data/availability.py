@@ -31,10 +31,12 @@ from booking.data.calendar_inputs import (
     UnknownPointOrService,
     availability_inputs,
     engine_arguments,
+    fixed_inputs,
     inputs_at_points,
     local_day_window,
     services_at_points,
 )
+from booking.data.calendar_queries import calendar_queries
 from booking.data.calendar_revision import bump_calendar_revision, may_use_cache
 from booking.data.calendar_signal import REGION_SLOT, scope_slot, signal_of_engine
 from booking.data.calendar_spans import seconds
@@ -51,6 +53,7 @@ from booking.data.calendar_stamps import (
 )
 from booking.data.day_redo import days_to_redo, with_days_redone
 from booking.data.enums import ACTIVE_STATUSES
+from booking.data.expert_rounds import read_starts
 from booking.data.models import Appointment, ServicePoint
 from booking.data.short_days import region_calendar
 from booking.engine.calendar_rules import FinnishCalendar
@@ -101,6 +104,14 @@ class _CachedStarts:
         """The starts of ``inputs``, kept under ``stamp`` and ``days``."""
         starts = tuple(candidate_starts(**engine_arguments(inputs)))
         return cls(starts, inputs.valid, stamp, days, _without_busy(inputs))
+
+    @classmethod
+    def read(cls, session: Session, fixed: AvailabilityInputs, stamp, days, now: datetime):
+        """The starts of the range ``fixed`` holds (busy left out), its appointments
+        read as far as needed (``booking.data.expert_rounds``)."""
+        queries = calendar_queries(session.get_bind().dialect.name)
+        starts, valid = read_starts(session.connection(), queries, fixed, fixed.window, now)
+        return cls(tuple(starts), valid, stamp, days, fixed)
 
     def current(self, stamp: Stamp, moment: float) -> bool:
         """Whether these starts may be served under ``stamp`` at ``moment``."""
@@ -260,10 +271,8 @@ def _cached_starts(
     else:
         region = calendar or _region_calendar_at(session, cache, stamp[0])
         facts = _service_at_point(session, cache, point_id, service_id, stamp)
-        inputs = availability_inputs(
-            session, point_id, service_id, first_day, last_day, region, now=now, facts=facts
-        )
-        cached = _CachedStarts.computed(inputs, stamp, days)
+        fixed = fixed_inputs(facts, first_day, last_day, region)
+        cached = _CachedStarts.read(session, fixed, stamp, days, now)
     cache.put(key, cached)
     return cached
 

@@ -24,7 +24,7 @@ from booking.data.calendar_spans import (
     seconds,
     subtract_seconds,
     weekly,
-    weekly_key,
+    weekly_pattern,
     working_seconds,
 )
 from booking.data.short_days import region_calendar
@@ -120,17 +120,14 @@ def services_at_points(
     if not bookable:
         return found
     points = {"point_ids": bookable}
-    expert_weekly: dict[int, dict[int, list[tuple[time, time]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
     agency_id = found[bookable[0]].agency_id
-    for expert_id, weekday, starts, ends in connection.execute(
+    expert_hours = []
+    for pattern, experts in connection.execute(
         queries.expert_hours, {"service_id": service_id, "agency_id": agency_id}
     ):
-        expert_weekly[expert_id][weekday].append((starts, ends))
-    expert_hours = tuple(
-        (expert, weekly_key(expert_weekly[expert])) for expert in sorted(expert_weekly)
-    )
+        hours = weekly_pattern(pattern)
+        expert_hours.extend((int(expert), hours) for expert in experts.split(","))
+    expert_hours.sort()
     every_day = {**points, "first_day": date.min, "last_day": date.max}
     hours, closures, rooms = defaultdict(list), defaultdict(list), defaultdict(list)
     for point_id, *row in connection.execute(queries.opening_hours, points):
@@ -146,7 +143,7 @@ def services_at_points(
             hours=weekly(hours[point_id]),
             closures=tuple(closures[point_id]),
             room_ids=tuple(rooms[point_id]),
-            expert_hours=expert_hours,
+            expert_hours=tuple(expert_hours),
         )
     return found
 
@@ -230,6 +227,24 @@ def inputs_at_points(
             facts[point], openings[point], first_day, last_day, calendar, busy, valid
         )
     return found
+
+
+def fixed_inputs(
+    facts: ServiceAtPoint, first_day: date, last_day: date, calendar: FinnishCalendar
+) -> AvailabilityInputs:
+    """The inputs of a point's service with no appointment or absence read: its hours,
+    its rooms and its experts' weekly working time in the range (experts who share
+    their hours share one tuple of spans)."""
+    opening = _opening(facts, first_day, last_day, calendar)
+    working: dict[tuple, tuple[tuple[int, int], ...]] = {}
+    experts = []
+    for expert_id, pattern in facts.expert_hours:
+        if pattern not in working:
+            working[pattern] = working_seconds(pattern, first_day, last_day, calendar)
+        experts.append(Resource(expert_id, (), working[pattern]))
+    rooms = [Resource(room_id, ()) for room_id in facts.room_ids]
+    window = local_day_window(first_day, last_day, facts.tz)
+    return AvailabilityInputs(opening, rooms, experts, facts.rules, window, facts.tz)
 
 
 def _opening(

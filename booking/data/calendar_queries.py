@@ -18,6 +18,7 @@ from sqlalchemy import (
     BigInteger,
     Integer,
     Select,
+    String,
     and_,
     bindparam,
     case,
@@ -65,8 +66,8 @@ class CalendarQueries:
     """``head``: per point, its id, the service's rules, the point's zone and whether it
     offers the service (params point_ids, service_id); ``opening_hours``, ``closures``
     (also first_day, last_day) and ``rooms``: rows led by the point's id (point_ids);
-    ``expert_hours``
-    (service_id, agency_id); ``busy``: rows (ROOM|EXPERT|ABSENT, id, start, end,
+    ``expert_hours``: the experts' weekly hours by pattern (service_id, agency_id; see
+    ``_expert_hours_by_pattern``); ``busy``: rows (ROOM|EXPERT|ABSENT, id, start, end,
     expires), appointments and the experts' absences in one round trip, start and end
     in epoch seconds where ``busy_in_seconds`` (params room_ids, expert_ids, since,
     until, window_start); ``expires`` is a hold's ``expires_at`` (an aware instant),
@@ -99,19 +100,7 @@ def calendar_queries(dialect: str) -> CalendarQueries:
         rooms=select(Room.point_id, Room.id)
         .where(Room.point_id.in_(_POINT_IDS), Room.active)
         .order_by(Room.point_id, Room.id),
-        expert_hours=select(
-            _expert_hours.c.expert_id,
-            _expert_hours.c.weekday,
-            _expert_hours.c.starts,
-            _expert_hours.c.ends,
-        )
-        .join(_expert, _expert.c.id == _expert_hours.c.expert_id)
-        .join(_expert_service, _expert_service.c.expert_id == _expert.c.id)
-        .where(
-            _expert_service.c.service_id == bindparam("service_id"),
-            _expert.c.agency_id == bindparam("agency_id"),
-            _expert.c.active,
-        ),
+        expert_hours=_expert_hours_by_pattern(),
         busy=union_all(
             _busy_part(ROOM, _appointment.c.room_id, "room_ids", dialect, in_seconds),
             _busy_part(EXPERT, _appointment.c.expert_id, "expert_ids", dialect, in_seconds),
@@ -119,6 +108,34 @@ def calendar_queries(dialect: str) -> CalendarQueries:
         ),
         busy_in_seconds=in_seconds,
     )
+
+
+def _expert_hours_by_pattern() -> Select:
+    """Rows (hours, expert ids): each distinct weekly pattern of the active experts of
+    an agency who do a service, as ``weekday@starts@ends`` joined by commas, and the
+    comma-joined ids of the experts who work it — a few rows for hundreds of experts."""
+    hours = _expert_hours.c
+    interval = (
+        cast(hours.weekday, String)
+        + "@"
+        + cast(hours.starts, String)
+        + "@"
+        + cast(hours.ends, String)
+    )
+    per_expert = (
+        select(hours.expert_id, func.aggregate_strings(interval, ",").label("pattern"))
+        .join(_expert, _expert.c.id == hours.expert_id)
+        .join(_expert_service, _expert_service.c.expert_id == _expert.c.id)
+        .where(
+            _expert_service.c.service_id == bindparam("service_id"),
+            _expert.c.agency_id == bindparam("agency_id"),
+            _expert.c.active,
+        )
+        .group_by(hours.expert_id)
+        .subquery()
+    )
+    experts = func.aggregate_strings(cast(per_expert.c.expert_id, String), ",")
+    return select(per_expert.c.pattern, experts).group_by(per_expert.c.pattern)
 
 
 def _head() -> Select:

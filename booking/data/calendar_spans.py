@@ -35,6 +35,17 @@ def weekly_key(weekly: dict[int, list[tuple[time, time]]]) -> tuple:
     return tuple(sorted((day, tuple(sorted(spans))) for day, spans in weekly.items()))
 
 
+@lru_cache(maxsize=1024)
+def weekly_pattern(text: str) -> tuple:
+    """``weekday@starts@ends`` intervals joined by commas, in any order, as the
+    ``weekly_key`` of those hours (one object for each text: experts share them)."""
+    hours: dict[int, list[tuple[time, time]]] = defaultdict(list)
+    for interval in text.split(","):
+        weekday, starts, ends = interval.split("@")
+        hours[int(weekday)].append((time.fromisoformat(starts), time.fromisoformat(ends)))
+    return weekly_key(hours)
+
+
 def subtract_seconds(spans, cuts) -> list[tuple[int, int]]:
     """Sorted disjoint ``spans`` minus ``cuts`` (any order), all in epoch seconds."""
     if not cuts:

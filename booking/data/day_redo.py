@@ -13,11 +13,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from booking.data.availability_cache import HoldSpan
-from booking.data.calendar_inputs import AvailabilityInputs, load_busy, local_day_window
-from booking.data.calendar_queries import EXPERT, ROOM, calendar_queries
-from booking.data.calendar_spans import seconds
+from booking.data.calendar_inputs import AvailabilityInputs, local_day_window
+from booking.data.calendar_queries import calendar_queries
 from booking.data.calendar_stamps import DayRevisions
-from booking.engine.slots import Resource, Span, candidate_starts
+from booking.data.expert_rounds import read_starts
 
 
 def days_to_redo(
@@ -48,43 +47,18 @@ def with_days_redone(
 ) -> tuple[tuple[datetime, ...], HoldSpan]:
     """The candidate ``starts`` of a range computed under ``fixed`` (its busy left out),
     with those of the local days ``redo`` computed again, and the instants they hold
-    for: for each run of consecutive days, one query for its appointments; hours,
+    for: for each run of consecutive days, its appointments read again; hours,
     rooms and experts' working time as they were (their revisions are unchanged)."""
-    if not fixed.rooms or not fixed.experts:
-        return starts, valid  # nothing can be free whatever is booked
     queries = calendar_queries(session.get_bind().dialect.name)
     connection = session.connection()
-    room_ids = [room.id for room in fixed.rooms]
-    expert_ids = [expert.id for expert in fixed.experts]
     kept = list(starts)
     for first, last in _runs(redo):
         window = local_day_window(first, last, fixed.tz)
-        busy, held = load_busy(connection, queries, room_ids, expert_ids, window, fixed.rules, now)
+        run_starts, held = read_starts(connection, queries, fixed, window, now)
         kept = [start for start in kept if not window.start <= start < window.end]
-        low, high = seconds(window.start), seconds(window.end)
-        kept.extend(
-            candidate_starts(
-                opening=[span for span in fixed.opening if _meets(span, window)],
-                rooms=[Resource(room, sorted(busy[ROOM].get(room, ()))) for room in room_ids],
-                experts=[
-                    Resource(
-                        expert.id,
-                        sorted(busy[EXPERT].get(expert.id, ())),
-                        [(a, b) for a, b in expert.available if b > low and a < high],
-                    )
-                    for expert in fixed.experts
-                ],
-                rules=fixed.rules,
-                window=window,
-                tz=fixed.tz,
-            )
-        )
+        kept.extend(run_starts)
         valid = valid.within(held)
     return tuple(sorted(kept)), valid
-
-
-def _meets(span: Span, window: Span) -> bool:
-    return span.end > window.start and span.start < window.end
 
 
 def _runs(days: list[date]) -> list[tuple[date, date]]:

@@ -26,11 +26,11 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from booking.engine.calendar_rules import Span
+from booking.engine.grid import Intervals, grid_points, local_midnight
 
 __all__ = [
     "Resource",
@@ -42,12 +42,8 @@ __all__ = [
     "free_resources",
     "free_slots",
     "latest_start",
+    "starts_some_can_take",
 ]
-
-#: Closed intervals of allowed start instants, integer seconds since the epoch.
-Intervals = list[tuple[int, int]]
-#: One local day's grid instants: as integer seconds and as datetimes, ascending.
-DayGrid = tuple[tuple[int, ...], tuple[datetime, ...]]
 
 
 @dataclass(frozen=True)
@@ -128,14 +124,14 @@ def bookable_starts(
     booking horizon."""
     earliest = now + rules.min_notice
     last_day = now.astimezone(tz).date() + timedelta(days=rules.horizon_days)
-    end = _local_midnight(last_day + timedelta(days=1), tz)
+    end = local_midnight(last_day + timedelta(days=1), tz)
     return list(starts[bisect_left(starts, earliest) : bisect_left(starts, end)])
 
 
 def latest_start(now: datetime, horizon_days: int, tz: ZoneInfo) -> int:
     """The last second whose local date is ``horizon_days`` after the local date of ``now``."""
     last_day = now.astimezone(tz).date() + timedelta(days=horizon_days)
-    return _seconds(_local_midnight(last_day + timedelta(days=1), tz)) - 1
+    return _seconds(local_midnight(last_day + timedelta(days=1), tz)) - 1
 
 
 def allowed_starts(
@@ -194,6 +190,26 @@ def free_resources(
     held = duration + _whole_seconds(rules.buffer)
     free = [r for r in resources if _is_free(r, moment, duration, held)]
     return sorted(free, key=lambda r: (r.booked_count, r.id))
+
+
+def starts_some_can_take(
+    starts: Sequence[datetime], resources: Sequence[Resource], rules: ServiceRules
+) -> list[datetime]:
+    """Of ascending ``starts``, those at which one of ``resources`` can take a call —
+    one pass over each resource's spans, whatever the number of starts."""
+    if not starts:
+        return []
+    duration = _whole_seconds(rules.duration)
+    held = duration + _whole_seconds(rules.buffer)
+    low, high = _seconds(starts[0]), _seconds(starts[-1])
+    free = _union(_resource_starts(r, duration, held, low, high) for r in resources)
+    firsts = [first for first, _last in free]
+    taken = []
+    for start in starts:
+        index = bisect_right(firsts, _seconds(start)) - 1
+        if index >= 0 and _seconds(start) <= free[index][1]:
+            taken.append(start)
+    return taken
 
 
 def _fairest(resources: Iterable[Resource]) -> Resource | None:
@@ -300,53 +316,6 @@ def _union(interval_sets: Iterable[Intervals]) -> Intervals:
     return result
 
 
-def grid_points(allowed: Intervals, grid: timedelta, tz: ZoneInfo) -> list[datetime]:
-    """The instants in ``allowed`` whose local minute of the day is a multiple of ``grid``."""
-    if not allowed:
-        return []
-    step = _whole_seconds(grid) // 60
-    key = getattr(tz, "key", None) or str(tz)
-    first_day = _local_date(allowed[0][0], tz)
-    last_day = _local_date(allowed[-1][1], tz)
-    seconds: list[int] = []
-    moments: list[datetime] = []
-    day = first_day - timedelta(days=1)  # a previous day's late grid may fall inside
-    while day <= last_day + timedelta(days=1):
-        day_seconds, day_moments = _day_grid(day.toordinal(), step, key)
-        seconds.extend(day_seconds)
-        moments.extend(day_moments)
-        day += timedelta(days=1)
-    result: list[datetime] = []
-    for first, last in allowed:
-        result.extend(moments[bisect_left(seconds, first) : bisect_right(seconds, last)])
-    return result
-
-
-@lru_cache(maxsize=4096)
-def _day_grid(ordinal: int, step: int, zone_key: str) -> DayGrid:
-    """Grid instants of one local day, ascending: each wall time that exists, twice if
-    the clocks fall back over it, never a wall time the clocks spring over."""
-    tz = ZoneInfo(zone_key)
-    day = date.fromordinal(ordinal)
-    midnight = _local_midnight(day, tz)
-    next_midnight = _local_midnight(day + timedelta(days=1), tz)
-    first = _seconds(midnight)
-    if _seconds(next_midnight) - first == 86_400 and (
-        midnight.utcoffset() == next_midnight.utcoffset()
-    ):  # no clock change that day: the grid is plain arithmetic
-        seconds = tuple(first + minute * 60 for minute in range(0, 24 * 60, step))
-        return seconds, tuple(datetime.fromtimestamp(s, UTC) for s in seconds)
-    instants = set()
-    for minute in range(0, 24 * 60, step):
-        wall = datetime.combine(day, time(minute // 60, minute % 60))
-        for fold in (0, 1):
-            moment = wall.replace(tzinfo=tz, fold=fold).astimezone(UTC)
-            if moment.astimezone(tz).replace(tzinfo=None) == wall:
-                instants.add(moment)
-    ordered = sorted(instants)
-    return tuple(_seconds(m) for m in ordered), tuple(ordered)
-
-
 def _merged_seconds(spans: Spans) -> list[tuple[int, int]]:
     """``spans`` as sorted integer-second pairs, touching or overlapping ones joined."""
     merged: list[tuple[int, int]] = []
@@ -375,11 +344,3 @@ def _ceil_seconds(moment: datetime) -> int:
 
 def _whole_seconds(length: timedelta) -> int:
     return int(length.total_seconds())
-
-
-def _local_date(moment: int, tz: ZoneInfo) -> date:
-    return datetime.fromtimestamp(moment, tz).date()
-
-
-def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=tz)

@@ -1,0 +1,142 @@
+"""Candidate starts with the experts' appointments read in rounds, as far as needed.
+
+A start is free when the point is open, one of its rooms is free and one of the
+agency's experts who do the service is free.  With a handful of experts, reading
+all their appointments in the range costs little.  With hundreds (an agency whose
+experts serve every point of a country), it is most of the cost of a cold range,
+and nearly all of it is wasted: almost every start is free for one of the first
+experts read.  So, beyond ``ONE_GO`` experts, the rooms are read with the first
+``FIRST_ROUND`` experts; then, only for the starts none of those can take, the
+next experts who work at one of them, twice as many each round, their
+appointments only around those starts; until every start has an expert or every
+expert was read.  The answer is the one reading everyone gives: a start is left
+out only when every expert working then was read and found busy.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from booking.data.availability_cache import HoldSpan
+from booking.data.calendar_inputs import AvailabilityInputs, load_busy
+from booking.data.calendar_queries import ABSENT, EXPERT, ROOM, CalendarQueries
+from booking.data.calendar_spans import seconds, subtract_seconds
+from booking.engine.slots import Resource, Span, candidate_starts, starts_some_can_take
+
+#: An agency with at most this many experts who do the service (a region's has about
+#: ten) has them all read with the rooms, in one query.
+ONE_GO = 16
+#: Else the experts read with the rooms: a national agency's first eight are free at
+#: nearly every start (measured: ``bench/national.py``).
+FIRST_ROUND = 8
+
+
+def read_starts(
+    connection,
+    queries: CalendarQueries,
+    fixed: AvailabilityInputs,
+    window: Span,
+    now: datetime | None,
+) -> tuple[list[datetime], HoldSpan]:
+    """The candidate starts in ``window`` of a range whose hours, rooms and experts'
+    working time are ``fixed`` (busy left out), and the instants for which that
+    reading of the holds stands."""
+    low, high = seconds(window.start), seconds(window.end)
+    opening = [
+        span for span in fixed.opening if window.start < span.end and span.start < window.end
+    ]
+    experts = _working_in(fixed.experts, low, high)
+    room_ids = [room.id for room in fixed.rooms]
+    if not opening or not room_ids or not experts:
+        return [], HoldSpan()
+    first_round = len(experts) if len(experts) <= ONE_GO else FIRST_ROUND
+    first, rest = experts[:first_round], experts[first_round:]
+    busy, valid = load_busy(connection, queries, room_ids, _ids(first), window, fixed.rules, now)
+    arguments = {
+        "opening": opening,
+        "rooms": [Resource(room, sorted(busy[ROOM].get(room, ()))) for room in room_ids],
+        "rules": fixed.rules,
+        "window": window,
+        "tz": fixed.tz,
+    }
+    if not rest:
+        return candidate_starts(**arguments, experts=_with_busy(first, busy)), valid
+    waiting = candidate_starts(**arguments, experts=_working_at_all(experts))
+    free: list[datetime] = []
+    batch = first
+    while True:
+        taken = starts_some_can_take(waiting, _with_busy(batch, busy), fixed.rules)
+        free.extend(taken)
+        waiting = _without(waiting, taken)
+        if not waiting:
+            break
+        rest = _working_at_one_of(rest, waiting, fixed)
+        if not rest:
+            break
+        batch, rest = rest[: 2 * len(batch)], rest[2 * len(batch) :]
+        around = Span(waiting[0], waiting[-1] + timedelta(seconds=1))
+        busy, held = load_busy(connection, queries, [], _ids(batch), around, fixed.rules, now)
+        valid = valid.within(held)
+    return sorted(free), valid
+
+
+def _meets(span: Span, window: Span) -> bool:
+    return span.end > window.start and span.start < window.end
+
+
+def _working_in(experts: list[Resource], low: int, high: int) -> list[Resource]:
+    """Those of ``experts`` who work between ``low`` and ``high``, their working time
+    cut to it (once for each working time they share)."""
+    cut: dict[int, tuple[tuple[int, int], ...]] = {}
+    working = []
+    for expert in experts:
+        spans = cut.get(id(expert.available))
+        if spans is None:
+            spans = tuple((a, b) for a, b in expert.available if b > low and a < high)
+            cut[id(expert.available)] = spans
+        if spans:
+            working.append(Resource(expert.id, (), spans))
+    return working
+
+
+def _ids(experts: list[Resource]) -> list[int]:
+    return [expert.id for expert in experts]
+
+
+def _with_busy(experts: list[Resource], busy: tuple[dict, dict, dict]) -> list[Resource]:
+    """``experts`` (working time only) with their appointments and absences as read."""
+    return [
+        Resource(
+            expert.id,
+            sorted(busy[EXPERT].get(expert.id, ())),
+            subtract_seconds(expert.available, busy[ABSENT].get(expert.id, ())),
+        )
+        for expert in experts
+    ]
+
+
+def _working_at_all(experts: list[Resource]) -> list[Resource]:
+    """One expert for each distinct working time: the starts at which anyone works
+    are the same, and experts often share their hours."""
+    return [Resource(0, (), spans) for spans in {e.available for e in experts}]
+
+
+def _working_at_one_of(
+    experts: list[Resource], starts: list[datetime], fixed: AvailabilityInputs
+) -> list[Resource]:
+    """Those of ``experts`` whose working time holds one of ``starts`` (judged once for
+    each distinct working time)."""
+    works: dict[tuple, bool] = {}
+    kept = []
+    for expert in experts:
+        spans = tuple(expert.available)
+        if spans not in works:
+            works[spans] = bool(starts_some_can_take(starts, [expert], fixed.rules))
+        if works[spans]:
+            kept.append(expert)
+    return kept
+
+
+def _without(starts: list[datetime], taken: list[datetime]) -> list[datetime]:
+    gone = set(taken)
+    return [start for start in starts if start not in gone]
