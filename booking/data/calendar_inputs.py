@@ -19,12 +19,15 @@ from sqlalchemy.orm import Session
 from booking.data.availability_cache import HoldSpan
 from booking.data.calendar_queries import ABSENT, EXPERT, ROOM, CalendarQueries, calendar_queries
 from booking.data.calendar_spans import (
+    ExpertsByHours,
     drop_span,
+    expert_patterns,
+    experts_by_hours,
     resource,
     seconds,
     subtract_seconds,
     weekly,
-    weekly_pattern,
+    working_experts,
     working_seconds,
 )
 from booking.data.short_days import region_calendar
@@ -82,7 +85,7 @@ class ServiceAtPoint:
     hours: dict[int, list[tuple[time, time]]]
     closures: tuple[ClosureRule, ...]
     room_ids: tuple[int, ...]
-    expert_hours: tuple[tuple[int, tuple], ...]
+    experts_by_hours: ExpertsByHours
     agency_id: str
 
 
@@ -121,13 +124,10 @@ def services_at_points(
         return found
     points = {"point_ids": bookable}
     agency_id = found[bookable[0]].agency_id
-    expert_hours = []
-    for pattern, experts in connection.execute(
+    rows = connection.execute(
         queries.expert_hours, {"service_id": service_id, "agency_id": agency_id}
-    ):
-        hours = weekly_pattern(pattern)
-        expert_hours.extend((int(expert), hours) for expert in experts.split(","))
-    expert_hours.sort()
+    ).all()
+    by_hours = experts_by_hours(tuple(sorted(tuple(row) for row in rows)))
     every_day = {**points, "first_day": date.min, "last_day": date.max}
     hours, closures, rooms = defaultdict(list), defaultdict(list), defaultdict(list)
     for point_id, *row in connection.execute(queries.opening_hours, points):
@@ -143,7 +143,7 @@ def services_at_points(
             hours=weekly(hours[point_id]),
             closures=tuple(closures[point_id]),
             room_ids=tuple(rooms[point_id]),
-            expert_hours=tuple(expert_hours),
+            experts_by_hours=by_hours,
         )
     return found
 
@@ -233,15 +233,10 @@ def fixed_inputs(
     facts: ServiceAtPoint, first_day: date, last_day: date, calendar: FinnishCalendar
 ) -> AvailabilityInputs:
     """The inputs of a point's service with no appointment or absence read: its hours,
-    its rooms and its experts' weekly working time in the range (experts who share
-    their hours share one tuple of spans)."""
+    its rooms and its experts' weekly working time in the range (the experts shared
+    by every point and range that have the same)."""
     opening = _opening(facts, first_day, last_day, calendar)
-    working: dict[tuple, tuple[tuple[int, int], ...]] = {}
-    experts = []
-    for expert_id, pattern in facts.expert_hours:
-        if pattern not in working:
-            working[pattern] = working_seconds(pattern, first_day, last_day, calendar)
-        experts.append(Resource(expert_id, (), working[pattern]))
+    experts = working_experts(facts.experts_by_hours, first_day, last_day, calendar)
     rooms = [Resource(room_id, ()) for room_id in facts.room_ids]
     window = local_day_window(first_day, last_day, facts.tz)
     return AvailabilityInputs(opening, rooms, experts, facts.rules, window, facts.tz)
@@ -257,11 +252,11 @@ def _opening(
 
 def _needs_busy(facts: ServiceAtPoint, opening: list[Span]) -> bool:
     """Whether anything can be free, so that appointments matter."""
-    return bool(opening and facts.room_ids and facts.expert_hours)
+    return bool(opening and facts.room_ids and facts.experts_by_hours)
 
 
 def _expert_ids(facts: ServiceAtPoint) -> list[int]:
-    return [expert for expert, _pattern in facts.expert_hours]
+    return sorted(expert for _pattern, ids in facts.experts_by_hours for expert in ids)
 
 
 def _with_busy(
@@ -279,7 +274,7 @@ def _with_busy(
     in_window = (seconds(window.start), seconds(window.end))
     rooms = [resource(room_id, busy[ROOM], in_window) for room_id in facts.room_ids]
     experts = []
-    for expert_id, pattern in facts.expert_hours:
+    for expert_id, pattern in expert_patterns(facts.experts_by_hours):
         working = working_seconds(pattern, first_day, last_day, calendar)
         working = subtract_seconds(working, busy[ABSENT].get(expert_id, ()))
         experts.append(resource(expert_id, busy[EXPERT], in_window, working))

@@ -23,6 +23,41 @@ def working_seconds(
     return tuple((seconds(s.start), seconds(s.end)) for s in spans)
 
 
+#: The agency's experts who do a service, by weekly hours: (``weekly_key``, expert ids
+#: ascending) for each distinct week.
+ExpertsByHours = tuple[tuple[tuple, tuple[int, ...]], ...]
+
+
+@lru_cache(maxsize=64)
+def experts_by_hours(rows: tuple[tuple[str, str], ...]) -> ExpertsByHours:
+    """The experts' hours as the database groups them (rows of hours as text and the
+    comma-joined ids of the experts who work them, sorted) → ``ExpertsByHours``: one
+    object for the same rows, so every point of an agency shares it."""
+    grouped: dict[tuple, list[int]] = defaultdict(list)
+    for text, ids in rows:
+        grouped[weekly_pattern(text)].extend(int(expert) for expert in ids.split(","))
+    return tuple((pattern, tuple(sorted(ids))) for pattern, ids in grouped.items())
+
+
+def expert_patterns(by_hours: ExpertsByHours) -> list[tuple[int, tuple]]:
+    """(expert id, weekly pattern) of each expert, by id."""
+    return sorted((expert, pattern) for pattern, ids in by_hours for expert in ids)
+
+
+@lru_cache(maxsize=256)
+def working_experts(
+    by_hours: ExpertsByHours, first_day: date, last_day: date, calendar: FinnishCalendar
+) -> tuple[Resource, ...]:
+    """The experts, by id, with their working time from ``first_day`` to ``last_day`` and
+    nothing busy: shared by every range and point that ask the same."""
+    working = {
+        pattern: working_seconds(pattern, first_day, last_day, calendar) for pattern, _ in by_hours
+    }
+    return tuple(
+        Resource(expert, (), working[pattern]) for expert, pattern in expert_patterns(by_hours)
+    )
+
+
 def drop_span(busy: dict, resource_id: int, span: tuple[int, int]) -> None:
     """Remove ``span`` from a resource's busy spans (the database guard lets an active
     appointment's span appear at most once per room and per expert)."""
