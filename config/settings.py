@@ -50,6 +50,8 @@ class DefaultSettings:
     BOOKING_HOLD_MINUTES = 10
     # The desk may check a citizen in from this many minutes before the start.
     BOOKING_CHECK_IN_MINUTES = 60
+    # Free-time answers kept per worker: a region's working set, about 15 KiB each.
+    BOOKING_AVAILABILITY_CACHE_ENTRIES = 4096
     # Rate limits per client address, the same on the web pages and in the API
     # (Flask-Limiter's notation: "N per minute;M per hour").
     BOOKING_RATELIMIT_BOOKING = "10 per minute;60 per hour"
@@ -77,6 +79,7 @@ INT_SETTINGS = {
     "BOOKING_TRUSTED_PROXIES",
     "BOOKING_HOLD_MINUTES",
     "BOOKING_CHECK_IN_MINUTES",
+    "BOOKING_AVAILABILITY_CACHE_ENTRIES",
 }
 ENV_PREFIXES = ("BOOKING_", "TWILIO_")
 #: Session cookies and CSRF tokens are signed with the secret key; shorter keys can be guessed.

@@ -23,7 +23,9 @@ from sqlalchemy.orm import Session
 from booking.data.calendar_stamps import engine_of
 from booking.data.per_engine import PerEngine
 
-#: Entries kept per engine; one entry is one (point, service, date range) in one form.
+#: Entries kept per engine unless the app says otherwise
+#: (``BOOKING_AVAILABILITY_CACHE_ENTRIES``); one entry is one (point, service, date
+#: range) in one form.
 CACHE_SIZE = 4096
 
 

@@ -6,12 +6,14 @@ from flask import Flask, current_app, g, request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from booking.data.availability_cache import cache_of_engine
 from booking.data.sessions import make_engine, make_session_factory, read_only_context
 
 
 def init_app(app: Flask) -> None:
     """Create the app's engine and session factory; close the session after each request."""
     engine = make_engine(app.config["BOOKING_DATABASE_URL"])
+    cache_of_engine(engine).size = int(app.config["BOOKING_AVAILABILITY_CACHE_ENTRIES"])
     app.extensions["booking.engine"] = engine
     app.extensions["booking.sessions"] = make_session_factory(engine)
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from booking.app import create_app
+from booking.data.availability_cache import cache_of_engine
 from tests.api.documented import conforms
+from tests.conftest import test_settings as settings_for
 from tests.factories import NOW
 
 AVAILABILITY = "/api/v1/points/testila/availability"
@@ -201,3 +204,16 @@ def test_answers_match_their_documented_schemas(client, world, clock):
     conforms(client.get(f"{AVAILABILITY}?service=kela-benefits").get_json(), "Availability")
     conforms(client.get(f"{AVAILABILITY}?service=kela-benefits&from=x").get_json(), "FieldErrors")
     conforms(client.get("/api/v1/points/atlantis/availability").get_json(), "Error")
+
+
+def test_a_worker_keeps_as_many_answers_as_the_setting_says(database_url, world, clock):
+    app = create_app(settings_for(database_url, BOOKING_AVAILABILITY_CACHE_ENTRIES=3))
+    cache = cache_of_engine(app.extensions["booking.engine"])
+    client = app.test_client()
+    try:
+        for day in range(3, 13):
+            answer = client.get(f"{AVAILABILITY}?service=kela-benefits&from=2026-03-{day:02d}")
+            assert answer.status_code == 200
+        assert cache.size == 3 and len(cache) == 3
+    finally:
+        app.extensions["booking.engine"].dispose()
