@@ -2,10 +2,13 @@
 
     .venv/bin/python -m bench.busy_morning [--seconds 5] [--rounds 3] [--bookings-per-second 2]
         [--only sqlite|postgresql] [--postgresql-signal registered|none]
+        [--scale region|national] [--future N]
 
 For SQLite (a fresh file) and PostgreSQL (a fresh database, where
 ``BOOKING_TEST_POSTGRES_URL`` is set) it builds the region-scale data set of
-``bench/availability.py`` (15 points, 60 experts, 20,000 future appointments),
+``bench/availability.py`` (15 points, 60 experts, 20,000 future appointments;
+with ``--scale national`` the one of ``bench/national.py``: 250 points, 1,998
+experts, 1,000,000 future appointments, and 16,384 answers kept per worker),
 serves the app and a bare Flask endpoint from one gunicorn (two sync workers,
 ``BOOKING_VERIFY_PHONE=0``, rate limits off; on PostgreSQL with a calendar
 signal registered in a scratch directory, as ``booking calendar-signal
@@ -46,6 +49,7 @@ from sqlalchemy import text
 
 from bench.availability import (
     AVAILABILITY,
+    FUTURE,
     elapsed,
     on_each_backend,
     region_with_future,
@@ -58,12 +62,17 @@ from bench.http_load import (
     requests_per_second,
     serving,
 )
+from bench.national import EXPERTS_PER_AGENCY
+from bench.national import POINTS as NATIONAL_POINTS
 from booking.appointments.alternatives import nearby_alternatives
 from booking.data.availability_cache import clear_availability_cache
 from booking.data.sessions import make_engine, make_session_factory, read_only
 from booking.engine.clock import HELSINKI, utc_now
 
 MONTHS = 3
+NATIONAL_FUTURE = 1_000_000
+#: Every offered point × service × three months, in two forms, and each point's service.
+NATIONAL_CACHE_ENTRIES = 16_384
 
 
 def main() -> None:
@@ -73,8 +82,12 @@ def main() -> None:
     parser.add_argument("--bookings-per-second", type=float, default=2)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--postgresql-signal", choices=["registered", "none"], default="registered")
+    parser.add_argument("--scale", choices=["region", "national"], default="region")
+    parser.add_argument("--future", type=int, help="coming appointments (default: the scale's)")
     args = parser.parse_args()
     os.environ["BOOKING_VERIFY_PHONE"] = "0"
+    if args.scale == "national":
+        os.environ["BOOKING_AVAILABILITY_CACHE_ENTRIES"] = str(NATIONAL_CACHE_ENTRIES)
     print(f"server: gunicorn, 2 sync workers; reads: {load_tool()}; cores {os.cpu_count()}")
     on_each_backend(args.only, lambda databases: run_backend(databases, args))
 
@@ -82,7 +95,7 @@ def main() -> None:
 def run_backend(databases, args) -> None:
     try:
         started = time.perf_counter()
-        url, engine, _region, today, added = region_with_future(databases, "morning")
+        url, engine, _region, today, added = built(databases, args)
         if engine.dialect.name == "postgresql" and args.postgresql_signal == "registered":
             print(register_bench_signal(engine))
         with engine.connect() as connection:
@@ -90,13 +103,26 @@ def run_backend(databases, args) -> None:
                 connection.execute(text("SELECT point_id, service_id FROM offering")).all()
             )
         engine.dispose()
-        print(f"built region + {added:,} future appointments in {elapsed(started)}")
+        print(f"built {args.scale} + {added:,} future appointments in {elapsed(started)}")
         paths = month_paths(offered, today)
         measure(url, paths, args)
         in_process_costs(url, paths)
         alternatives_timing(url, offered, today)
     finally:
         databases.drop_all()
+
+
+def built(databases, args):
+    """``region_with_future`` at the asked scale."""
+    if args.scale == "national":
+        return region_with_future(
+            databases,
+            "national_morning",
+            args.future or NATIONAL_FUTURE,
+            points=NATIONAL_POINTS,
+            experts_per_agency=EXPERTS_PER_AGENCY,
+        )
+    return region_with_future(databases, "morning", args.future or FUTURE)
 
 
 def month_paths(offered: list, today: date) -> list[str]:

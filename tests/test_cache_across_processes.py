@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import select
 
 from booking.data import availability as calendars
+from booking.data import range_halves
 from booking.data.models import Appointment, Room
 from booking.engine.clock import HELSINKI, utc_now
 from tests.factories import NOW
@@ -215,13 +216,13 @@ def test_a_change_elsewhere_leaves_the_answer_cached(
     # Kela books at Toinen: neither Testilä's room nor a Vero expert is taken.
     in_another_process(engine, "book", **booking_args("toinen", "kela-benefits", 13))
     loads: list[tuple] = []
-    original = calendars.read_starts
+    original = range_halves.room_starts
 
     def counted(connection, queries, fixed, window, now):
         loads.append(tuple(room.id for room in fixed.rooms))
         return original(connection, queries, fixed, window, now)
 
-    monkeypatch.setattr(calendars, "read_starts", counted)
+    monkeypatch.setattr(range_halves, "room_starts", counted)
     again = calendars.free_times(session, "testila", "vero-advice", WEDNESDAY, WEDNESDAY, NOW)
     assert again == cached
     assert loads == []

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 
 from booking.data import availability as calendars
-from booking.data import expert_rounds
+from booking.data import expert_rounds, range_halves
 from booking.data.calendar_inputs import engine_arguments
 from booking.data.calendar_models import CalendarDayRevision
 from booking.data.calendar_stamps import availability_stamp
@@ -98,19 +98,25 @@ def test_a_cached_month_computes_only_the_days_a_booking_touched(session, factor
     before = calendars.free_times(session, "testila", "kela-benefits", *MARCH, NOW)
     session.commit()
     book(session, "testila", "kela-benefits", at(WEDNESDAY, 10))
-    windows: list[tuple[datetime, datetime]] = []
-    loading = expert_rounds.load_busy
-
-    def spy(connection, queries, room_ids, expert_ids, window, *args):
-        windows.append((window.start, window.end))
-        return loading(connection, queries, room_ids, expert_ids, window, *args)
-
-    monkeypatch.setattr(expert_rounds, "load_busy", spy)
+    windows: dict[str, list[tuple[datetime, datetime]]] = {"rooms": [], "experts": []}
+    for half, module in (("rooms", range_halves), ("experts", expert_rounds)):
+        monkeypatch.setattr(module, "load_busy", spy_on(module.load_busy, windows[half]))
     after = calendars.free_times(session, "testila", "kela-benefits", *MARCH, NOW)
-    # 10:00 Helsinki is 08:00 UTC on the 4th: the local days the 4th and the 5th touch it.
-    assert windows == [(at(WEDNESDAY, 0), at(WEDNESDAY + timedelta(days=2), 0))]
+    # 10:00 Helsinki is 08:00 UTC on the 4th: the local days the 4th and the 5th touch it,
+    # read again for the point's rooms, and for the agency's experts around their starts.
+    assert windows["rooms"] == [(at(WEDNESDAY, 0), at(WEDNESDAY + timedelta(days=2), 0))]
+    [(first, last)] = windows["experts"]
+    assert at(WEDNESDAY, 0) <= first < last <= at(WEDNESDAY + timedelta(days=2), 0)
     assert at(WEDNESDAY, 10) in before and at(WEDNESDAY, 10) not in after
     assert after == afresh(session, "testila", "kela-benefits", *MARCH)
+
+
+def spy_on(load_busy, windows: list[tuple[datetime, datetime]]):
+    def spy(connection, queries, room_ids, expert_ids, window, *args):
+        windows.append((window.start, window.end))
+        return load_busy(connection, queries, room_ids, expert_ids, window, *args)
+
+    return spy
 
 
 def test_whatever_is_booked_moved_or_cancelled_a_cached_month_reads_as_one_computed_afresh(

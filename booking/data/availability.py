@@ -8,9 +8,9 @@ the data comes through ``booking.data.calendar_inputs``.
 A hold (an online booking waiting for its code) is busy only until its
 ``expires_at``, compared with the request's own ``now``, so a lapsed hold's time
 is offered again with nothing written; a cached answer is served only for the
-instants that read its holds alike (``HoldSpan``).  A cached range whose
-appointments changed on a few days only (its stamp's day sums moved, nothing
-else) computes just those days again, with one query each run of days.
+instants that read its holds alike (``HoldSpan``).  A range not cached is made of
+its point's half and its agency's half, each cached on its own and brought up to
+date day by day when only its day revisions moved (``booking.data.range_halves``).
 """
 
 from __future__ import annotations
@@ -36,25 +36,20 @@ from booking.data.calendar_inputs import (
     local_day_window,
     services_at_points,
 )
-from booking.data.calendar_queries import calendar_queries
 from booking.data.calendar_revision import bump_calendar_revision, may_use_cache
 from booking.data.calendar_signal import REGION_SLOT, scope_slot, signal_of_engine
 from booking.data.calendar_spans import seconds
 from booking.data.calendar_stamps import (
-    DayRevisions,
     Stamp,
     agency_scope,
     availability_stamp,
     availability_stamps,
-    day_revisions,
-    day_revisions_at_points,
     engine_of,
     point_scope,
 )
-from booking.data.day_redo import days_to_redo, with_days_redone
 from booking.data.enums import ACTIVE_STATUSES
-from booking.data.expert_rounds import read_starts
 from booking.data.models import Appointment, ServicePoint
+from booking.data.range_halves import Asked, free_starts
 from booking.data.short_days import region_calendar
 from booking.engine.calendar_rules import FinnishCalendar
 from booking.engine.clock import require_aware
@@ -81,10 +76,6 @@ __all__ = [
     "signal_slots",
 ]
 
-#: A cached range whose appointments changed on more local days than this is computed
-#: again whole (one set of queries) rather than day by day.
-MOST_DAYS_REDONE = 6
-
 
 @dataclass(frozen=True)
 class _CachedStarts:
@@ -94,24 +85,15 @@ class _CachedStarts:
     starts: tuple[datetime, ...]
     valid: HoldSpan
     stamp: Stamp
-    days: DayRevisions
     #: The range's rules, zone, opening spans, rooms and experts' working spans (busy
-    #: left out): what days computed again rest on besides their appointments.
+    #: left out).
     fixed: AvailabilityInputs
 
     @classmethod
-    def computed(cls, inputs: AvailabilityInputs, stamp: Stamp, days: DayRevisions):
-        """The starts of ``inputs``, kept under ``stamp`` and ``days``."""
+    def computed(cls, inputs: AvailabilityInputs, stamp: Stamp):
+        """The starts of ``inputs``, kept under ``stamp``."""
         starts = tuple(candidate_starts(**engine_arguments(inputs)))
-        return cls(starts, inputs.valid, stamp, days, _without_busy(inputs))
-
-    @classmethod
-    def read(cls, session: Session, fixed: AvailabilityInputs, stamp, days, now: datetime):
-        """The starts of the range ``fixed`` holds (busy left out), its appointments
-        read as far as needed (``booking.data.expert_rounds``)."""
-        queries = calendar_queries(session.get_bind().dialect.name)
-        starts, valid = read_starts(session.connection(), queries, fixed, fixed.window, now)
-        return cls(tuple(starts), valid, stamp, days, fixed)
+        return cls(starts, inputs.valid, stamp, _without_busy(inputs))
 
     def current(self, stamp: Stamp, moment: float) -> bool:
         """Whether these starts may be served under ``stamp`` at ``moment``."""
@@ -194,13 +176,12 @@ def free_times_at_points(
             found[point] = cached
     missing = [point for point in stamps if point not in found]
     if missing:
-        days = day_revisions_at_points(session, missing, service_id, first_day, last_day)
         facts = _services_at_points(session, cache, missing, service_id, stamps)
         region = _region_calendar_at(session, cache, stamps[missing[0]][0])
         for point, inputs in inputs_at_points(
             session, facts, first_day, last_day, region, now
         ).items():
-            found[point] = _CachedStarts.computed(inputs, stamps[point], days[point])
+            found[point] = _CachedStarts.computed(inputs, stamps[point])
             cache.put((point, service_id, first_day, last_day, None), found[point])
     return {
         point: bookable_starts(
@@ -251,28 +232,19 @@ def _cached_starts(
     calendar: FinnishCalendar | None = None,
 ) -> _CachedStarts:
     """The candidate starts of the range, from the cache when computed under ``stamp``
-    and valid at ``now``; else loaded (the data at least as new as ``stamp``) — only
-    the days whose appointments changed, when nothing else did."""
+    and valid at ``now``; else from its point's and its agency's halves
+    (``booking.data.range_halves``), the data at least as new as ``stamp``."""
     cache = cache_for(session)
     key = (point_id, service_id, first_day, last_day, calendar)
     cached = cache.get(key)
-    moment = now.timestamp()
-    if cached is not None and cached.current(stamp, moment):
+    if cached is not None and cached.current(stamp, now.timestamp()):
         return cached
-    days = day_revisions(session, point_id, service_id, first_day, last_day)
-    redo = None
-    if cached is not None and cached.stamp[:3] == stamp[:3] and cached.valid.holds_at(moment):
-        redo = days_to_redo(cached.days, days, first_day, last_day, cached.tz)
-    if redo is not None and len(redo) <= MOST_DAYS_REDONE:
-        starts, valid = with_days_redone(
-            session, cached.fixed, cached.starts, cached.valid, redo, now
-        )
-        cached = replace(cached, starts=starts, valid=valid, stamp=stamp, days=days)
-    else:
-        region = calendar or _region_calendar_at(session, cache, stamp[0])
-        facts = _service_at_point(session, cache, point_id, service_id, stamp)
-        fixed = fixed_inputs(facts, first_day, last_day, region)
-        cached = _CachedStarts.read(session, fixed, stamp, days, now)
+    region = calendar or _region_calendar_at(session, cache, stamp[0])
+    facts = _service_at_point(session, cache, point_id, service_id, stamp)
+    fixed = fixed_inputs(facts, first_day, last_day, region)
+    asked = Asked(point_id, service_id, first_day, last_day, calendar)
+    starts, valid = free_starts(session, cache, asked, facts.agency_id, fixed, stamp, now)
+    cached = _CachedStarts(starts, valid, stamp, fixed)
     cache.put(key, cached)
     return cached
 

@@ -1,8 +1,8 @@
-"""A cached range computed again only on the days whose appointments changed.
+"""Which days of a cached range to compute again when only its day revisions moved.
 
-When nothing but the day revisions of a cached range's stamp moved, its hours,
-rooms and experts' working time still stand: only the local days that touch a
-changed UTC date need their appointments read and their starts computed again.
+Its hours, rooms and experts' working time still stand then: only the local days
+that touch a changed UTC date need their appointments read and their starts
+computed again (``booking.data.range_halves``).
 """
 
 from __future__ import annotations
@@ -10,13 +10,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import Session
-
-from booking.data.availability_cache import HoldSpan
-from booking.data.calendar_inputs import AvailabilityInputs, local_day_window
-from booking.data.calendar_queries import calendar_queries
+from booking.data.calendar_inputs import local_day_window
 from booking.data.calendar_stamps import DayRevisions
-from booking.data.expert_rounds import read_starts
 
 
 def days_to_redo(
@@ -37,31 +32,7 @@ def days_to_redo(
     return sorted(redo)
 
 
-def with_days_redone(
-    session: Session,
-    fixed: AvailabilityInputs,
-    starts: tuple[datetime, ...],
-    valid: HoldSpan,
-    redo: list[date],
-    now: datetime,
-) -> tuple[tuple[datetime, ...], HoldSpan]:
-    """The candidate ``starts`` of a range computed under ``fixed`` (its busy left out),
-    with those of the local days ``redo`` computed again, and the instants they hold
-    for: for each run of consecutive days, its appointments read again; hours,
-    rooms and experts' working time as they were (their revisions are unchanged)."""
-    queries = calendar_queries(session.get_bind().dialect.name)
-    connection = session.connection()
-    kept = list(starts)
-    for first, last in _runs(redo):
-        window = local_day_window(first, last, fixed.tz)
-        run_starts, held = read_starts(connection, queries, fixed, window, now)
-        kept = [start for start in kept if not window.start <= start < window.end]
-        kept.extend(run_starts)
-        valid = valid.within(held)
-    return tuple(sorted(kept)), valid
-
-
-def _runs(days: list[date]) -> list[tuple[date, date]]:
+def runs(days: list[date]) -> list[tuple[date, date]]:
     """Ascending days as runs of consecutive days: (first, last) each."""
     runs: list[tuple[date, date]] = []
     for day in days:

@@ -1,16 +1,15 @@
-"""Candidate starts with the experts' appointments read in rounds, as far as needed.
+"""The experts' half of a range's free starts, their appointments read in rounds.
 
-A start is free when the point is open, one of its rooms is free and one of the
-agency's experts who do the service is free.  With a handful of experts, reading
-all their appointments in the range costs little.  With hundreds (an agency whose
-experts serve every point of a country), it is most of the cost of a cold range,
-and nearly all of it is wasted: almost every start is free for one of the first
-experts read.  So, beyond ``ONE_GO`` experts, the rooms are read with the first
-``FIRST_ROUND`` experts; then, only for the starts none of those can take, the
-next experts who work at one of them, twice as many each round, their
-appointments only around those starts; until every start has an expert or every
-expert was read.  The answer is the one reading everyone gives: a start is left
-out only when every expert working then was read and found busy.
+A start needs one of the agency's experts who do the service to be free, at any
+point.  With a handful of experts, reading all their appointments in the range
+costs little.  With hundreds (an agency whose experts serve every point of a
+country), it is most of the cost, and nearly all of it is wasted: almost every
+start is free for one of the first experts read.  So, beyond ``ONE_GO``
+experts, the first ``FIRST_ROUND`` are read; then, only for the starts none of
+those can take, the next experts who work at one of them, twice as many each
+round, their appointments only around those starts; until every start has an
+expert or every expert was read.  The answer is the one reading everyone gives:
+a start is left out only when every expert working then was read and found busy.
 """
 
 from __future__ import annotations
@@ -19,69 +18,56 @@ from datetime import datetime, timedelta
 
 from booking.data.availability_cache import HoldSpan
 from booking.data.calendar_inputs import AvailabilityInputs, load_busy
-from booking.data.calendar_queries import ABSENT, EXPERT, ROOM, CalendarQueries
+from booking.data.calendar_queries import ABSENT, EXPERT, CalendarQueries
 from booking.data.calendar_spans import seconds, subtract_seconds
 from booking.engine.slots import Resource, Span, candidate_starts, starts_some_can_take
 
 #: An agency with at most this many experts who do the service (a region's has about
-#: ten) has them all read with the rooms, in one query.
+#: ten) has them all read at once, in one query.
 ONE_GO = 16
-#: Else the experts read with the rooms: a national agency's first eight are free at
-#: nearly every start (measured: ``bench/national.py``).
+#: Else the experts read first: a national agency's first eight are free at nearly
+#: every start (measured: ``bench/national.py``).
 FIRST_ROUND = 8
+#: A room or an expert free at every instant.
+ANYONE = Resource(0, ())
 
 
-def read_starts(
+def expert_starts(
     connection,
     queries: CalendarQueries,
     fixed: AvailabilityInputs,
     window: Span,
     now: datetime | None,
 ) -> tuple[list[datetime], HoldSpan]:
-    """The candidate starts in ``window`` of a range whose hours, rooms and experts'
-    working time are ``fixed`` (busy left out), and the instants for which that
-    reading of the holds stands."""
-    low, high = seconds(window.start), seconds(window.end)
-    opening = [
-        span for span in fixed.opening if window.start < span.end and span.start < window.end
-    ]
-    experts = _working_in(fixed.experts, low, high)
-    room_ids = [room.id for room in fixed.rooms]
-    if not opening or not room_ids or not experts:
+    """The grid starts in ``window`` at which one of the experts of ``fixed`` (their
+    working time; busy left out) is free, whatever the point, and the instants for
+    which that reading of their holds stands."""
+    experts = _working_in(fixed.experts, seconds(window.start), seconds(window.end))
+    if not experts:
         return [], HoldSpan()
-    first_round = len(experts) if len(experts) <= ONE_GO else FIRST_ROUND
-    first, rest = experts[:first_round], experts[first_round:]
-    busy, valid = load_busy(connection, queries, room_ids, _ids(first), window, fixed.rules, now)
-    arguments = {
-        "opening": opening,
-        "rooms": [Resource(room, sorted(busy[ROOM].get(room, ()))) for room in room_ids],
-        "rules": fixed.rules,
-        "window": window,
-        "tz": fixed.tz,
-    }
-    if not rest:
-        return candidate_starts(**arguments, experts=_with_busy(first, busy)), valid
-    waiting = candidate_starts(**arguments, experts=_working_at_all(experts))
+    waiting = candidate_starts(
+        opening=[window],
+        rooms=[ANYONE],
+        experts=_working_at_all(experts),
+        rules=fixed.rules,
+        window=window,
+        tz=fixed.tz,
+    )
     free: list[datetime] = []
-    batch = first
-    while True:
-        taken = starts_some_can_take(waiting, _with_busy(batch, busy), fixed.rules)
-        free.extend(taken)
-        waiting = _without(waiting, taken)
-        if not waiting:
-            break
-        rest = _working_at_one_of(rest, waiting, fixed)
-        if not rest:
-            break
-        batch, rest = rest[: 2 * len(batch)], rest[2 * len(batch) :]
+    valid = HoldSpan()
+    size = len(experts) if len(experts) <= ONE_GO else FIRST_ROUND
+    rest = experts
+    while waiting and rest:
+        batch, rest = rest[:size], rest[size:]
         around = Span(waiting[0], waiting[-1] + timedelta(seconds=1))
         busy, held = load_busy(connection, queries, [], _ids(batch), around, fixed.rules, now)
         valid = valid.within(held)
+        taken = starts_some_can_take(waiting, _with_busy(batch, busy), fixed.rules)
+        free.extend(taken)
+        waiting = _without(waiting, taken)
+        rest = _working_at_one_of(rest, waiting, fixed) if waiting else []
+        size *= 2
     return sorted(free), valid
-
-
-def _meets(span: Span, window: Span) -> bool:
-    return span.end > window.start and span.start < window.end
 
 
 def _working_in(experts: list[Resource], low: int, high: int) -> list[Resource]:
