@@ -32,7 +32,6 @@ from booking.data.calendar_inputs import (
     availability_inputs,
     engine_arguments,
     fixed_inputs,
-    inputs_at_points,
     local_day_window,
     services_at_points,
 )
@@ -49,15 +48,13 @@ from booking.data.calendar_stamps import (
 )
 from booking.data.enums import ACTIVE_STATUSES
 from booking.data.models import Appointment, ServicePoint
-from booking.data.range_halves import Asked, free_starts
+from booking.data.range_halves import Asked, free_starts, free_starts_at_points
 from booking.data.short_days import region_calendar
 from booking.engine.calendar_rules import FinnishCalendar
 from booking.engine.clock import require_aware
 from booking.engine.slots import (
-    Resource,
     ServiceRules,
     bookable_starts,
-    candidate_starts,
     choose_resources,
     free_slots,
 )
@@ -88,12 +85,6 @@ class _CachedStarts:
     #: The range's rules, zone, opening spans, rooms and experts' working spans (busy
     #: left out).
     fixed: AvailabilityInputs
-
-    @classmethod
-    def computed(cls, inputs: AvailabilityInputs, stamp: Stamp):
-        """The starts of ``inputs``, kept under ``stamp``."""
-        starts = tuple(candidate_starts(**engine_arguments(inputs)))
-        return cls(starts, inputs.valid, stamp, _without_busy(inputs))
 
     def current(self, stamp: Stamp, moment: float) -> bool:
         """Whether these starts may be served under ``stamp`` at ``moment``."""
@@ -158,7 +149,8 @@ def free_times_at_points(
 ) -> dict[str, list[datetime]]:
     """``free_times`` of one service at each of ``point_ids`` (those that exist), with a
     few queries for all of them rather than a few for each: their stamps in one, and
-    the ranges not cached computed together (one query for their appointments)."""
+    the ranges not cached from their halves: the agency's once, the points' together
+    (one query for their rooms' appointments)."""
     if not may_use_cache(session):
         return {
             point: free_times(
@@ -178,10 +170,14 @@ def free_times_at_points(
     if missing:
         facts = _services_at_points(session, cache, missing, service_id, stamps)
         region = _region_calendar_at(session, cache, stamps[missing[0]][0])
-        for point, inputs in inputs_at_points(
-            session, facts, first_day, last_day, region, now
-        ).items():
-            found[point] = _CachedStarts.computed(inputs, stamps[point])
+        fixed = {
+            point: fixed_inputs(each, first_day, last_day, region) for point, each in facts.items()
+        }
+        asked = {point: Asked(point, service_id, first_day, last_day, None) for point in facts}
+        agency_id = next((each.agency_id for each in facts.values()), "")
+        computed = free_starts_at_points(session, cache, asked, agency_id, fixed, stamps, now)
+        for point, (starts, valid) in computed.items():
+            found[point] = _CachedStarts(starts, valid, stamps[point], fixed[point])
             cache.put((point, service_id, first_day, last_day, None), found[point])
     return {
         point: bookable_starts(
@@ -247,16 +243,6 @@ def _cached_starts(
     cached = _CachedStarts(starts, valid, stamp, fixed)
     cache.put(key, cached)
     return cached
-
-
-def _without_busy(inputs: AvailabilityInputs) -> AvailabilityInputs:
-    """``inputs`` with the rooms' and experts' appointments left out (kept small in
-    the cache): the rest does not change while the stamp's first three numbers stay."""
-    return replace(
-        inputs,
-        rooms=[Resource(room.id, ()) for room in inputs.rooms],
-        experts=[Resource(expert.id, (), expert.available) for expert in inputs.experts],
-    )
 
 
 def signal_slots(

@@ -189,46 +189,6 @@ def availability_inputs(
     return _with_busy(facts, opening, first_day, last_day, calendar, busy, valid)
 
 
-def inputs_at_points(
-    session: Session,
-    facts: dict[str, ServiceAtPoint],
-    first_day: date,
-    last_day: date,
-    calendar: FinnishCalendar,
-    now: datetime,
-) -> dict[str, AvailabilityInputs]:
-    """``availability_inputs`` of one service at several points (``facts``: each point's
-    service, kept by the caller), with one query for the appointments of them all:
-    the agency's experts are the same at every point, so they are read once."""
-    openings = {
-        point: _opening(each, first_day, last_day, calendar) for point, each in facts.items()
-    }
-    windows = {
-        point: local_day_window(first_day, last_day, each.tz) for point, each in facts.items()
-    }
-    busy_at = [point for point, each in facts.items() if _needs_busy(each, openings[point])]
-    found = {
-        point: AvailabilityInputs(openings[point], [], [], each.rules, windows[point], each.tz)
-        for point, each in facts.items()
-        if point not in busy_at
-    }
-    if not busy_at:
-        return found
-    window = Span(
-        min(windows[point].start for point in busy_at), max(windows[point].end for point in busy_at)
-    )
-    queries = calendar_queries(session.get_bind().dialect.name)
-    room_ids = [room for point in busy_at for room in facts[point].room_ids]
-    expert_ids = sorted({expert for point in busy_at for expert in _expert_ids(facts[point])})
-    rules = facts[busy_at[0]].rules  # the service's own: the same at every point
-    busy, valid = load_busy(session.connection(), queries, room_ids, expert_ids, window, rules, now)
-    for point in busy_at:
-        found[point] = _with_busy(
-            facts[point], openings[point], first_day, last_day, calendar, busy, valid
-        )
-    return found
-
-
 def fixed_inputs(
     facts: ServiceAtPoint, first_day: date, last_day: date, calendar: FinnishCalendar
 ) -> AvailabilityInputs:

@@ -24,7 +24,12 @@ from sqlalchemy.orm import Session
 from booking.data.availability_cache import AvailabilityCache, HoldSpan
 from booking.data.calendar_inputs import AvailabilityInputs, load_busy, local_day_window
 from booking.data.calendar_queries import ROOM, CalendarQueries, calendar_queries
-from booking.data.calendar_stamps import DayRevisions, Stamp, day_revisions
+from booking.data.calendar_stamps import (
+    DayRevisions,
+    Stamp,
+    day_revisions,
+    day_revisions_at_points,
+)
 from booking.data.day_redo import days_to_redo, runs
 from booking.data.expert_rounds import ANYONE, expert_starts
 from booking.engine.calendar_rules import FinnishCalendar
@@ -72,27 +77,130 @@ def free_starts(
     """The candidate starts of ``asked`` (hours, rooms and working time ``fixed``, read
     under ``stamp``) and the instants they hold for: each half from the cache when
     computed under the same revisions, else computed (only changed days, when it can)."""
-    point, service = asked.point_id, asked.service_id
     days_of: list[DayRevisions] = []
-    halves = []
-    for key, under, scope, compute in (
-        (("rooms", point), (stamp[0], stamp[1], stamp[3]), "p:", room_starts),
-        (("experts", agency_id, fixed.tz.key), (stamp[0], stamp[2], stamp[4]), "a:", expert_starts),
-    ):
-        full_key = (*key, service, asked.first_day, asked.last_day, asked.calendar)
-        kept = cache.get(full_key)
-        if kept is None or kept.under != under or not kept.valid.holds_at(now.timestamp()):
-            if not days_of:  # read before the data, once for both halves
-                days_of.append(
-                    day_revisions(session, point, service, asked.first_day, asked.last_day)
+
+    def days(scope: str) -> DayRevisions:  # read before the data, once for both halves
+        if not days_of:
+            days_of.append(
+                day_revisions(
+                    session, asked.point_id, asked.service_id, asked.first_day, asked.last_day
                 )
-            days = {day: value for day, value in days_of[0].items() if day[0].startswith(scope)}
-            kept = _computed(session, kept, under, days, asked, fixed, compute, now)
-            cache.put(full_key, kept)
-        halves.append(kept)
-    rooms, experts = halves
+            )
+        return _of_scope(days_of[0], scope)
+
+    rooms_key, rooms_under = _rooms_half(asked, stamp)
+    rooms = _current(cache, rooms_key, rooms_under, now)
+    if rooms is None:
+        rooms = _computed(
+            session, cache.get(rooms_key), rooms_under, days("p:"), asked, fixed, room_starts, now
+        )
+        cache.put(rooms_key, rooms)
+    experts = _experts_half(session, cache, asked, agency_id, fixed, stamp, now, days)
+    return _both(rooms, experts)
+
+
+def free_starts_at_points(
+    session: Session,
+    cache: AvailabilityCache,
+    asked: dict[str, Asked],
+    agency_id: str,
+    fixed: dict[str, AvailabilityInputs],
+    stamps: dict[str, Stamp],
+    now: datetime,
+) -> dict[str, tuple[tuple[datetime, ...], HoldSpan]]:
+    """``free_starts`` of one service's range at several points: the agency's half once
+    (the same at every point), and the points' halves not current computed together,
+    whole, with one query for the appointments of all their rooms."""
+    if not asked:
+        return {}
+    one = next(iter(asked.values()))
+    stale = {}
+    for point, each in asked.items():
+        key, under = _rooms_half(each, stamps[point])
+        if _current(cache, key, under, now) is None:
+            stale[point] = (key, under)
+    days_at = {}
+    if stale or any(
+        _current(cache, *_experts_key(each, agency_id, fixed[point], stamps[point]), now) is None
+        for point, each in asked.items()
+    ):
+        days_at = day_revisions_at_points(
+            session, list(asked), one.service_id, one.first_day, one.last_day
+        )
+    computed = rooms_at_points(session, {point: fixed[point] for point in stale}, now)
+    found = {}
+    for point, each in asked.items():
+        if point in stale:
+            key, under = stale[point]
+            starts, valid = computed[point]
+            cache.put(key, _Half(tuple(starts), valid, under, _of_scope(days_at[point], "p:")))
+        rooms = cache.get(_rooms_half(each, stamps[point])[0])
+        experts = _experts_half(
+            session,
+            cache,
+            each,
+            agency_id,
+            fixed[point],
+            stamps[point],
+            now,
+            lambda scope, point=point: _of_scope(days_at[point], scope),
+        )
+        found[point] = _both(rooms, experts)
+    return found
+
+
+def _rooms_half(asked: Asked, stamp: Stamp) -> tuple[tuple, tuple[int, int, int]]:
+    """The cache key of the point's half and the (region, point, day sum) it rests on."""
+    key = ("rooms", asked.point_id, asked.service_id, asked.first_day, asked.last_day)
+    return (*key, asked.calendar), (stamp[0], stamp[1], stamp[3])
+
+
+def _experts_key(
+    asked: Asked, agency_id: str, fixed: AvailabilityInputs, stamp: Stamp
+) -> tuple[tuple, tuple[int, int, int]]:
+    """The cache key of the agency's half and the (region, agency, day sum) it rests on."""
+    key = ("experts", agency_id, fixed.tz.key, asked.service_id, asked.first_day, asked.last_day)
+    return (*key, asked.calendar), (stamp[0], stamp[2], stamp[4])
+
+
+def _experts_half(
+    session: Session,
+    cache: AvailabilityCache,
+    asked: Asked,
+    agency_id: str,
+    fixed: AvailabilityInputs,
+    stamp: Stamp,
+    now: datetime,
+    days: Callable[[str], DayRevisions],
+) -> _Half:
+    """The agency's half, from the cache or computed (``days``: a scope's day
+    revisions, read when first asked)."""
+    key, under = _experts_key(asked, agency_id, fixed, stamp)
+    experts = _current(cache, key, under, now)
+    if experts is None:
+        experts = _computed(
+            session, cache.get(key), under, days("a:"), asked, fixed, expert_starts, now
+        )
+        cache.put(key, experts)
+    return experts
+
+
+def _current(cache: AvailabilityCache, key: tuple, under: tuple, now: datetime) -> _Half | None:
+    kept = cache.get(key)
+    if kept is not None and kept.under == under and kept.valid.holds_at(now.timestamp()):
+        return kept
+    return None
+
+
+def _of_scope(days: DayRevisions, scope: str) -> DayRevisions:
+    return {day: value for day, value in days.items() if day[0].startswith(scope)}
+
+
+def _both(rooms: _Half, experts: _Half) -> tuple[tuple[datetime, ...], HoldSpan]:
+    """The starts of both halves, and the instants both hold for."""
     by_experts = set(experts.starts)
-    return tuple(s for s in rooms.starts if s in by_experts), rooms.valid.within(experts.valid)
+    starts = tuple(start for start in rooms.starts if start in by_experts)
+    return starts, rooms.valid.within(experts.valid)
 
 
 def _computed(
@@ -138,15 +246,46 @@ def room_starts(
     if not opening or not room_ids:
         return [], HoldSpan()
     busy, valid = load_busy(connection, queries, room_ids, [], window, fixed.rules, now)
-    starts = candidate_starts(
+    rooms = [Resource(room, sorted(busy[ROOM].get(room, ()))) for room in room_ids]
+    return _open_with_a_room(fixed, rooms, opening, window), valid
+
+
+def rooms_at_points(
+    session: Session, fixed: dict[str, AvailabilityInputs], now: datetime
+) -> dict[str, tuple[list[datetime], HoldSpan]]:
+    """``room_starts`` of several points over their whole ranges, with one query for
+    the appointments of all their rooms."""
+    if not fixed:
+        return {}
+    queries = calendar_queries(session.get_bind().dialect.name)
+    room_ids = [room.id for each in fixed.values() for room in each.rooms]
+    window = Span(
+        min(each.window.start for each in fixed.values()),
+        max(each.window.end for each in fixed.values()),
+    )
+    rules = next(iter(fixed.values())).rules  # the service's own: the same at every point
+    busy, valid = load_busy(session.connection(), queries, room_ids, [], window, rules, now)
+    found = {}
+    for point, each in fixed.items():
+        if not each.opening or not each.rooms:
+            found[point] = ([], HoldSpan())
+            continue
+        rooms = [Resource(room.id, sorted(busy[ROOM].get(room.id, ()))) for room in each.rooms]
+        found[point] = (_open_with_a_room(each, rooms, each.opening, each.window), valid)
+    return found
+
+
+def _open_with_a_room(
+    fixed: AvailabilityInputs, rooms: list[Resource], opening: list[Span], window: Span
+) -> list[datetime]:
+    return candidate_starts(
         opening=opening,
-        rooms=[Resource(room, sorted(busy[ROOM].get(room, ()))) for room in room_ids],
+        rooms=rooms,
         experts=[ANYONE],
         rules=fixed.rules,
         window=window,
         tz=fixed.tz,
     )
-    return starts, valid
 
 
 def _meets(span: Span, window: Span) -> bool:
