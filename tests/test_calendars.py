@@ -16,11 +16,21 @@ from booking.data.calendar_models import CalendarRevision
 from booking.data.calendar_revision import current_calendar_revision
 from booking.data.calendar_stamps import committed_stamp
 from booking.data.enums import AppointmentStatus
-from booking.data.models import Appointment, ExpertAbsence, Service, ServicePoint
+from booking.data.models import (
+    Appointment,
+    Closure,
+    ExpertAbsence,
+    ExpertHours,
+    Offering,
+    Service,
+    ServicePoint,
+)
 from booking.engine.clock import HELSINKI
 from tests.factories import NOW
+from tests.test_day_revisions import afresh
 
 WEDNESDAY = date(2026, 3, 4)  # NOW is Monday 2.3.2026 10:00 Helsinki
+THURSDAY = WEDNESDAY + timedelta(days=1)
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -396,3 +406,32 @@ def test_the_stamp_is_read_again_on_a_new_connection_after_the_old_one_is_droppe
     )
     after = committed_stamp(engine, "testila", "kela-benefits", WEDNESDAY, WEDNESDAY)
     assert after != before  # read afresh, and it sees the booking
+
+
+@pytest.mark.parametrize("row", ["closure", "absence", "expert hours", "offering"])
+def test_a_row_deleted_raises_the_revisions_a_cached_answer_rests_on(session, factory, row):
+    """Removing a closure, an absence, an expert's hours or an offering changes the
+    times; a cached answer must not outlive it."""
+    world = factory.region()
+    if row == "closure":
+        factory.closure("testila", WEDNESDAY, reason="Remont")
+    if row == "absence":
+        session.add(
+            ExpertAbsence(
+                expert=world["expert"], starts_at=at(WEDNESDAY, 0), ends_at=at(WEDNESDAY, 23)
+            )
+        )
+    session.commit()
+    before = calendars.free_times(session, "testila", "kela-benefits", WEDNESDAY, WEDNESDAY, NOW)
+    session.commit()
+    deleted = {
+        "closure": select(Closure),
+        "absence": select(ExpertAbsence),
+        "expert hours": select(ExpertHours).where(ExpertHours.weekday == WEDNESDAY.weekday()),
+        "offering": select(Offering),
+    }[row]
+    session.delete(session.scalars(deleted).one())
+    session.commit()
+    after = calendars.free_times(session, "testila", "kela-benefits", WEDNESDAY, WEDNESDAY, NOW)
+    session.commit()
+    assert after == afresh(session, "testila", "kela-benefits", WEDNESDAY, WEDNESDAY) != before

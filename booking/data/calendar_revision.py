@@ -194,7 +194,8 @@ def may_use_cache(session: Session) -> bool:
 
 def _changed(session: Session, obj: object) -> bool:
     state = inspect(obj)
-    if state.pending or state.deleted or not state.persistent:
+    # Before the flush, a row marked for deletion is still "persistent" and unmodified.
+    if state.pending or state.deleted or not state.persistent or obj in session.deleted:
         return True
     if isinstance(obj, Appointment):
         return any(state.attrs[name].history.has_changes() for name in _APPOINTMENT_FIELDS)
