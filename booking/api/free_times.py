@@ -175,7 +175,8 @@ def _refusal(
 
 @dataclass(frozen=True)
 class _Answer:
-    """A 200 answer kept as sent: its body, its ETag, and when it may be sent again.
+    """A 200 answer kept as sent: its body, its ETag, its times, and when it may be
+    sent again.
     ``slots``: its slots of the calendar signal (None without one); ``quiet``: their
     counts when its stamp was last found current, nothing being written."""
 
@@ -183,6 +184,7 @@ class _Answer:
     valid: HoldSpan
     body: bytes
     etag: str
+    times: list[datetime]
     slots: tuple[int, ...] | None = None
     quiet: Quiet | None = None
 
@@ -224,16 +226,22 @@ def point_availability(point_id: str):
     if session.in_transaction():  # its data may be older than that stamp
         stamp = availability_stamp(session, point_id, service_id, *computed)
     # Before the times: a point hidden online has times for its desk, none for the API.
-    refusal = _refusal(session, point_id, service_id, errors)
-    if refusal is not None:
-        return refusal
+    # What that rests on (the point, the service, the offering) raises the region's or
+    # the point's revision, so a kept answer under the same ones was asked so already.
+    if kept is None or kept.stamp[:3] != stamp[:3]:
+        refusal = _refusal(session, point_id, service_id, errors)
+        if refusal is not None:
+            return refusal
     starts, valid = _engine_times(session, point_id, service_id, first, last, now, stamp)
-    body = _answer(point_id, service_id, first, last, starts)
-    etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+    if kept is not None and kept.times == starts:  # the same bytes: kept as they are
+        body, etag = kept.body, kept.etag
+    else:
+        body = _answer(point_id, service_id, first, last, starts)
+        etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
     slots = signal_slots(session, point_id, service_id, stamp)
     # The counts read before the stamp hold for this answer too, if of the same slots.
     same_slots = quiet is not None and slots == kept.slots
-    kept = _Answer(stamp, valid, body, etag, slots, quiet if same_slots else None)
+    kept = _Answer(stamp, valid, body, etag, starts, slots, quiet if same_slots else None)
     if not may_use_cache(session):
         return _sent(kept, None)
     cache.put(key, kept)

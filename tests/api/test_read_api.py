@@ -6,6 +6,7 @@ import pytest
 
 from booking.app import create_app
 from booking.data.availability_cache import cache_of_engine
+from booking.data.models import Offering
 from tests.api.documented import conforms
 from tests.conftest import test_settings as settings_for
 from tests.factories import NOW
@@ -118,6 +119,22 @@ def test_odd_point_ids_are_404_not_500(client, world, point):
     answer = client.get(f"/api/v1/points/{point}/availability?service=kela-benefits")
     assert answer.status_code == 404
     assert answer.is_json
+
+
+def test_a_point_hidden_or_a_service_withdrawn_after_an_answer_was_kept_is_404(
+    client, factory, world, session, clock
+):
+    path = f"{AVAILABILITY}?service=kela-benefits"
+    assert client.get(path).status_code == 200  # kept
+    world["point"].online = False
+    session.commit()
+    assert client.get(path).status_code == 404
+    world["point"].online = True
+    session.commit()
+    assert client.get(path).status_code == 200
+    session.delete(session.get(Offering, ("testila", "kela-benefits")))
+    session.commit()
+    assert client.get(path).status_code == 422
 
 
 def test_inactive_point_and_service_are_404(client, factory, world, session):
