@@ -8,7 +8,7 @@ For SQLite (a fresh file) and PostgreSQL (a fresh database, where
 ``BOOKING_TEST_POSTGRES_URL`` is set) it builds the region-scale data set of
 ``bench/availability.py`` (15 points, 60 experts, 20,000 future appointments;
 with ``--scale national`` the one of ``bench/national.py``: 250 points, 1,998
-experts, 1,000,000 future appointments, and 16,384 answers kept per worker),
+experts, 1,000,000 future appointments, and 32,768 answers kept per worker),
 serves the app and a bare Flask endpoint from one gunicorn (two sync workers,
 ``BOOKING_VERIFY_PHONE=0``, rate limits off; on PostgreSQL with a calendar
 signal registered in a scratch directory, as ``booking calendar-signal
@@ -71,8 +71,9 @@ from booking.engine.clock import HELSINKI, utc_now
 
 MONTHS = 3
 NATIONAL_FUTURE = 1_000_000
-#: Every offered point × service × three months, in two forms, and each point's service.
-NATIONAL_CACHE_ENTRIES = 16_384
+#: Every offered point × service × three months (6,000), each as the API's answer, the
+#: range's starts and its point's half, and each point's service: about 20,000.
+NATIONAL_CACHE_ENTRIES = 32_768
 
 
 def main() -> None:
