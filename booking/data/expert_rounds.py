@@ -30,6 +30,8 @@ ONE_GO = 16
 FIRST_ROUND = 8
 #: A room or an expert free at every instant.
 ANYONE = Resource(0, ())
+#: Appointments as ``load_busy`` reads them, and the instants that reading holds for.
+Busy = tuple[tuple[dict, dict, dict], HoldSpan]
 
 
 def expert_starts(
@@ -38,10 +40,13 @@ def expert_starts(
     fixed: AvailabilityInputs,
     window: Span,
     now: datetime | None,
+    preloaded: Busy | None = None,
 ) -> tuple[list[datetime], HoldSpan]:
     """The grid starts in ``window`` at which one of the experts of ``fixed`` (their
     working time; busy left out) is free, whatever the point, and the instants for
-    which that reading of their holds stands."""
+    which that reading of their holds stands.  ``preloaded``: every one of these
+    experts' appointments and absences over ``window`` already read (at most
+    ``ONE_GO`` experts, read in one go)."""
     experts = _working_in(fixed.experts, seconds(window.start), seconds(window.end))
     if not experts:
         return [], HoldSpan()
@@ -60,7 +65,10 @@ def expert_starts(
     while waiting and rest:
         batch, rest = rest[:size], rest[size:]
         around = Span(waiting[0], waiting[-1] + timedelta(seconds=1))
-        busy, held = load_busy(connection, queries, [], _ids(batch), around, fixed.rules, now)
+        if preloaded is not None and not rest:
+            busy, held = preloaded
+        else:
+            busy, held = load_busy(connection, queries, [], _ids(batch), around, fixed.rules, now)
         valid = valid.within(held)
         taken = starts_some_can_take(waiting, _with_busy(batch, busy), fixed.rules)
         free.extend(taken)

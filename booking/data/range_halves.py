@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -31,7 +32,7 @@ from booking.data.calendar_stamps import (
     day_revisions_at_points,
 )
 from booking.data.day_redo import days_to_redo, runs
-from booking.data.expert_rounds import ANYONE, expert_starts
+from booking.data.expert_rounds import ANYONE, ONE_GO, Busy, expert_starts
 from booking.engine.calendar_rules import FinnishCalendar
 from booking.engine.slots import Resource, Span, candidate_starts
 
@@ -119,15 +120,21 @@ def free_starts_at_points(
         key, under = _rooms_half(each, stamps[point])
         if _current(cache, key, under, now) is None:
             stale[point] = (key, under)
-    days_at = {}
-    if stale or any(
+    experts_stale = any(
         _current(cache, *_experts_key(each, agency_id, fixed[point], stamps[point]), now) is None
         for point, each in asked.items()
-    ):
+    )
+    days_at = {}
+    if stale or experts_stale:
         days_at = day_revisions_at_points(
             session, list(asked), one.service_id, one.first_day, one.last_day
         )
-    computed = rooms_at_points(session, {point: fixed[point] for point in stale}, now)
+    # A region's few experts are read with the rooms, in the same query.
+    experts = next(iter(fixed.values())).experts
+    few = experts_stale and len(experts) <= ONE_GO
+    with_rooms = [expert.id for expert in experts] if few else []
+    computed, busy = rooms_at_points(session, fixed, set(stale), with_rooms, now)
+    compute = partial(expert_starts, preloaded=busy) if with_rooms else expert_starts
     found = {}
     for point, each in asked.items():
         if point in stale:
@@ -144,6 +151,7 @@ def free_starts_at_points(
             stamps[point],
             now,
             lambda scope, point=point: _of_scope(days_at[point], scope),
+            compute,
         )
         found[point] = _both(rooms, experts)
     return found
@@ -172,15 +180,15 @@ def _experts_half(
     stamp: Stamp,
     now: datetime,
     days: Callable[[str], DayRevisions],
+    compute: Compute | None = None,
 ) -> _Half:
     """The agency's half, from the cache or computed (``days``: a scope's day
-    revisions, read when first asked)."""
+    revisions, read when first asked; ``compute``: ``expert_starts`` unless given)."""
     key, under = _experts_key(asked, agency_id, fixed, stamp)
     experts = _current(cache, key, under, now)
     if experts is None:
-        experts = _computed(
-            session, cache.get(key), under, days("a:"), asked, fixed, expert_starts, now
-        )
+        compute = compute or expert_starts
+        experts = _computed(session, cache.get(key), under, days("a:"), asked, fixed, compute, now)
         cache.put(key, experts)
     return experts
 
@@ -251,28 +259,35 @@ def room_starts(
 
 
 def rooms_at_points(
-    session: Session, fixed: dict[str, AvailabilityInputs], now: datetime
-) -> dict[str, tuple[list[datetime], HoldSpan]]:
-    """``room_starts`` of several points over their whole ranges, with one query for
-    the appointments of all their rooms."""
-    if not fixed:
-        return {}
+    session: Session,
+    fixed: dict[str, AvailabilityInputs],
+    stale: set[str],
+    expert_ids: list[int],
+    now: datetime,
+) -> tuple[dict[str, tuple[list[datetime], HoldSpan]], Busy | None]:
+    """``room_starts`` of the ``stale`` points over their whole ranges, with one query
+    for the appointments of all their rooms and of ``expert_ids`` over every range
+    in ``fixed``; and that reading (None when nothing was read)."""
+    if not stale and not expert_ids:
+        return {}, None
     queries = calendar_queries(session.get_bind().dialect.name)
-    room_ids = [room.id for each in fixed.values() for room in each.rooms]
+    room_ids = [room.id for point in stale for room in fixed[point].rooms]
     window = Span(
         min(each.window.start for each in fixed.values()),
         max(each.window.end for each in fixed.values()),
     )
     rules = next(iter(fixed.values())).rules  # the service's own: the same at every point
-    busy, valid = load_busy(session.connection(), queries, room_ids, [], window, rules, now)
+    busy = load_busy(session.connection(), queries, room_ids, expert_ids, window, rules, now)
+    read, valid = busy
     found = {}
-    for point, each in fixed.items():
+    for point in stale:
+        each = fixed[point]
         if not each.opening or not each.rooms:
             found[point] = ([], HoldSpan())
             continue
-        rooms = [Resource(room.id, sorted(busy[ROOM].get(room.id, ()))) for room in each.rooms]
+        rooms = [Resource(room.id, sorted(read[ROOM].get(room.id, ()))) for room in each.rooms]
         found[point] = (_open_with_a_room(each, rooms, each.opening, each.window), valid)
-    return found
+    return found, busy
 
 
 def _open_with_a_room(
