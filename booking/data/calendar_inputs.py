@@ -10,6 +10,7 @@ cost follows the appointments inside the asked window, not the history.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -21,14 +22,12 @@ from booking.data.calendar_queries import ABSENT, EXPERT, ROOM, CalendarQueries,
 from booking.data.calendar_spans import (
     ExpertsByHours,
     drop_span,
-    expert_patterns,
     experts_by_hours,
     resource,
     seconds,
     subtract_seconds,
     weekly,
     working_experts,
-    working_seconds,
 )
 from booking.data.short_days import region_calendar
 from booking.engine.calendar_rules import ClosureRule, FinnishCalendar, opening_spans
@@ -233,12 +232,25 @@ def _with_busy(
     window = local_day_window(first_day, last_day, facts.tz)
     in_window = (seconds(window.start), seconds(window.end))
     rooms = [resource(room_id, busy[ROOM], in_window) for room_id in facts.room_ids]
-    experts = []
-    for expert_id, pattern in expert_patterns(facts.experts_by_hours):
-        working = working_seconds(pattern, first_day, last_day, calendar)
-        working = subtract_seconds(working, busy[ABSENT].get(expert_id, ()))
-        experts.append(resource(expert_id, busy[EXPERT], in_window, working))
+    working = working_experts(facts.experts_by_hours, first_day, last_day, calendar)
+    experts = experts_with_busy(working, busy, in_window)
     return AvailabilityInputs(opening, rooms, experts, facts.rules, window, facts.tz, valid)
+
+
+def experts_with_busy(
+    experts: Sequence[Resource], busy: tuple[dict, dict, dict], window: tuple[int, int]
+) -> list[Resource]:
+    """``experts`` (working time only) with their appointments and absences as
+    ``load_busy`` read them; ``window``: where their bookings are counted."""
+    return [
+        resource(
+            expert.id,
+            busy[EXPERT],
+            window,
+            subtract_seconds(expert.available, busy[ABSENT].get(expert.id, ())),
+        )
+        for expert in experts
+    ]
 
 
 def load_busy(

@@ -39,7 +39,7 @@ def experts_by_hours(rows: tuple[tuple[str, str], ...]) -> ExpertsByHours:
     return tuple((pattern, tuple(sorted(ids))) for pattern, ids in grouped.items())
 
 
-def expert_patterns(by_hours: ExpertsByHours) -> list[tuple[int, tuple]]:
+def _expert_patterns(by_hours: ExpertsByHours) -> list[tuple[int, tuple]]:
     """(expert id, weekly pattern) of each expert, by id."""
     return sorted((expert, pattern) for pattern, ids in by_hours for expert in ids)
 
@@ -54,7 +54,7 @@ def working_experts(
         pattern: working_seconds(pattern, first_day, last_day, calendar) for pattern, _ in by_hours
     }
     return tuple(
-        Resource(expert, (), working[pattern]) for expert, pattern in expert_patterns(by_hours)
+        Resource(expert, (), working[pattern]) for expert, pattern in _expert_patterns(by_hours)
     )
 
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from booking.data.availability_cache import HoldSpan
-from booking.data.calendar_inputs import AvailabilityInputs, load_busy
-from booking.data.calendar_queries import ABSENT, EXPERT, CalendarQueries
-from booking.data.calendar_spans import seconds, subtract_seconds
+from booking.data.calendar_inputs import AvailabilityInputs, experts_with_busy, load_busy
+from booking.data.calendar_queries import CalendarQueries
+from booking.data.calendar_spans import seconds
 from booking.engine.slots import Resource, Span, candidate_starts, starts_some_can_take
 
 #: An agency with at most this many experts who do the service (a region's has about
@@ -70,7 +70,8 @@ def expert_starts(
         else:
             busy, held = load_busy(connection, queries, [], _ids(batch), around, fixed.rules, now)
         valid = valid.within(held)
-        taken = starts_some_can_take(waiting, _with_busy(batch, busy), fixed.rules)
+        readings = experts_with_busy(batch, busy, (seconds(window.start), seconds(window.end)))
+        taken = starts_some_can_take(waiting, readings, fixed.rules)
         free.extend(taken)
         waiting = _without(waiting, taken)
         rest = _working_at_one_of(rest, waiting, fixed) if waiting else []
@@ -95,18 +96,6 @@ def _working_in(experts: list[Resource], low: int, high: int) -> list[Resource]:
 
 def _ids(experts: list[Resource]) -> list[int]:
     return [expert.id for expert in experts]
-
-
-def _with_busy(experts: list[Resource], busy: tuple[dict, dict, dict]) -> list[Resource]:
-    """``experts`` (working time only) with their appointments and absences as read."""
-    return [
-        Resource(
-            expert.id,
-            sorted(busy[EXPERT].get(expert.id, ())),
-            subtract_seconds(expert.available, busy[ABSENT].get(expert.id, ())),
-        )
-        for expert in experts
-    ]
 
 
 def _working_at_all(experts: list[Resource]) -> list[Resource]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache as cache_once
 from functools import partial
 
 from sqlalchemy.orm import Session
@@ -78,23 +79,19 @@ def free_starts(
     """The candidate starts of ``asked`` (hours, rooms and working time ``fixed``, read
     under ``stamp``) and the instants they hold for: each half from the cache when
     computed under the same revisions, else computed (only changed days, when it can)."""
-    days_of: list[DayRevisions] = []
+    read_days = cache_once(  # before the data, once for both halves
+        lambda: day_revisions(
+            session, asked.point_id, asked.service_id, asked.first_day, asked.last_day
+        )
+    )
 
-    def days(scope: str) -> DayRevisions:  # read before the data, once for both halves
-        if not days_of:
-            days_of.append(
-                day_revisions(
-                    session, asked.point_id, asked.service_id, asked.first_day, asked.last_day
-                )
-            )
-        return _of_scope(days_of[0], scope)
+    def days(scope: str) -> DayRevisions:
+        return _of_scope(read_days(), scope)
 
     rooms_key, rooms_under = _rooms_half(asked, stamp)
-    rooms = _current(cache, rooms_key, rooms_under, now)
-    if rooms is None:
-        rooms = _computed(
-            session, cache.get(rooms_key), rooms_under, days("p:"), asked, fixed, room_starts, now
-        )
+    rooms = cache.get(rooms_key)
+    if not _current(rooms, rooms_under, now):
+        rooms = _computed(session, rooms, rooms_under, days("p:"), asked, fixed, room_starts, now)
         cache.put(rooms_key, rooms)
     experts = _experts_half(session, cache, asked, agency_id, fixed, stamp, now, days)
     return _both(rooms, experts)
@@ -118,11 +115,14 @@ def free_starts_at_points(
     stale = {}
     for point, each in asked.items():
         key, under = _rooms_half(each, stamps[point])
-        if _current(cache, key, under, now) is None:
+        if not _current(cache.get(key), under, now):
             stale[point] = (key, under)
     experts_stale = any(
-        _current(cache, *_experts_key(each, agency_id, fixed[point], stamps[point]), now) is None
-        for point, each in asked.items()
+        not _current(cache.get(key), under, now)
+        for key, under in (
+            _experts_key(each, agency_id, fixed[point], stamps[point])
+            for point, each in asked.items()
+        )
     )
     days_at = {}
     if stale or experts_stale:
@@ -185,19 +185,17 @@ def _experts_half(
     """The agency's half, from the cache or computed (``days``: a scope's day
     revisions, read when first asked; ``compute``: ``expert_starts`` unless given)."""
     key, under = _experts_key(asked, agency_id, fixed, stamp)
-    experts = _current(cache, key, under, now)
-    if experts is None:
+    experts = cache.get(key)
+    if not _current(experts, under, now):
         compute = compute or expert_starts
-        experts = _computed(session, cache.get(key), under, days("a:"), asked, fixed, compute, now)
+        experts = _computed(session, experts, under, days("a:"), asked, fixed, compute, now)
         cache.put(key, experts)
     return experts
 
 
-def _current(cache: AvailabilityCache, key: tuple, under: tuple, now: datetime) -> _Half | None:
-    kept = cache.get(key)
-    if kept is not None and kept.under == under and kept.valid.holds_at(now.timestamp()):
-        return kept
-    return None
+def _current(kept: _Half | None, under: tuple, now: datetime) -> bool:
+    """Whether a kept half may be used as it is under ``under`` at ``now``."""
+    return kept is not None and kept.under == under and kept.valid.holds_at(now.timestamp())
 
 
 def _of_scope(days: DayRevisions, scope: str) -> DayRevisions:
