@@ -13,17 +13,31 @@ with those headers here.  Anything else (another method, a conditional
 request, a request with a body, an answer not kept, a slot being written, no
 shared signal) goes to Flask as before, so the endpoint's rules stay the only
 rules.
+
+A booking raises its agency's count, and every point offers the agency's
+services: at national scale a thousand kept answers per process rest on one
+agency's slot.  Yet a booking seldom changes the agency's half of an answer
+(``booking.data.range_halves``: the starts at which one of its experts is
+free), only the half of its own point.  So when the endpoint finds an agency's
+half under counts read before its stamp, nothing being written, it notes the
+half's version at those counts (:func:`agency_half_found`); and an answer whose
+signal counts moved only in its agency's slot is still current when its
+agency's half was found at the count that slot has now, with the version the
+answer rests on (:func:`signalled_current`): its point's half rests on counts
+that did not move, and its agency's half reads as it did.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import replace
+from typing import Any
 
 from sqlalchemy import Engine
 
 from booking.data.availability_cache import cache_of_engine
-from booking.data.calendar_signal import signal_of_engine
+from booking.data.calendar_signal import Quiet, signal_of_engine
 from booking.engine.clock import utc_now
 
 #: Where the endpoint puts the cache key of the kept answer it sends.
@@ -60,7 +74,7 @@ class AvailabilityHits:
                 and kept.etag == etag
                 and kept.quiet is not None
                 and kept.valid.holds_at(utc_now().timestamp())
-                and self.signal.quiet(kept.slots) == kept.quiet
+                and signalled_current(self.cache, key, kept, self.signal.quiet(kept.slots))
             ):
                 start_response("200 OK", headers)
                 return [kept.body]
@@ -78,3 +92,36 @@ class AvailabilityHits:
             return start_response(status, headers, exc_info)
 
         return noting
+
+
+def signalled_current(cache, key: Hashable, kept: Any, quiet: Quiet | None) -> bool:
+    """Whether the signal's counts ``quiet`` of ``kept``'s slots (the region's, its
+    point's, its agency's: ``booking.data.availability.signal_slots``), read just
+    now with nothing being written, vouch for the kept answer: they read as when it
+    was found current, or only its agency's count moved and its agency's half was
+    found at that count with the version the answer rests on (then the answer keeps
+    these counts, under ``key``)."""
+    if quiet is None or kept is None or kept.quiet is None:
+        return False
+    if quiet == kept.quiet:
+        return True
+    if kept.agency_half is None or quiet[:-1] != kept.quiet[:-1]:
+        return False
+    half_key, version = kept.agency_half
+    if cache.get(("agency half found", half_key)) != (_agency_reading(quiet), version):
+        return False
+    cache.put(key, replace(kept, quiet=quiet))
+    return True
+
+
+def agency_half_found(cache, agency_half: tuple | None, quiet: Quiet | None) -> None:
+    """Note that the agency's half (key, version) is current at the counts ``quiet``,
+    read before the stamp it was found under, nothing being written."""
+    if agency_half is not None and quiet is not None:
+        half_key, version = agency_half
+        cache.put(("agency half found", half_key), (_agency_reading(quiet), version))
+
+
+def _agency_reading(quiet: Quiet) -> tuple[int, ...]:
+    """The signal's file, its token, and the region's and the agency's counts."""
+    return (*quiet[:-2], quiet[-1])

@@ -31,7 +31,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
-from booking.api.availability_hits import ANSWER_KEY
+from booking.api.availability_hits import ANSWER_KEY, agency_half_found, signalled_current
 from booking.api.blueprint import bp
 from booking.api.json_errors import field_errors, not_found
 from booking.data.availability import (
@@ -138,16 +138,17 @@ def _engine_times(
     last: date,
     now: datetime,
     stamp: Stamp,
-) -> tuple[list[datetime], HoldSpan]:
-    """The times and the instants they stay the same for (to the day's end at most)."""
+) -> tuple[list[datetime], HoldSpan, tuple | None]:
+    """The times, the instants they stay the same for (to the day's end at most), and
+    the agency's half they rest on (None: times found without one)."""
     today = now.astimezone(HELSINKI).date()
     first = max(first, today)  # nothing is free in the past
     if first > last or first > plus_days(today, FAR_FUTURE_DAYS):
-        return [], HoldSpan(*_seconds_of(local_day_window(today, today, HELSINKI)))
+        return [], HoldSpan(*_seconds_of(local_day_window(today, today, HELSINKI))), None
     try:
         return free_times_answer(session, point_id, service_id, first, last, now, stamp)
     except UnknownPointOrService:
-        return [], HoldSpan(*_seconds_of(local_day_window(today, today, HELSINKI)))
+        return [], HoldSpan(*_seconds_of(local_day_window(today, today, HELSINKI))), None
 
 
 def _seconds_of(window) -> tuple[float, float]:
@@ -176,7 +177,8 @@ def _refusal(
 @dataclass(frozen=True)
 class _Answer:
     """A 200 answer kept as sent: its body, its ETag, its times, and when it may be
-    sent again.
+    sent again.  ``agency_half``: the agency's half its times rest on, its key and
+    version (None: none).
     ``slots``: its slots of the calendar signal (None without one); ``quiet``: their
     counts when its stamp was last found current, nothing being written."""
 
@@ -185,6 +187,7 @@ class _Answer:
     body: bytes
     etag: str
     times: list[datetime]
+    agency_half: tuple | None
     slots: tuple[int, ...] | None = None
     quiet: Quiet | None = None
 
@@ -211,7 +214,7 @@ def point_availability(point_id: str):
     kept = cache.get(key)
     usable = kept is not None and kept.valid.holds_at(now.timestamp())
     quiet = signal.quiet(kept.slots) if usable and kept.slots else None  # before the stamp
-    if quiet is not None and quiet == kept.quiet:
+    if signalled_current(cache, key, kept, quiet):
         return _sent(kept, key)
     stamp = committed_stamp(engine, point_id, service_id, *computed)
     signal.heard(stamp[SIGNAL_TOKEN])
@@ -221,6 +224,7 @@ def point_availability(point_id: str):
         if quiet is not None:
             kept = replace(kept, quiet=quiet)
             cache.put(key, kept)
+            agency_half_found(cache, kept.agency_half, quiet)
         return _sent(kept, key)
     session = get_session()
     if session.in_transaction():  # its data may be older than that stamp
@@ -232,7 +236,9 @@ def point_availability(point_id: str):
         refusal = _refusal(session, point_id, service_id, errors)
         if refusal is not None:
             return refusal
-    starts, valid = _engine_times(session, point_id, service_id, first, last, now, stamp)
+    starts, valid, agency_half = _engine_times(
+        session, point_id, service_id, first, last, now, stamp
+    )
     if kept is not None and kept.times == starts:  # the same bytes: kept as they are
         body, etag = kept.body, kept.etag
     else:
@@ -240,11 +246,12 @@ def point_availability(point_id: str):
         etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
     slots = signal_slots(session, point_id, service_id, stamp)
     # The counts read before the stamp hold for this answer too, if of the same slots.
-    same_slots = quiet is not None and slots == kept.slots
-    kept = _Answer(stamp, valid, body, etag, starts, slots, quiet if same_slots else None)
+    quiet = quiet if quiet is not None and slots == kept.slots else None
+    kept = _Answer(stamp, valid, body, etag, starts, agency_half, slots, quiet)
     if not may_use_cache(session):
         return _sent(kept, None)
     cache.put(key, kept)
+    agency_half_found(cache, agency_half, quiet)
     return _sent(kept, key)
 
 

@@ -16,6 +16,7 @@ date day by day when only its day revisions moved (``booking.data.range_halves``
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -85,6 +86,8 @@ class _CachedStarts:
     #: The range's rules, zone, opening spans, rooms and experts' working spans (busy
     #: left out).
     fixed: AvailabilityInputs
+    #: The agency's half the starts rest on: its cache key and version (``Found``).
+    agency_half: tuple[Hashable, int]
 
     def current(self, stamp: Stamp, moment: float) -> bool:
         """Whether these starts may be served under ``stamp`` at ``moment``."""
@@ -176,8 +179,10 @@ def free_times_at_points(
         asked = {point: Asked(point, service_id, first_day, last_day, None) for point in facts}
         agency_id = next((each.agency_id for each in facts.values()), "")
         computed = free_starts_at_points(session, cache, asked, agency_id, fixed, stamps, now)
-        for point, (starts, valid) in computed.items():
-            found[point] = _CachedStarts(starts, valid, stamps[point], fixed[point])
+        for point, each in computed.items():
+            found[point] = _CachedStarts(
+                each.starts, each.valid, stamps[point], fixed[point], each.agency_half
+            )
             cache.put((point, service_id, first_day, last_day, None), found[point])
     return {
         point: bookable_starts(
@@ -195,12 +200,13 @@ def free_times_answer(
     last_day: date,
     now: datetime,
     stamp: Stamp,
-) -> tuple[list[datetime], HoldSpan]:
+) -> tuple[list[datetime], HoldSpan, tuple[Hashable, int]]:
     """``free_times`` with the service's own notice, for a caller that caches its own
     form of the answer under ``stamp`` (read with ``availability_stamp`` before this
-    call): the times and the instants for which they stay the same — until a hold
-    lapses, the notice passes the first time, or the day changes.  The caller must
-    check ``may_use_cache`` first."""
+    call): the times, the instants for which they stay the same — until a hold
+    lapses, the notice passes the first time, or the day changes — and the agency's
+    half they rest on (its key and version: ``range_halves.Found``).  The caller
+    must check ``may_use_cache`` first."""
     cached = _cached_starts(session, point_id, service_id, first_day, last_day, now, stamp)
     starts = cached.starts
     earliest = now + cached.rules.min_notice
@@ -214,7 +220,7 @@ def free_times_answer(
     until = today.end.timestamp()
     if first < len(starts):
         until = min(until, (starts[first] - cached.rules.min_notice).timestamp())
-    return times, cached.valid.within(HoldSpan(since, until))
+    return times, cached.valid.within(HoldSpan(since, until)), cached.agency_half
 
 
 def _cached_starts(
@@ -239,8 +245,8 @@ def _cached_starts(
     facts = _service_at_point(session, cache, point_id, service_id, stamp)
     fixed = fixed_inputs(facts, first_day, last_day, region)
     asked = Asked(point_id, service_id, first_day, last_day, calendar)
-    starts, valid = free_starts(session, cache, asked, facts.agency_id, fixed, stamp, now)
-    cached = _CachedStarts(starts, valid, stamp, fixed)
+    found = free_starts(session, cache, asked, facts.agency_id, fixed, stamp, now)
+    cached = _CachedStarts(found.starts, found.valid, stamp, fixed, found.agency_half)
     cache.put(key, cached)
     return cached
 

@@ -15,7 +15,8 @@ date are computed again and spliced in.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache as cache_once
@@ -44,16 +45,44 @@ MOST_DAYS_REDONE = 6
 #: Computes a half's starts in a window: (connection, queries, fixed, window, now).
 Compute = Callable[..., tuple[list[datetime], HoldSpan]]
 
+#: Versions of halves: a half computed again keeps its version while its starts and
+#: the instants they hold for come out the same.
+_versions = itertools.count(1)
+
 
 @dataclass(frozen=True)
 class _Half:
     """One half's starts, the instants they hold for, the (region, scope, day sum)
-    revisions they were computed under and that scope's day revisions."""
+    revisions they were computed under, that scope's day revisions, and its version."""
 
     starts: tuple[datetime, ...]
     valid: HoldSpan
     under: tuple[int, int, int]
     days: DayRevisions
+    version: int
+
+
+@dataclass(frozen=True)
+class Found:
+    """A range's free starts, the instants they hold for, and the agency's half they
+    rest on: its cache key and its version (the same while that half reads the same,
+    whatever its revisions)."""
+
+    starts: tuple[datetime, ...]
+    valid: HoldSpan
+    agency_half: tuple[Hashable, int]
+
+
+def _half(
+    kept: _Half | None,
+    starts: tuple[datetime, ...],
+    valid: HoldSpan,
+    under: tuple[int, int, int],
+    days: DayRevisions,
+) -> _Half:
+    """A half computed under ``under``: ``kept``'s version when it reads the same."""
+    same = kept is not None and kept.starts == starts and kept.valid == valid
+    return _Half(starts, valid, under, days, kept.version if same else next(_versions))
 
 
 @dataclass(frozen=True)
@@ -75,7 +104,7 @@ def free_starts(
     fixed: AvailabilityInputs,
     stamp: Stamp,
     now: datetime,
-) -> tuple[tuple[datetime, ...], HoldSpan]:
+) -> Found:
     """The candidate starts of ``asked`` (hours, rooms and working time ``fixed``, read
     under ``stamp``) and the instants they hold for: each half from the cache when
     computed under the same revisions, else computed (only changed days, when it can)."""
@@ -93,8 +122,9 @@ def free_starts(
     if not _current(rooms, rooms_under, now):
         rooms = _computed(session, rooms, rooms_under, days("p:"), asked, fixed, room_starts, now)
         cache.put(rooms_key, rooms)
+    experts_key = _experts_key(asked, agency_id, fixed, stamp)[0]
     experts = _experts_half(session, cache, asked, agency_id, fixed, stamp, now, days)
-    return _both(rooms, experts)
+    return _both(rooms, experts, experts_key)
 
 
 def free_starts_at_points(
@@ -105,7 +135,7 @@ def free_starts_at_points(
     fixed: dict[str, AvailabilityInputs],
     stamps: dict[str, Stamp],
     now: datetime,
-) -> dict[str, tuple[tuple[datetime, ...], HoldSpan]]:
+) -> dict[str, Found]:
     """``free_starts`` of one service's range at several points: the agency's half once
     (the same at every point), and the points' halves not current computed together,
     whole, with one query for the appointments of all their rooms."""
@@ -140,8 +170,10 @@ def free_starts_at_points(
         if point in stale:
             key, under = stale[point]
             starts, valid = computed[point]
-            cache.put(key, _Half(tuple(starts), valid, under, _of_scope(days_at[point], "p:")))
+            days = _of_scope(days_at[point], "p:")
+            cache.put(key, _half(cache.get(key), tuple(starts), valid, under, days))
         rooms = cache.get(_rooms_half(each, stamps[point])[0])
+        experts_key = _experts_key(each, agency_id, fixed[point], stamps[point])[0]
         experts = _experts_half(
             session,
             cache,
@@ -153,7 +185,7 @@ def free_starts_at_points(
             lambda scope, point=point: _of_scope(days_at[point], scope),
             compute,
         )
-        found[point] = _both(rooms, experts)
+        found[point] = _both(rooms, experts, experts_key)
     return found
 
 
@@ -202,11 +234,11 @@ def _of_scope(days: DayRevisions, scope: str) -> DayRevisions:
     return {day: value for day, value in days.items() if day[0].startswith(scope)}
 
 
-def _both(rooms: _Half, experts: _Half) -> tuple[tuple[datetime, ...], HoldSpan]:
-    """The starts of both halves, and the instants both hold for."""
+def _both(rooms: _Half, experts: _Half, experts_key: Hashable) -> Found:
+    """The starts of both halves, the instants both hold for, and the agency's half."""
     by_experts = set(experts.starts)
     starts = tuple(start for start in rooms.starts if start in by_experts)
-    return starts, rooms.valid.within(experts.valid)
+    return Found(starts, rooms.valid.within(experts.valid), (experts_key, experts.version))
 
 
 def _computed(
@@ -228,14 +260,14 @@ def _computed(
         redo = days_to_redo(kept.days, days, asked.first_day, asked.last_day, fixed.tz)
     if redo is None or len(redo) > MOST_DAYS_REDONE:
         starts, valid = compute(connection, queries, fixed, fixed.window, now)
-        return _Half(tuple(starts), valid, under, days)
+        return _half(kept, tuple(starts), valid, under, days)
     starts, valid = list(kept.starts), kept.valid
     for first, last in runs(redo):
         window = local_day_window(first, last, fixed.tz)
         again, held = compute(connection, queries, fixed, window, now)
         starts = [start for start in starts if not window.start <= start < window.end] + again
         valid = valid.within(held)
-    return _Half(tuple(sorted(starts)), valid, under, days)
+    return _half(kept, tuple(sorted(starts)), valid, under, days)
 
 
 def room_starts(
