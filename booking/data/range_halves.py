@@ -122,9 +122,8 @@ def free_starts(
     if not _current(rooms, rooms_under, now):
         rooms = _computed(session, rooms, rooms_under, days("p:"), asked, fixed, room_starts, now)
         cache.put(rooms_key, rooms)
-    experts_key = _experts_key(asked, agency_id, fixed, stamp)[0]
     experts = _experts_half(session, cache, asked, agency_id, fixed, stamp, now, days)
-    return _both(rooms, experts, experts_key)
+    return _both(rooms, *experts)
 
 
 def free_starts_at_points(
@@ -173,7 +172,6 @@ def free_starts_at_points(
             days = _of_scope(days_at[point], "p:")
             cache.put(key, _half(cache.get(key), tuple(starts), valid, under, days))
         rooms = cache.get(_rooms_half(each, stamps[point])[0])
-        experts_key = _experts_key(each, agency_id, fixed[point], stamps[point])[0]
         experts = _experts_half(
             session,
             cache,
@@ -185,7 +183,7 @@ def free_starts_at_points(
             lambda scope, point=point: _of_scope(days_at[point], scope),
             compute,
         )
-        found[point] = _both(rooms, experts, experts_key)
+        found[point] = _both(rooms, *experts)
     return found
 
 
@@ -213,16 +211,17 @@ def _experts_half(
     now: datetime,
     days: Callable[[str], DayRevisions],
     compute: Compute | None = None,
-) -> _Half:
-    """The agency's half, from the cache or computed (``days``: a scope's day
-    revisions, read when first asked; ``compute``: ``expert_starts`` unless given)."""
+) -> tuple[Hashable, _Half]:
+    """The agency's half and its cache key, the half from the cache or computed
+    (``days``: a scope's day revisions, read when first asked; ``compute``:
+    ``expert_starts`` unless given)."""
     key, under = _experts_key(asked, agency_id, fixed, stamp)
     experts = cache.get(key)
     if not _current(experts, under, now):
         compute = compute or expert_starts
         experts = _computed(session, experts, under, days("a:"), asked, fixed, compute, now)
         cache.put(key, experts)
-    return experts
+    return key, experts
 
 
 def _current(kept: _Half | None, under: tuple, now: datetime) -> bool:
@@ -234,7 +233,7 @@ def _of_scope(days: DayRevisions, scope: str) -> DayRevisions:
     return {day: value for day, value in days.items() if day[0].startswith(scope)}
 
 
-def _both(rooms: _Half, experts: _Half, experts_key: Hashable) -> Found:
+def _both(rooms: _Half, experts_key: Hashable, experts: _Half) -> Found:
     """The starts of both halves, the instants both hold for, and the agency's half."""
     by_experts = set(experts.starts)
     starts = tuple(start for start in rooms.starts if start in by_experts)
