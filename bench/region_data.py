@@ -304,10 +304,18 @@ def _fill_room(
 
 
 def _free_expert(candidates, expert_busy, day, start, end, rng):
-    for expert_id in rng.sample(candidates, len(candidates)):
-        if all(end <= s or e <= start for s, e in expert_busy[(expert_id, day)]):
+    """One of ``candidates`` free from ``start`` to ``end``, at random: a few random picks
+    first (enough nearly always), then each in a random order (a national agency's
+    333 shuffled for every appointment made the build four times slower)."""
+
+    def free(expert_id) -> bool:
+        return all(end <= s or e <= start for s, e in expert_busy[(expert_id, day)])
+
+    for _ in range(4):
+        expert_id = rng.choice(candidates)
+        if free(expert_id):
             return expert_id
-    return None
+    return next((e for e in rng.sample(candidates, len(candidates)) if free(e)), None)
 
 
 def _status(rng, past: bool) -> AppointmentStatus:
