@@ -83,23 +83,17 @@ class _CachedStarts:
     starts: tuple[datetime, ...]
     valid: HoldSpan
     stamp: Stamp
-    #: The range's rules, zone, opening spans, rooms and experts' working spans (busy
-    #: left out).
-    fixed: AvailabilityInputs
+    #: The service's rules and the point's zone, for the answer's notice and horizon
+    #: (only these: a national cache holds thousands of ranges, and their opening
+    #: spans kept too made Python's full collections three times as long).
+    rules: ServiceRules
+    tz: ZoneInfo
     #: The agency's half the starts rest on: its cache key and version (``Found``).
     agency_half: tuple[Hashable, int]
 
     def current(self, stamp: Stamp, moment: float) -> bool:
         """Whether these starts may be served under ``stamp`` at ``moment``."""
         return self.stamp == stamp and self.valid.holds_at(moment)
-
-    @property
-    def rules(self) -> ServiceRules:
-        return self.fixed.rules
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return self.fixed.tz
 
 
 def free_times(
@@ -180,8 +174,9 @@ def free_times_at_points(
         agency_id = next((each.agency_id for each in facts.values()), "")
         computed = free_starts_at_points(session, cache, asked, agency_id, fixed, stamps, now)
         for point, each in computed.items():
+            rules, tz = fixed[point].rules, fixed[point].tz
             found[point] = _CachedStarts(
-                each.starts, each.valid, stamps[point], fixed[point], each.agency_half
+                each.starts, each.valid, stamps[point], rules, tz, each.agency_half
             )
             cache.put((point, service_id, first_day, last_day, None), found[point])
     return {
@@ -246,7 +241,9 @@ def _cached_starts(
     fixed = fixed_inputs(facts, first_day, last_day, region)
     asked = Asked(point_id, service_id, first_day, last_day, calendar)
     found = free_starts(session, cache, asked, facts.agency_id, fixed, stamp, now)
-    cached = _CachedStarts(found.starts, found.valid, stamp, fixed, found.agency_half)
+    cached = _CachedStarts(
+        found.starts, found.valid, stamp, fixed.rules, fixed.tz, found.agency_half
+    )
     cache.put(key, cached)
     return cached
 
