@@ -17,7 +17,12 @@ from sqlalchemy import Engine, func, select
 
 from booking.data import availability as calendars
 from booking.data.availability_cache import clear_availability_cache
-from booking.data.calendar_spans import experts_by_hours, working_experts, working_seconds
+from booking.data.calendar_spans import (
+    experts_by_hours,
+    point_opening,
+    working_experts,
+    working_seconds,
+)
 from booking.data.models import Appointment
 from booking.data.sessions import make_session_factory, read_only
 from booking.engine.clock import utc_now
@@ -66,7 +71,7 @@ class MonthProbe:
         return self.warm()
 
     def coldest(self):
-        for memo in (working_seconds, working_experts, experts_by_hours):
+        for memo in (working_seconds, working_experts, experts_by_hours, point_opening):
             memo.cache_clear()
         day_grid.cache_clear()
         return self.cold()

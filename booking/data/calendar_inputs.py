@@ -23,14 +23,16 @@ from booking.data.calendar_spans import (
     ExpertsByHours,
     drop_span,
     experts_by_hours,
+    point_opening,
     resource,
     seconds,
     subtract_seconds,
     weekly,
+    weekly_key,
     working_experts,
 )
 from booking.data.short_days import region_calendar
-from booking.engine.calendar_rules import ClosureRule, FinnishCalendar, opening_spans
+from booking.engine.calendar_rules import ClosureRule, FinnishCalendar
 from booking.engine.slots import Resource, ServiceRules, Span
 
 NO_HOLDS = HoldSpan()
@@ -51,7 +53,7 @@ class UnknownPointOrService(LookupError):
 class AvailabilityInputs:
     """Everything ``free_slots`` needs for one point, one service and a date range."""
 
-    opening: list[Span]
+    opening: Sequence[Span]
     rooms: list[Resource]
     experts: list[Resource]
     rules: ServiceRules
@@ -81,7 +83,7 @@ class ServiceAtPoint:
     rules: ServiceRules
     tz: ZoneInfo
     bookable: bool
-    hours: dict[int, list[tuple[time, time]]]
+    hours: tuple  # weekly_key
     closures: tuple[ClosureRule, ...]
     room_ids: tuple[int, ...]
     experts_by_hours: ExpertsByHours
@@ -116,7 +118,7 @@ def services_at_points(
             min_notice=timedelta(minutes=notice),
             horizon_days=horizon,
         )
-        found[point_id] = ServiceAtPoint(rules, ZoneInfo(zone), False, {}, (), (), (), agency_id)
+        found[point_id] = ServiceAtPoint(rules, ZoneInfo(zone), False, (), (), (), (), agency_id)
         if service_on and point_on and offered:
             bookable.append(point_id)
     if not bookable:
@@ -139,7 +141,7 @@ def services_at_points(
         found[point_id] = replace(
             found[point_id],
             bookable=True,
-            hours=weekly(hours[point_id]),
+            hours=weekly_key(weekly(hours[point_id])),
             closures=tuple(closures[point_id]),
             room_ids=tuple(rooms[point_id]),
             experts_by_hours=by_hours,
@@ -203,13 +205,13 @@ def fixed_inputs(
 
 def _opening(
     facts: ServiceAtPoint, first_day: date, last_day: date, calendar: FinnishCalendar | None
-) -> list[Span]:
+) -> Sequence[Span]:
     if not facts.bookable:
-        return []
-    return opening_spans(facts.hours, facts.closures, first_day, last_day, facts.tz, calendar)
+        return ()
+    return point_opening(facts.hours, facts.closures, first_day, last_day, facts.tz, calendar)
 
 
-def _needs_busy(facts: ServiceAtPoint, opening: list[Span]) -> bool:
+def _needs_busy(facts: ServiceAtPoint, opening: Sequence[Span]) -> bool:
     """Whether anything can be free, so that appointments matter."""
     return bool(opening and facts.room_ids and facts.experts_by_hours)
 
@@ -220,7 +222,7 @@ def _expert_ids(facts: ServiceAtPoint) -> list[int]:
 
 def _with_busy(
     facts: ServiceAtPoint,
-    opening: list[Span],
+    opening: Sequence[Span],
     first_day: date,
     last_day: date,
     calendar: FinnishCalendar,

@@ -7,8 +7,15 @@ from bisect import bisect_left
 from collections import defaultdict
 from datetime import date, datetime, time
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
-from booking.engine.calendar_rules import FinnishCalendar, working_spans
+from booking.engine.calendar_rules import (
+    ClosureRule,
+    FinnishCalendar,
+    Span,
+    opening_spans,
+    working_spans,
+)
 from booking.engine.clock import HELSINKI
 from booking.engine.slots import Resource
 
@@ -21,6 +28,21 @@ def working_seconds(
     Pure calendar arithmetic, so remembered: many experts share one pattern."""
     spans = working_spans(dict(weekly), (), first_day, last_day, HELSINKI, calendar)
     return tuple((seconds(s.start), seconds(s.end)) for s in spans)
+
+
+@lru_cache(maxsize=1024)
+def point_opening(
+    hours: tuple,
+    closures: tuple[ClosureRule, ...],
+    first_day: date,
+    last_day: date,
+    tz: ZoneInfo,
+    calendar: FinnishCalendar,
+) -> tuple[Span, ...]:
+    """A point's opening spans (``opening_spans``) from its weekly hours as ``weekly_key``
+    gives them: pure calendar arithmetic, so remembered for every service and answer of
+    the point over the same days (a quarter of computing a month again)."""
+    return tuple(opening_spans(dict(hours), closures, first_day, last_day, tz, calendar))
 
 
 #: The agency's experts who do a service, by weekly hours: (``weekly_key``, expert ids
