@@ -41,7 +41,7 @@ def point_opening(
 ) -> tuple[Span, ...]:
     """A point's opening spans (``opening_spans``) from its weekly hours as ``weekly_key``
     gives them: pure calendar arithmetic, so remembered for every service and answer of
-    the point over the same days (a quarter of computing a month again)."""
+    the point over the same days (in a profile, a quarter of computing a range again)."""
     return tuple(opening_spans(dict(hours), closures, first_day, last_day, tz, calendar))
 
 
