@@ -85,7 +85,7 @@ class _CachedStarts:
     stamp: Stamp
     #: The service's rules and the point's zone, for the answer's notice and horizon
     #: (only these: a national cache holds thousands of ranges, and their opening
-    #: spans kept too made Python's full collections three times as long).
+    #: spans kept too doubled the objects Python's full collections go through).
     rules: ServiceRules
     tz: ZoneInfo
     #: The agency's half the starts rest on: its cache key and version (``Found``).
