@@ -142,7 +142,7 @@ def analyze(engine: Engine) -> None:
     else:
         with engine.begin() as connection:
             connection.execute(text("ANALYZE"))
-        with closing(sqlite3.connect(make_url(engine.url).database)) as connection:
+        with closing(sqlite3.connect(engine.url.database)) as connection:
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     os.sync()
 
