@@ -280,18 +280,20 @@ from booking.data.sessions import make_engine, make_session_factory
 url, when = sys.argv[1], sys.argv[4]
 start, now = datetime.fromisoformat(sys.argv[2]), datetime.fromisoformat(sys.argv[3])
 
+booked = False  # pause around the commit of the booking (not of a first look that only read)
+
 def pause():
     print("paused", flush=True)
     sys.stdin.readline()
 
 @event.listens_for(Session, "before_commit")
 def before(session):
-    if when == "before commit" and session.get_nested_transaction() is None:
+    if when == "before commit" and booked and session.get_nested_transaction() is None:
         pause()
 
 @event.listens_for(Session, "after_transaction_end", insert=True)  # before the app's own
 def after(session, transaction):
-    if when == "after commit" and transaction.parent is None:  # not a savepoint
+    if when == "after commit" and booked and transaction.parent is None:  # not a savepoint
         pause()
 
 engine = make_engine(url)
@@ -299,6 +301,7 @@ with make_session_factory(engine)() as session:
     request = BookingRequest(point_id="testila", service_id="kela-benefits", starts_at=start,
                              name="Toinen Prosessi", phone="0401234567")
     book_appointment(session, request, now=now)
+    booked = True
     session.commit()
 engine.dispose()
 """

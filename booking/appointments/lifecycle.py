@@ -34,13 +34,16 @@ from booking.appointments import guard as appointment_guard
 from booking.appointments.actions import Action, is_allowed
 from booking.appointments.alternatives import nearby_alternatives
 from booking.appointments.attendance import acting_role, check_in, mark_done, mark_no_show
-from booking.appointments.calendar_locks import take_the_calendar
+from booking.appointments.calendar_locks import (
+    FirstLook,
+    LookedBeforeAChange,
+    first_look,
+    take_the_calendar,
+)
+from booking.appointments.cancellation import cancel_appointment
 from booking.appointments.citizen_details import (
-    CANCEL_REASON_MAX_LENGTH,
-    DetailError,
     InvalidDetails,
     clean_citizen_details,
-    normalize_free_text,
 )
 from booking.appointments.errors import (
     N_,
@@ -63,7 +66,6 @@ from booking.appointments.limits import (
     DEFAULT_MAX_ACTIVE_PER_AGENCY,
     check_active_limit,
     check_code_allowance,
-    check_email_only_share,
     check_move_allowance,
     count_move,
 )
@@ -77,8 +79,9 @@ from booking.appointments.start_checks import (
     offered,
 )
 from booking.data import availability as calendars
-from booking.data.enums import AppointmentStatus, BookingChannel, CancelledBy, MessageKind
+from booking.data.enums import AppointmentStatus, BookingChannel, MessageKind
 from booking.data.models import Appointment
+from booking.data.sessions import begin_reading
 from booking.messages.outbox import queue_appointment_messages, queue_code_message
 from booking.staff.audit import record_change
 
@@ -158,6 +161,26 @@ def book_appointment(
     code goes by SMS (by e-mail when no number was given) instead of the confirmation,
     which
     :func:`~booking.appointments.holds.confirm_hold` sends."""
+    reading = begin_reading(session)  # SQLite: look before taking the write lock
+    look = first_look(session, request.point_id, request.service_id, reading=reading)
+    arguments = {"now": now, "limit": max_active_per_agency, "links": links, "hold": hold}
+    try:
+        return _book(session, request, look=look, **arguments)
+    except LookedBeforeAChange:
+        session.expire_all()  # the region, the point or the agency changed: look again
+        return _book(session, request, look=None, **arguments)
+
+
+def _book(
+    session: Session,
+    request: BookingRequest,
+    *,
+    now: datetime,
+    limit: int,
+    links: ManageLinks | None,
+    hold: HoldPolicy | None,
+    look: FirstLook | None,
+) -> BookingResult:
     point, service = offered(session, request.point_id, request.service_id)
     if request.channel != BookingChannel.DESK and not point.online:
         # A point hidden online is booked at its desk only.
@@ -182,9 +205,7 @@ def book_appointment(
     limited_phone = details.phone if online else None
     limited_email = details.email if online and not details.phone else None
     if limited_phone or limited_email:  # a quick answer first; it counts again under the lock
-        check_active_limit(
-            session, limited_phone, service, now, max_active_per_agency, email=limited_email
-        )
+        check_active_limit(session, limited_phone, service, now, limit, email=limited_email)
 
     ends_at = starts_at + timedelta(minutes=service.duration_minutes)
     ical_uid = f"{uuid.uuid4()}@etavaraus"
@@ -230,13 +251,16 @@ def book_appointment(
         if chosen is not None and not locked:
             locked = True
             take_the_calendar(
-                session, point.id, service, now, max_active_per_agency, limited_phone, limited_email
+                session,
+                point.id,
+                service,
+                now,
+                limit,
+                limited_phone,
+                limited_email,
+                first_look=look,
+                starts_at=starts_at,
             )
-            if limited_email:
-                check_active_limit(
-                    session, None, service, now, max_active_per_agency, email=limited_email
-                )
-                check_email_only_share(session, point.id, starts_at, now)
             if request.request_token and booked_with(session, request.request_token):
                 raise AlreadyBooked()
             if hold:
@@ -334,42 +358,6 @@ def move_appointment(
     _after_change(session, appointment, MessageKind.MOVED, now)
     if by_user_id is not None:
         record_change(session, appointment, by_user_id, "move", now)
-    return appointment
-
-
-def cancel_appointment(
-    session: Session,
-    appointment: Appointment,
-    *,
-    now: datetime,
-    reason: str = "",
-    by_user_id: int | None = None,
-) -> Appointment:
-    """Cancel: the time is free again at once; the revision goes up by one and the
-    cancellation messages are queued.  A citizen (no ``by_user_id``) can cancel only
-    before the start; staff may also cancel an arrived appointment."""
-    lock_for_change(session, appointment)
-    role = acting_role(session, by_user_id)
-    if not is_allowed(appointment, Action.CANCEL, now, role):
-        raise InvalidTransition()
-    try:
-        reason = normalize_free_text(reason, CANCEL_REASON_MAX_LENGTH, "reason")
-    except DetailError as error:
-        raise DetailsRefused({error.field: error.msgid}) from error
-    appointment.status = AppointmentStatus.CANCELLED
-    appointment.cancelled_at = now
-    appointment.cancel_reason = reason
-    # Off any list of the desk's: an arrived citizen it talked to is settled so (a
-    # calendar change that cancels puts a desk booking without a mobile back on one).
-    appointment.to_call = False
-    appointment.revision += 1
-    appointment.updated_at = now
-    session.flush()
-    by = CancelledBy.STAFF if role else CancelledBy.CITIZEN
-    record_fact(session, appointment, cancelled_by=by)
-    _after_change(session, appointment, MessageKind.CANCELLED, now)
-    if by_user_id is not None:
-        record_change(session, appointment, by_user_id, "cancel", now)
     return appointment
 
 

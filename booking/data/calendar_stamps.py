@@ -171,6 +171,23 @@ def availability_stamps(
     return {row[0]: _as_stamp(row[1:]) for row in rows}
 
 
+#: The region's, a point's and a service's agency's revisions (missing: NULL).
+_REVISIONS = text(
+    "SELECT (SELECT value FROM calendar_revision WHERE id = 1),"
+    " (SELECT value FROM calendar_scope_revision WHERE scope = :point_scope),"
+    " (SELECT r.value FROM calendar_scope_revision AS r JOIN service AS s"
+    " ON r.scope = 'a:' || s.agency_id WHERE s.id = :service)"
+)
+
+
+def calendar_revisions(session: Session, point_id: str, service_id: str) -> tuple:
+    """The region's, the point's and the service's agency's revisions as the session
+    reads them now (not remembered for the transaction, unlike a stamp): all that
+    raises them is a change of something other than appointments."""
+    params = {"point_scope": point_scope(point_id), "service": service_id}
+    return tuple(session.execute(_REVISIONS, params).one())
+
+
 def committed_stamp(
     engine: Engine, point_id: str, service_id: str, first_day: date, last_day: date
 ) -> Stamp:

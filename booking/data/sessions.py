@@ -16,6 +16,8 @@ from contextvars import ContextVar
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from booking.data.sqlite_writers import QueuedWriterConnection
+
 #: True while the current context only reads; then SQLite uses a deferred BEGIN.
 read_only_context: ContextVar[bool] = ContextVar("read_only_context", default=False)
 
@@ -23,7 +25,8 @@ read_only_context: ContextVar[bool] = ContextVar("read_only_context", default=Fa
 def make_engine(url: str, **kwargs) -> Engine:
     """An engine for ``url`` with the per-backend settings this project relies on."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        connect_args = {"timeout": 30, "factory": QueuedWriterConnection}
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
         _configure_sqlite(engine)
         return engine
     if url.startswith("postgresql://"):
@@ -59,7 +62,39 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN" if read_only_context.get() else "BEGIN IMMEDIATE")
+        if read_only_context.get():
+            connection.exec_driver_sql("BEGIN")
+            return
+        dbapi_connection = connection.connection.dbapi_connection
+        if not isinstance(dbapi_connection, QueuedWriterConnection):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        dbapi_connection.wait_for_turn()
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            dbapi_connection.end_turn()
+            raise
+
+
+def begin_reading(session: Session) -> bool:
+    """On SQLite, before ``session`` has begun a transaction: begin one that only
+    reads (deferred), so that what a writer looks up before it writes does not hold
+    the database's one write lock; True if begun.  The writer then calls
+    :func:`end_reading`, and its next statement begins the write transaction."""
+    if session.in_transaction() or session.get_bind().dialect.name != "sqlite":
+        return False
+    with read_only():
+        session.connection()
+    return True
+
+
+def end_reading(session: Session) -> None:
+    """End the transaction :func:`begin_reading` began; it must not have written.
+    Loaded objects stay loaded (the factory does not expire them on commit)."""
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a transaction begun to read has changes")
+    session.commit()
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
