@@ -102,15 +102,17 @@ def bookings_per_second(base: str, lanes: list, seconds: float) -> tuple[float, 
 
 def run_backend(label: str, url: str, args: argparse.Namespace) -> None:
     print(f"\n{label}")
-    # A lane of its own for each round's single client, beside the threads' lanes: at
-    # over a hundred bookings a second one lane's free times would not last the rounds.
-    build_world(url, args.threads + args.rounds, args.postgresql_signal)
+    # A lane of its own for each round's single client and one for the warm-up, beside
+    # the threads' lanes: one lane's free times would not last the rounds.
+    build_world(url, args.threads + args.rounds + 1, args.postgresql_signal)
     today = utc_now().astimezone(HELSINKI).date()
     days = bookable_days(today + timedelta(days=2), 60)
-    lanes = [lane_bodies(number, days) for number in range(args.threads + args.rounds)]
+    lanes = [lane_bodies(number, days) for number in range(args.threads + args.rounds + 1)]
     with serving(url) as base:
-        for _ in range(4):
-            request(base, "GET", "/api/v1/health")
+        # Warm both workers up the way the rounds book (the first bookings of a fresh
+        # server are slower), so that the first round's single client is not measured cold.
+        bookings_per_second(base, [lanes[-1]], 1)
+        bookings_per_second(base, lanes[: args.threads], 1)
         ratios = []
         for round_number in range(1, args.rounds + 1):
             single = lanes[args.threads + round_number - 1]
