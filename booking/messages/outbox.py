@@ -138,6 +138,8 @@ def queue_appointment_messages(
             for reminder, due_at in reminder_times(appointment.starts_at, now):
                 wanted.append((reminder, *reminder_channel, due_at))
 
+    keys = [idempotency_key(appointment.id, k, appointment.revision, c) for k, c, *_ in wanted]
+    taken = _keys_written(session, keys)
     written = []
     for message_kind, channel, recipient, due_at in wanted:
         status = MessageStatus.PENDING
@@ -154,6 +156,7 @@ def queue_appointment_messages(
             now=now,
             manage_url=None,
             status=status,
+            taken=taken,
         )
         if message is not None:
             written.append(message)
@@ -174,15 +177,19 @@ def add_message(
     status: MessageStatus = MessageStatus.PENDING,
     one_time_code: str | None = None,
     key_suffix: str = "",
+    taken: set[str] | None = None,
 ) -> OutboxMessage | None:
     """Add one row unless its idempotency key is already there; returns it or None.
 
     ``key_suffix`` tells apart a message asked for on purpose (a summary to a given
-    address) from the one the change itself sends."""
+    address) from the one the change itself sends.  ``taken``: the keys already
+    written, when the caller read them for several rows at once."""
     key = idempotency_key(appointment.id, kind, appointment.revision, channel)
     if key_suffix:
         key = f"{key}:{key_suffix}"
-    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)):
+    if taken is None:
+        taken = _keys_written(session, [key])
+    if key in taken:
         return None
     message = OutboxMessage(
         idempotency_key=key,
@@ -201,6 +208,14 @@ def add_message(
     )
     session.add(message)
     return message
+
+
+def _keys_written(session: Session, keys: list[str]) -> set[str]:
+    """Those of ``keys`` that rows already have."""
+    if not keys:
+        return set()
+    found = select(OutboxMessage.idempotency_key).where(OutboxMessage.idempotency_key.in_(keys))
+    return set(session.scalars(found))
 
 
 def queue_code_message(
