@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -127,17 +127,22 @@ def still_free(
 ) -> bool:
     """True when no active appointment holds the room or the expert in
     ``[starts_at, blocked_until)`` — the database guard's own condition, asked first."""
-    holder = session.scalar(
-        select(Appointment.id)
-        .where(
-            Appointment.status.in_(ACTIVE_STATUSES),
-            Appointment.starts_at < blocked_until,
-            Appointment.blocked_until > starts_at,
-            or_(Appointment.room_id == room_id, Appointment.expert_id == expert_id),
-        )
-        .limit(1)
+    params = {"room": room_id, "expert": expert_id, "since": starts_at, "until": blocked_until}
+    return session.scalar(_HOLDER, params) is None
+
+
+#: An active appointment holding ``:room`` or ``:expert`` in ``[:since, :until)``
+#: (built once: every booking asks it under its write locks).
+_HOLDER = (
+    select(Appointment.id)
+    .where(
+        Appointment.status.in_(ACTIVE_STATUSES),
+        Appointment.starts_at < bindparam("until"),
+        Appointment.blocked_until > bindparam("since"),
+        or_(Appointment.room_id == bindparam("room"), Appointment.expert_id == bindparam("expert")),
     )
-    return holder is None
+    .limit(1)
+)
 
 
 def is_overlap(error: IntegrityError) -> bool:

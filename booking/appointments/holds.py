@@ -22,7 +22,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
 from booking.appointments.errors import N_, BookingError, HoldExpired, WrongCode
@@ -120,13 +120,16 @@ def expire_lapsed_holds(session: Session, *, now: datetime) -> int:
     """Mark every hold whose time ran out ``expired``; returns how many.  One indexed
     UPDATE (status, expires_at); no calendar revision is raised, as a lapsed hold
     already reads as free (``booking.data.availability``)."""
-    result = session.execute(
-        update(Appointment)
-        .where(Appointment.status == AppointmentStatus.HELD, Appointment.expires_at <= now)
-        .values(status=AppointmentStatus.EXPIRED, code_hash=None, updated_at=now)
-        .execution_options(synchronize_session="fetch")
-    )
-    return result.rowcount or 0
+    return session.execute(_EXPIRE_LAPSED, {"now": now}).rowcount or 0
+
+
+#: Holds lapsed at ``:now`` marked expired (built once: every booking runs it).
+_EXPIRE_LAPSED = (
+    update(Appointment)
+    .where(Appointment.status == AppointmentStatus.HELD, Appointment.expires_at <= bindparam("now"))
+    .values(status=AppointmentStatus.EXPIRED, code_hash=None, updated_at=bindparam("now"))
+    .execution_options(synchronize_session="fetch")
+)
 
 
 def _end(appointment: Appointment, now: datetime) -> None:

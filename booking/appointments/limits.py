@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from booking.appointments.errors import (
@@ -55,6 +55,20 @@ def _coming(now: datetime):
     )
 
 
+def _active_count(who):
+    """How many coming appointments ``who`` (a bound ``:who``) has with ``:agency``;
+    built once, as every booking counts under its write locks."""
+    return (
+        select(func.count(Appointment.id))
+        .join(Service, Service.id == Appointment.service_id)
+        .where(who, Service.agency_id == bindparam("agency"), _coming(bindparam("now")))
+    )
+
+
+_ACTIVE_OF_NUMBER = _active_count(Appointment.phone == bindparam("who"))
+_ACTIVE_OF_ADDRESS = _active_count(func.lower(Appointment.email) == bindparam("who"))
+
+
 def check_active_limit(
     session: Session,
     phone: str | None,
@@ -67,12 +81,9 @@ def check_active_limit(
     """:class:`TooManyActiveBookings` when ``phone`` (or, for a booking without a
     number, ``email``) already has ``limit`` coming appointments with the service's
     agency."""
-    who = Appointment.phone == phone if phone else func.lower(Appointment.email) == email_key(email)
-    active = session.scalar(
-        select(func.count(Appointment.id))
-        .join(Service, Service.id == Appointment.service_id)
-        .where(who, Service.agency_id == service.agency_id, _coming(now))
-    )
+    statement = _ACTIVE_OF_NUMBER if phone else _ACTIVE_OF_ADDRESS
+    who = phone if phone else email_key(email)
+    active = session.scalar(statement, {"who": who, "agency": service.agency_id, "now": now})
     if active >= limit:
         raise (
             TooManyActiveBookings()

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from booking.data.enums import MessageChannel, MessageKind, MessageStatus
@@ -212,10 +212,12 @@ def add_message(
 
 def _keys_written(session: Session, keys: list[str]) -> set[str]:
     """Those of ``keys`` that rows already have."""
-    if not keys:
-        return set()
-    found = select(OutboxMessage.idempotency_key).where(OutboxMessage.idempotency_key.in_(keys))
-    return set(session.scalars(found))
+    return set(session.scalars(_WRITTEN_KEYS, {"keys": keys})) if keys else set()
+
+
+_WRITTEN_KEYS = select(OutboxMessage.idempotency_key).where(
+    OutboxMessage.idempotency_key.in_(bindparam("keys", expanding=True))
+)
 
 
 def queue_code_message(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from booking.data.advisory_locks import lock_number
@@ -48,16 +48,19 @@ def sms_left_today(session: Session, phone: str, *, now: datetime) -> int:
     Takes ``phone``'s lock first and holds it until the transaction ends, so that the
     SMS this transaction then writes is counted by the next one, whatever it does."""
     lock_number(session, phone)
-    sent = session.scalar(
-        select(func.count(OutboxMessage.id)).where(
-            OutboxMessage.recipient == phone,
-            OutboxMessage.channel == MessageChannel.SMS,
-            OutboxMessage.kind.not_in(UNLIMITED_KINDS),
-            OutboxMessage.status.in_(SPENT_STATUSES),
-            OutboxMessage.created_at > now - BUDGET_WINDOW,
-        )
-    )
+    sent = session.scalar(_SPENT, {"phone": phone, "since": now - BUDGET_WINDOW})
     return max(SMS_PER_NUMBER_PER_DAY - (sent or 0), 0)
+
+
+#: The SMS counted against ``:phone``'s budget, written after ``:since`` (built once:
+#: every booking that texts counts them).
+_SPENT = select(func.count(OutboxMessage.id)).where(
+    OutboxMessage.recipient == bindparam("phone"),
+    OutboxMessage.channel == MessageChannel.SMS,
+    OutboxMessage.kind.not_in(UNLIMITED_KINDS),
+    OutboxMessage.status.in_(SPENT_STATUSES),
+    OutboxMessage.created_at > bindparam("since"),
+)
 
 
 def codes_left_this_hour(session: Session, phone: str, *, now: datetime) -> int:
