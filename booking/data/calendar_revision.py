@@ -35,11 +35,12 @@ its ``expires_at`` (see ``booking.data.availability_cache.HoldSpan``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy import bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from booking.data.calendar_models import (
@@ -114,14 +115,9 @@ def bump_days(session: Session, scope_days: Iterable[tuple[str, date]]) -> None:
 def _raise_rows(session: Session, table, keys: list[dict]) -> None:
     """Add one to the ``value`` of each row of ``table`` with these primary keys, one
     statement each in the given order (a missing row is made with 1)."""
-    insert = _upsert_for(session)
+    upsert = _raising(session.get_bind().dialect.name, table)
     for key in keys:
-        upsert = insert(table).values(**key, value=1)
-        session.execute(
-            upsert.on_conflict_do_update(
-                index_elements=list(table.primary_key), set_={"value": table.c.value + 1}
-            )
-        )
+        session.execute(upsert, key)
     session.info[_BUMPED_IN] = session.get_transaction()
     _signal_writing(session, [scope_slot(key["scope"]) for key in keys])
 
@@ -164,12 +160,22 @@ def utc_days(starts_at: datetime, ends_at: datetime) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def _upsert_for(session: Session):
-    if session.get_bind().dialect.name == "postgresql":
+@functools.cache
+def _raising(dialect: str, table):
+    """The upsert that raises one row of ``table`` (its key bound by column name),
+    built once per dialect: every booking runs it under its write locks."""
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return insert
+    key = {column.name: bindparam(column.name) for column in table.primary_key}
+    return (
+        insert(table)
+        .values(**key, value=1)
+        .on_conflict_do_update(
+            index_elements=list(table.primary_key), set_={"value": table.c.value + 1}
+        )
+    )
 
 
 def current_calendar_revision(session: Session) -> int:
@@ -223,12 +229,14 @@ def _agencies_of(session: Session, expert_ids: set[int]) -> dict[int, set[str]]:
             missing.append(expert_id)
     if missing:
         with session.no_autoflush:
-            rows = session.execute(
-                select(Expert.id, Expert.agency_id).where(Expert.id.in_(missing))
-            )
-            for expert_id, agency_id in rows:
+            for expert_id, agency_id in session.execute(_AGENCIES, {"experts": missing}):
                 agencies[expert_id] = {agency_id}
     return agencies
+
+
+_AGENCIES = select(Expert.id, Expert.agency_id).where(
+    Expert.id.in_(bindparam("experts", expanding=True))
+)
 
 
 def _old_and_new(obj: object, name: str) -> tuple:
