@@ -22,7 +22,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, inspect, update
 from sqlalchemy.orm import Session
 
 from booking.appointments.errors import N_, BookingError, HoldExpired, WrongCode
@@ -120,15 +120,26 @@ def expire_lapsed_holds(session: Session, *, now: datetime) -> int:
     """Mark every hold whose time ran out ``expired``; returns how many.  One indexed
     UPDATE (status, expires_at); no calendar revision is raised, as a lapsed hold
     already reads as free (``booking.data.availability``)."""
-    return session.execute(_EXPIRE_LAPSED, {"now": now}).rowcount or 0
+    session.flush()
+    expired = session.execute(_EXPIRE_LAPSED, {"now": now}).rowcount or 0
+    if expired:  # the session's held appointments are read again when next used
+        for loaded in list(session.identity_map.values()):
+            held = inspect(loaded).dict.get("status") is AppointmentStatus.HELD
+            if held and isinstance(loaded, Appointment):
+                session.expire(loaded)
+    return expired
 
 
-#: Holds lapsed at ``:now`` marked expired (built once: every booking runs it).
+#: Holds lapsed at ``:now`` marked expired: a plain UPDATE built once, as every
+#: booking runs it under its write locks and it seldom finds any.
+_APPOINTMENTS = Appointment.__table__
 _EXPIRE_LAPSED = (
-    update(Appointment)
-    .where(Appointment.status == AppointmentStatus.HELD, Appointment.expires_at <= bindparam("now"))
+    update(_APPOINTMENTS)
+    .where(
+        _APPOINTMENTS.c.status == AppointmentStatus.HELD,
+        _APPOINTMENTS.c.expires_at <= bindparam("now"),
+    )
     .values(status=AppointmentStatus.EXPIRED, code_hash=None, updated_at=bindparam("now"))
-    .execution_options(synchronize_session="fetch")
 )
 
 
