@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from booking.appointments import calendar_locks
 from booking.appointments.lifecycle import BookingRequest, NotBookable, SlotTaken, book_appointment
 from booking.data.enums import ACTIVE_STATUSES
-from booking.data.models import Appointment, Service
+from booking.data.models import Appointment, Closure, Service
 from booking.data.sessions import make_engine, make_session_factory, read_only
 from booking.data.sqlite_writers import queue_file
 from tests.factories import NOW, Factory
@@ -139,6 +139,15 @@ def test_a_service_lengthened_between_the_look_and_the_lock_is_booked_at_its_new
     session.commit()
     minutes = (result.appointment.ends_at - result.appointment.starts_at).total_seconds() / 60
     assert minutes == 60
+
+
+def test_a_booking_after_an_unflushed_change_is_one_transaction_with_it(session, factory):
+    factory.region()
+    session.add(Closure(point_id="testila", closed_on=date(2026, 3, 5), reason="Remont"))
+    book_appointment(session, request_for(), now=NOW)
+    session.rollback()  # both go, as one transaction
+    assert session.scalar(select(func.count(Closure.id))) == 0
+    assert active_at(session, "testila") == 0
 
 
 # Writers' turns (SQLite).
