@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from booking.appointments.guard import lock_booking_scopes
 from booking.appointments.holds import expire_lapsed_holds
 from booking.appointments.limits import check_active_limit, check_email_only_share
+from booking.appointments.start_checks import can_name_a_row
 from booking.data.calendar_stamps import calendar_revisions
 from booking.data.models import Service
 from booking.data.sessions import end_reading
@@ -51,7 +52,7 @@ def first_look(session: Session, point_id: str, service_id: str, *, reading: boo
     already holds the write lock) or the ids cannot name a point and a service."""
     if not reading and session.get_bind().dialect.name != "postgresql":
         return None
-    if not all(isinstance(key, str) and "\x00" not in key for key in (point_id, service_id)):
+    if not (can_name_a_row(point_id) and can_name_a_row(service_id)):
         return None
     return FirstLook(
         point_id, service_id, calendar_revisions(session, point_id, service_id), reading

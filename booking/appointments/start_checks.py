@@ -33,11 +33,16 @@ from booking.engine.calendar_rules import ClosureRule, opening_spans
 from booking.engine.clock import require_aware
 
 
+def can_name_a_row(key: object) -> bool:
+    """Whether ``key`` could be a point's or a service's id (text a query can carry)."""
+    return isinstance(key, str) and "\x00" not in key
+
+
 def offered(session: Session, point_id: str, service_id: str) -> tuple[ServicePoint, Service]:
     """The point and the service, in one query; :class:`NotBookable` naming the field."""
-    if not isinstance(point_id, str) or "\x00" in point_id:
+    if not can_name_a_row(point_id):
         raise NotBookable(N_("There is no such service point."), field="point")
-    if not isinstance(service_id, str) or "\x00" in service_id:
+    if not can_name_a_row(service_id):
         raise NotBookable(N_("There is no such service."), field="service")
     offers = select(Offering.point_id).where(
         Offering.point_id == ServicePoint.id, Offering.service_id == Service.id

@@ -65,10 +65,7 @@ def _configure_sqlite(engine: Engine) -> None:
         if read_only_context.get():
             connection.exec_driver_sql("BEGIN")
             return
-        dbapi_connection = connection.connection.dbapi_connection
-        if not isinstance(dbapi_connection, QueuedWriterConnection):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-            return
+        dbapi_connection = connection.connection.dbapi_connection  # a QueuedWriterConnection
         dbapi_connection.wait_for_turn()
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -18,7 +18,14 @@ import os
 import sqlite3
 import threading
 
+#: This thread's turns: the queue files it holds a turn on.
 _turns_held = threading.local()
+
+
+def _held_by_this_thread() -> set[str]:
+    if not hasattr(_turns_held, "paths"):
+        _turns_held.paths = set()
+    return _turns_held.paths
 
 
 def queue_file(database: str) -> str | None:
@@ -43,8 +50,8 @@ class QueuedWriterConnection(sqlite3.Connection):
         """Block until no other writer of this database holds its turn; then hold it."""
         if self._queue_path is None or self._in_turn:
             return
-        held = _turns_held.__dict__
-        if held.get(self._queue_path):
+        held = _held_by_this_thread()
+        if self._queue_path in held:
             return
         if self._queue_fd is None or self._queue_pid != os.getpid():
             # A forked child opens its own: a shared descriptor is one shared lock.
@@ -52,12 +59,12 @@ class QueuedWriterConnection(sqlite3.Connection):
             self._queue_pid = os.getpid()
         fcntl.flock(self._queue_fd, fcntl.LOCK_EX)
         self._in_turn = True
-        held[self._queue_path] = True
+        held.add(self._queue_path)
 
     def end_turn(self) -> None:
         if self._in_turn:
             self._in_turn = False
-            _turns_held.__dict__.pop(self._queue_path, None)
+            _held_by_this_thread().discard(self._queue_path)
             fcntl.flock(self._queue_fd, fcntl.LOCK_UN)
 
     def commit(self) -> None:
