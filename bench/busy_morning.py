@@ -2,13 +2,14 @@
 
     .venv/bin/python -m bench.busy_morning [--seconds 5] [--rounds 3] [--bookings-per-second 2]
         [--only sqlite|postgresql] [--postgresql-signal registered|none]
-        [--scale region|national] [--future N]
+        [--scale region|national] [--future N] [--past N]
 
 For SQLite (a fresh file) and PostgreSQL (a fresh database, where
 ``BOOKING_TEST_POSTGRES_URL`` is set) it builds the region-scale data set of
 ``bench/availability.py`` (15 points, 60 experts, 20,000 future appointments;
 with ``--scale national`` the one of ``bench/national.py``: 250 points, 1,998
-experts, 1,000,000 future appointments, and 32,768 answers kept per worker),
+experts, 1,000,000 future appointments, and 32,768 answers kept per worker;
+``--past`` adds that many past appointments, e.g. the national 5,000,000),
 serves the app and a bare Flask endpoint from one gunicorn (two sync workers,
 ``BOOKING_VERIFY_PHONE=0``, rate limits off; on PostgreSQL with a calendar
 signal registered in a scratch directory, as ``booking calendar-signal
@@ -54,6 +55,7 @@ from sqlalchemy import text
 from bench.availability import (
     AVAILABILITY,
     FUTURE,
+    analyze,
     elapsed,
     on_each_backend,
     region_with_future,
@@ -68,6 +70,7 @@ from bench.http_load import (
 )
 from bench.national import EXPERTS_PER_AGENCY
 from bench.national import POINTS as NATIONAL_POINTS
+from bench.region_data import add_appointments
 from booking.appointments.alternatives import nearby_alternatives
 from booking.data.availability_cache import clear_availability_cache
 from booking.data.sessions import make_engine, make_session_factory, read_only
@@ -91,6 +94,7 @@ def main() -> None:
     parser.add_argument("--postgresql-signal", choices=["registered", "none"], default="registered")
     parser.add_argument("--scale", choices=["region", "national"], default="region")
     parser.add_argument("--future", type=int, help="coming appointments (default: the scale's)")
+    parser.add_argument("--past", type=int, default=0, help="past appointments (default: none)")
     args = parser.parse_args()
     os.environ["BOOKING_VERIFY_PHONE"] = "0"
     if args.scale == "national":
@@ -102,7 +106,13 @@ def main() -> None:
 def run_backend(databases, args) -> None:
     try:
         started = time.perf_counter()
-        url, engine, _region, today, added = built(databases, args)
+        url, engine, region, today, added = built(databases, args)
+        past = 0
+        if args.past:  # the queries are bounded to the asked window: history costs index depth
+            past = add_appointments(
+                engine, region, first_day=today - timedelta(days=1), count=args.past, past=True
+            )
+            analyze(engine)
         if engine.dialect.name == "postgresql" and args.postgresql_signal == "registered":
             print(register_bench_signal(engine))
         with engine.connect() as connection:
@@ -110,7 +120,10 @@ def run_backend(databases, args) -> None:
                 connection.execute(text("SELECT point_id, service_id FROM offering")).all()
             )
         engine.dispose()
-        print(f"built {args.scale} + {added:,} future appointments in {elapsed(started)}")
+        print(
+            f"built {args.scale} + {added:,} future and {past:,} past appointments"
+            f" in {elapsed(started)}"
+        )
         paths = month_paths(offered, today)
         measure(url, paths, args)
         in_process_costs(url, paths)
