@@ -1,6 +1,6 @@
 """The lean queries behind availability: built once per database dialect, then only bound.
 
-Core statements with bound parameters (``expanding`` for id lists), so a request
+Core statements with bound parameters (id lists as ``id_lists.among``), so a request
 pays neither for building SQL expressions nor for the ORM.  Appointment spans
 come back as integer epoch seconds computed by the database, which is what the
 slot engine works in: no per-row datetime parsing in Python.  Every range on
@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from booking.data.enums import ACTIVE_STATUSES, AppointmentStatus
+from booking.data.id_lists import among
 from booking.data.models import (
     Appointment,
     Closure,
@@ -58,7 +59,6 @@ _expert = Expert.__table__
 _expert_hours = ExpertHours.__table__
 _expert_service = ExpertService.__table__
 _absence = ExpertAbsence.__table__
-_POINT_IDS = bindparam("point_ids", expanding=True)
 
 
 @dataclass(frozen=True)
@@ -86,19 +86,19 @@ class CalendarQueries:
 def calendar_queries(dialect: str) -> CalendarQueries:
     in_seconds = dialect in {"sqlite", "postgresql"}
     return CalendarQueries(
-        head=_head(),
+        head=_head(dialect),
         opening_hours=select(
             OpeningHours.point_id, OpeningHours.weekday, OpeningHours.opens, OpeningHours.closes
         )
-        .where(OpeningHours.point_id.in_(_POINT_IDS))
+        .where(among(OpeningHours.point_id, "point_ids", dialect))
         .order_by(OpeningHours.point_id, OpeningHours.weekday, OpeningHours.opens),
         closures=select(Closure.point_id, Closure.closed_on, Closure.starts, Closure.ends).where(
-            Closure.point_id.in_(_POINT_IDS),
+            among(Closure.point_id, "point_ids", dialect),
             Closure.closed_on >= bindparam("first_day"),
             Closure.closed_on <= bindparam("last_day"),
         ),
         rooms=select(Room.point_id, Room.id)
-        .where(Room.point_id.in_(_POINT_IDS), Room.active)
+        .where(among(Room.point_id, "point_ids", dialect), Room.active)
         .order_by(Room.point_id, Room.id),
         expert_hours=_expert_hours_by_pattern(),
         busy=union_all(
@@ -138,7 +138,7 @@ def _expert_hours_by_pattern() -> Select:
     return select(per_expert.c.pattern, experts).group_by(per_expert.c.pattern)
 
 
-def _head() -> Select:
+def _head(dialect: str) -> Select:
     return (
         select(
             _point.c.id,
@@ -154,7 +154,7 @@ def _head() -> Select:
             _offering.c.service_id,
         )
         .select_from(_service)
-        .join(_point, _point.c.id.in_(_POINT_IDS))
+        .join(_point, among(_point.c.id, "point_ids", dialect))
         .outerjoin(
             _offering,
             and_(_offering.c.point_id == _point.c.id, _offering.c.service_id == _service.c.id),
@@ -175,7 +175,7 @@ def _busy_part(kind: int, column, ids: str, dialect: str, in_seconds: bool) -> S
     )
     row = (literal(kind, Integer).label("kind"), column, starts, ends, expires.label("expires"))
     return select(*row).where(
-        column.in_(bindparam(ids, expanding=True)),
+        among(column, ids, dialect),
         _appointment.c.starts_at > bindparam("since"),
         _appointment.c.starts_at < bindparam("until"),
         _appointment.c.blocked_until > bindparam("window_start"),
@@ -190,7 +190,7 @@ def _absences(dialect: str, in_seconds: bool) -> Select:
     kind = literal(ABSENT, Integer).label("kind")
     expires = cast(null(), _appointment.c.expires_at.type).label("expires")
     return select(kind, _absence.c.expert_id, starts, ends, expires).where(
-        _absence.c.expert_id.in_(bindparam("expert_ids", expanding=True)),
+        among(_absence.c.expert_id, "expert_ids", dialect),
         _absence.c.starts_at < bindparam("until"),
         _absence.c.ends_at > bindparam("window_start"),
     )

@@ -12,15 +12,17 @@ so it needs no transaction at all.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import threading
 from datetime import date, timedelta
 
 from psycopg.pq import ExecStatus
-from sqlalchemy import Engine, bindparam, literal, or_, select, text
+from sqlalchemy import Engine, Select, TextClause, bindparam, literal, or_, select, text
 from sqlalchemy.orm import Session
 
 from booking.data.calendar_models import CalendarDayRevision
+from booking.data.id_lists import among, among_sql
 from booking.data.models import Service
 from booking.data.per_engine import PerEngine
 
@@ -75,17 +77,19 @@ def day_span(first_day: date, last_day: date) -> tuple[date, date]:
     return since, until
 
 
-#: The day revisions of some points and of a service's agency over a range of UTC dates.
-_DAY_REVISIONS = select(_DAYS.c.scope, _DAYS.c.day, _DAYS.c.value).where(
-    or_(
-        _DAYS.c.scope.in_(bindparam("point_scopes", expanding=True)),
-        _DAYS.c.scope
-        == select(literal("a:") + Service.agency_id)
-        .where(Service.id == bindparam("service_id"))
-        .scalar_subquery(),
-    ),
-    _DAYS.c.day.between(bindparam("since"), bindparam("until")),
-)
+@functools.cache
+def _day_revisions(dialect: str) -> Select:
+    """The day revisions of some points and of a service's agency over a range of UTC dates."""
+    return select(_DAYS.c.scope, _DAYS.c.day, _DAYS.c.value).where(
+        or_(
+            among(_DAYS.c.scope, "point_scopes", dialect),
+            _DAYS.c.scope
+            == select(literal("a:") + Service.agency_id)
+            .where(Service.id == bindparam("service_id"))
+            .scalar_subquery(),
+        ),
+        _DAYS.c.day.between(bindparam("since"), bindparam("until")),
+    )
 
 
 def day_revisions(
@@ -103,7 +107,7 @@ def day_revisions_at_points(
     since, until = day_span(first_day, last_day)
     scopes = {point_scope(point): point for point in point_ids}
     rows = session.connection().execute(
-        _DAY_REVISIONS,
+        _day_revisions(session.get_bind().dialect.name),
         {"point_scopes": list(scopes), "service_id": service_id, "since": since, "until": until},
     )
     found: dict[str, DayRevisions] = {point: {} for point in point_ids}
@@ -145,17 +149,20 @@ def availability_stamp(
     return stamp
 
 
-#: ``_STAMP_SQL`` for several points in one round trip: a row per point, led by its id.
-_STAMPS = text(
-    _STAMP_SQL.format(
-        lead="p.id, ",
-        point="p.id",
-        service=":service",
-        since=":since",
-        until=":until",
-        rows=" FROM service_point AS p WHERE p.id IN :points",
-    )
-).bindparams(bindparam("points", expanding=True))
+@functools.cache
+def _stamps(dialect: str) -> TextClause:
+    """``_STAMP_SQL`` for several points in one round trip: a row per point, led by its id."""
+    points, parameter = among_sql("p.id", "points", dialect)
+    return text(
+        _STAMP_SQL.format(
+            lead="p.id, ",
+            point="p.id",
+            service=":service",
+            since=":since",
+            until=":until",
+            rows=f" FROM service_point AS p WHERE {points}",
+        )
+    ).bindparams(parameter)
 
 
 def availability_stamps(
@@ -163,11 +170,10 @@ def availability_stamps(
 ) -> dict[str, Stamp]:
     """``availability_stamp`` of several points (those that exist), in one query on the
     session's connection (in its transaction), read before any of their data."""
-    params = _stamp_params(
-        session.get_bind().dialect.name, point_ids[0], service_id, first_day, last_day
-    )
+    dialect = session.get_bind().dialect.name
+    params = _stamp_params(dialect, point_ids[0], service_id, first_day, last_day)
     params = {**params, "points": list(point_ids)}
-    rows = session.connection().execute(_STAMPS, params)
+    rows = session.connection().execute(_stamps(dialect), params)
     return {row[0]: _as_stamp(row[1:]) for row in rows}
 
 

@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from booking.data.prepared_statements import keep_prepared_statements
 from booking.data.sqlite_writers import QueuedWriterConnection
 
 #: True while the current context only reads; then SQLite uses a deferred BEGIN.
@@ -46,6 +47,8 @@ def _configure_postgresql(engine: Engine) -> None:
         with dbapi_connection.cursor() as cursor:
             cursor.execute("SET max_parallel_workers_per_gather = 0")
         dbapi_connection.commit()
+
+    keep_prepared_statements(engine)
 
 
 def _configure_sqlite(engine: Engine) -> None:
