@@ -14,7 +14,7 @@ from booking.data import availability as calendars
 from booking.data.availability_cache import clear_availability_cache
 from booking.data.calendar_revision import bump_scopes
 from booking.data.enums import ACTIVE_STATUSES, AppointmentStatus
-from booking.data.models import Appointment
+from booking.data.models import Appointment, Expert
 from booking.engine.clock import HELSINKI
 from tests.factories import NOW
 from tests.test_day_revisions import MARCH, afresh, at, book
@@ -124,3 +124,36 @@ def test_a_session_with_changes_of_its_own_reads_each_point_with_the_notice_aske
         point: calendars.free_times(session, point, KELA, *today, NOW, min_notice=timedelta(0))
         for point in points
     }
+
+
+def statements_reading_experts_hours(session, point: str) -> int:
+    """How many statements reading the experts' weekly hours one month at ``point`` runs."""
+    counted: list[str] = []
+    engine = session.get_bind()
+    listener = lambda *args: counted.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        calendars.free_times(session, point, KELA, *MARCH, NOW)
+        session.commit()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return sum("expert_hours" in statement for statement in counted)
+
+
+def test_the_points_of_an_agency_share_its_experts_hours_until_they_change(session, factory):
+    kela_at(factory, ["testila", "muurame", "uurainen"])
+    session.commit()
+    assert statements_reading_experts_hours(session, "testila") == 1
+    assert statements_reading_experts_hours(session, "muurame") == 0  # read for Testilä
+    # Anna no longer works on Tuesdays and Bo leaves Kela's service: at Uurainen, which
+    # nobody has read yet, no Tuesday time is left.
+    anna = session.scalar(select(Expert).where(Expert.key == "kela-anna"))
+    for hours in [each for each in anna.working_hours if each.weekday == 1]:
+        session.delete(hours)
+    bo = session.scalar(select(Expert).where(Expert.key == "kela-bo"))
+    bo.services = []
+    session.commit()
+    assert statements_reading_experts_hours(session, "uurainen") == 1
+    times = calendars.free_times(session, "uurainen", KELA, *MARCH, NOW)
+    assert times and all(t.astimezone(HELSINKI).weekday() != 1 for t in times)
+    assert times == afresh(session, "uurainen", KELA, *MARCH)

@@ -30,6 +30,7 @@ from booking.data.calendar_inputs import (
     Hold,
     ServiceAtPoint,
     UnknownPointOrService,
+    agency_experts_hours,
     availability_inputs,
     engine_arguments,
     fixed_inputs,
@@ -38,7 +39,7 @@ from booking.data.calendar_inputs import (
 )
 from booking.data.calendar_revision import bump_calendar_revision, may_use_cache
 from booking.data.calendar_signal import REGION_SLOT, scope_slot, signal_of_engine
-from booking.data.calendar_spans import seconds
+from booking.data.calendar_spans import ExpertsByHours, seconds
 from booking.data.calendar_stamps import (
     Stamp,
     agency_scope,
@@ -287,11 +288,31 @@ def _services_at_points(
         else:
             kept_under[point] = stamps[point][:3]
     if kept_under:
-        loaded = services_at_points(session, list(kept_under), service_id)
+        stamp = stamps[next(iter(kept_under))]  # one reading: the same region and agency
+
+        def experts_hours(agency_id: str) -> ExpertsByHours:
+            return _agency_experts_hours_at(session, cache, service_id, agency_id, stamp)
+
+        loaded = services_at_points(session, list(kept_under), service_id, experts_hours)
         for point, facts in loaded.items():
             cache.put(("service at point", point, service_id), (kept_under[point], facts))
         found.update(loaded)
     return found
+
+
+def _agency_experts_hours_at(
+    session: Session, cache, service_id: str, agency_id: str, stamp: Stamp
+) -> ExpertsByHours:
+    """The agency's experts' hours for the service, read once while the region's and
+    the agency's revisions in ``stamp`` are unchanged (their changes raise one of the
+    two): every point offering the service shares them."""
+    under = (stamp[0], stamp[2])
+    kept = cache.get(("experts' hours", agency_id, service_id))
+    if kept is not None and kept[0] == under:
+        return kept[1]
+    hours = agency_experts_hours(session, service_id, agency_id)
+    cache.put(("experts' hours", agency_id, service_id), (under, hours))
+    return hours
 
 
 def _region_calendar_at(session: Session, cache, region_revision: int) -> FinnishCalendar:

@@ -10,9 +10,10 @@ cost follows the appointments inside the asked window, not the history.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -99,10 +100,15 @@ def service_at_point(session: Session, point_id: str, service_id: str) -> Servic
 
 
 def services_at_points(
-    session: Session, point_ids: list[str], service_id: str
+    session: Session,
+    point_ids: list[str],
+    service_id: str,
+    experts_hours: Callable[[str], ExpertsByHours] | None = None,
 ) -> dict[str, ServiceAtPoint]:
     """The :class:`ServiceAtPoint` of each of ``point_ids`` that exists (none when the
-    service does not), in at most five queries whatever their number."""
+    service does not), in at most five queries whatever their number.
+    ``experts_hours(agency_id)``: the agency's experts' hours as the caller keeps
+    them (every point offering the service shares them); without it they are read."""
     queries = calendar_queries(session.get_bind().dialect.name)
     connection = session.connection()
     points = {"point_ids": list(point_ids)}
@@ -125,10 +131,7 @@ def services_at_points(
         return found
     points = {"point_ids": bookable}
     agency_id = found[bookable[0]].agency_id
-    rows = connection.execute(
-        queries.expert_hours, {"service_id": service_id, "agency_id": agency_id}
-    ).all()
-    by_hours = experts_by_hours(tuple(sorted(tuple(row) for row in rows)))
+    by_hours = (experts_hours or partial(agency_experts_hours, session, service_id))(agency_id)
     every_day = {**points, "first_day": date.min, "last_day": date.max}
     hours, closures, rooms = defaultdict(list), defaultdict(list), defaultdict(list)
     for point_id, *row in connection.execute(queries.opening_hours, points):
@@ -147,6 +150,15 @@ def services_at_points(
             experts_by_hours=by_hours,
         )
     return found
+
+
+def agency_experts_hours(session: Session, service_id: str, agency_id: str) -> ExpertsByHours:
+    """The weekly hours of the agency's active experts who do the service, by pattern."""
+    queries = calendar_queries(session.get_bind().dialect.name)
+    rows = session.connection().execute(
+        queries.expert_hours, {"service_id": service_id, "agency_id": agency_id}
+    )
+    return experts_by_hours(tuple(sorted(tuple(row) for row in rows)))
 
 
 def availability_inputs(
