@@ -19,6 +19,7 @@ from bisect import bisect_left
 from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -289,10 +290,7 @@ def _services_at_points(
             kept_under[point] = stamps[point][:3]
     if kept_under:
         stamp = stamps[next(iter(kept_under))]  # one reading: the same region and agency
-
-        def experts_hours(agency_id: str) -> ExpertsByHours:
-            return _agency_experts_hours_at(session, cache, service_id, agency_id, stamp)
-
+        experts_hours = partial(_agency_experts_hours_at, session, cache, service_id, stamp=stamp)
         loaded = services_at_points(session, list(kept_under), service_id, experts_hours)
         for point, facts in loaded.items():
             cache.put(("service at point", point, service_id), (kept_under[point], facts))
@@ -306,12 +304,12 @@ def _agency_experts_hours_at(
     """The agency's experts' hours for the service, read once while the region's and
     the agency's revisions in ``stamp`` are unchanged (their changes raise one of the
     two): every point offering the service shares them."""
-    under = (stamp[0], stamp[2])
-    kept = cache.get(("experts' hours", agency_id, service_id))
+    key, under = ("experts' hours", agency_id, service_id), (stamp[0], stamp[2])
+    kept = cache.get(key)
     if kept is not None and kept[0] == under:
         return kept[1]
     hours = agency_experts_hours(session, service_id, agency_id)
-    cache.put(("experts' hours", agency_id, service_id), (under, hours))
+    cache.put(key, (under, hours))
     return hours
 
 

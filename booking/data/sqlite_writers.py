@@ -18,14 +18,15 @@ import os
 import sqlite3
 import threading
 
-#: This thread's turns: the queue files it holds a turn on.
-_turns_held = threading.local()
+
+class _Turns(threading.local):
+    """Each thread's turns: the queue files it holds a turn on."""
+
+    def __init__(self):
+        self.paths: set[str] = set()
 
 
-def _held_by_this_thread() -> set[str]:
-    if not hasattr(_turns_held, "paths"):
-        _turns_held.paths = set()
-    return _turns_held.paths
+_turns_held = _Turns()
 
 
 def queue_file(database: str) -> str | None:
@@ -50,7 +51,7 @@ class QueuedWriterConnection(sqlite3.Connection):
         """Block until no other writer of this database holds its turn; then hold it."""
         if self._queue_path is None or self._in_turn:
             return
-        held = _held_by_this_thread()
+        held = _turns_held.paths
         if self._queue_path in held:
             return
         if self._queue_fd is None or self._queue_pid != os.getpid():
@@ -64,7 +65,7 @@ class QueuedWriterConnection(sqlite3.Connection):
     def end_turn(self) -> None:
         if self._in_turn:
             self._in_turn = False
-            _held_by_this_thread().discard(self._queue_path)
+            _turns_held.paths.discard(self._queue_path)
             fcntl.flock(self._queue_fd, fcntl.LOCK_UN)
 
     def commit(self) -> None:
