@@ -127,6 +127,8 @@ def test_without_javascript_the_error_summary_still_takes_the_focus(
     summary = advisor.locator("#error-summary")
     assert "Nimi: Kirjoita asiakkaan nimi." in summary.inner_text()
     summary.get_by_role("link", name="Palvelu: Valitse palvelu.").wait_for()
+    # autofocus lands at the page's next rendering step, not at load: wait for it
+    expect(summary).to_be_focused()
     advisor.keyboard.press("Tab")  # from the focused summary, on to its first link
     expect(advisor.locator("#error-summary a:focus")).to_have_count(1)
 
