@@ -46,11 +46,6 @@ def fits(page, viewport) -> None:
     assert width <= viewport["width"], f"{page.url} is {width} px wide"
 
 
-def focused_id(page) -> str:
-    page.wait_for_load_state("load")  # the page's own script moves the focus as it loads
-    return page.evaluate("document.activeElement && document.activeElement.id")
-
-
 @WIDTHS
 def test_the_advisor_books_for_a_caller_without_a_stumble(
     new_page, live_server, live_factory, accounts, viewport
@@ -72,7 +67,7 @@ def test_the_advisor_books_for_a_caller_without_a_stumble(
     advisor.get_by_label("Nimi").fill("Aino Asiakas")
     advisor.get_by_role("button", name="Näytä vapaat ajat").click()
     assert advisor.locator("#error-summary").inner_text().count("Valitse palvelu.") == 1
-    assert focused_id(advisor) == "error-summary"
+    expect(advisor.locator("#error-summary")).to_be_focused()
     assert_accessible(advisor, audited)
     fits(advisor, viewport)
 
