@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import ProgrammingError
 
-from booking.data.calendar_queries import calendar_queries
+from booking.data.calendar_queries import ROOM_ROW, calendar_queries
 from booking.data.calendar_stamps import day_revisions_at_points
 from booking.data.models import Room
 from booking.data.sessions import make_session_factory
@@ -87,5 +87,5 @@ def test_id_lists_of_any_length_and_none(clean_database, factory):
     with sessions() as session:
         connection = session.connection()
         for points, expected in (([], 0), (["testila"], 1), (["testila", "muurame", "x"], 2)):
-            rows = connection.execute(queries.rooms, {"point_ids": points}).all()
-            assert len(rows) == expected
+            rows = connection.execute(queries.point_calendar, {"point_ids": points}).all()
+            assert len([row for row in rows if row.kind == ROOM_ROW]) == expected

@@ -19,7 +19,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from booking.data.availability_cache import HoldSpan
-from booking.data.calendar_queries import ABSENT, EXPERT, ROOM, CalendarQueries, calendar_queries
+from booking.data.calendar_queries import (
+    ABSENT,
+    CLOSURE,
+    EXPERT,
+    HOURS,
+    ROOM,
+    CalendarQueries,
+    calendar_queries,
+)
 from booking.data.calendar_spans import (
     ExpertsByHours,
     drop_span,
@@ -106,7 +114,7 @@ def services_at_points(
     experts_hours: Callable[[str], ExpertsByHours] | None = None,
 ) -> dict[str, ServiceAtPoint]:
     """The :class:`ServiceAtPoint` of each of ``point_ids`` that exists (none when the
-    service does not), in at most five queries whatever their number.
+    service does not), in at most three queries whatever their number.
     ``experts_hours(agency_id)``: the agency's experts' hours as the caller keeps
     them (every point offering the service shares them); without it they are read."""
     queries = calendar_queries(session.get_bind().dialect.name)
@@ -132,14 +140,16 @@ def services_at_points(
     points = {"point_ids": bookable}
     agency_id = found[bookable[0]].agency_id
     by_hours = (experts_hours or partial(agency_experts_hours, session, service_id))(agency_id)
-    every_day = {**points, "first_day": date.min, "last_day": date.max}
     hours, closures, rooms = defaultdict(list), defaultdict(list), defaultdict(list)
-    for point_id, *row in connection.execute(queries.opening_hours, points):
-        hours[point_id].append(row)
-    for point_id, *row in connection.execute(queries.closures, every_day):
-        closures[point_id].append(ClosureRule(*row))
-    for point_id, room_id in connection.execute(queries.rooms, points):
-        rooms[point_id].append(room_id)
+    for kind, point_id, number, day, starts, ends in connection.execute(
+        queries.point_calendar, points
+    ):
+        if kind == HOURS:
+            hours[point_id].append((number, starts, ends))
+        elif kind == CLOSURE:
+            closures[point_id].append(ClosureRule(day, starts, ends))
+        else:
+            rooms[point_id].append(number)
     for point_id in bookable:
         found[point_id] = replace(
             found[point_id],
@@ -153,12 +163,13 @@ def services_at_points(
 
 
 def agency_experts_hours(session: Session, service_id: str, agency_id: str) -> ExpertsByHours:
-    """The weekly hours of the agency's active experts who do the service, by pattern."""
+    """The weekly hours of the agency's active experts who do the service, by pattern
+    (rows in the query's order, so that the same hours give the same rows)."""
     queries = calendar_queries(session.get_bind().dialect.name)
     rows = session.connection().execute(
         queries.expert_hours, {"service_id": service_id, "agency_id": agency_id}
     )
-    return experts_by_hours(tuple(sorted(tuple(row) for row in rows)))
+    return experts_by_hours(tuple(tuple(row) for row in rows))
 
 
 def availability_inputs(

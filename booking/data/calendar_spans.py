@@ -51,14 +51,26 @@ ExpertsByHours = tuple[tuple[tuple, tuple[int, ...]], ...]
 
 
 @lru_cache(maxsize=64)
-def experts_by_hours(rows: tuple[tuple[str, str], ...]) -> ExpertsByHours:
-    """The experts' hours as the database groups them (rows of hours as text and the
-    comma-joined ids of the experts who work them, sorted) → ``ExpertsByHours``: one
-    object for the same rows, so every point of an agency shares it."""
+def experts_by_hours(rows: tuple[tuple[int, time, time, str], ...]) -> ExpertsByHours:
+    """The experts' hours as the database groups them (rows of a weekday, a start and
+    an end, and the comma-joined ids of the experts who work then, in that order) →
+    ``ExpertsByHours``: one object for the same rows, so every point of an agency
+    shares it."""
+    weeks: dict[str, list[tuple[int, time, time]]] = defaultdict(list)
+    for weekday, starts, ends, ids in rows:
+        for expert in ids.split(","):
+            weeks[expert].append((weekday, starts, ends))
     grouped: dict[tuple, list[int]] = defaultdict(list)
-    for text, ids in rows:
-        grouped[weekly_pattern(text)].extend(int(expert) for expert in ids.split(","))
-    return tuple((pattern, tuple(sorted(ids))) for pattern, ids in grouped.items())
+    for expert, week in weeks.items():
+        grouped[tuple(week)].append(int(expert))
+    return tuple((_weekly_key_of(week), tuple(sorted(ids))) for week, ids in grouped.items())
+
+
+def _weekly_key_of(week: tuple[tuple[int, time, time], ...]) -> tuple:
+    hours: dict[int, list[tuple[time, time]]] = defaultdict(list)
+    for weekday, starts, ends in week:
+        hours[weekday].append((starts, ends))
+    return weekly_key(hours)
 
 
 def _expert_patterns(by_hours: ExpertsByHours) -> list[tuple[int, tuple]]:
@@ -90,17 +102,6 @@ def drop_span(busy: dict, resource_id: int, span: tuple[int, int]) -> None:
 
 def weekly_key(weekly: dict[int, list[tuple[time, time]]]) -> tuple:
     return tuple(sorted((day, tuple(sorted(spans))) for day, spans in weekly.items()))
-
-
-@lru_cache(maxsize=1024)
-def weekly_pattern(text: str) -> tuple:
-    """``weekday@starts@ends`` intervals joined by commas, in any order, as the
-    ``weekly_key`` of those hours (one object for each text: experts share them)."""
-    hours: dict[int, list[tuple[time, time]]] = defaultdict(list)
-    for interval in text.split(","):
-        weekday, starts, ends = interval.split("@")
-        hours[int(weekday)].append((time.fromisoformat(starts), time.fromisoformat(ends)))
-    return weekly_key(hours)
 
 
 def subtract_seconds(spans, cuts) -> list[tuple[int, int]]:

@@ -81,17 +81,26 @@ def expert_starts(
 
 def _working_in(experts: list[Resource], low: int, high: int) -> list[Resource]:
     """Those of ``experts`` who work between ``low`` and ``high``, their working time
-    cut to it (once for each working time they share)."""
-    cut: dict[int, tuple[tuple[int, int], ...]] = {}
+    cut to it (once for each working time they share; an expert who works only
+    inside it is kept as given)."""
+    cut: dict[int, tuple[tuple[int, int], ...] | None] = {}
     working = []
     for expert in experts:
-        spans = cut.get(id(expert.available))
+        key = id(expert.available)
+        if key not in cut:
+            cut[key] = _cut(expert.available, low, high)
+        spans = cut[key]
         if spans is None:
-            spans = tuple((a, b) for a, b in expert.available if b > low and a < high)
-            cut[id(expert.available)] = spans
-        if spans:
+            working.append(expert)
+        elif spans:
             working.append(Resource(expert.id, (), spans))
     return working
+
+
+def _cut(spans, low: int, high: int) -> tuple[tuple[int, int], ...] | None:
+    """``spans`` that reach between ``low`` and ``high``, or None when all of them do."""
+    kept = tuple((a, b) for a, b in spans if b > low and a < high)
+    return None if len(kept) == len(spans) else kept
 
 
 def _ids(experts: list[Resource]) -> list[int]:
@@ -101,7 +110,8 @@ def _ids(experts: list[Resource]) -> list[int]:
 def _working_at_all(experts: list[Resource]) -> list[Resource]:
     """One expert for each distinct working time: the starts at which anyone works
     are the same, and experts often share their hours."""
-    return [Resource(0, (), spans) for spans in {e.available for e in experts}]
+    distinct = {id(e.available): e.available for e in experts}  # shared, not compared
+    return [Resource(0, (), spans) for spans in distinct.values()]
 
 
 def _working_at_one_of(

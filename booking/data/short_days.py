@@ -23,7 +23,7 @@ _READ = select(_SETTINGS.c.closes_at, _SETTINGS.c.days).where(_SETTINGS.c.id == 
 
 def region_calendar(session: Session) -> FinnishCalendar:
     """The calendar of the region loaded into this database (one primary-key read)."""
-    row = session.execute(_READ).one_or_none()
+    row = session.connection().execute(_READ).one_or_none()
     if row is None:
         return DEFAULT_CALENDAR
     closes_at, days = row

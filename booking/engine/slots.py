@@ -206,8 +206,9 @@ def starts_some_can_take(
     firsts = [first for first, _last in free]
     taken = []
     for start in starts:
-        index = bisect_right(firsts, _seconds(start)) - 1
-        if index >= 0 and _seconds(start) <= free[index][1]:
+        moment = _seconds(start)
+        index = bisect_right(firsts, moment) - 1
+        if index >= 0 and moment <= free[index][1]:
             taken.append(start)
     return taken
 
