@@ -19,7 +19,7 @@ from booking.data.advisory_locks import lock_name, lock_number
 from booking.data.calendar_models import CalendarRevision
 from booking.data.calendar_stamps import agency_scope, point_scope
 from booking.data.enums import ACTIVE_STATUSES
-from booking.data.models import Appointment
+from booking.data.models import LONGEST_APPOINTMENT, Appointment
 
 #: Reference codes avoid look-alikes (0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B) for reading aloud.
 REFERENCE_ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"
@@ -127,7 +127,13 @@ def still_free(
 ) -> bool:
     """True when no active appointment holds the room or the expert in
     ``[starts_at, blocked_until)`` — the database guard's own condition, asked first."""
-    params = {"room": room_id, "expert": expert_id, "since": starts_at, "until": blocked_until}
+    params = {
+        "room": room_id,
+        "expert": expert_id,
+        "since": starts_at,
+        "until": blocked_until,
+        "earliest": starts_at - LONGEST_APPOINTMENT,
+    }
     return session.scalar(_HOLDER, params) is None
 
 
@@ -137,6 +143,7 @@ _HOLDER = (
     select(Appointment.id)
     .where(
         Appointment.status.in_(ACTIVE_STATUSES),
+        Appointment.starts_at > bindparam("earliest"),
         Appointment.starts_at < bindparam("until"),
         Appointment.blocked_until > bindparam("since"),
         or_(Appointment.room_id == bindparam("room"), Appointment.expert_id == bindparam("expert")),

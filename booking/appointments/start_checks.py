@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from booking.appointments.errors import N_, NotBookable
 from booking.data.enums import ACTIVE_STATUSES, AppointmentStatus
 from booking.data.models import (
+    LONGEST_APPOINTMENT,
     Appointment,
     Closure,
     ExpertService,
@@ -139,6 +140,7 @@ def held_by_appointment(
         select(Appointment.id)
         .where(
             Appointment.status.in_(ACTIVE_STATUSES),
+            Appointment.starts_at > starts_at - LONGEST_APPOINTMENT,
             Appointment.starts_at < held_until,
             Appointment.blocked_until > starts_at,
             or_(

@@ -40,6 +40,7 @@ from booking.data.calendar_spans import (
     weekly_key,
     working_experts,
 )
+from booking.data.models import LONGEST_APPOINTMENT
 from booking.data.short_days import region_calendar
 from booking.engine.calendar_rules import ClosureRule, FinnishCalendar
 from booking.engine.slots import Resource, ServiceRules, Span
@@ -49,9 +50,6 @@ NO_HOLDS = HoldSpan()
 #: An appointment's hold on its room and its expert: (room id, expert id, start, end),
 #: the span in epoch seconds as the busy query gives it.
 Hold = tuple[int, int, int, int]
-
-#: No appointment (with its buffer) lasts a day; bounds the indexed scan backwards.
-LONGEST_APPOINTMENT = timedelta(days=1)
 
 
 class UnknownPointOrService(LookupError):

@@ -7,7 +7,7 @@ no-overlap rule (migrations/guards.py): a PostgreSQL exclusion constraint, SQLit
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import (
     BigInteger,
@@ -119,6 +119,13 @@ class Agency(Base):
 
     services: Mapped[list[Service]] = relationship(back_populates="agency", order_by="Service.id")
     experts: Mapped[list[Expert]] = relationship(back_populates="agency")
+
+
+#: No appointment (with its buffer) holds its room and expert for a day (the check on
+#: ``service`` below): a search for what holds an instant looks back no further, so
+#: its scan of the (room|expert, starts_at) indexes has two bounds whatever the
+#: history holds (one bound let PostgreSQL's generic plan read the whole table).
+LONGEST_APPOINTMENT = timedelta(days=1)
 
 
 class Service(Base):
