@@ -182,3 +182,23 @@ def test_bookings_lapsed_holds_and_days_redone_keep_reading_as_everyone(
             every_expert_read(session, *MARCH, NOW)
         )
         session.commit()
+
+
+def test_experts_who_do_not_work_in_the_range_are_never_asked_for(session, factory, monkeypatch):
+    experts = many_experts(session, factory, seed=5, taken=0.0)
+    tuesdays_and_thursdays = {e.id for n, e in enumerate(experts[:-1]) if n % len(HOURS) == 3}
+    asked: list[list[int]] = []
+    loading = expert_rounds.load_busy
+
+    def remembered(connection, queries, room_ids, expert_ids, *args):
+        asked.append(list(expert_ids))
+        return loading(connection, queries, room_ids, expert_ids, *args)
+
+    monkeypatch.setattr(expert_rounds, "load_busy", remembered)
+    monday = date(2026, 3, 9)
+    clear_availability_cache()
+    times = calendars.free_times(session, "testila", KELA, monday, monday, NOW)
+    session.commit()
+    assert times == every_expert_read(session, monday, monday, NOW) != []
+    assert len(asked[0]) == expert_rounds.FIRST_ROUND
+    assert not tuesdays_and_thursdays & {expert for ids in asked for expert in ids}

@@ -98,9 +98,10 @@ def _working_in(experts: list[Resource], low: int, high: int) -> list[Resource]:
 
 
 def _cut(spans, low: int, high: int) -> tuple[tuple[int, int], ...] | None:
-    """``spans`` that reach between ``low`` and ``high``, or None when all of them do."""
+    """``spans`` that reach between ``low`` and ``high``, or None when all of them do
+    (and there are some)."""
     kept = tuple((a, b) for a, b in spans if b > low and a < high)
-    return None if len(kept) == len(spans) else kept
+    return None if kept and len(kept) == len(spans) else kept
 
 
 def _ids(experts: list[Resource]) -> list[int]:
