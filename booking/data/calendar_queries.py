@@ -54,7 +54,6 @@ from booking.data.models import (
 ROOM, EXPERT, ABSENT = 0, 1, 2
 #: ``kind`` of a ``point_calendar`` row: a weekly interval, a closure, a room.
 HOURS, CLOSURE, ROOM_ROW = 0, 1, 2
-_CALENDAR_ORDER = ("kind", "point_id", "number", "starts")
 
 _appointment = Appointment.__table__
 _service = Service.__table__
@@ -129,7 +128,8 @@ def _point_calendar(dialect: str) -> CompoundSelect:
         literal(ROOM_ROW, Integer), Room.point_id, Room.id, no_day, no_time, no_time
     ).where(among(Room.point_id, "point_ids", dialect), Room.active)
     every = union_all(hours, closures, rooms)
-    return every.order_by(*(every.selected_columns[name] for name in _CALENDAR_ORDER))
+    order = ("kind", "point_id", "number", "starts")
+    return every.order_by(*(every.selected_columns[name] for name in order))
 
 
 def _expert_hours_by_interval() -> Select:

@@ -63,14 +63,7 @@ def experts_by_hours(rows: tuple[tuple[int, time, time, str], ...]) -> ExpertsBy
     grouped: dict[tuple, list[int]] = defaultdict(list)
     for expert, week in weeks.items():
         grouped[tuple(week)].append(int(expert))
-    return tuple((_weekly_key_of(week), tuple(sorted(ids))) for week, ids in grouped.items())
-
-
-def _weekly_key_of(week: tuple[tuple[int, time, time], ...]) -> tuple:
-    hours: dict[int, list[tuple[time, time]]] = defaultdict(list)
-    for weekday, starts, ends in week:
-        hours[weekday].append((starts, ends))
-    return weekly_key(hours)
+    return tuple((weekly_key(weekly(week)), tuple(sorted(ids))) for week, ids in grouped.items())
 
 
 def _expert_patterns(by_hours: ExpertsByHours) -> list[tuple[int, tuple]]:

@@ -20,7 +20,7 @@ from booking.data.availability_cache import HoldSpan
 from booking.data.calendar_inputs import AvailabilityInputs, experts_with_busy, load_busy
 from booking.data.calendar_queries import CalendarQueries
 from booking.data.calendar_spans import seconds
-from booking.engine.slots import Resource, Span, candidate_starts, starts_some_can_take
+from booking.engine.slots import Resource, Span, Spans, candidate_starts, starts_some_can_take
 
 #: An agency with at most this many experts who do the service (a region's has about
 #: ten) has them all read at once, in one query.
@@ -83,25 +83,22 @@ def _working_in(experts: list[Resource], low: int, high: int) -> list[Resource]:
     """Those of ``experts`` who work between ``low`` and ``high``, their working time
     cut to it (once for each working time they share; an expert who works only
     inside it is kept as given)."""
-    cut: dict[int, tuple[tuple[int, int], ...] | None] = {}
+    cut: dict[int, Spans] = {}
     working = []
     for expert in experts:
         key = id(expert.available)
         if key not in cut:
             cut[key] = _cut(expert.available, low, high)
         spans = cut[key]
-        if spans is None:
-            working.append(expert)
-        elif spans:
-            working.append(Resource(expert.id, (), spans))
+        if spans:
+            working.append(expert if spans is expert.available else Resource(expert.id, (), spans))
     return working
 
 
-def _cut(spans, low: int, high: int) -> tuple[tuple[int, int], ...] | None:
-    """``spans`` that reach between ``low`` and ``high``, or None when all of them do
-    (and there are some)."""
+def _cut(spans: Spans, low: int, high: int) -> Spans:
+    """``spans`` that reach between ``low`` and ``high`` (``spans`` itself when all do)."""
     kept = tuple((a, b) for a, b in spans if b > low and a < high)
-    return None if kept and len(kept) == len(spans) else kept
+    return spans if len(kept) == len(spans) else kept
 
 
 def _ids(experts: list[Resource]) -> list[int]:
