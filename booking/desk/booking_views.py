@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,12 +49,14 @@ def request_token(raw: str | None) -> str:
 
 
 def _already_booked(session: Session, token: str, user: StaffUser):
-    """The same confirmation again when this form has booked already (a double click)."""
+    """The same confirmation again when this form has booked already (a double click).
+    The confirmation rides on the address, not on a flash in the session cookie: two
+    submissions of one form each set that cookie, and whichever page read it first
+    took the message from the other."""
     appointment = use_cases.booked_with(session, token)
     if appointment is None or appointment.booked_by_user_id != user.id:
         return None
-    flash(_("Booked. Reference %(reference)s.", reference=appointment.reference), "success")
-    return redirect(url_for("desk.appointment", appointment_id=appointment.id))
+    return redirect(url_for("desk.appointment", appointment_id=appointment.id, booked=1))
 
 
 def _set_choices(form: CallerForm, session: Session, user: StaffUser) -> None:

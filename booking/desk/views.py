@@ -135,6 +135,7 @@ def appointment(appointment_id: int):
         read_out=read_out,
         summary_form=SummaryEmailForm(formdata=None, email=item.email),
         sms_per_day=SMS_PER_NUMBER_PER_DAY,
+        just_booked=request.args.get("booked") == "1",
     )
 
 
