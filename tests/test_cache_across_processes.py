@@ -218,9 +218,9 @@ def test_a_change_elsewhere_leaves_the_answer_cached(
     loads: list[tuple] = []
     original = range_halves.room_starts
 
-    def counted(connection, queries, fixed, window, now):
+    def counted(connection, queries, fixed, window, now, **preloaded):
         loads.append(tuple(room.id for room in fixed.rooms))
-        return original(connection, queries, fixed, window, now)
+        return original(connection, queries, fixed, window, now, **preloaded)
 
     monkeypatch.setattr(range_halves, "room_starts", counted)
     again = calendars.free_times(session, "testila", "vero-advice", WEDNESDAY, WEDNESDAY, NOW)

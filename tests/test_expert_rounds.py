@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from booking.data import availability as calendars
-from booking.data import expert_rounds
+from booking.data import expert_rounds, range_halves
 from booking.data.availability_cache import clear_availability_cache
 from booking.data.calendar_inputs import engine_arguments
 from booking.data.enums import AppointmentStatus
@@ -96,17 +96,23 @@ def every_expert_read(session, first: date, last: date, now: datetime) -> list[d
     return free_slots(**engine_arguments(inputs), now=now)
 
 
-def reads(monkeypatch) -> list[int]:
-    """How many experts each read of appointments asks for."""
-    counts: list[int] = []
+def reads(monkeypatch) -> list[list[int]]:
+    """The experts each read of appointments asks for (the first round's read with the
+    rooms' when both halves are computed whole)."""
+    asked: list[list[int]] = []
     loading = expert_rounds.load_busy
 
-    def counted(connection, queries, room_ids, expert_ids, *args):
-        counts.append(len(expert_ids))
+    def remembered(connection, queries, room_ids, expert_ids, *args):
+        asked.append(list(expert_ids))
         return loading(connection, queries, room_ids, expert_ids, *args)
 
-    monkeypatch.setattr(expert_rounds, "load_busy", counted)
-    return counts
+    monkeypatch.setattr(expert_rounds, "load_busy", remembered)
+    monkeypatch.setattr(range_halves, "load_busy", remembered)
+    return asked
+
+
+def sizes(asked: list[list[int]]) -> list[int]:
+    return [len(ids) for ids in asked]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -114,14 +120,14 @@ def test_experts_read_in_rounds_give_the_times_reading_everyone_gives(
     session, factory, monkeypatch, seed
 ):
     many_experts(session, factory, seed, taken=0.85)
-    counts = reads(monkeypatch)
+    asked = reads(monkeypatch)
     clear_availability_cache()
     in_rounds = calendars.free_times(session, "testila", KELA, *MARCH, NOW)
     session.commit()
     assert in_rounds == every_expert_read(session, *MARCH, NOW)
     # The busy fortnight needs later rounds, twice as many experts each.
-    assert counts[0] == expert_rounds.FIRST_ROUND and len(counts) > 1
-    assert counts[1] <= 2 * expert_rounds.FIRST_ROUND
+    assert sizes(asked)[0] == expert_rounds.FIRST_ROUND and len(asked) > 1
+    assert sizes(asked)[1] <= 2 * expert_rounds.FIRST_ROUND
     # Evening starts only the last expert can take are offered when she is free.
     evening = [t for t in in_rounds if t.astimezone(HELSINKI).hour == 16]
     assert evening == [t for t in every_expert_read(session, *MARCH, NOW) if t in evening]
@@ -134,7 +140,7 @@ def test_a_quiet_month_reads_only_the_first_experts(session, factory, monkeypatc
     away = BUSY_DAYS[3]
     session.add(ExpertAbsence(expert=experts[-1], starts_at=at(away, 8), ends_at=at(away, 17)))
     session.commit()
-    counts = reads(monkeypatch)
+    asked = reads(monkeypatch)
     clear_availability_cache()
     in_rounds = calendars.free_times(session, "testila", KELA, *MARCH, NOW)
     session.commit()
@@ -142,7 +148,7 @@ def test_a_quiet_month_reads_only_the_first_experts(session, factory, monkeypatc
     assert at(away, 16) not in in_rounds and at(away + timedelta(days=1), 16) in in_rounds
     # Only the evening starts (the last expert's) needed more than the first round,
     # and no round asked for an expert who does not work in the evening.
-    assert counts == [expert_rounds.FIRST_ROUND, 1]
+    assert sizes(asked) == [expert_rounds.FIRST_ROUND, 1]
 
 
 def test_bookings_lapsed_holds_and_days_redone_keep_reading_as_everyone(
@@ -187,14 +193,7 @@ def test_bookings_lapsed_holds_and_days_redone_keep_reading_as_everyone(
 def test_experts_who_do_not_work_in_the_range_are_never_asked_for(session, factory, monkeypatch):
     experts = many_experts(session, factory, seed=5, taken=0.0)
     tuesdays_and_thursdays = {e.id for n, e in enumerate(experts[:-1]) if n % len(HOURS) == 3}
-    asked: list[list[int]] = []
-    loading = expert_rounds.load_busy
-
-    def remembered(connection, queries, room_ids, expert_ids, *args):
-        asked.append(list(expert_ids))
-        return loading(connection, queries, room_ids, expert_ids, *args)
-
-    monkeypatch.setattr(expert_rounds, "load_busy", remembered)
+    asked = reads(monkeypatch)
     monday = date(2026, 3, 9)
     clear_availability_cache()
     times = calendars.free_times(session, "testila", KELA, monday, monday, NOW)

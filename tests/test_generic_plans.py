@@ -1,23 +1,29 @@
-"""PostgreSQL's generic plans of a booking's reads of ``appointment`` use its indexes.
+"""PostgreSQL's generic plans of the reads of ``appointment`` use its indexes.
 
 psycopg prepares a statement on its fifth execution, and from then on PostgreSQL
 may plan it once for any parameters (a generic plan).  A range on ``starts_at``
 bounded on one side only looks, to a generic plan, like a third of the table: a
 search for what holds a time then read the whole table, half a second a booking
 with five million past appointments.  Here a table with years of history is read
-the way a booking reads it, and each of those reads is planned generically.
+the way a booking reads it, and each of those reads is planned generically; and
+the way a month of free times not in the cache reads it, which always runs with
+generic plans (``booking.data.calendar_reads``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 
 import psycopg
 import pytest
 from sqlalchemy import Engine, event, text
 
 from booking.appointments.lifecycle import SlotTaken, book_appointment
+from booking.data.availability import free_times
+from booking.data.availability_cache import clear_availability_cache
 from booking.data.schema import upgrade_schema
 from booking.data.sessions import make_engine, make_session_factory
 from booking.testing.scratch_databases import create_scratch_database, drop_scratch_database
@@ -28,6 +34,7 @@ from tests.test_appointments import TUESDAY_10, request_for
 #: Past appointments of the one room and expert, an hour apart (four and a half years),
 #: each of a person of its own.
 HISTORY = 40_000
+MONTH = timedelta(days=30)
 _BIND = re.compile(r"%\((\w+)\)s")
 
 
@@ -68,18 +75,27 @@ _PAST = text(
 )
 
 
-def reads_of_a_booking(engine: Engine) -> list[tuple[str, dict]]:
-    """The SELECTs reading ``appointment`` of a booking and of a second booking of the
-    same time (refused as just taken), as psycopg sent them."""
+@contextmanager
+def reads_of_appointments() -> Iterator[list[tuple[str, dict]]]:
+    """The SELECTs reading ``appointment`` sent meanwhile, through any engine."""
     sent: list[tuple[str, dict]] = []
 
     def remember(_connection, _cursor, statement, parameters, _context, _many):
         if statement.lstrip().startswith("SELECT") and re.search(r"\bappointment\b", statement):
             sent.append((statement, dict(parameters or {})))
 
-    event.listen(engine, "before_cursor_execute", remember)
+    event.listen(Engine, "before_cursor_execute", remember)
     try:
-        sessions = make_session_factory(engine)
+        yield sent
+    finally:
+        event.remove(Engine, "before_cursor_execute", remember)
+
+
+def reads_of_a_booking(engine: Engine) -> list[tuple[str, dict]]:
+    """The SELECTs reading ``appointment`` of a booking and of a second booking of the
+    same time (refused as just taken), as psycopg sent them."""
+    sessions = make_session_factory(engine)
+    with reads_of_appointments() as sent:
         for phone in ("040 123 4567", "040 765 4321"):
             with sessions() as session:
                 try:
@@ -87,8 +103,16 @@ def reads_of_a_booking(engine: Engine) -> list[tuple[str, dict]]:
                     session.commit()
                 except SlotTaken:
                     session.rollback()
-    finally:
-        event.remove(engine, "before_cursor_execute", remember)
+    return sent
+
+
+def reads_of_a_month(engine: Engine) -> list[tuple[str, dict]]:
+    """The SELECTs reading ``appointment`` of a month of free times not in the cache."""
+    first = TUESDAY_10.date()
+    clear_availability_cache()
+    with reads_of_appointments() as sent, make_session_factory(engine)() as session:
+        times = free_times(session, "testila", "kela-benefits", first, first + MONTH, NOW)
+    assert times  # a month with free times was read
     return sent
 
 
@@ -125,3 +149,28 @@ def test_a_bookings_reads_of_appointments_use_the_indexes_in_a_generic_plan(
     for statement, parameters in reads:
         plan = generic_plan(database_with_history, statement, parameters)
         assert "Seq Scan on appointment" not in plan, f"{statement}\n{plan}"
+
+
+def test_a_months_reads_of_appointments_use_the_indexes_in_a_generic_plan(
+    database_with_history,
+):
+    reads = reads_of_a_month(database_with_history)
+    assert reads  # the rooms' and the first experts' appointments
+    for statement, parameters in reads:
+        plan = generic_plan(database_with_history, statement, parameters)
+        assert "Seq Scan on appointment" not in plan, f"{statement}\n{plan}"
+        # Each index scan reads the window only, not the room's or expert's history.
+        for condition in index_conditions_on_appointment(plan):
+            assert "starts_at > " in condition and "starts_at < " in condition, plan
+
+
+def index_conditions_on_appointment(plan: str) -> list[str]:
+    """The ``Index Cond`` of each index scan of ``appointment`` in an EXPLAIN text."""
+    lines = plan.splitlines()
+    return [
+        following.strip()
+        for number, line in enumerate(lines)
+        if re.search(r"Scan (using|on) ix_appointment_", line)
+        for following in lines[number + 1 : number + 2]
+        if "Index Cond:" in following
+    ]

@@ -38,6 +38,7 @@ from booking.data.calendar_inputs import (
     local_day_window,
     services_at_points,
 )
+from booking.data.calendar_reads import calendar_reads
 from booking.data.calendar_revision import bump_calendar_revision, may_use_cache
 from booking.data.calendar_signal import REGION_SLOT, scope_slot, signal_of_engine
 from booking.data.calendar_spans import ExpertsByHours, seconds
@@ -238,11 +239,12 @@ def _cached_starts(
     cached = cache.get(key)
     if cached is not None and cached.current(stamp, now.timestamp()):
         return cached
-    region = calendar or _region_calendar_at(session, cache, stamp[0])
-    facts = _service_at_point(session, cache, point_id, service_id, stamp)
-    fixed = fixed_inputs(facts, first_day, last_day, region)
-    asked = Asked(point_id, service_id, first_day, last_day, calendar)
-    found = free_starts(session, cache, asked, facts.agency_id, fixed, stamp, now)
+    with calendar_reads(session) as reader:
+        region = calendar or _region_calendar_at(reader, cache, stamp[0])
+        facts = _service_at_point(reader, cache, point_id, service_id, stamp)
+        fixed = fixed_inputs(facts, first_day, last_day, region)
+        asked = Asked(point_id, service_id, first_day, last_day, calendar)
+        found = free_starts(reader, cache, asked, facts.agency_id, fixed, stamp, now)
     cached = _CachedStarts(
         found.starts, found.valid, stamp, fixed.rules, fixed.tz, found.agency_half
     )

@@ -44,9 +44,9 @@ def expert_starts(
 ) -> tuple[list[datetime], HoldSpan]:
     """The grid starts in ``window`` at which one of the experts of ``fixed`` (their
     working time; busy left out) is free, whatever the point, and the instants for
-    which that reading of their holds stands.  ``preloaded``: every one of these
-    experts' appointments and absences over ``window`` already read (at most
-    ``ONE_GO`` experts, read in one go)."""
+    which that reading of their holds stands.  ``preloaded``: the appointments and
+    absences over ``window`` of (at least) the experts of ``first_round``, already
+    read."""
     experts = _working_in(fixed.experts, seconds(window.start), seconds(window.end))
     if not experts:
         return [], HoldSpan()
@@ -60,13 +60,13 @@ def expert_starts(
     )
     free: list[datetime] = []
     valid = HoldSpan()
-    size = len(experts) if len(experts) <= ONE_GO else FIRST_ROUND
+    size = _first_size(experts)
     rest = experts
     while waiting and rest:
         batch, rest = rest[:size], rest[size:]
         around = Span(waiting[0], waiting[-1] + timedelta(seconds=1))
-        if preloaded is not None and not rest:
-            busy, held = preloaded
+        if preloaded is not None:  # the first round's, read by the caller
+            (busy, held), preloaded = preloaded, None
         else:
             busy, held = load_busy(connection, queries, [], _ids(batch), around, fixed.rules, now)
         valid = valid.within(held)
@@ -77,6 +77,17 @@ def expert_starts(
         rest = _working_at_one_of(rest, waiting, fixed) if waiting else []
         size *= 2
     return sorted(free), valid
+
+
+def first_round(fixed: AvailabilityInputs, window: Span) -> list[int]:
+    """The ids of the experts whose appointments ``expert_starts`` reads first for
+    ``window``: a caller may read them with others, in one query, and pass them on."""
+    experts = _working_in(fixed.experts, seconds(window.start), seconds(window.end))
+    return _ids(experts[: _first_size(experts)])
+
+
+def _first_size(experts: list[Resource]) -> int:
+    return len(experts) if len(experts) <= ONE_GO else FIRST_ROUND
 
 
 def _working_in(experts: list[Resource], low: int, high: int) -> list[Resource]:

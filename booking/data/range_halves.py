@@ -34,7 +34,7 @@ from booking.data.calendar_stamps import (
     day_revisions_at_points,
 )
 from booking.data.day_redo import days_to_redo, runs
-from booking.data.expert_rounds import ANYONE, ONE_GO, Busy, expert_starts
+from booking.data.expert_rounds import ANYONE, ONE_GO, Busy, expert_starts, first_round
 from booking.engine.calendar_rules import FinnishCalendar
 from booking.engine.slots import Resource, Span, candidate_starts
 
@@ -119,10 +119,29 @@ def free_starts(
 
     rooms_key, rooms_under = _rooms_half(asked, stamp)
     rooms = cache.get(rooms_key)
+    experts_key, experts_under = _experts_key(asked, agency_id, fixed, stamp)
+    rooms_compute, experts_compute = room_starts, expert_starts
+    if _whole(rooms, rooms_under, now) and _whole(cache.get(experts_key), experts_under, now):
+        # Both computed whole: the rooms' and the first experts' appointments in one
+        # query (each half then holds while neither reading's holds lapse).
+        read_days()
+        busy = load_busy(
+            session.connection(),
+            calendar_queries(session.get_bind().dialect.name),
+            [room.id for room in fixed.rooms],
+            first_round(fixed, fixed.window),
+            fixed.window,
+            fixed.rules,
+            now,
+        )
+        rooms_compute = partial(room_starts, preloaded=busy)
+        experts_compute = partial(expert_starts, preloaded=busy)
     if not _current(rooms, rooms_under, now):
-        rooms = _computed(session, rooms, rooms_under, days("p:"), asked, fixed, room_starts, now)
+        rooms = _computed(session, rooms, rooms_under, days("p:"), asked, fixed, rooms_compute, now)
         cache.put(rooms_key, rooms)
-    experts = _experts_half(session, cache, asked, agency_id, fixed, stamp, now, days)
+    experts = _experts_half(
+        session, cache, asked, agency_id, fixed, stamp, now, days, experts_compute
+    )
     return _both(rooms, *experts)
 
 
@@ -229,6 +248,14 @@ def _current(kept: _Half | None, under: tuple, now: datetime) -> bool:
     return kept is not None and kept.under == under and kept.valid.holds_at(now.timestamp())
 
 
+def _whole(kept: _Half | None, under: tuple, now: datetime) -> bool:
+    """Whether a half under ``under`` is computed whole at ``now`` (else it is current,
+    or ``kept`` with only some days computed again: see ``_computed``)."""
+    return not (
+        kept is not None and kept.under[:2] == under[:2] and kept.valid.holds_at(now.timestamp())
+    )
+
+
 def _of_scope(days: DayRevisions, scope: str) -> DayRevisions:
     return {day: value for day, value in days.items() if day[0].startswith(scope)}
 
@@ -255,7 +282,7 @@ def _computed(
     queries = calendar_queries(session.get_bind().dialect.name)
     connection = session.connection()
     redo = None
-    if kept is not None and kept.under[:2] == under[:2] and kept.valid.holds_at(now.timestamp()):
+    if not _whole(kept, under, now):
         redo = days_to_redo(kept.days, days, asked.first_day, asked.last_day, fixed.tz)
     if redo is None or len(redo) > MOST_DAYS_REDONE:
         starts, valid = compute(connection, queries, fixed, fixed.window, now)
@@ -275,14 +302,18 @@ def room_starts(
     fixed: AvailabilityInputs,
     window: Span,
     now: datetime | None,
+    preloaded: Busy | None = None,
 ) -> tuple[list[datetime], HoldSpan]:
     """The grid starts in ``window`` at which the point of ``fixed`` is open and one of
-    its rooms is free, and the instants for which that reading of their holds stands."""
+    its rooms is free, and the instants for which that reading of their holds stands.
+    ``preloaded``: the rooms' appointments over ``window`` (at least), already read."""
     opening = [span for span in fixed.opening if _meets(span, window)]
     room_ids = [room.id for room in fixed.rooms]
     if not opening or not room_ids:
         return [], HoldSpan()
-    busy, valid = load_busy(connection, queries, room_ids, [], window, fixed.rules, now)
+    busy, valid = preloaded or load_busy(
+        connection, queries, room_ids, [], window, fixed.rules, now
+    )
     rooms = [Resource(room, sorted(busy[ROOM].get(room, ()))) for room in room_ids]
     return _open_with_a_room(fixed, rooms, opening, window), valid
 
