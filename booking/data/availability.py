@@ -168,14 +168,16 @@ def free_times_at_points(
             found[point] = cached
     missing = [point for point in stamps if point not in found]
     if missing:
-        facts = _services_at_points(session, cache, missing, service_id, stamps)
-        region = _region_calendar_at(session, cache, stamps[missing[0]][0])
-        fixed = {
-            point: fixed_inputs(each, first_day, last_day, region) for point, each in facts.items()
-        }
-        asked = {point: Asked(point, service_id, first_day, last_day, None) for point in facts}
-        agency_id = next((each.agency_id for each in facts.values()), "")
-        computed = free_starts_at_points(session, cache, asked, agency_id, fixed, stamps, now)
+        with calendar_reads(session) as reader:
+            facts = _services_at_points(reader, cache, missing, service_id, stamps)
+            region = _region_calendar_at(reader, cache, stamps[missing[0]][0])
+            fixed = {
+                point: fixed_inputs(each, first_day, last_day, region)
+                for point, each in facts.items()
+            }
+            asked = {point: Asked(point, service_id, first_day, last_day, None) for point in facts}
+            agency_id = next((each.agency_id for each in facts.values()), "")
+            computed = free_starts_at_points(reader, cache, asked, agency_id, fixed, stamps, now)
         for point, each in computed.items():
             rules, tz = fixed[point].rules, fixed[point].tz
             found[point] = _CachedStarts(

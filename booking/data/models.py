@@ -200,6 +200,8 @@ class Closure(Base):
 
 class ExpertService(Base):
     __tablename__ = "expert_service"
+    #: The experts who do a service (free times ask this for every agency's half).
+    __table_args__ = (Index("ix_expert_service_service", "service_id", "expert_id"),)
 
     expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id"), primary_key=True)
     service_id: Mapped[str] = mapped_column(ForeignKey("service.id"), primary_key=True)
