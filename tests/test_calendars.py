@@ -408,6 +408,30 @@ def test_the_stamp_is_read_again_on_a_new_connection_after_the_old_one_is_droppe
     assert after != before  # read afresh, and it sees the booking
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_free_times_are_computed_on_new_connections_after_the_server_dropped_them(
+    session, factory, engine
+):
+    factory.region()
+    session.commit()
+    assert "10:00" in times_on(session)  # computed on a connection of the calendar's own
+    session.commit()
+    with engine.connect() as admin:  # the server ends every other connection, and waits
+        ended = admin.execute(
+            text(
+                "SELECT bool_and(pg_terminate_backend(pid, 10000)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar()
+    assert ended
+    factory.appointment(
+        point=session.get(ServicePoint, "testila"),
+        service=session.get(Service, "kela-benefits"),
+        starts_at=at(WEDNESDAY, 10),
+    )
+    assert "10:00" not in times_on(session)  # read afresh, and it sees the booking
+
+
 @pytest.mark.parametrize("row", ["closure", "absence", "expert hours", "offering"])
 def test_a_row_deleted_raises_the_revisions_a_cached_answer_rests_on(session, factory, row):
     """Removing a closure, an absence, an expert's hours or an offering changes the

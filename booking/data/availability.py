@@ -38,7 +38,7 @@ from booking.data.calendar_inputs import (
     local_day_window,
     services_at_points,
 )
-from booking.data.calendar_reads import calendar_reads
+from booking.data.calendar_reads import read_calendar
 from booking.data.calendar_revision import bump_calendar_revision, may_use_cache
 from booking.data.calendar_signal import REGION_SLOT, scope_slot, signal_of_engine
 from booking.data.calendar_spans import ExpertsByHours, seconds
@@ -52,7 +52,7 @@ from booking.data.calendar_stamps import (
 )
 from booking.data.enums import ACTIVE_STATUSES
 from booking.data.models import Appointment, ServicePoint
-from booking.data.range_halves import Asked, free_starts, free_starts_at_points
+from booking.data.range_halves import Asked, Found, free_starts, free_starts_at_points
 from booking.data.short_days import region_calendar
 from booking.engine.calendar_rules import FinnishCalendar
 from booking.engine.clock import require_aware
@@ -167,17 +167,19 @@ def free_times_at_points(
         if cached is not None and cached.current(stamp, moment):
             found[point] = cached
     missing = [point for point in stamps if point not in found]
+
+    def compute(reader: Session) -> tuple[dict[str, AvailabilityInputs], dict[str, Found]]:
+        facts = _services_at_points(reader, cache, missing, service_id, stamps)
+        region = _region_calendar_at(reader, cache, stamps[missing[0]][0])
+        fixed = {
+            point: fixed_inputs(each, first_day, last_day, region) for point, each in facts.items()
+        }
+        asked = {point: Asked(point, service_id, first_day, last_day, None) for point in facts}
+        agency_id = next((each.agency_id for each in facts.values()), "")
+        return fixed, free_starts_at_points(reader, cache, asked, agency_id, fixed, stamps, now)
+
     if missing:
-        with calendar_reads(session) as reader:
-            facts = _services_at_points(reader, cache, missing, service_id, stamps)
-            region = _region_calendar_at(reader, cache, stamps[missing[0]][0])
-            fixed = {
-                point: fixed_inputs(each, first_day, last_day, region)
-                for point, each in facts.items()
-            }
-            asked = {point: Asked(point, service_id, first_day, last_day, None) for point in facts}
-            agency_id = next((each.agency_id for each in facts.values()), "")
-            computed = free_starts_at_points(reader, cache, asked, agency_id, fixed, stamps, now)
+        fixed, computed = read_calendar(session, compute)
         for point, each in computed.items():
             rules, tz = fixed[point].rules, fixed[point].tz
             found[point] = _CachedStarts(
@@ -241,12 +243,15 @@ def _cached_starts(
     cached = cache.get(key)
     if cached is not None and cached.current(stamp, now.timestamp()):
         return cached
-    with calendar_reads(session) as reader:
+
+    def compute(reader: Session) -> tuple[AvailabilityInputs, Found]:
         region = calendar or _region_calendar_at(reader, cache, stamp[0])
         facts = _service_at_point(reader, cache, point_id, service_id, stamp)
         fixed = fixed_inputs(facts, first_day, last_day, region)
         asked = Asked(point_id, service_id, first_day, last_day, calendar)
-        found = free_starts(reader, cache, asked, facts.agency_id, fixed, stamp, now)
+        return fixed, free_starts(reader, cache, asked, facts.agency_id, fixed, stamp, now)
+
+    fixed, found = read_calendar(session, compute)
     cached = _CachedStarts(
         found.starts, found.valid, stamp, fixed.rules, fixed.tz, found.agency_half
     )

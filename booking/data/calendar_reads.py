@@ -34,38 +34,50 @@ what the stamps read in it rest on.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from booking.data.calendar_stamps import engine_of
 from booking.data.per_engine import PerEngine
 from booking.data.sessions import make_engine
 
+T = TypeVar("T")
 
-@contextmanager
-def calendar_reads(session: Session) -> Iterator[Session]:
-    """A session for a cache miss's calendar reads: on PostgreSQL, one on a connection
-    of the calendar's own engine (autocommit, generic plans), closed afterwards; else
-    ``session`` itself.  Call it only where ``may_use_cache(session)`` holds."""
+
+def read_calendar(session: Session, compute: Callable[[Session], T]) -> T:
+    """``compute(reader)``, ``reader`` a session for a cache miss's calendar reads: on
+    PostgreSQL one on a connection of the calendar's own engine (autocommit, generic
+    plans), else ``session`` itself.  Call it only where ``may_use_cache(session)``
+    holds.  Those connections are not pinged when taken from their pool (a round trip
+    each time); when the server has dropped one, ``compute`` runs once more on a new
+    one (it only reads)."""
     engine = engine_of(session)
     if engine.dialect.name != "postgresql":
-        yield session
-        return
-    with _twins.of(engine).connect() as connection:
-        reader = Session(bind=connection)
-        try:
-            yield reader
-        finally:
-            reader.close()
+        return compute(session)
+    twin = _twins.of(engine)
+    try:
+        return _on_connection_of(twin, compute)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        return _on_connection_of(twin, compute)
+
+
+def _on_connection_of(engine: Engine, compute: Callable[[Session], T]) -> T:
+    with engine.connect() as connection, Session(bind=connection) as reader:
+        return compute(reader)
 
 
 def _reading_engine(engine: Engine) -> Engine:
     """An engine on ``engine``'s database for calendar reads only, disposed with it."""
     twin = make_engine(
-        engine.url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
+        engine.url.render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
+        pool_pre_ping=False,
     )
 
     @event.listens_for(twin, "connect")
