@@ -127,7 +127,8 @@ def test_a_session_with_changes_of_its_own_reads_each_point_with_the_notice_aske
 
 
 def statements_reading_experts_hours(session, point: str) -> int:
-    """How many statements reading the experts' weekly hours one month at ``point`` runs."""
+    """How many statements reading the experts' weekly hours (their weeks) one month at
+    ``point`` runs."""
     counted: list[str] = []
     listener = lambda *args: counted.append(args[2])  # noqa: E731
     # Every engine's: on PostgreSQL a cache miss reads through one of its own.
@@ -137,7 +138,7 @@ def statements_reading_experts_hours(session, point: str) -> int:
         session.commit()
     finally:
         event.remove(Engine, "before_cursor_execute", listener)
-    return sum("expert_hours" in statement for statement in counted)
+    return sum("expert.week" in statement for statement in counted)
 
 
 def test_the_points_of_an_agency_share_its_experts_hours_until_they_change(session, factory):

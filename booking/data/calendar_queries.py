@@ -41,7 +41,6 @@ from booking.data.models import (
     Closure,
     Expert,
     ExpertAbsence,
-    ExpertHours,
     ExpertService,
     Offering,
     OpeningHours,
@@ -60,7 +59,6 @@ _service = Service.__table__
 _point = ServicePoint.__table__
 _offering = Offering.__table__
 _expert = Expert.__table__
-_expert_hours = ExpertHours.__table__
 _expert_service = ExpertService.__table__
 _absence = ExpertAbsence.__table__
 
@@ -71,8 +69,8 @@ class CalendarQueries:
     offers the service (params point_ids, service_id); ``point_calendar``: the points'
     weekly hours, closures and active rooms in one round trip (point_ids; see
     ``_point_calendar``);
-    ``expert_hours``: the experts' weekly hours by interval (service_id, agency_id; see
-    ``_expert_hours_by_interval``); ``busy``: rows (ROOM|EXPERT|ABSENT, id, start, end,
+    ``expert_hours``: the experts' weeks (service_id, agency_id; see
+    ``_experts_by_week``); ``busy``: rows (ROOM|EXPERT|ABSENT, id, start, end,
     expires), appointments and the experts' absences in one round trip, start and end
     in epoch seconds where ``busy_in_seconds`` (params room_ids, expert_ids, since,
     until, window_start); ``expires`` is a hold's ``expires_at`` (an aware instant),
@@ -91,7 +89,7 @@ def calendar_queries(dialect: str) -> CalendarQueries:
     return CalendarQueries(
         head=_head(dialect),
         point_calendar=_point_calendar(dialect),
-        expert_hours=_expert_hours_by_interval(),
+        expert_hours=_experts_by_week(),
         busy=union_all(
             _busy_part(ROOM, _appointment.c.room_id, "room_ids", dialect, in_seconds),
             _busy_part(EXPERT, _appointment.c.expert_id, "expert_ids", dialect, in_seconds),
@@ -132,26 +130,24 @@ def _point_calendar(dialect: str) -> CompoundSelect:
     return every.order_by(*(every.selected_columns[name] for name in order))
 
 
-def _expert_hours_by_interval() -> Select:
-    """Rows (weekday, starts, ends, expert ids) in that order: each distinct weekly
-    interval of the active experts of an agency who do a service, and the
-    comma-joined ids of the experts who work it — a few rows for hundreds of experts,
-    grouped by plain columns (grouping by each expert's week as text cost the
-    database twice as much at national scale)."""
-    hours = _expert_hours.c
-    interval = (hours.weekday, hours.starts, hours.ends)
-    experts = func.aggregate_strings(cast(hours.expert_id, String), ",")
+def _experts_by_week() -> Select:
+    """Rows (week, expert ids) in the order of the weeks: each distinct week
+    (``Expert.week``, kept by the database from their hours) of the active experts
+    of an agency who do a service, and the comma-joined ids of the experts who work
+    it — a row for each kind of week, however many experts share it, from one row
+    an expert (grouping their hours' rows cost PostgreSQL twice as much)."""
+    experts = func.aggregate_strings(cast(_expert.c.id, String), ",")
     return (
-        select(*interval, experts)
-        .join(_expert, _expert.c.id == hours.expert_id)
+        select(_expert.c.week, experts)
         .join(_expert_service, _expert_service.c.expert_id == _expert.c.id)
         .where(
             _expert_service.c.service_id == bindparam("service_id"),
             _expert.c.agency_id == bindparam("agency_id"),
             _expert.c.active,
+            _expert.c.week != "",
         )
-        .group_by(*interval)
-        .order_by(*interval)
+        .group_by(_expert.c.week)
+        .order_by(_expert.c.week)
     )
 
 

@@ -51,19 +51,24 @@ ExpertsByHours = tuple[tuple[tuple, tuple[int, ...]], ...]
 
 
 @lru_cache(maxsize=64)
-def experts_by_hours(rows: tuple[tuple[int, time, time, str], ...]) -> ExpertsByHours:
-    """The experts' hours as the database groups them (rows of a weekday, a start and
-    an end, and the comma-joined ids of the experts who work then, in that order) →
-    ``ExpertsByHours``: one object for the same rows, so every point of an agency
+def experts_by_hours(rows: tuple[tuple[str, str], ...]) -> ExpertsByHours:
+    """The experts' weeks as the database groups them (rows of a week as
+    ``Expert.week`` writes it and the comma-joined ids of the experts who work it)
+    → ``ExpertsByHours``: one object for the same rows, so every point of an agency
     shares it."""
-    weeks: dict[str, list[tuple[int, time, time]]] = defaultdict(list)
-    for weekday, starts, ends, ids in rows:
-        for expert in ids.split(","):
-            weeks[expert].append((weekday, starts, ends))
     grouped: dict[tuple, list[int]] = defaultdict(list)
-    for expert, week in weeks.items():
-        grouped[tuple(week)].append(int(expert))
-    return tuple((weekly_key(weekly(week)), tuple(sorted(ids))) for week, ids in grouped.items())
+    for week, ids in rows:
+        grouped[weekly_key(weekly(_intervals(week)))].extend(int(each) for each in ids.split(","))
+    return tuple((pattern, tuple(sorted(ids))) for pattern, ids in grouped.items())
+
+
+def _intervals(week: str) -> list[tuple[int, time, time]]:
+    """``Expert.week`` ("weekday starts ends" joined with ";") as intervals."""
+    intervals = []
+    for interval in week.split(";"):
+        weekday, starts, ends = interval.split(" ")
+        intervals.append((int(weekday), time.fromisoformat(starts), time.fromisoformat(ends)))
+    return intervals
 
 
 def _expert_patterns(by_hours: ExpertsByHours) -> list[tuple[int, tuple]]:

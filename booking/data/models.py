@@ -218,6 +218,10 @@ class Expert(Base):
     # Comma-separated language codes, e.g. "fi,sv,en".
     languages: Mapped[str] = mapped_column(String(40), default="fi")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The weekly hours as one text, "weekday starts ends" joined with ";" in order:
+    #: kept by the database from ``expert_hours`` (triggers, migration 0017), never
+    #: written by the app.  Free times group the experts by it.
+    week: Mapped[str] = mapped_column(Text, server_default="")
 
     agency: Mapped[Agency] = relationship(back_populates="experts")
     services: Mapped[list[Service]] = relationship(secondary="expert_service")
