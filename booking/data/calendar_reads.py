@@ -9,7 +9,7 @@ On the request's own connection each costs more than it needs to:
   plan for each set of parameters over the generic one it could reuse: with its
   parameters unknown, a range of ``starts_at`` looks as if it held a two-hundredth
   of the table rather than a month, so the generic plan's cost looks worse, though
-  it is the same index scan.  For these reads planning took a third to a half of
+  it is the same index scan.  For these reads planning took a quarter to a half of
   the time.  Forcing generic plans for a whole connection would also force them
   on the app's other statements, some of which need a plan made for their values;
 - a transaction that only reads adds a ``BEGIN`` and a ``COMMIT`` round trip.
