@@ -167,18 +167,19 @@ def free_times_at_points(
         if cached is not None and cached.current(stamp, moment):
             found[point] = cached
     missing = [point for point in stamps if point not in found]
-
-    def compute(reader: Session) -> tuple[dict[str, AvailabilityInputs], dict[str, Found]]:
-        facts = _services_at_points(reader, cache, missing, service_id, stamps)
-        region = _region_calendar_at(reader, cache, stamps[missing[0]][0])
-        fixed = {
-            point: fixed_inputs(each, first_day, last_day, region) for point, each in facts.items()
-        }
-        asked = {point: Asked(point, service_id, first_day, last_day, None) for point in facts}
-        agency_id = next((each.agency_id for each in facts.values()), "")
-        return fixed, free_starts_at_points(reader, cache, asked, agency_id, fixed, stamps, now)
-
     if missing:
+
+        def compute(reader: Session) -> tuple[dict[str, AvailabilityInputs], dict[str, Found]]:
+            facts = _services_at_points(reader, cache, missing, service_id, stamps)
+            region = _region_calendar_at(reader, cache, stamps[missing[0]][0])
+            fixed = {
+                point: fixed_inputs(each, first_day, last_day, region)
+                for point, each in facts.items()
+            }
+            asked = {point: Asked(point, service_id, first_day, last_day, None) for point in facts}
+            agency_id = next((each.agency_id for each in facts.values()), "")
+            return fixed, free_starts_at_points(reader, cache, asked, agency_id, fixed, stamps, now)
+
         fixed, computed = read_calendar(session, compute)
         for point, each in computed.items():
             rules, tz = fixed[point].rules, fixed[point].tz

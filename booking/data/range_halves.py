@@ -249,8 +249,8 @@ def _current(kept: _Half | None, under: tuple, now: datetime) -> bool:
 
 
 def _whole(kept: _Half | None, under: tuple, now: datetime) -> bool:
-    """Whether a half under ``under`` is computed whole at ``now`` (else it is current,
-    or ``kept`` with only some days computed again: see ``_computed``)."""
+    """Whether a half under ``under`` can only be computed whole at ``now``: nothing is
+    kept that its changed days could be spliced into (see ``_computed``)."""
     return not (
         kept is not None and kept.under[:2] == under[:2] and kept.valid.holds_at(now.timestamp())
     )
