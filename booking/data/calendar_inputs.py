@@ -28,6 +28,7 @@ from booking.data.calendar_queries import (
     CalendarQueries,
     calendar_queries,
 )
+from booking.data.calendar_rows import calendar_rows
 from booking.data.calendar_spans import (
     ExpertsByHours,
     drop_span,
@@ -119,8 +120,8 @@ def services_at_points(
     connection = session.connection()
     points = {"point_ids": list(point_ids)}
     found, bookable = {}, []
-    for point_id, agency_id, duration, buffer, grid, notice, horizon, *flags in connection.execute(
-        queries.head, {**points, "service_id": service_id}
+    for point_id, agency_id, duration, buffer, grid, notice, horizon, *flags in calendar_rows(
+        connection, queries.head, {**points, "service_id": service_id}
     ):
         service_on, zone, point_on, offered = flags
         rules = ServiceRules(
@@ -139,8 +140,8 @@ def services_at_points(
     agency_id = found[bookable[0]].agency_id
     by_hours = (experts_hours or partial(agency_experts_hours, session, service_id))(agency_id)
     hours, closures, rooms = defaultdict(list), defaultdict(list), defaultdict(list)
-    for kind, point_id, number, day, starts, ends in connection.execute(
-        queries.point_calendar, points
+    for kind, point_id, number, day, starts, ends in calendar_rows(
+        connection, queries.point_calendar, points
     ):
         if kind == HOURS:
             hours[point_id].append((number, starts, ends))
@@ -164,8 +165,10 @@ def agency_experts_hours(session: Session, service_id: str, agency_id: str) -> E
     """The weekly hours of the agency's active experts who do the service, by pattern
     (rows in the query's order, so that the same hours give the same rows)."""
     queries = calendar_queries(session.get_bind().dialect.name)
-    rows = session.connection().execute(
-        queries.expert_hours, {"service_id": service_id, "agency_id": agency_id}
+    rows = calendar_rows(
+        session.connection(),
+        queries.expert_hours,
+        {"service_id": service_id, "agency_id": agency_id},
     )
     return experts_by_hours(tuple(tuple(row) for row in rows))
 
@@ -290,7 +293,8 @@ def load_busy(
     the instants for which that reading of the holds stands."""
     # A start t in the window holds its resources until at most t + duration + buffer.
     reach = window.end + rules.duration + rules.buffer
-    rows = connection.execute(
+    rows = calendar_rows(
+        connection,
         queries.busy,
         {
             "room_ids": room_ids,
@@ -299,7 +303,7 @@ def load_busy(
             "until": reach,
             "window_start": window.start,
         },
-    ).all()
+    )
     busy: tuple[dict, dict, dict] = (defaultdict(list), defaultdict(list), defaultdict(list))
     lapsed, coming = [], []
     for kind, resource_id, starts_at, blocked_until, expires in rows:

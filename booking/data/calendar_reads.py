@@ -41,6 +41,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from booking.data.calendar_rows import DIRECT
 from booking.data.calendar_stamps import engine_of
 from booking.data.per_engine import PerEngine
 from booking.data.sessions import make_engine
@@ -81,10 +82,11 @@ def _reading_engine(engine: Engine) -> Engine:
     )
 
     @event.listens_for(twin, "connect")
-    def generic_plans(dbapi_connection, _record):
+    def generic_plans(dbapi_connection, record):
         with dbapi_connection.cursor() as cursor:
             cursor.execute("SET plan_cache_mode = force_generic_plan")
         dbapi_connection.commit()  # before the engine sets autocommit
+        record.info[DIRECT] = True
 
     @event.listens_for(engine, "engine_disposed")
     def disposed(_engine):

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, Select, TextClause, bindparam, literal, or_, sele
 from sqlalchemy.orm import Session
 
 from booking.data.calendar_models import CalendarDayRevision
+from booking.data.calendar_rows import calendar_rows
 from booking.data.id_lists import among, among_sql
 from booking.data.models import Service
 from booking.data.per_engine import PerEngine
@@ -106,7 +107,8 @@ def day_revisions_at_points(
     """``day_revisions`` of several points, in one query."""
     since, until = day_span(first_day, last_day)
     scopes = {point_scope(point): point for point in point_ids}
-    rows = session.connection().execute(
+    rows = calendar_rows(
+        session.connection(),
         _day_revisions(session.get_bind().dialect.name),
         {"point_scopes": list(scopes), "service_id": service_id, "since": since, "until": until},
     )

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from booking.data.calendar_models import ShortDaySettings
+from booking.data.calendar_rows import calendar_rows
 from booking.engine.calendar_rules import DEFAULT_CALENDAR, FinnishCalendar, ShortDayRules
 
 SETTINGS_ID = 1
@@ -23,10 +24,10 @@ _READ = select(_SETTINGS.c.closes_at, _SETTINGS.c.days).where(_SETTINGS.c.id == 
 
 def region_calendar(session: Session) -> FinnishCalendar:
     """The calendar of the region loaded into this database (one primary-key read)."""
-    row = session.connection().execute(_READ).one_or_none()
-    if row is None:
+    rows = calendar_rows(session.connection(), _READ, {})
+    if not rows:
         return DEFAULT_CALENDAR
-    closes_at, days = row
+    closes_at, days = rows[0]
     return FinnishCalendar(ShortDayRules.named(closes_at, split_days(days)))
 
 
