@@ -19,7 +19,6 @@ from bisect import bisect_left
 from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -29,19 +28,16 @@ from booking.data.availability_cache import HoldSpan, cache_for, clear_availabil
 from booking.data.calendar_inputs import (
     AvailabilityInputs,
     Hold,
-    ServiceAtPoint,
     UnknownPointOrService,
-    agency_experts_hours,
     availability_inputs,
     engine_arguments,
     fixed_inputs,
     local_day_window,
-    services_at_points,
 )
 from booking.data.calendar_reads import read_calendar
 from booking.data.calendar_revision import bump_calendar_revision, may_use_cache
 from booking.data.calendar_signal import REGION_SLOT, scope_slot, signal_of_engine
-from booking.data.calendar_spans import ExpertsByHours, seconds
+from booking.data.calendar_spans import seconds
 from booking.data.calendar_stamps import (
     Stamp,
     agency_scope,
@@ -51,9 +47,14 @@ from booking.data.calendar_stamps import (
     point_scope,
 )
 from booking.data.enums import ACTIVE_STATUSES
+from booking.data.kept_facts import (
+    prefetch_range,
+    region_calendar_kept,
+    service_at_point_kept,
+    services_at_points_kept,
+)
 from booking.data.models import Appointment, ServicePoint
 from booking.data.range_halves import Asked, Found, free_starts, free_starts_at_points
-from booking.data.short_days import region_calendar
 from booking.engine.calendar_rules import FinnishCalendar
 from booking.engine.clock import require_aware
 from booking.engine.slots import (
@@ -170,8 +171,8 @@ def free_times_at_points(
     if missing:
 
         def compute(reader: Session) -> tuple[dict[str, AvailabilityInputs], dict[str, Found]]:
-            facts = _services_at_points(reader, cache, missing, service_id, stamps)
-            region = _region_calendar_at(reader, cache, stamps[missing[0]][0])
+            facts = services_at_points_kept(reader, cache, missing, service_id, stamps)
+            region = region_calendar_kept(reader, cache, stamps[missing[0]][0])
             fixed = {
                 point: fixed_inputs(each, first_day, last_day, region)
                 for point, each in facts.items()
@@ -245,11 +246,13 @@ def _cached_starts(
     if cached is not None and cached.current(stamp, now.timestamp()):
         return cached
 
+    asked = Asked(point_id, service_id, first_day, last_day, calendar)
+
     def compute(reader: Session) -> tuple[AvailabilityInputs, Found]:
-        region = calendar or _region_calendar_at(reader, cache, stamp[0])
-        facts = _service_at_point(reader, cache, point_id, service_id, stamp)
+        prefetch_range(reader, cache, asked, stamp, now)
+        region = calendar or region_calendar_kept(reader, cache, stamp[0])
+        facts = service_at_point_kept(reader, cache, point_id, service_id, stamp)
         fixed = fixed_inputs(facts, first_day, last_day, region)
-        asked = Asked(point_id, service_id, first_day, last_day, calendar)
         return fixed, free_starts(reader, cache, asked, facts.agency_id, fixed, stamp, now)
 
     fixed, found = read_calendar(session, compute)
@@ -270,67 +273,10 @@ def signal_slots(
     if not signal_of_engine(engine_of(session)).shared:
         return None
     try:
-        facts = _service_at_point(session, cache_for(session), point_id, service_id, stamp)
+        facts = service_at_point_kept(session, cache_for(session), point_id, service_id, stamp)
     except UnknownPointOrService:
         return None
     return REGION_SLOT, scope_slot(point_scope(point_id)), scope_slot(agency_scope(facts.agency_id))
-
-
-def _service_at_point(
-    session: Session, cache, point_id: str, service_id: str, stamp: Stamp
-) -> ServiceAtPoint:
-    """The point's service (hours, closures, rooms, experts' hours), loaded once while
-    the region's, the point's and the agency's revisions in ``stamp`` are unchanged."""
-    found = _services_at_points(session, cache, [point_id], service_id, {point_id: stamp})
-    if point_id not in found:
-        raise UnknownPointOrService(f"no point {point_id!r} or no service {service_id!r}")
-    return found[point_id]
-
-
-def _services_at_points(
-    session: Session, cache, point_ids: list[str], service_id: str, stamps: dict[str, Stamp]
-) -> dict[str, ServiceAtPoint]:
-    """``_service_at_point`` of several points, those not kept loaded together."""
-    found, kept_under = {}, {}
-    for point in point_ids:
-        kept = cache.get(("service at point", point, service_id))
-        if kept is not None and kept[0] == stamps[point][:3]:
-            found[point] = kept[1]
-        else:
-            kept_under[point] = stamps[point][:3]
-    if kept_under:
-        stamp = stamps[next(iter(kept_under))]  # one reading: the same region and agency
-        experts_hours = partial(_agency_experts_hours_at, session, cache, service_id, stamp=stamp)
-        loaded = services_at_points(session, list(kept_under), service_id, experts_hours)
-        for point, facts in loaded.items():
-            cache.put(("service at point", point, service_id), (kept_under[point], facts))
-        found.update(loaded)
-    return found
-
-
-def _agency_experts_hours_at(
-    session: Session, cache, service_id: str, agency_id: str, stamp: Stamp
-) -> ExpertsByHours:
-    """The agency's experts' hours for the service, read once while the region's and
-    the agency's revisions in ``stamp`` are unchanged (their changes raise one of the
-    two): every point offering the service shares them."""
-    key, under = ("experts' hours", agency_id, service_id), (stamp[0], stamp[2])
-    kept = cache.get(key)
-    if kept is not None and kept[0] == under:
-        return kept[1]
-    hours = agency_experts_hours(session, service_id, agency_id)
-    cache.put(key, (under, hours))
-    return hours
-
-
-def _region_calendar_at(session: Session, cache, region_revision: int) -> FinnishCalendar:
-    """The region's calendar (short days), read once per region revision: a change of
-    the short-day rules raises it."""
-    remembered = cache.get(("region calendar", region_revision))
-    if remembered is None:
-        remembered = region_calendar(session)
-        cache.put(("region calendar", region_revision), remembered)
-    return remembered
 
 
 def _with_notice(rules: ServiceRules, min_notice: timedelta | None) -> ServiceRules:

@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -28,7 +27,7 @@ from booking.data.calendar_queries import (
     CalendarQueries,
     calendar_queries,
 )
-from booking.data.calendar_rows import calendar_rows
+from booking.data.calendar_rows import Read, calendar_rows
 from booking.data.calendar_spans import (
     ExpertsByHours,
     drop_span,
@@ -116,12 +115,11 @@ def services_at_points(
     service does not), in at most three queries whatever their number.
     ``experts_hours(agency_id)``: the agency's experts' hours as the caller keeps
     them (every point offering the service shares them); without it they are read."""
-    queries = calendar_queries(session.get_bind().dialect.name)
+    dialect = session.get_bind().dialect.name
     connection = session.connection()
-    points = {"point_ids": list(point_ids)}
     found, bookable = {}, []
     for point_id, agency_id, duration, buffer, grid, notice, horizon, *flags in calendar_rows(
-        connection, queries.head, {**points, "service_id": service_id}
+        connection, *head_read(dialect, point_ids, service_id)
     ):
         service_on, zone, point_on, offered = flags
         rules = ServiceRules(
@@ -136,12 +134,14 @@ def services_at_points(
             bookable.append(point_id)
     if not bookable:
         return found
-    points = {"point_ids": bookable}
     agency_id = found[bookable[0]].agency_id
-    by_hours = (experts_hours or partial(agency_experts_hours, session, service_id))(agency_id)
+    if experts_hours is None:
+        by_hours = agency_experts_hours(session, service_id)
+    else:
+        by_hours = experts_hours(agency_id)
     hours, closures, rooms = defaultdict(list), defaultdict(list), defaultdict(list)
     for kind, point_id, number, day, starts, ends in calendar_rows(
-        connection, queries.point_calendar, points
+        connection, *point_calendar_read(dialect, bookable)
     ):
         if kind == HOURS:
             hours[point_id].append((number, starts, ends))
@@ -161,16 +161,27 @@ def services_at_points(
     return found
 
 
-def agency_experts_hours(session: Session, service_id: str, agency_id: str) -> ExpertsByHours:
-    """The weekly hours of the agency's active experts who do the service, by pattern
+def agency_experts_hours(session: Session, service_id: str) -> ExpertsByHours:
+    """The weekly hours of the service's agency's active experts who do it, by pattern
     (rows in the query's order, so that the same hours give the same rows)."""
-    queries = calendar_queries(session.get_bind().dialect.name)
-    rows = calendar_rows(
-        session.connection(),
-        queries.expert_hours,
-        {"service_id": service_id, "agency_id": agency_id},
-    )
+    read = experts_hours_read(session.get_bind().dialect.name, service_id)
+    rows = calendar_rows(session.connection(), *read)
     return experts_by_hours(tuple(tuple(row) for row in rows))
+
+
+def head_read(dialect: str, point_ids: list[str], service_id: str) -> Read:
+    """The read of the points' service's rules and zones (``services_at_points``)."""
+    return calendar_queries(dialect).head, {"point_ids": list(point_ids), "service_id": service_id}
+
+
+def point_calendar_read(dialect: str, point_ids: list[str]) -> Read:
+    """The read of the points' hours, closures and rooms (``services_at_points``)."""
+    return calendar_queries(dialect).point_calendar, {"point_ids": list(point_ids)}
+
+
+def experts_hours_read(dialect: str, service_id: str) -> Read:
+    """The read of the service's agency's experts' weeks (``agency_experts_hours``)."""
+    return calendar_queries(dialect).expert_hours, {"service_id": service_id}
 
 
 def availability_inputs(

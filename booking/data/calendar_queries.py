@@ -69,7 +69,7 @@ class CalendarQueries:
     offers the service (params point_ids, service_id); ``point_calendar``: the points'
     weekly hours, closures and active rooms in one round trip (point_ids; see
     ``_point_calendar``);
-    ``expert_hours``: the experts' weeks (service_id, agency_id; see
+    ``expert_hours``: the experts' weeks (service_id; see
     ``_experts_by_week``); ``busy``: rows (ROOM|EXPERT|ABSENT, id, start, end,
     expires), appointments and the experts' absences in one round trip, start and end
     in epoch seconds where ``busy_in_seconds`` (params room_ids, expert_ids, since,
@@ -133,16 +133,19 @@ def _point_calendar(dialect: str) -> CompoundSelect:
 def _experts_by_week() -> Select:
     """Rows (week, expert ids) in the order of the weeks: each distinct week
     (``Expert.week``, kept by the database from their hours) of the active experts
-    of an agency who do a service, and the comma-joined ids of the experts who work
+    of the service's agency who do it (the agency read with them, so that nothing
+    needs reading first), and the comma-joined ids of the experts who work
     it — a row for each kind of week, however many experts share it, from one row
     an expert (grouping their hours' rows cost PostgreSQL twice as much)."""
     experts = func.aggregate_strings(cast(_expert.c.id, String), ",")
+    service = bindparam("service_id")
+    agency = select(_service.c.agency_id).where(_service.c.id == service).scalar_subquery()
     return (
         select(_expert.c.week, experts)
         .join(_expert_service, _expert_service.c.expert_id == _expert.c.id)
         .where(
-            _expert_service.c.service_id == bindparam("service_id"),
-            _expert.c.agency_id == bindparam("agency_id"),
+            _expert_service.c.service_id == service,
+            _expert.c.agency_id == agency,
             _expert.c.active,
             _expert.c.week != "",
         )

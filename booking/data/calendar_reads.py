@@ -41,7 +41,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from booking.data.calendar_rows import DIRECT
+from booking.data.calendar_rows import DIRECT, prefetch_scope
 from booking.data.calendar_stamps import engine_of
 from booking.data.per_engine import PerEngine
 from booking.data.sessions import make_engine
@@ -69,7 +69,7 @@ def read_calendar(session: Session, compute: Callable[[Session], T]) -> T:
 
 
 def _on_connection_of(engine: Engine, compute: Callable[[Session], T]) -> T:
-    with engine.connect() as connection, Session(bind=connection) as reader:
+    with engine.connect() as connection, Session(bind=connection) as reader, prefetch_scope():
         return compute(reader)
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, Select, TextClause, bindparam, literal, or_, sele
 from sqlalchemy.orm import Session
 
 from booking.data.calendar_models import CalendarDayRevision
-from booking.data.calendar_rows import calendar_rows
+from booking.data.calendar_rows import Read, calendar_rows
 from booking.data.id_lists import among, among_sql
 from booking.data.models import Service
 from booking.data.per_engine import PerEngine
@@ -105,13 +105,11 @@ def day_revisions_at_points(
     session: Session, point_ids: list[str], service_id: str, first_day: date, last_day: date
 ) -> dict[str, DayRevisions]:
     """``day_revisions`` of several points, in one query."""
-    since, until = day_span(first_day, last_day)
     scopes = {point_scope(point): point for point in point_ids}
-    rows = calendar_rows(
-        session.connection(),
-        _day_revisions(session.get_bind().dialect.name),
-        {"point_scopes": list(scopes), "service_id": service_id, "since": since, "until": until},
+    read = day_revisions_read(
+        session.get_bind().dialect.name, point_ids, service_id, first_day, last_day
     )
+    rows = calendar_rows(session.connection(), *read)
     found: dict[str, DayRevisions] = {point: {} for point in point_ids}
     agency: DayRevisions = {}
     for scope, day, value in rows:
@@ -122,6 +120,16 @@ def day_revisions_at_points(
     for revisions in found.values():
         revisions.update(agency)
     return found
+
+
+def day_revisions_read(
+    dialect: str, point_ids: list[str], service_id: str, first_day: date, last_day: date
+) -> Read:
+    """The read ``day_revisions_at_points`` makes."""
+    since, until = day_span(first_day, last_day)
+    scopes = [point_scope(point) for point in point_ids]
+    params = {"point_scopes": scopes, "service_id": service_id, "since": since, "until": until}
+    return _day_revisions(dialect), params
 
 
 def availability_stamp(

@@ -206,6 +206,12 @@ def free_starts_at_points(
     return found
 
 
+def rooms_half_current(cache: AvailabilityCache, asked: Asked, stamp: Stamp, now: datetime) -> bool:
+    """Whether the point's half of ``asked`` is kept, current under ``stamp`` at ``now``."""
+    key, under = _rooms_half(asked, stamp)
+    return _current(cache.get(key), under, now)
+
+
 def _rooms_half(asked: Asked, stamp: Stamp) -> tuple[tuple, tuple[int, int, int]]:
     """The cache key of the point's half and the (region, point, day sum) it rests on."""
     key = ("rooms", asked.point_id, asked.service_id, asked.first_day, asked.last_day)

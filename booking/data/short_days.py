@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from booking.data.calendar_models import ShortDaySettings
-from booking.data.calendar_rows import calendar_rows
+from booking.data.calendar_rows import Read, calendar_rows
 from booking.engine.calendar_rules import DEFAULT_CALENDAR, FinnishCalendar, ShortDayRules
 
 SETTINGS_ID = 1
@@ -24,11 +24,16 @@ _READ = select(_SETTINGS.c.closes_at, _SETTINGS.c.days).where(_SETTINGS.c.id == 
 
 def region_calendar(session: Session) -> FinnishCalendar:
     """The calendar of the region loaded into this database (one primary-key read)."""
-    rows = calendar_rows(session.connection(), _READ, {})
+    rows = calendar_rows(session.connection(), *region_calendar_read())
     if not rows:
         return DEFAULT_CALENDAR
     closes_at, days = rows[0]
     return FinnishCalendar(ShortDayRules.named(closes_at, split_days(days)))
+
+
+def region_calendar_read() -> Read:
+    """The read ``region_calendar`` makes."""
+    return _READ, {}
 
 
 def join_days(days: tuple[str, ...]) -> str:
