@@ -1,7 +1,7 @@
 """National scale: the cold month with 250 points, 2,000 experts and a million coming
 appointments.
 
-    .venv/bin/python -m bench.national [--future 1000000] [--past 0] [--iterations 20]
+    .venv/bin/python -m bench.national [--future 1000000] [--past 0] [--iterations 200]
         [--only sqlite|postgresql]
 
 Builds, on SQLite and on PostgreSQL (where ``BOOKING_TEST_POSTGRES_URL`` is set),
@@ -47,7 +47,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--future", type=int, default=1_000_000)
     parser.add_argument("--past", type=int, default=0)
-    parser.add_argument("--iterations", type=int, default=20)
+    parser.add_argument("--iterations", type=int, default=200)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     args = parser.parse_args()
     on_each_backend(args.only, lambda databases: run_backend(databases, args))

@@ -28,6 +28,7 @@ from sqlalchemy import (
     extract,
     func,
     literal,
+    literal_column,
     null,
     select,
     union_all,
@@ -147,7 +148,9 @@ def _experts_by_week() -> Select:
             _expert_service.c.service_id == service,
             _expert.c.agency_id == agency,
             _expert.c.active,
-            _expert.c.week != "",
+            # In the SQL, not bound: PostgreSQL's generic plan guessed that a bound
+            # value would leave one expert, and looped and sorted (0.47 against 0.20 ms).
+            _expert.c.week != literal_column("''"),
         )
         .group_by(_expert.c.week)
         .order_by(_expert.c.week)
