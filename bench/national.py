@@ -17,8 +17,10 @@ for the region, and the cold month once more where another point of the agency
 was read first (its experts' hours are the agency's, kept for every point).
 Budget for the cold month: 5 ms.  It also prints what one round trip
 (``SELECT 1``) costs on the machine at that moment, since on PostgreSQL a cold
-month is seven of them, and on a virtual machine that cost moves with its
-neighbours (0.02 ms in one session, 0.13 ms in another).
+month makes three (the stamp, its first reads together, the appointments), and
+on a virtual machine that cost moves with its neighbours (0.02 ms in one
+session, 0.13 ms in another); the "engine only" line, pure Python, shows how
+fast its CPU is at the moment.
 """
 
 from __future__ import annotations
@@ -83,7 +85,7 @@ def run_backend(databases, args) -> None:
 
 def round_trip(engine, times: int = 2000) -> None:
     """The machine's own cost of one query: ``SELECT 1`` on a connection of the engine,
-    median wall and CPU time (a cold month makes seven such round trips on
+    median wall and CPU time (a cold month makes three such round trips on
     PostgreSQL, and on a virtual machine their cost moves with its neighbours)."""
     with engine.connect() as connection:
         wall, cpu = [], []
