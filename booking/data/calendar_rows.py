@@ -34,7 +34,7 @@ SQLAlchemy as before, one statement at a time, and ``prefetch`` does nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from functools import lru_cache
@@ -55,12 +55,12 @@ Read = tuple[Executable, dict]
 _prefetched: ContextVar[dict | None] = ContextVar("calendar rows read ahead", default=None)
 
 
-def calendar_rows(connection: Connection, statement: Executable, params: dict) -> list[tuple]:
+def calendar_rows(connection: Connection, statement: Executable, params: dict) -> Sequence[tuple]:
     """The rows of ``statement`` with ``params`` (its bound parameters the caller
     names; the statement's own literals it keeps) on ``connection``: read ahead by
     ``prefetch`` in this scope, or read now."""
     if not direct(connection):
-        return list(connection.execute(statement, params).all())
+        return connection.execute(statement, params).all()
     kept = _prefetched.get()
     if kept:
         rows = kept.pop(_key(statement, params), None)
@@ -118,11 +118,9 @@ def _read_together(connection: Connection, reads: list[Read]) -> list[list[tuple
                 values = {**own, **params}
                 cursor = dbapi_connection.cursor()
                 cursors.append(cursor)
-                for listener in dispatch.before_cursor_execute:
-                    listener(connection, cursor, sql, values, None, False)
+                dispatch.before_cursor_execute(connection, cursor, sql, values, None, False)
                 cursor.execute(sql, values, prepare=True)
-                for listener in dispatch.after_cursor_execute:
-                    listener(connection, cursor, sql, values, None, False)
+                dispatch.after_cursor_execute(connection, cursor, sql, values, None, False)
         return [cursor.fetchall() for cursor in cursors]
     except connection.dialect.loaded_dbapi.Error as error:
         cursor = cursors[-1] if cursors else None

@@ -69,7 +69,7 @@ def services_at_points_kept(
 
         loaded = services_at_points(session, list(kept_under), service_id, experts_hours)
         for point, facts in loaded.items():
-            cache.put(("service at point", point, service_id), (kept_under[point], facts))
+            cache.put(_service_key(point, service_id), (kept_under[point], facts))
         found.update(loaded)
     return found
 
@@ -84,7 +84,7 @@ def agency_experts_hours_kept(
     if kept is not None:
         return kept
     hours = agency_experts_hours(session, service_id)
-    cache.put(("experts' hours", agency_id, service_id), ((stamp[0], stamp[2]), hours))
+    cache.put(_hours_key(agency_id, service_id), (_hours_under(stamp), hours))
     cache.put(("agency of", service_id), agency_id)  # for prefetch_range's guess
     return hours
 
@@ -94,10 +94,10 @@ def region_calendar_kept(
 ) -> FinnishCalendar:
     """The region's calendar (short days), read once per region revision: a change of
     the short-day rules raises it."""
-    remembered = cache.get(("region calendar", region_revision))
+    remembered = cache.get(_calendar_key(region_revision))
     if remembered is None:
         remembered = region_calendar(session)
-        cache.put(("region calendar", region_revision), remembered)
+        cache.put(_calendar_key(region_revision), remembered)
     return remembered
 
 
@@ -117,7 +117,7 @@ def _first_reads(
 ) -> Iterator[Read]:
     dialect = session.get_bind().dialect.name
     point, service = asked.point_id, asked.service_id
-    if asked.calendar is None and cache.get(("region calendar", stamp[0])) is None:
+    if asked.calendar is None and cache.get(_calendar_key(stamp[0])) is None:
         yield region_calendar_read()
     if _kept_service(cache, point, service, stamp) is None:
         yield head_read(dialect, [point], service)
@@ -132,12 +132,29 @@ def _first_reads(
 def _kept_service(
     cache: AvailabilityCache, point_id: str, service_id: str, stamp: Stamp
 ) -> ServiceAtPoint | None:
-    kept = cache.get(("service at point", point_id, service_id))
+    kept = cache.get(_service_key(point_id, service_id))
     return kept[1] if kept is not None and kept[0] == stamp[:3] else None
 
 
 def _kept_experts_hours(
     cache: AvailabilityCache, agency_id: str, service_id: str, stamp: Stamp
 ) -> ExpertsByHours | None:
-    kept = cache.get(("experts' hours", agency_id, service_id))
-    return kept[1] if kept is not None and kept[0] == (stamp[0], stamp[2]) else None
+    kept = cache.get(_hours_key(agency_id, service_id))
+    return kept[1] if kept is not None and kept[0] == _hours_under(stamp) else None
+
+
+def _calendar_key(region_revision: int) -> tuple:
+    return "region calendar", region_revision
+
+
+def _service_key(point_id: str, service_id: str) -> tuple:
+    return "service at point", point_id, service_id
+
+
+def _hours_key(agency_id: str, service_id: str) -> tuple:
+    return "experts' hours", agency_id, service_id
+
+
+def _hours_under(stamp: Stamp) -> tuple[int, int]:
+    """The revisions the agency's experts' hours rest on: the region's and the agency's."""
+    return stamp[0], stamp[2]
