@@ -436,7 +436,13 @@ def test_a_reference_code_clash_draws_a_new_code(session, world, monkeypatch):
     codes = iter([first.reference, "QQQQQQ"])
     monkeypatch.setattr(guard, "new_reference", lambda: next(codes))
     second = book(session, start=TUESDAY_10 + timedelta(hours=1), phone="050 765 4321")
+    session.commit()
     assert second.appointment.reference == "QQQQQQ"
+    # The fact written with the refused insert is written again with the one that held.
+    from booking.data.appointment_facts import AppointmentFact
+
+    facts = session.scalars(select(AppointmentFact.id)).all()
+    assert sorted(facts) == sorted([first.fact_id, second.appointment.fact_id])
 
 
 def test_cancel_and_move_raise_the_calendar_revision(session, world):

@@ -31,19 +31,22 @@ def new_reference() -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
-def insert_guarded(session: Session, appointment: Appointment) -> bool:
+def insert_guarded(session: Session, appointment: Appointment, *beside: object) -> bool:
     """Insert inside a savepoint; False when the database's no-overlap guard refused it.
 
-    A reference code that happens to exist already (the unique index says so) is
-    drawn again, rather than asked about before every insert."""
+    ``beside``: rows written with it (its fact), in the same savepoint and flush, so
+    that a refusal takes them back too.  A reference code that happens to exist
+    already (the unique index says so) is drawn again, rather than asked about before
+    every insert."""
     for _attempt in range(REFERENCE_ATTEMPTS):
         try:
             with session.begin_nested():
-                session.add(appointment)
+                session.add_all([*beside, appointment])
                 session.flush()
         except IntegrityError as error:
-            if appointment in session:
-                session.expunge(appointment)
+            for row in (*beside, appointment):
+                if row in session:
+                    session.expunge(row)
             if is_overlap(error):
                 return False
             if not _is_reference_clash(error):

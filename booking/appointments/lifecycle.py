@@ -70,7 +70,7 @@ from booking.appointments.limits import (
     count_move,
 )
 from booking.appointments.manage_tokens import ManageLinks, find_by_manage_token, hash_manage_token
-from booking.appointments.outcome_facts import record_fact
+from booking.appointments.outcome_facts import first_fact, record_fact
 from booking.appointments.start_checks import (
     check_open,
     check_start,
@@ -283,16 +283,19 @@ def _book(
             reference=appointment_guard.new_reference(),
             **fields,
         )
-        if insert_guarded(session, appointment):
+        fact = first_fact(
+            session, appointment, municipality_id=point.municipality_id, agency_id=service.agency_id
+        )
+        if insert_guarded(session, appointment, *([fact] if fact else [])):
             break
     else:
         raise SlotTaken()
-    record_fact(session, appointment)
     if code:
-        session.flush()
         queue_code_message(session, appointment, code, now=now)
     else:
-        _after_change(session, appointment, MessageKind.CONFIRMATION, now)
+        queue_appointment_messages(
+            session, appointment, MessageKind.CONFIRMATION, now=now, fresh=True
+        )
     if request.booked_by_user_id is not None:
         record_change(session, appointment, request.booked_by_user_id, "book", now)
     return BookingResult(appointment=appointment, manage_token=token)

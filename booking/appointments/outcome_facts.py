@@ -32,10 +32,8 @@ def record_fact(
 
     Nothing is written for an appointment whose personal data is already erased:
     its fact was unlinked then, and writing another would count it twice."""
-    if appointment.personal_data_erased_at is not None:
+    if not _counted(appointment):
         return None
-    if appointment.status in (AppointmentStatus.HELD, AppointmentStatus.EXPIRED):
-        return None  # an unconfirmed hold is no booking: counted once its code is typed
     values = fact_values(
         appointment,
         municipality_id=appointment.point.municipality_id,
@@ -47,13 +45,38 @@ def record_fact(
     # A month already counted is counted afresh from its facts until it is summarized again.
     forget_totals(session, [values["month"]] + ([fact.month] if fact is not None else []))
     if fact is None:
-        fact = AppointmentFact(id=_new_fact_id(), **values)
+        fact = _new_fact(appointment, values)
         session.add(fact)
-        appointment.fact_id = fact.id
     else:
         for name, value in values.items():
             setattr(fact, name, value)
     session.flush()
+    return fact
+
+
+def first_fact(
+    session: Session, appointment: Appointment, *, municipality_id: str, agency_id: str
+) -> AppointmentFact | None:
+    """The fact of a new ``appointment``, not yet added: for the caller to insert in
+    the appointment's own flush (it sets ``fact_id``, so the appointment's insert
+    carries it); None for a hold, which is counted once its code is typed."""
+    if not _counted(appointment):
+        return None
+    values = fact_values(appointment, municipality_id=municipality_id, agency_id=agency_id)
+    forget_totals(session, [values["month"]])
+    return _new_fact(appointment, values)
+
+
+def _counted(appointment: Appointment) -> bool:
+    if appointment.personal_data_erased_at is not None:
+        return False
+    # An unconfirmed hold is no booking: counted once its code is typed.
+    return appointment.status not in (AppointmentStatus.HELD, AppointmentStatus.EXPIRED)
+
+
+def _new_fact(appointment: Appointment, values: dict) -> AppointmentFact:
+    fact = AppointmentFact(id=_new_fact_id(), **values)
+    appointment.fact_id = fact.id
     return fact
 
 

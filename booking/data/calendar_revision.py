@@ -113,11 +113,10 @@ def bump_days(session: Session, scope_days: Iterable[tuple[str, date]]) -> None:
 
 
 def _raise_rows(session: Session, table, keys: list[dict]) -> None:
-    """Add one to the ``value`` of each row of ``table`` with these primary keys, one
-    statement each in the given order (a missing row is made with 1)."""
-    upsert = _raising(session.get_bind().dialect.name, table)
-    for key in keys:
-        session.execute(upsert, key)
+    """Add one to the ``value`` of each row of ``table`` with these primary keys, in
+    the given order (a missing row is made with 1): one call for all of them."""
+    if keys:
+        session.execute(_raising(session.get_bind().dialect.name, table), keys)
     session.info[_BUMPED_IN] = session.get_transaction()
     _signal_writing(session, [scope_slot(key["scope"]) for key in keys])
 

@@ -100,13 +100,16 @@ def queue_appointment_messages(
     kind: MessageKind,
     *,
     now: datetime,
-) -> list[OutboxMessage]:
+    fresh: bool = False,
+) -> list[str]:
     """Write the outbox rows that ``kind`` (confirmation, moved or cancelled) causes.
 
     Call it after changing ``appointment`` (revision raised for moves and
     cancellations), in the same transaction; it flushes and never commits.
     The rows keep no manage link: the scheduler makes it again when it sends
-    (``booking.appointments.manage_tokens``). Returns the rows written now.
+    (``booking.appointments.manage_tokens``).  Returns the idempotency keys of
+    the rows written now.  ``fresh``: the appointment was inserted in this
+    transaction, so no row can hold its keys yet and none are looked up.
     """
     now = require_aware(now)
     kind = MessageKind(kind)
@@ -139,29 +142,58 @@ def queue_appointment_messages(
                 wanted.append((reminder, *reminder_channel, due_at))
 
     keys = [idempotency_key(appointment.id, k, appointment.revision, c) for k, c, *_ in wanted]
-    taken = _keys_written(session, keys)
-    written = []
-    for message_kind, channel, recipient, due_at in wanted:
+    taken = set() if fresh else _keys_written(session, keys)
+    rows = []
+    for key, (message_kind, channel, recipient, due_at) in zip(keys, wanted, strict=True):
+        if key in taken:
+            continue
         status = MessageStatus.PENDING
         limited = channel == MessageChannel.SMS and message_kind in IMMEDIATE_KINDS
         if limited and sms_left_today(session, recipient, now=now) <= 0:
             status = MessageStatus.OVER_LIMIT
-        message = add_message(
-            session,
-            appointment,
-            message_kind,
-            channel,
-            recipient,
-            due_at=due_at,
-            now=now,
-            manage_url=None,
-            status=status,
-            taken=taken,
+        rows.append(
+            message_row(
+                appointment, key, message_kind, channel, recipient, due_at, now, status=status
+            )
         )
-        if message is not None:
-            written.append(message)
+    if rows:  # one statement for them all, no objects: what the scheduler reads is the row
+        session.execute(_INSERT_MESSAGES, rows)
     session.flush()
-    return written
+    return [row["idempotency_key"] for row in rows]
+
+
+_INSERT_MESSAGES = OutboxMessage.__table__.insert()
+
+
+def message_row(
+    appointment: Appointment,
+    key: str,
+    kind: MessageKind,
+    channel: MessageChannel,
+    recipient: str,
+    due_at: datetime,
+    now: datetime,
+    *,
+    status: MessageStatus = MessageStatus.PENDING,
+    manage_url: str | None = None,
+    one_time_code: str | None = None,
+) -> dict:
+    """The columns of one outbox row about ``appointment``."""
+    return {
+        "idempotency_key": key,
+        "appointment_id": appointment.id,
+        "kind": kind,
+        "channel": channel,
+        "revision": appointment.revision,
+        "recipient": recipient,
+        "language": appointment.language,
+        "status": status,
+        "due_at": outside_quiet_hours(kind, due_at),
+        "attempts": 0,
+        "created_at": now,
+        "manage_url": manage_url,
+        "one_time_code": one_time_code,
+    }
 
 
 def add_message(
@@ -192,19 +224,18 @@ def add_message(
     if key in taken:
         return None
     message = OutboxMessage(
-        idempotency_key=key,
-        appointment_id=appointment.id,
-        kind=kind,
-        channel=channel,
-        revision=appointment.revision,
-        recipient=recipient,
-        language=appointment.language,
-        status=status,
-        due_at=outside_quiet_hours(kind, due_at),
-        attempts=0,
-        created_at=now,
-        manage_url=manage_url,
-        one_time_code=one_time_code,
+        **message_row(
+            appointment,
+            key,
+            kind,
+            channel,
+            recipient,
+            due_at,
+            now,
+            status=status,
+            manage_url=manage_url,
+            one_time_code=one_time_code,
+        )
     )
     session.add(message)
     return message
