@@ -80,7 +80,7 @@ from booking.appointments.start_checks import (
 )
 from booking.data import availability as calendars
 from booking.data.enums import AppointmentStatus, BookingChannel, MessageKind
-from booking.data.models import Appointment
+from booking.data.models import Appointment, Expert
 from booking.data.sessions import begin_reading
 from booking.messages.outbox import queue_appointment_messages, queue_code_message
 from booking.staff.audit import record_change
@@ -244,12 +244,17 @@ def _book(
     # same "fairest" expert and keep refusing each other.  Should the database
     # guard still refuse the pick (a writer outside this path), pick again.
     locked = False
+    # The flush raises the revisions of the chosen expert's agency: the expert is read
+    # before the write locks rather than in the flush under them, and kept here until
+    # then (the session holds its objects only weakly).
+    read_ahead: list[Expert | None] = []
     for attempt in range(PICK_ATTEMPTS):
         chosen = calendars.pick_for_booking(
             session, point.id, service.id, starts_at, now, min_notice=notice
         )
         if chosen is not None and not locked:
             locked = True
+            read_ahead.append(session.get(Expert, chosen[1]))
             take_the_calendar(
                 session,
                 point.id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Index, Integer, String, Text, delete
+from sqlalchemy import Boolean, Index, Integer, String, Text, bindparam, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.data.base import Base
@@ -77,7 +77,14 @@ class FactMonthTotals(Base):
 
 def forget_totals(session, months) -> None:
     """Drop the totals of ``months`` (those of them summarized); the caller flushes."""
-    months = [month for month in set(months) if session.get(SummarizedMonth, month)]
+    months = session.execute(_SUMMARIZED, {"months": sorted(set(months))}).scalars().all()
     if months:
         session.execute(delete(FactMonthTotals).where(FactMonthTotals.month.in_(months)))
         session.execute(delete(SummarizedMonth).where(SummarizedMonth.month.in_(months)))
+
+
+#: Which of ``:months`` are summarized (read under the write locks of every booking:
+#: a table's columns, not the entity, which spares the ORM's loading).
+_SUMMARIZED = select(SummarizedMonth.__table__.c.month).where(
+    SummarizedMonth.__table__.c.month.in_(bindparam("months", expanding=True))
+)
