@@ -141,15 +141,18 @@ def still_free(
 
 
 #: An active appointment holding ``:room`` or ``:expert`` in ``[:since, :until)``
-#: (built once: every booking asks it under its write locks).
+#: (built once, of the table's columns: every booking asks it under its write locks).
+_APPOINTMENT = Appointment.__table__.c
 _HOLDER = (
-    select(Appointment.id)
+    select(_APPOINTMENT.id)
     .where(
-        Appointment.status.in_(ACTIVE_STATUSES),
-        Appointment.starts_at > bindparam("earliest"),
-        Appointment.starts_at < bindparam("until"),
-        Appointment.blocked_until > bindparam("since"),
-        or_(Appointment.room_id == bindparam("room"), Appointment.expert_id == bindparam("expert")),
+        _APPOINTMENT.status.in_(ACTIVE_STATUSES),
+        _APPOINTMENT.starts_at > bindparam("earliest"),
+        _APPOINTMENT.starts_at < bindparam("until"),
+        _APPOINTMENT.blocked_until > bindparam("since"),
+        or_(
+            _APPOINTMENT.room_id == bindparam("room"), _APPOINTMENT.expert_id == bindparam("expert")
+        ),
     )
     .limit(1)
 )

@@ -70,7 +70,7 @@ from booking.appointments.limits import (
     count_move,
 )
 from booking.appointments.manage_tokens import ManageLinks, find_by_manage_token, hash_manage_token
-from booking.appointments.outcome_facts import first_fact, record_fact
+from booking.appointments.outcome_facts import new_fact, record_fact
 from booking.appointments.start_checks import (
     check_open,
     check_start,
@@ -80,6 +80,7 @@ from booking.appointments.start_checks import (
 )
 from booking.data import availability as calendars
 from booking.data.enums import AppointmentStatus, BookingChannel, MessageKind
+from booking.data.figures_models import forget_totals
 from booking.data.models import Appointment, Expert
 from booking.data.sessions import begin_reading
 from booking.messages.outbox import queue_appointment_messages, queue_code_message
@@ -243,11 +244,13 @@ def _book(
     # picks again under the lock): concurrent winners would otherwise all pick the
     # same "fairest" expert and keep refusing each other.  Should the database
     # guard still refuse the pick (a writer outside this path), pick again.
-    locked = False
-    # The flush raises the revisions of the chosen expert's agency: the expert is read
-    # before the write locks rather than in the flush under them, and kept here until
-    # then (the session holds its objects only weakly).
+    # What can be made before the write locks is: the rows to insert, and the chosen
+    # expert, whose agency's revisions the flush raises (kept here until then: the
+    # session holds its objects only weakly).
+    appointment = Appointment(reference=appointment_guard.new_reference(), **fields)
+    fact = new_fact(appointment, municipality_id=point.municipality_id, agency_id=service.agency_id)
     read_ahead: list[Expert | None] = []
+    locked = False
     for attempt in range(PICK_ATTEMPTS):
         chosen = calendars.pick_for_booking(
             session, point.id, service.id, starts_at, now, min_notice=notice
@@ -266,6 +269,8 @@ def _book(
                 first_look=look,
                 starts_at=starts_at,
             )
+            if fact is not None:  # the fact's month is counted afresh if it was summarized
+                forget_totals(session, [fact.month])
             if request.request_token and booked_with(session, request.request_token):
                 raise AlreadyBooked()
             if hold:
@@ -281,16 +286,7 @@ def _book(
             if attempt == 0:
                 continue  # what held the time was moved or cancelled meanwhile: look again
             raise not_available()
-        room_id, expert_id = chosen
-        appointment = Appointment(
-            room_id=room_id,
-            expert_id=expert_id,
-            reference=appointment_guard.new_reference(),
-            **fields,
-        )
-        fact = first_fact(
-            session, appointment, municipality_id=point.municipality_id, agency_id=service.agency_id
-        )
+        appointment.room_id, appointment.expert_id = chosen
         if insert_guarded(session, appointment, *([fact] if fact else [])):
             break
     else:

@@ -44,13 +44,19 @@ SMS_BUDGET_SPENT = N_(
 )
 
 
+#: The tables' columns: the counts every booking makes under its write locks read
+#: them without the ORM's execution around a query of entities.
+_APPOINTMENT = Appointment.__table__.c
+_SERVICE = Service.__table__.c
+
+
 def _coming(now: datetime):
     """Coming appointments that hold their time: booked ones, and holds not yet lapsed."""
     return and_(
-        Appointment.starts_at > now,
+        _APPOINTMENT.starts_at > now,
         or_(
-            Appointment.status == AppointmentStatus.BOOKED,
-            and_(Appointment.status == AppointmentStatus.HELD, Appointment.expires_at > now),
+            _APPOINTMENT.status == AppointmentStatus.BOOKED,
+            and_(_APPOINTMENT.status == AppointmentStatus.HELD, _APPOINTMENT.expires_at > now),
         ),
     )
 
@@ -59,14 +65,14 @@ def _active_count(who):
     """How many coming appointments ``who`` (a bound ``:who``) has with ``:agency``;
     built once, as every booking counts under its write locks."""
     return (
-        select(func.count(Appointment.id))
-        .join(Service, Service.id == Appointment.service_id)
-        .where(who, Service.agency_id == bindparam("agency"), _coming(bindparam("now")))
+        select(func.count(_APPOINTMENT.id))
+        .join(Service.__table__, _SERVICE.id == _APPOINTMENT.service_id)
+        .where(who, _SERVICE.agency_id == bindparam("agency"), _coming(bindparam("now")))
     )
 
 
-_ACTIVE_OF_NUMBER = _active_count(Appointment.phone == bindparam("who"))
-_ACTIVE_OF_ADDRESS = _active_count(func.lower(Appointment.email) == bindparam("who"))
+_ACTIVE_OF_NUMBER = _active_count(_APPOINTMENT.phone == bindparam("who"))
+_ACTIVE_OF_ADDRESS = _active_count(func.lower(_APPOINTMENT.email) == bindparam("who"))
 
 
 def check_active_limit(

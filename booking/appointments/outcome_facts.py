@@ -54,16 +54,16 @@ def record_fact(
     return fact
 
 
-def first_fact(
-    session: Session, appointment: Appointment, *, municipality_id: str, agency_id: str
+def new_fact(
+    appointment: Appointment, *, municipality_id: str, agency_id: str
 ) -> AppointmentFact | None:
-    """The fact of a new ``appointment``, not yet added: for the caller to insert in
-    the appointment's own flush (it sets ``fact_id``, so the appointment's insert
-    carries it); None for a hold, which is counted once its code is typed."""
+    """The fact of a new ``appointment``, not added: for the caller to insert in the
+    appointment's own flush (it sets ``fact_id``, so the appointment's insert carries
+    it), after dropping the totals of its month (:func:`forget_totals`) under its
+    write locks; None for a hold, which is counted once its code is typed."""
     if not _counted(appointment):
         return None
     values = fact_values(appointment, municipality_id=municipality_id, agency_id=agency_id)
-    forget_totals(session, [values["month"]])
     return _new_fact(appointment, values)
 
 

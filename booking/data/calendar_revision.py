@@ -42,6 +42,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE, History, get_history
 
 from booking.data.calendar_models import (
     CalendarDayRevision,
@@ -197,19 +198,26 @@ def may_use_cache(session: Session) -> bool:
 # --- what a flush changes ---------------------------------------------------------
 
 
+def _history(obj: object, name: str) -> History:
+    """The attribute's history since the last flush, not loading it (as
+    ``inspect(obj).attrs[name].history``, without building the state of every
+    attribute of the object)."""
+    return get_history(obj, name, passive=PASSIVE_NO_INITIALIZE)
+
+
 def _changed(session: Session, obj: object) -> bool:
     state = inspect(obj)
     # Before the flush, a row marked for deletion is still "persistent" and unmodified.
     if state.pending or state.deleted or not state.persistent or obj in session.deleted:
         return True
     if isinstance(obj, Appointment):
-        return any(state.attrs[name].history.has_changes() for name in _APPOINTMENT_FIELDS)
+        return any(_history(obj, name).has_changes() for name in _APPOINTMENT_FIELDS)
     return session.is_modified(obj)
 
 
 def _values(obj: object, name: str) -> set:
     """The attribute's value now and before this flush (both, when it changed)."""
-    history = inspect(obj).attrs[name].history
+    history = _history(obj, name)
     values = {*history.added, *history.unchanged, *history.deleted}
     if not values:
         values = {getattr(obj, name, None)}
@@ -243,7 +251,7 @@ _AGENCIES = select(_EXPERTS.id, _EXPERTS.agency_id).where(
 
 def _old_and_new(obj: object, name: str) -> tuple:
     """The attribute's value before this flush and now (the same when unchanged)."""
-    history = inspect(obj).attrs[name].history
+    history = _history(obj, name)
     if history.added:
         new = history.added[0]
     elif history.unchanged:
