@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import Table, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,22 +31,23 @@ def new_reference() -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
-def insert_guarded(session: Session, appointment: Appointment, *beside: object) -> bool:
+def insert_guarded(session: Session, appointment: Appointment, *beside: tuple[Table, dict]) -> bool:
     """Insert inside a savepoint; False when the database's no-overlap guard refused it.
 
-    ``beside``: rows written with it (its fact), in the same savepoint and flush, so
-    that a refusal takes them back too.  A reference code that happens to exist
-    already (the unique index says so) is drawn again, rather than asked about before
-    every insert."""
+    ``beside``: rows (a table and a row's values) written just before it, in the same
+    savepoint, so that a refusal takes them back too.  A reference code that happens
+    to exist already (the unique index says so) is drawn again, rather than asked
+    about before every insert."""
     for _attempt in range(REFERENCE_ATTEMPTS):
         try:
             with session.begin_nested():
-                session.add_all([*beside, appointment])
+                for table, row in beside:
+                    session.execute(table.insert(), row)
+                session.add(appointment)
                 session.flush()
         except IntegrityError as error:
-            for row in (*beside, appointment):
-                if row in session:
-                    session.expunge(row)
+            if appointment in session:
+                session.expunge(appointment)
             if is_overlap(error):
                 return False
             if not _is_reference_clash(error):

@@ -70,7 +70,7 @@ from booking.appointments.limits import (
     count_move,
 )
 from booking.appointments.manage_tokens import ManageLinks, find_by_manage_token, hash_manage_token
-from booking.appointments.outcome_facts import new_fact, record_fact
+from booking.appointments.outcome_facts import FACTS, new_fact_row, record_fact
 from booking.appointments.start_checks import (
     check_open,
     check_start,
@@ -248,7 +248,9 @@ def _book(
     # expert, whose agency's revisions the flush raises (kept here until then: the
     # session holds its objects only weakly).
     appointment = Appointment(reference=appointment_guard.new_reference(), **fields)
-    fact = new_fact(appointment, municipality_id=point.municipality_id, agency_id=service.agency_id)
+    fact = new_fact_row(
+        appointment, municipality_id=point.municipality_id, agency_id=service.agency_id
+    )
     read_ahead: list[Expert | None] = []
     locked = False
     for attempt in range(PICK_ATTEMPTS):
@@ -270,7 +272,7 @@ def _book(
                 starts_at=starts_at,
             )
             if fact is not None:  # the fact's month is counted afresh if it was summarized
-                forget_totals(session, [fact.month])
+                forget_totals(session, [fact["month"]])
             if request.request_token and booked_with(session, request.request_token):
                 raise AlreadyBooked()
             if hold:
@@ -287,7 +289,7 @@ def _book(
                 continue  # what held the time was moved or cancelled meanwhile: look again
             raise not_available()
         appointment.room_id, appointment.expert_id = chosen
-        if insert_guarded(session, appointment, *([fact] if fact else [])):
+        if insert_guarded(session, appointment, *([(FACTS, fact)] if fact else [])):
             break
     else:
         raise SlotTaken()

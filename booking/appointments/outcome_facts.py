@@ -23,6 +23,7 @@ from booking.engine.clock import to_helsinki
 
 #: Fact ids are drawn from [1, 2**63): random, positive, a BIGINT on every backend.
 FACT_ID_BITS = 63
+FACTS = AppointmentFact.__table__
 
 
 def record_fact(
@@ -54,17 +55,18 @@ def record_fact(
     return fact
 
 
-def new_fact(
-    appointment: Appointment, *, municipality_id: str, agency_id: str
-) -> AppointmentFact | None:
-    """The fact of a new ``appointment``, not added: for the caller to insert in the
-    appointment's own flush (it sets ``fact_id``, so the appointment's insert carries
-    it), after dropping the totals of its month (:func:`forget_totals`) under its
-    write locks; None for a hold, which is counted once its code is typed."""
+def new_fact_row(appointment: Appointment, *, municipality_id: str, agency_id: str) -> dict | None:
+    """The fact row of a new ``appointment``, for the caller to insert beside it, in
+    its savepoint (it sets ``fact_id``, so the appointment's insert carries it), after
+    dropping the totals of its month (:func:`forget_totals`) under its write locks;
+    None for a hold, which is counted once its code is typed.  A plain row, not an
+    object: nothing reads it back in the booking's transaction."""
     if not _counted(appointment):
         return None
-    values = fact_values(appointment, municipality_id=municipality_id, agency_id=agency_id)
-    return _new_fact(appointment, values)
+    row = {"id": _new_fact_id()}
+    row.update(fact_values(appointment, municipality_id=municipality_id, agency_id=agency_id))
+    appointment.fact_id = row["id"]
+    return row
 
 
 def _counted(appointment: Appointment) -> bool:
