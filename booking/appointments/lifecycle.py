@@ -234,6 +234,11 @@ def _book(
         "updated_at": now,
         "booked_by_user_id": request.booked_by_user_id,
         "request_token": request.request_token,
+        # The columns the database would default, given: the insert then reads
+        # nothing back but the id.
+        "code_attempts": 0,
+        "moves_that_day": 0,
+        "to_call": False,
     }
     code = new_code() if hold else None
     if code:
