@@ -141,8 +141,9 @@ def run_backend(label: str, url: str, args: argparse.Namespace) -> None:
             )
         print(f"  median ratio {args.threads} threads / 1: {spread(ratios)}")
         print(f"  the machine's own, 2 processes of plain Python / 1: {spread(machine)}")
-        held = "held" if statistics.median(ratios) >= BUDGET else "not held"
-        print(f"  budget: >= {BUDGET} ({held}: the median is {statistics.median(ratios):.3f})")
+        median = statistics.median(ratios)
+        held = "held" if median >= BUDGET else "not held"
+        print(f"  budget: >= {BUDGET} ({held}: the median is {median:.3f})")
     print_overlaps(url)
 
 

@@ -46,8 +46,9 @@ def record_fact(
     # A month already counted is counted afresh from its facts until it is summarized again.
     forget_totals(session, [values["month"]] + ([fact.month] if fact is not None else []))
     if fact is None:
-        fact = _new_fact(appointment, values)
+        fact = AppointmentFact(id=_new_fact_id(), **values)
         session.add(fact)
+        appointment.fact_id = fact.id
     else:
         for name, value in values.items():
             setattr(fact, name, value)
@@ -74,12 +75,6 @@ def _counted(appointment: Appointment) -> bool:
         return False
     # An unconfirmed hold is no booking: counted once its code is typed.
     return appointment.status not in (AppointmentStatus.HELD, AppointmentStatus.EXPIRED)
-
-
-def _new_fact(appointment: Appointment, values: dict) -> AppointmentFact:
-    fact = AppointmentFact(id=_new_fact_id(), **values)
-    appointment.fact_id = fact.id
-    return fact
 
 
 def fact_values(appointment: Appointment, *, municipality_id: str, agency_id: str) -> dict:

@@ -209,19 +209,15 @@ def add_message(
     status: MessageStatus = MessageStatus.PENDING,
     one_time_code: str | None = None,
     key_suffix: str = "",
-    taken: set[str] | None = None,
 ) -> OutboxMessage | None:
     """Add one row unless its idempotency key is already there; returns it or None.
 
     ``key_suffix`` tells apart a message asked for on purpose (a summary to a given
-    address) from the one the change itself sends.  ``taken``: the keys already
-    written, when the caller read them for several rows at once."""
+    address) from the one the change itself sends."""
     key = idempotency_key(appointment.id, kind, appointment.revision, channel)
     if key_suffix:
         key = f"{key}:{key_suffix}"
-    if taken is None:
-        taken = _keys_written(session, [key])
-    if key in taken:
+    if key in _keys_written(session, [key]):
         return None
     message = OutboxMessage(
         **message_row(
