@@ -60,14 +60,16 @@ def in_process(database_url: str) -> Iterator[Client]:
 
 
 @contextmanager
-def serving(database_url: str, workers: int = 2) -> Iterator[str]:
-    """Serve the app and ``/bare`` with gunicorn on a free loopback port; yield its base URL."""
+def serving(database_url: str, workers: int = 2, threads: int = 0) -> Iterator[str]:
+    """Serve the app and ``/bare`` with gunicorn on a free loopback port; yield its base URL.
+    ``threads``: 0 for sync workers, else ``booking serve``'s threaded workers with as
+    many threads each."""
     port = free_port()
     piddir = Path(tempfile.mkdtemp(prefix="booking-bench-pid-"))
     pidfile = piddir / "gunicorn.pid"
     env = {**os.environ, **bench_settings(database_url), "PYTHONPATH": str(PROJECT)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "bench.serve_both", str(port), str(workers), str(pidfile)],
+        [sys.executable, "-m", "bench.serve_both", *map(str, (port, workers, pidfile, threads))],
         cwd=PROJECT,
         env=env,
     )

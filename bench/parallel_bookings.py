@@ -1,14 +1,16 @@
 """Parallel bookings: 16 clients booking different agencies at different points vs one.
 
     .venv/bin/python -m bench.parallel_bookings [--seconds 2] [--rounds 9] [--threads 16]
-        [--only sqlite|postgresql] [--postgresql-signal none|registered]
+        [--worker-threads 8] [--only sqlite|postgresql] [--postgresql-signal none|registered]
 
 For SQLite and PostgreSQL (where ``BOOKING_TEST_POSTGRES_URL`` is set) it builds
 ``--threads`` points, each offering the one service of an agency of its own
-(two rooms, two experts), serves the app from one gunicorn (two sync workers,
-``BOOKING_VERIFY_PHONE=0``, rate limits off) and counts bookings per second
-(``POST /api/v1/appointments``, distinct free times, each a 201): client *i*
-books only agency *i* at point *i*.  One client, then all of them, in turns;
+(two rooms, two experts), serves the app from one gunicorn (two workers:
+``booking serve``'s own with ``--worker-threads`` threads each, or sync workers
+with ``--worker-threads 0``; ``BOOKING_VERIFY_PHONE=0``, rate limits off) and
+counts bookings per second (``POST /api/v1/appointments``, distinct free times,
+each a 201): client *i* books only agency *i* at point *i*.  One client, then
+all of them, in turns;
 the ratio is all / one, median of the rounds.  Many short rounds rather than a
 few long ones: on a shared two-core machine the speed drifts over seconds, and
 a round's two halves, run one straight after the other, see the same machine
@@ -122,7 +124,7 @@ def run_backend(label: str, url: str, args: argparse.Namespace) -> None:
     today = utc_now().astimezone(HELSINKI).date()
     days = bookable_days(today + timedelta(days=2), 60)
     lanes = [lane_bodies(number, days) for number in range(args.threads + args.rounds + 1)]
-    with serving(url) as base:
+    with serving(url, threads=args.worker_threads) as base:
         # Warm both workers up the way the rounds book (the first bookings of a fresh
         # server are slower), so that the first round's single client is not measured cold.
         bookings_per_second(base, [lanes[-1]], 1)
@@ -152,11 +154,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=2)
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--worker-threads", type=int, default=8)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--postgresql-signal", choices=["none", "registered"], default="none")
     arguments = parser.parse_args()
     os.environ["BOOKING_VERIFY_PHONE"] = "0"
-    print("server: gunicorn, 2 sync workers; client: one connection per request")
+    threads = arguments.worker_threads
+    workers = f"booking serve's, {threads} threads each" if threads else "sync"
+    print(f"server: gunicorn, 2 workers ({workers}); client: one connection per request")
     on_both_backends(run_backend, arguments, arguments.only)
 
 

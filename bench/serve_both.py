@@ -1,7 +1,8 @@
 """Bench only: the booking app and a bare Flask "hello" at ``/bare``, in one WSGI app.
 
 Served by ``booking serve``'s own gunicorn application class, so both endpoints
-run in the same server, the same workers and the same run.  The booking app's
+run in the same server, the same workers and the same run: sync workers, or,
+given a number of threads, ``booking serve``'s own threaded workers and settings.  The booking app's
 settings come from the environment as usual (``BOOKING_DATABASE_URL``, ...).
 """
 
@@ -12,7 +13,7 @@ import sys
 from flask import Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from booking.server import BookingServer
+from booking.server import HARDENED_OPTIONS, BookingServer
 
 
 def bare_app() -> Flask:
@@ -38,9 +39,11 @@ class BenchServer(BookingServer):
 
 def main() -> None:
     port, workers, pidfile = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    BenchServer(
-        {"bind": f"127.0.0.1:{port}", "workers": workers, "pidfile": pidfile, "loglevel": "warning"}
-    ).run()
+    threads = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+    options = {"bind": f"127.0.0.1:{port}", "workers": workers, "pidfile": pidfile}
+    if threads:  # ``booking serve``'s own workers
+        options.update(HARDENED_OPTIONS, threads=threads)
+    BenchServer({**options, "loglevel": "warning"}).run()
 
 
 if __name__ == "__main__":

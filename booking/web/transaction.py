@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 from sqlalchemy.orm import Session
 
 from booking.appointments.errors import BookingError, SlotTaken
-from booking.data.sessions import read_only
+from booking.data.sessions import one_change_at_a_time, read_only
 
 Result = TypeVar("Result")
 Found = TypeVar("Found")
@@ -39,20 +39,25 @@ def run_use_case(
     look_around_after: type[BookingError] = SlotTaken,
 ) -> Outcome[Result, Found]:
     """Run ``use_case()`` (one use case on ``session``); commit when it succeeds.
+    On SQLite the process's other threads wait meanwhile to begin theirs
+    (:func:`one_change_at_a_time`); the look around does not hold them up.
 
     A refusal (:class:`BookingError`) is rolled back.  When it is a
     ``look_around_after`` (by default a time just taken), ``look_around(refusal)``
     then runs read-only and its reads are rolled back; what it returns (nearby free
     times, or the page that lists them) is the outcome's ``looked_around``."""
-    try:
-        result = use_case()
-    except BookingError as refusal:
-        session.rollback()
-        if look_around is None or not isinstance(refusal, look_around_after):
-            return Outcome(refusal=refusal)
-        with read_only():
-            found = look_around(refusal)
-        session.rollback()
-        return Outcome(refusal=refusal, looked_around=found)
-    session.commit()
-    return Outcome(result=result)
+    with one_change_at_a_time(session):
+        try:
+            result = use_case()
+        except BookingError as error:
+            session.rollback()
+            refusal = error
+        else:
+            session.commit()
+            return Outcome(result=result)
+    if look_around is None or not isinstance(refusal, look_around_after):
+        return Outcome(refusal=refusal)
+    with read_only():
+        found = look_around(refusal)
+    session.rollback()
+    return Outcome(refusal=refusal, looked_around=found)
