@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.busy_morning [--seconds 5] [--rounds 3] [--bookings-per-second 2]
         [--only sqlite|postgresql] [--postgresql-signal registered|none]
-        [--scale region|national] [--future N] [--past N]
+        [--scale region|national] [--future N] [--past N] [--worker-threads 8]
 
 For SQLite (a fresh file) and PostgreSQL (a fresh database, where
 ``BOOKING_TEST_POSTGRES_URL`` is set) it builds the region-scale data set of
@@ -10,10 +10,11 @@ For SQLite (a fresh file) and PostgreSQL (a fresh database, where
 with ``--scale national`` the one of ``bench/national.py``: 250 points, 1,998
 experts, 1,000,000 future appointments, and 32,768 answers kept per worker;
 ``--past`` adds that many past appointments, e.g. the national 5,000,000),
-serves the app and a bare Flask endpoint from one gunicorn (two sync workers,
-``BOOKING_VERIFY_PHONE=0``, rate limits off; on PostgreSQL with a calendar
-signal registered in a scratch directory, as ``booking calendar-signal
-register`` does for a server whose processes all run on one machine, unless
+serves the app and a bare Flask endpoint from one gunicorn (two workers:
+``booking serve``'s own, threaded and keeping connections alive, or sync ones
+with ``--worker-threads 0``; ``BOOKING_VERIFY_PHONE=0``, rate limits off; on
+PostgreSQL with a calendar signal registered in a scratch directory, as
+``booking calendar-signal register`` does for a server whose processes all run on one machine, unless
 ``--postgresql-signal none``), reads every URL three times (each worker keeps
 its own answers) and, while one client books
 ``--bookings-per-second`` free times through ``POST /api/v1/appointments`` the
@@ -95,11 +96,16 @@ def main() -> None:
     parser.add_argument("--scale", choices=["region", "national"], default="region")
     parser.add_argument("--future", type=int, help="coming appointments (default: the scale's)")
     parser.add_argument("--past", type=int, default=0, help="past appointments (default: none)")
+    parser.add_argument(
+        "--worker-threads", type=int, default=8, help="threads of booking serve's workers (0: sync)"
+    )
     args = parser.parse_args()
     os.environ["BOOKING_VERIFY_PHONE"] = "0"
     if args.scale == "national":
         os.environ["BOOKING_AVAILABILITY_CACHE_ENTRIES"] = str(NATIONAL_CACHE_ENTRIES)
-    print(f"server: gunicorn, 2 sync workers; reads: {load_tool()}; cores {os.cpu_count()}")
+    threads = args.worker_threads
+    workers = f"booking serve's, {threads} threads each" if threads else "sync"
+    print(f"server: gunicorn, 2 workers ({workers}); reads: {load_tool()}; cores {os.cpu_count()}")
     on_each_backend(args.only, lambda databases: run_backend(databases, args))
 
 
@@ -159,7 +165,7 @@ def month_paths(offered: list, today: date) -> list[str]:
 
 
 def measure(url: str, paths: list[str], args) -> None:
-    with serving(url) as base:
+    with serving(url, threads=args.worker_threads) as base:
         # Each worker keeps its own answers, and an answer is sent before Flask from its
         # second reading on: a URL read once is warm in one worker only.  A morning's
         # server has been up for a while, so every URL is read WARM_PASSES times first.
