@@ -14,9 +14,9 @@ serves the app and a bare Flask endpoint from one gunicorn (two workers:
 ``booking serve``'s own, threaded and keeping connections alive, or sync ones
 with ``--worker-threads 0``; ``BOOKING_VERIFY_PHONE=0``, rate limits off; on
 PostgreSQL with a calendar signal registered in a scratch directory, as
-``booking calendar-signal register`` does for a server whose processes all run on one machine, unless
-``--postgresql-signal none``), reads every URL three times (each worker keeps
-its own answers) and, while one client books
+``booking calendar-signal register`` does for a server whose processes all run
+on one machine, unless ``--postgresql-signal none``), reads every URL three
+times (each worker keeps its own answers) and, while one client books
 ``--bookings-per-second`` free times through ``POST /api/v1/appointments`` the
 whole time, measures with ``wrk`` in rounds:
 
