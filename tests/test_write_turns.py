@@ -24,8 +24,7 @@ from booking.appointments.lifecycle import BookingRequest, NotBookable, SlotTake
 from booking.data.enums import ACTIVE_STATUSES
 from booking.data.models import Appointment, Closure, Service
 from booking.data.sessions import make_engine, make_session_factory, read_only
-from booking.data.sqlite_writers import change_gate, queue_file
-from booking.web.transaction import run_use_case
+from booking.data.sqlite_writers import queue_file
 from tests.factories import NOW, Factory
 
 #: Tuesday 2026-03-03 10:00 Helsinki (UTC+2).
@@ -214,39 +213,3 @@ def test_a_thread_holding_a_turn_does_not_wait_for_itself(sqlite_file):
     first.rollback()
     first.close()
     assert someone_else_may_write(database)
-
-
-def test_a_process_s_threads_make_their_changes_of_a_database_one_at_a_time(sqlite_file, tmp_path):
-    engine, database = sqlite_file
-    gate, other_database_s = change_gate(database), change_gate(str(tmp_path / "other.db"))
-    seen = {}
-
-    def refused_change():
-        seen["this database's, during the change"] = gate.locked()
-        seen["another database's"] = other_database_s.locked()
-        raise SlotTaken()
-
-    def look_around(_refusal):
-        seen["this database's, during the look around"] = gate.locked()
-        return []
-
-    with make_session_factory(engine)() as session:
-        outcome = run_use_case(session, refused_change, look_around=look_around)
-        assert isinstance(outcome.refusal, SlotTaken)
-        assert run_use_case(session, gate.locked).result is True
-        with pytest.raises(ZeroDivisionError):
-            run_use_case(session, lambda: 1 / 0)
-    assert seen == {
-        "this database's, during the change": True,
-        "another database's": False,
-        "this database's, during the look around": False,
-    }
-    assert not gate.locked()
-    assert change_gate(database) is gate
-    assert change_gate(":memory:") is None
-
-
-def test_only_sqlite_s_changes_wait_for_the_process_s_other_threads(session):
-    engine = session.get_bind()
-    held = run_use_case(session, change_gate(engine.url.database).locked).result
-    assert held is (engine.dialect.name == "sqlite")

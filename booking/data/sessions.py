@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from booking.data.prepared_statements import keep_prepared_statements
-from booking.data.sqlite_writers import QueuedWriterConnection, change_gate
+from booking.data.sqlite_writers import QueuedWriterConnection
 
 #: True while the current context only reads; then SQLite uses a deferred BEGIN.
 read_only_context: ContextVar[bool] = ContextVar("read_only_context", default=False)
@@ -95,20 +95,6 @@ def end_reading(session: Session) -> None:
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("a transaction begun to read has changes")
     session.commit()
-
-
-@contextmanager
-def one_change_at_a_time(session: Session) -> Iterator[None]:
-    """On SQLite, hold the database's change gate (:func:`change_gate`) while the
-    enclosed change runs: the process's other threads wait to begin theirs.
-    Elsewhere (PostgreSQL writers do not queue on one lock) it does nothing."""
-    engine = session.get_bind().engine
-    gate = change_gate(engine.url.database or "") if engine.dialect.name == "sqlite" else None
-    if gate is None:
-        yield
-        return
-    with gate:
-        yield
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -9,12 +9,6 @@ go.  SQLite's own lock still decides who writes: the turn only orders this
 project's writers.  A thread that already holds a turn through another connection
 does not wait for one (it would wait for itself); SQLite's busy timeout then
 answers it, as before.
-
-A turn is held by a thread, but the CPU it runs on is its process's: the other
-threads of a threaded worker take the interpreter's lock from it at each
-statement.  So the threads of one process make their changes one at a time
-(:func:`change_gate`), and the turn the region's writers wait for is not stretched
-by a sibling preparing its own change.
 """
 
 from __future__ import annotations
@@ -33,26 +27,6 @@ class _Turns(threading.local):
 
 
 _turns_held = _Turns()
-
-_gates: dict[str, threading.Lock] = {}
-_gates_made = threading.Lock()
-
-
-def change_gate(database: str) -> threading.Lock | None:
-    """The lock this process's threads take for a whole change of ``database``, from
-    its first read to its commit; None for an in-memory database.
-
-    Only a scheduling aid: the turn and SQLite's own lock keep changes apart.  But
-    with 16 clients booking through two workers of eight threads, a turn of 1.4 ms
-    averaged 3.2 ms while siblings of its thread prepared their bookings, and the
-    other worker's threads all waited for it; taking changes one at a time in each
-    process brought the turns back to 1.8 ms and the bookings per second from about
-    300 to 370."""
-    path = queue_file(database)
-    if path is None:
-        return None
-    with _gates_made:
-        return _gates.setdefault(path, threading.Lock())
 
 
 def queue_file(database: str) -> str | None:

@@ -16,7 +16,8 @@ from typing import Generic, TypeVar
 from sqlalchemy.orm import Session
 
 from booking.appointments.errors import BookingError, SlotTaken
-from booking.data.sessions import one_change_at_a_time, read_only
+from booking.data.change_gates import one_change_at_a_time
+from booking.data.sessions import read_only
 
 Result = TypeVar("Result")
 Found = TypeVar("Found")
@@ -39,7 +40,7 @@ def run_use_case(
     look_around_after: type[BookingError] = SlotTaken,
 ) -> Outcome[Result, Found]:
     """Run ``use_case()`` (one use case on ``session``); commit when it succeeds.
-    On SQLite the process's other threads wait meanwhile to begin theirs
+    The process's other threads wait meanwhile to begin theirs
     (:func:`one_change_at_a_time`); the look around does not hold them up.
 
     A refusal (:class:`BookingError`) is rolled back.  When it is a
