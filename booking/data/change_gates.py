@@ -16,8 +16,9 @@ Here each process takes a lock for a whole change, from its first read to its
 commit (:func:`one_change_at_a_time`, around every view's change in
 ``web/transaction.py``): a process runs one change at a time, as a sync worker
 would, and its other threads still read, answer and wait for clients.  With it,
-SQLite reached 1.59 times one (the turns 1.8 ms on average) and PostgreSQL 1.92
-and 210–241 bookings a second.  It is only an order among a process's own
+SQLite reached 1.46–1.59 times one (the turns 1.8 ms on average, 16 clients 320
+to 365 bookings a second against 230 to 330) and PostgreSQL 1.92–1.99 (208–254
+bookings a second).  It is only an order among a process's own
 threads: the database's locks still keep changes apart.  A change that waits for
 a database lock keeps the process's other changes waiting too; they would
 mostly wait for the same lock (every booking shares the region's).
