@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from sqlalchemy import text
 
 from booking.appointments.errors import SlotTaken
 from booking.data.change_gates import change_gate
@@ -68,3 +69,40 @@ def test_each_database_has_its_own_gate(tmp_path):
     assert held == (True, False)
     for engine in (first, again, other):
         engine.dispose()
+
+
+def test_a_change_that_already_holds_locks_does_not_wait_for_the_gate(clean_database):
+    """A staff view's transaction begins before its change (on SQLite it then holds
+    the write turn; here it holds the region's revision row on both backends).
+    Were it to wait for the gate, held by a change waiting for its lock, neither
+    would ever go on."""
+    sessions = make_session_factory(clean_database)
+    holding, gated = sessions(), sessions()
+    hold_the_region_row = text("UPDATE calendar_revision SET value = value WHERE id = 1")
+    holding.execute(hold_the_region_row)
+    in_the_gate = threading.Event()
+    finished = []
+
+    def change_waiting_for_the_lock():
+        in_the_gate.set()
+        gated.execute(hold_the_region_row)
+        return "the gated change"
+
+    def run(session, change):
+        finished.append(run_use_case(session, change).result)
+
+    waiting = threading.Thread(target=run, args=(gated, change_waiting_for_the_lock), daemon=True)
+    waiting.start()
+    in_the_gate.wait()
+    holder = threading.Thread(target=run, args=(holding, lambda: "the holder"), daemon=True)
+    holder.start()
+    holder.join(timeout=20)
+    stuck = holder.is_alive()
+    if stuck:  # let the gated change have the lock, so that both threads end
+        holding.rollback()
+    for thread in (holder, waiting):
+        thread.join()
+    assert not stuck
+    assert finished == ["the holder", "the gated change"]
+    holding.close()
+    gated.close()
