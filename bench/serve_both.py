@@ -2,8 +2,9 @@
 
 Served by ``booking serve``'s own gunicorn application class, so both endpoints
 run in the same server, the same workers and the same run: sync workers, or,
-given a number of threads, ``booking serve``'s own threaded workers and settings.  The booking app's
-settings come from the environment as usual (``BOOKING_DATABASE_URL``, ...).
+given a number of threads, ``booking serve``'s own threaded workers and
+settings.  The booking app's settings come from the environment as usual
+(``BOOKING_DATABASE_URL``, ...).
 """
 
 from __future__ import annotations
