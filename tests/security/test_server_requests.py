@@ -1,5 +1,6 @@
 """Ordinary requests still pass the server's whole-request gate: a body in parts, a chunked
-body, and several requests on one kept-alive connection."""
+body, and several requests on one kept-alive connection; such a connection is closed after
+its hundredth request, so that kept-alive connections spread over the workers again."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ import time
 
 import pytest
 
+from booking.server_worker import KEPT_ALIVE_REQUESTS_MAX
+
 pytestmark = pytest.mark.slow
 
 PROMPT = 2.0
 
 
-def read_answers(connection: socket.socket, count: int) -> list[bytes]:
-    """The status lines of ``count`` answers (each with Content-Length)."""
+def read_answers(connection: socket.socket, count: int, heads: list | None = None) -> list[bytes]:
+    """The status lines of ``count`` answers (each with Content-Length); their whole
+    heads are added to ``heads`` when given."""
     connection.settimeout(PROMPT * 2)
     data, statuses = b"", []
     while len(statuses) < count:
@@ -33,6 +37,8 @@ def read_answers(connection: socket.socket, count: int) -> list[bytes]:
         while len(data) < head_end + 4 + length:
             data += connection.recv(65536)
         statuses.append(head.split("\r\n")[0].encode())
+        if heads is not None:
+            heads.append(head.lower())
         data = data[head_end + 4 + length :]
     return statuses
 
@@ -70,3 +76,17 @@ def test_kept_alive_and_pipelined_requests_are_all_answered(live):
         connection.sendall(request * 3)
         rest = read_answers(connection, 3)
     assert first + rest == [b"HTTP/1.1 200 OK"] * 4
+
+
+def test_a_kept_alive_connection_is_closed_after_its_hundredth_request(live):
+    request = b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    heads: list[str] = []
+    with socket.create_connection(("127.0.0.1", live.port), timeout=5) as connection:
+        for _ in range(KEPT_ALIVE_REQUESTS_MAX):
+            connection.sendall(request)
+            read_answers(connection, 1, heads)
+        connection.settimeout(PROMPT * 2)
+        after_the_last = connection.recv(1)
+    closing = [number for number, head in enumerate(heads, 1) if "connection: close" in head]
+    assert closing == [KEPT_ALIVE_REQUESTS_MAX]
+    assert after_the_last == b""
