@@ -67,6 +67,7 @@ from bench.http_load import (
     load_tool,
     register_bench_signal,
     requests_per_second,
+    server_label,
     serving,
 )
 from bench.national import EXPERTS_PER_AGENCY
@@ -103,9 +104,8 @@ def main() -> None:
     os.environ["BOOKING_VERIFY_PHONE"] = "0"
     if args.scale == "national":
         os.environ["BOOKING_AVAILABILITY_CACHE_ENTRIES"] = str(NATIONAL_CACHE_ENTRIES)
-    threads = args.worker_threads
-    workers = f"booking serve's, {threads} threads each" if threads else "sync"
-    print(f"server: gunicorn, 2 workers ({workers}); reads: {load_tool()}; cores {os.cpu_count()}")
+    server = server_label(args.worker_threads)
+    print(f"server: gunicorn, 2 {server}; reads: {load_tool()}; cores {os.cpu_count()}")
     on_each_backend(args.only, lambda databases: run_backend(databases, args))
 
 

@@ -82,6 +82,11 @@ def serving(database_url: str, workers: int = 2, threads: int = 0) -> Iterator[s
         shutil.rmtree(piddir, ignore_errors=True)
 
 
+def server_label(threads: int) -> str:
+    """How ``serving(..., threads=threads)`` serves, for a bench's first line."""
+    return f"booking serve's workers, {threads} threads each" if threads else "sync workers"
+
+
 def load_tool() -> str:
     return "wrk -t2 -c16" if shutil.which("wrk") else "Python client, 8 threads"
 

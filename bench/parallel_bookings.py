@@ -39,7 +39,7 @@ from bench.booking import (
     print_overlaps,
     request,
 )
-from bench.http_load import register_bench_signal, serving
+from bench.http_load import register_bench_signal, server_label, serving
 from bench.two_cores import two_against_one
 from booking.data.schema import upgrade_schema
 from booking.data.sessions import make_engine, make_session_factory
@@ -159,9 +159,8 @@ def main() -> None:
     parser.add_argument("--postgresql-signal", choices=["none", "registered"], default="none")
     arguments = parser.parse_args()
     os.environ["BOOKING_VERIFY_PHONE"] = "0"
-    threads = arguments.worker_threads
-    workers = f"booking serve's, {threads} threads each" if threads else "sync"
-    print(f"server: gunicorn, 2 workers ({workers}); client: one connection per request")
+    server = server_label(arguments.worker_threads)
+    print(f"server: gunicorn, 2 {server}; client: one connection per request")
     on_both_backends(run_backend, arguments, arguments.only)
 
 
