@@ -121,18 +121,19 @@ class WholeRequestWorker(gthread.ThreadWorker):
 
     def on_client_socket_readable(self, conn, client):
         """A kept-alive connection is readable: its next request, or its end."""
-        if self.cfg.is_ssl:
-            return super().on_client_socket_readable(conn, client)
-        self.poller.unregister(client)
-        self.keepalived_conns.remove(conn)
-        return self._take_what_has_arrived(conn)
+        gunicorns_own = super().on_client_socket_readable
+        return self._readable(conn, client, self.keepalived_conns, gunicorns_own)
 
     def on_pending_socket_readable(self, conn, client):
         """More of a request that was not whole has arrived."""
+        gunicorns_own = super().on_pending_socket_readable
+        return self._readable(conn, client, self.pending_conns, gunicorns_own)
+
+    def _readable(self, conn, client, waiting, gunicorns_own):
         if self.cfg.is_ssl:
-            return super().on_pending_socket_readable(conn, client)
+            return gunicorns_own(conn, client)
         self.poller.unregister(client)
-        self.pending_conns.remove(conn)
+        waiting.remove(conn)
         return self._take_what_has_arrived(conn)
 
     def _take_what_has_arrived(self, conn) -> None:
