@@ -23,6 +23,8 @@ close, so that a refused client costs the worker nothing more.
 
 Kept-alive connections go through the same gate for each further request.
 TLS connections (not used: TLS ends at the proxy) go straight to gunicorn.
+How answers leave and connections close, without a client holding a thread:
+``server_answers.py``.
 
 A kept-alive connection is closed after ``KEPT_ALIVE_REQUESTS_MAX`` requests (as
 nginx's ``keepalive_requests`` and Apache's ``MaxKeepAliveRequests`` do).  Both
@@ -48,6 +50,8 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from gunicorn.workers import gthread
+
+from booking.server_answers import AnswersFromThePoller
 
 HEAD_END = b"\r\n\r\n"
 #: A request head longer than this is refused; browsers send a few kilobytes.
@@ -103,7 +107,7 @@ def arriving_request(conn) -> ArrivingRequest | None:
     return getattr(conn, "arriving_request", None)
 
 
-class WholeRequestWorker(gthread.ThreadWorker):
+class WholeRequestWorker(AnswersFromThePoller, gthread.ThreadWorker):
     """``gthread`` whose threads never wait for a client to finish sending a request."""
 
     def accept(self, listener):
@@ -152,8 +156,7 @@ class WholeRequestWorker(gthread.ThreadWorker):
                 conn.sock, selectors.EVENT_READ, partial(self.on_pending_socket_readable, conn)
             )
         else:
-            self.nr_conns -= 1
-            conn.close()
+            self.close_conn(conn)
 
     def handle(self, conn):
         if self.cfg.is_ssl or getattr(conn, "handed_whole", False):
@@ -179,6 +182,7 @@ class WholeRequestWorker(gthread.ThreadWorker):
         """Close connections silent for the keep-alive time, and those too slow overall."""
         super().murder_pending()
         now = time.monotonic()
+        self.close_past_their_time(now)
         for conn in [
             conn
             for conn in self.pending_conns
@@ -186,16 +190,13 @@ class WholeRequestWorker(gthread.ThreadWorker):
         ]:
             self.pending_conns.remove(conn)
             self.poller.unregister(conn.sock)
-            self.nr_conns -= 1
             self.log.info("closed a connection from %s: request too slow", conn.client)
-            conn.close()
+            self.close_conn(conn)
 
     def finish_request(self, conn, fs):
         if getattr(conn, "refused", False):
-            self.nr_conns -= 1
-            conn.close()
-            return
-        super().finish_request(conn, fs)
+            return self.close_conn(conn)
+        return super().finish_request(conn, fs)
 
     def _receive_what_has_arrived(self, conn) -> str:
         """``whole`` (handed to the parser), ``wait``, or ``closed``."""

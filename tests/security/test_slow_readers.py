@@ -1,0 +1,115 @@
+"""``booking serve`` keeps answering while clients do not read their answers, or do
+not close their connections after the last one.
+
+A real server of one worker with one thread, so that a thread held by such a
+client would leave every other visitor without an answer.  The API's description
+(about 20 kB) is larger than what a connection whose client reads nothing takes
+at once (a small receive buffer on the client's side), and a client may send
+many requests before it reads any answer (pipelining).
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+
+import pytest
+
+from booking.server_answers import ANSWER_WRITE_SECONDS, LINGER_SECONDS
+from tests.security.live_server import LiveServer, live_server
+
+pytestmark = pytest.mark.slow
+
+PROMPT = 2.0
+BIG = "/api/v1/openapi.json"
+NON_READERS = 16
+
+
+@pytest.fixture(scope="module")
+def one_thread(tmp_path_factory) -> Iterator[LiveServer]:
+    folder = tmp_path_factory.mktemp("one-thread")
+    with live_server(folder, "--workers", "1", "--threads", "1") as server:
+        yield server
+
+
+def request(path: str, *, close: bool = False) -> bytes:
+    connection = "Connection: close\r\n" if close else ""
+    return f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{connection}\r\n".encode()
+
+
+def non_reader(port: int, requests: bytes) -> socket.socket:
+    """A connection that sends ``requests`` and then reads nothing."""
+    connection = socket.socket()
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+    connection.connect(("127.0.0.1", port))
+    connection.sendall(requests)
+    return connection
+
+
+def timed_health(server: LiveServer) -> tuple[int, float]:
+    started = time.monotonic()
+    try:
+        status, _answer = server.get("/api/v1/health", timeout=PROMPT * 3)
+    except TimeoutError:
+        status = 0
+    return status, time.monotonic() - started
+
+
+def read_all(connection: socket.socket, timeout: float) -> bytes:
+    """Everything the server sends until it closes the connection."""
+    connection.settimeout(timeout)
+    data = b""
+    while chunk := connection.recv(512):
+        data += chunk
+    return data
+
+
+def test_clients_that_do_not_read_their_answers_hold_no_thread_and_are_let_go(one_thread):
+    with ExitStack() as stack:
+        for _ in range(NON_READERS):
+            stack.enter_context(non_reader(one_thread.port, request(BIG) * 100))
+        answers = [timed_health(one_thread) for _ in range(5)]
+        # A connection whose client takes nothing for ANSWER_WRITE_SECONDS is closed.
+        deadline = time.monotonic() + ANSWER_WRITE_SECONDS + PROMPT
+        while "answer not read" not in one_thread.log.read_text():
+            assert time.monotonic() < deadline, "no connection was closed"
+            time.sleep(0.1)  # polling the server's log for the line it writes
+    assert [status for status, _took in answers] == [200] * 5
+    assert max(took for _status, took in answers) < PROMPT, answers
+
+
+def test_a_client_that_reads_slowly_gets_its_whole_answer_and_keeps_its_connection(one_thread):
+    _status, whole = one_thread.get(BIG)
+    body = whole.split(b"\r\n\r\n", 1)[1]
+    with socket.socket() as connection:
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+        connection.connect(("127.0.0.1", one_thread.port))
+        connection.sendall(request(BIG))
+        first = b""
+        connection.settimeout(PROMPT)
+        while not first.endswith(body):
+            chunk = connection.recv(256)  # a little at a time, as a slow line gives it
+            assert chunk, "closed before the whole answer"
+            first += chunk
+        connection.sendall(request("/api/v1/health", close=True))
+        second = read_all(connection, PROMPT)
+    assert first.startswith(b"HTTP/1.1 200 ")
+    assert second.startswith(b"HTTP/1.1 200 ")
+
+
+def test_clients_that_keep_their_connection_open_after_the_last_answer_hold_nothing(
+    one_thread,
+):
+    with ExitStack() as stack:
+        lingering = [
+            stack.enter_context(non_reader(one_thread.port, request("/api/v1/health", close=True)))
+            for _ in range(10)
+        ]
+        answers = [timed_health(one_thread) for _ in range(5)]
+        # Each got its whole answer and then the server's end of the connection.
+        ends = [read_all(connection, LINGER_SECONDS + PROMPT) for connection in lingering]
+    assert [status for status, _took in answers] == [200] * 5
+    assert max(took for _status, took in answers) < PROMPT, answers
+    assert all(end.startswith(b"HTTP/1.1 200 ") for end in ends)
