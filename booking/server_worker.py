@@ -18,6 +18,13 @@ A connection whose request is not whole within
 ``REQUEST_ARRIVAL_SECONDS`` (from the connection's start, or on a kept-alive
 connection from the request's first byte) is closed (as nginx does on its
 ``client_header_timeout``), and a head larger than ``HEAD_MAX`` gets 431.
+A body too large to wait for is never read by a thread: with a declared length
+the app refuses it unread (413) and the connection closes after the answer,
+where gunicorn would have had the thread read the rest from the client for up to
+five seconds first; a chunked one, which the app would read from the client,
+gets 413 here.  Sixteen connections that sent such a request and then a byte
+every half second held the threads of both workers: four of six health checks
+got no answer within 30 seconds.
 Such connections are closed at once, without the lingering of a graceful
 close, so that a refused client costs the worker nothing more.
 
@@ -66,6 +73,7 @@ _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:[ \t]*(\d{1,12})[ \t]*\
 _CHUNKED = re.compile(rb"\r\ntransfer-encoding[ \t]*:[^\r\n]*chunked", re.IGNORECASE)
 #: The last chunk of a chunked body ("0", maybe extensions), before trailers and a blank line.
 _LAST_CHUNK = re.compile(rb"(?:^|\r\n)0+(?:;[^\r\n]*)?\r\n")
+BODY_TOO_LARGE = b"HTTP/1.1 413 Content Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
 HEAD_TOO_LARGE = (
     b"HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n"
     b"Content-Length: 0\r\n\r\n"
@@ -90,16 +98,31 @@ class ArrivingRequest:
         end = self.head_end()
         if end < 0:
             return False
-        body_start = end + len(HEAD_END)
-        if _CHUNKED.search(self.data, 0, end + 2):
-            body = self.data[body_start:]
-            ended = body.endswith(b"\r\n\r\n") and _LAST_CHUNK.search(body) is not None
-            return ended or len(body) > BUFFERED_BODY_MAX
+        if self._chunked(end):
+            body = len(self.data) - end - len(HEAD_END)
+            return self._last_chunk_arrived(end) or body > BUFFERED_BODY_MAX
         declared = _CONTENT_LENGTH.search(self.data, 0, end + 2)
         body_length = int(declared.group(1)) if declared else 0
         if body_length > BUFFERED_BODY_MAX:
             return True  # the app refuses it without reading it
-        return len(self.data) >= body_start + body_length
+        return len(self.data) >= end + len(HEAD_END) + body_length
+
+    def body_left_on_the_wire(self) -> str | None:
+        """Of a whole request: None when its body has all arrived; else how the rest
+        would come, ``chunked`` or ``declared`` (a declared length over the buffer)."""
+        end = self.head_end()
+        if self._chunked(end):
+            return None if self._last_chunk_arrived(end) else "chunked"
+        declared = _CONTENT_LENGTH.search(self.data, 0, end + 2)
+        body = len(self.data) - end - len(HEAD_END)
+        return "declared" if declared and int(declared.group(1)) > body else None
+
+    def _chunked(self, head_end: int) -> bool:
+        return _CHUNKED.search(self.data, 0, head_end + 2) is not None
+
+    def _last_chunk_arrived(self, head_end: int) -> bool:
+        body = self.data[head_end + len(HEAD_END) :]
+        return body.endswith(b"\r\n\r\n") and _LAST_CHUNK.search(body) is not None
 
 
 def arriving_request(conn) -> ArrivingRequest | None:
@@ -174,7 +197,9 @@ class WholeRequestWorker(AnswersFromThePoller, gthread.ThreadWorker):
     def handle_request(self, req, conn):
         """Answer ``req``; the answer to a connection's last allowed request closes it."""
         conn.requests_answered = getattr(conn, "requests_answered", 0) + 1
-        if conn.requests_answered >= KEPT_ALIVE_REQUESTS_MAX:
+        if conn.requests_answered >= KEPT_ALIVE_REQUESTS_MAX or getattr(
+            conn, "body_left_behind", False
+        ):
             req.must_close = True  # gunicorn then answers "Connection: close" and closes
         return super().handle_request(req, conn)
 
@@ -223,6 +248,12 @@ class WholeRequestWorker(AnswersFromThePoller, gthread.ThreadWorker):
             if time.monotonic() > request.deadline:
                 return self._refuse(conn, b"", "request too slow")
             return "wait"
+        body_left = request.body_left_on_the_wire()
+        if body_left == "chunked":  # the app would read it from the client, in a thread
+            return self._refuse(conn, BODY_TOO_LARGE, "chunked body too large")
+        # A declared one the app refuses unread; the connection then closes, rather
+        # than a thread reading the rest of the body from the client first.
+        conn.body_left_behind = body_left is not None
         conn.arriving_request = None
         conn.sock.setblocking(True)
         conn.init()  # the parser, made once per connection

@@ -1,5 +1,6 @@
-"""``booking serve`` keeps answering while clients do not read their answers, or do
-not close their connections after the last one.
+"""``booking serve`` keeps answering while clients do not read their answers, do not
+close their connections after the last one, or start a body too large to wait for
+and send no more of it.
 
 A real server of one worker with one thread, so that a thread held by such a
 client would leave every other visitor without an answer.  The API's description
@@ -18,6 +19,7 @@ from contextlib import ExitStack
 import pytest
 
 from booking.server_answers import ANSWER_WRITE_SECONDS, LINGER_SECONDS
+from booking.server_worker import BUFFERED_BODY_MAX
 from tests.security.live_server import LiveServer, live_server
 
 pytestmark = pytest.mark.slow
@@ -113,3 +115,32 @@ def test_clients_that_keep_their_connection_open_after_the_last_answer_hold_noth
     assert [status for status, _took in answers] == [200] * 5
     assert max(took for _status, took in answers) < PROMPT, answers
     assert all(end.startswith(b"HTTP/1.1 200 ") for end in ends)
+
+
+def large_body_started(port: int, framing: str) -> socket.socket:
+    """A connection that sends a request whose body is over what the server waits for,
+    and then only part of that body."""
+    head = "POST /api/v1/appointments HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    if framing == "declared":
+        head += "Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n"
+        body = b" " * 100
+    else:
+        head += "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        body = b"100000\r\n" + b" " * (BUFFERED_BODY_MAX + 100)
+    connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+    connection.sendall(head.encode() + body)
+    return connection
+
+
+def test_clients_that_start_a_large_body_and_stop_hold_no_thread(one_thread):
+    with ExitStack() as stack:
+        started = [
+            (framing, stack.enter_context(large_body_started(one_thread.port, framing)))
+            for framing in ("declared", "chunked") * 8
+        ]
+        answers = [timed_health(one_thread) for _ in range(5)]
+        declared = [read_all(c, LINGER_SECONDS + PROMPT) for f, c in started if f == "declared"]
+    assert [status for status, _took in answers] == [200] * 5
+    assert max(took for _status, took in answers) < PROMPT, answers
+    # The app's own refusal (413, in the client's language), then the connection closes.
+    assert all(answer.startswith(b"HTTP/1.1 413 ") for answer in declared), declared[:1]
