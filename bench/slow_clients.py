@@ -1,11 +1,21 @@
-"""How fast ``booking serve --workers 2`` answers ``/api/v1/health`` while 40 clients trickle.
+"""How fast ``booking serve --workers 2`` answers ``/api/v1/health`` while clients idle.
 
 A real server on a fresh SQLite database and real sockets: first the health
 endpoint alone for a few seconds (one request at a time, a new connection
-each), then the same while 40 connections each send half a request head and
-one more header line a second, never finishing.  Prints the answer times
-(median, 95th percentile, worst), the ratio of the medians, how many answers
-failed, and the load of the machine.
+each), then the same while ``--slow`` connections of one kind at a time hold
+on, each replaced when the server closes it:
+
+- *trickle*: half a request head, then one more header line a second;
+- *read nothing*: a hundred requests for the API's description (21 kB each)
+  sent at once, on a connection with a small receive buffer, and no answer read;
+- *keep quiet*: a request that asks for ``Connection: close``, its answer
+  never read and the connection never closed (a new batch each second);
+- *stall a body*: a request declaring a body of 1 MB (or a chunked one over
+  64 kB), part of it, then a byte a second.
+
+Prints the answer times (median, 95th percentile, worst) for each, the ratio
+of the medians to those alone, how many answers failed, and the load of the
+machine.
 
     python -m bench.slow_clients [--seconds 8] [--slow 40]
 """
@@ -60,19 +70,55 @@ def watch(port: int, seconds: float) -> list[tuple[int, float]]:
     return answers
 
 
-def trickle(port: int, count: int, stop: threading.Event) -> None:
-    """Keep ``count`` unfinished requests open, adding a header line a second
-    (and opening a new one when the server closes one)."""
+HEALTH_CLOSE = b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+DESCRIPTION = b"GET /api/v1/openapi.json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+LARGE_BODIES = (
+    b"POST /api/v1/appointments HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+    b"\r\nContent-Length: 1000000\r\n\r\n" + b" " * 100,
+    b"POST /api/v1/appointments HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+    b"\r\nTransfer-Encoding: chunked\r\n\r\n100000\r\n" + b" " * 66_000,
+)
+
+
+KINDS = ("trickle", "read nothing", "keep quiet", "stall a body")
+
+
+def idle_connection(port: int, kind: str, number: int) -> socket.socket:
+    """A new connection of ``kind`` that has sent what that kind sends first."""
+    connection = socket.socket()
+    if kind == "read nothing":
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+    connection.settimeout(5)
+    connection.connect(("127.0.0.1", port))
+    first = {
+        "trickle": b"GET /?slow HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+        "read nothing": DESCRIPTION * 100,
+        "keep quiet": HEALTH_CLOSE,
+        "stall a body": LARGE_BODIES[number % 2],
+    }[kind]
+    connection.sendall(first)
+    return connection
+
+
+def keep_idle(port: int, kind: str, count: int, stop: threading.Event) -> None:
+    """Keep ``count`` connections of ``kind`` open, each second adding what the kind
+    adds (a header line, a byte of body), and opening a new one for each the server
+    closed; *keep quiet* opens a new batch each second."""
     sockets: list[socket.socket | None] = [None] * count
     line = 0
     while not stop.is_set():
         line += 1
         for index in range(count):
             try:
+                if kind == "keep quiet" and sockets[index] is not None:
+                    sockets[index].close()
+                    sockets[index] = None
                 if sockets[index] is None:
-                    sockets[index] = socket.create_connection(("127.0.0.1", port), timeout=5)
-                    sockets[index].sendall(b"GET /?slow HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-                sockets[index].sendall(f"X-Slow-{line}: still coming\r\n".encode())
+                    sockets[index] = idle_connection(port, kind, index)
+                elif kind == "trickle":
+                    sockets[index].sendall(f"X-Slow-{line}: still coming\r\n".encode())
+                elif kind == "stall a body":
+                    sockets[index].sendall(b" ")
             except OSError:
                 with suppress(OSError, AttributeError):
                     sockets[index].close()
@@ -116,7 +162,6 @@ def main() -> None:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    stop = threading.Event()
     try:
         deadline = time.monotonic() + 120  # a loaded machine starts it slowly
         while health(port)[0] != 200:
@@ -124,19 +169,26 @@ def main() -> None:
                 raise SystemExit("booking serve did not start")
             time.sleep(0.2)
         alone_median, alone = summary(watch(port, arguments.seconds))
-        trickling = threading.Thread(target=trickle, args=(port, arguments.slow, stop))
-        trickling.start()
-        time.sleep(2)  # every slow client has connected and sent its first lines
-        slowed_median, slowed = summary(watch(port, arguments.seconds))
+        beside = {}
+        for kind in KINDS:
+            stop = threading.Event()
+            idling = threading.Thread(target=keep_idle, args=(port, kind, arguments.slow, stop))
+            idling.start()
+            try:
+                time.sleep(2)  # every idle client has connected and sent its first bytes
+                beside[kind] = summary(watch(port, arguments.seconds))
+            finally:
+                stop.set()
+                idling.join()
     finally:
-        stop.set()
         server.terminate()
         server.wait(timeout=30)
         shutil.rmtree(folder, ignore_errors=True)
     print("booking serve --workers 2, GET /api/v1/health, one connection per request")
-    print(f"  alone:                      {alone}")
-    print(f"  with {arguments.slow} slow clients trickling: {slowed}")
-    print(f"  ratio of medians (slowed / alone): {slowed_median / alone_median:.2f}")
+    print(f"  {'alone:':<37}{alone}")
+    for kind, (median, line) in beside.items():
+        label = f"beside {arguments.slow} clients that {kind}:"
+        print(f"  {label:<37}{line}; ratio of medians {median / alone_median:.2f}")
     print(f"  load average: {os.getloadavg()}, cores: {os.cpu_count()}")
 
 
