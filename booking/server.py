@@ -11,6 +11,8 @@ feeds carry secret tokens in their paths, so those are masked.
 
 from __future__ import annotations
 
+import resource
+
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
@@ -43,6 +45,10 @@ class BookingServer(BaseApplication):
         return create_app()
 
 
+#: Open files a process of the server may hold: a worker's connections (gunicorn's
+#: ``worker_connections``, 1,000) and its own files, with room to spare.
+OPEN_FILES_WANTED = 4096
+
 #: gunicorn settings facing the open internet (``booking serve`` adds bind, workers, threads).
 HARDENED_OPTIONS: dict[str, object] = {
     "worker_class": "booking.server_worker.WholeRequestWorker",
@@ -64,7 +70,18 @@ HARDENED_OPTIONS: dict[str, object] = {
 }
 
 
+def raise_open_files_limit(wanted: int = OPEN_FILES_WANTED) -> None:
+    """Raise this process's limit of open files (its workers inherit it) towards
+    ``wanted``, as far as the hard limit allows: a service manager's usual soft
+    limit (1,024) is about gunicorn's 1,000 connections a worker."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
 def run_gunicorn(*, host: str, port: int, workers: int, threads: int = 8, **extra: object) -> None:
+    raise_open_files_limit()
     options = {
         **HARDENED_OPTIONS,
         "bind": f"{host}:{port}",

@@ -141,10 +141,24 @@ class WholeRequestWorker(AnswersFromThePoller, gthread.ThreadWorker):
         except OSError as error:
             if error.errno in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
                 return None
+            if error.errno in (errno.EMFILE, errno.ENFILE):
+                return self._out_of_descriptors()
             raise
         self.nr_conns += 1
         conn = gthread.TConn(self.cfg, client_sock, client_addr, listener.getsockname())
         return self._take_what_has_arrived(conn)
+
+    def _out_of_descriptors(self) -> None:
+        """No descriptor is left for another connection: take no more than this
+        worker now holds (gunicorn's loop accepts again once one of them closes).
+        gunicorn let the error end the worker, and with it every connection it
+        held: a few hundred idle connections could stop workers again and again."""
+        self.worker_connections = max(self.nr_conns, 1)
+        self.set_accept_enabled(False)
+        self.log.warning(
+            "no file descriptor left: this worker now takes at most %d connections",
+            self.worker_connections,
+        )
 
     def on_client_socket_readable(self, conn, client):
         """A kept-alive connection is readable: its next request, or its end."""

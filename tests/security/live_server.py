@@ -8,6 +8,7 @@ to list.
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -16,6 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,17 +94,23 @@ def wait_until_answering(server: LiveServer, timeout: float) -> None:
     raise AssertionError(f"booking serve did not answer in {timeout} s")
 
 
+def cap_open_files(limit: int) -> None:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
+
 @contextmanager
 def live_server(
     tmp_path: Path,
     *serve_args: str,
     database_url: str | None = None,
     settings: dict[str, str] | None = None,
+    open_files: int | None = None,
 ) -> Iterator[LiveServer]:
     """``booking setup`` then ``booking serve`` on a free port; stopped after the test.
 
     ``database_url`` defaults to a new SQLite file; ``settings`` are more
-    ``BOOKING_*`` variables for both commands."""
+    ``BOOKING_*`` variables for both commands; ``open_files`` caps the files the
+    server may hold open (its soft and hard limit)."""
     port = free_port()
     env = server_env(database_url or f"sqlite:///{tmp_path / 'live.sqlite3'}", port)
     env.update(settings or {})
@@ -115,6 +123,7 @@ def live_server(
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
+            preexec_fn=None if open_files is None else partial(cap_open_files, open_files),
         )
     server = LiveServer(port, process, log, env)
     try:

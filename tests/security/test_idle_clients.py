@@ -1,6 +1,6 @@
 """``booking serve`` keeps answering while clients do not read their answers, do not
-close their connections after the last one, or start a body too large to wait for
-and send no more of it.
+close their connections after the last one, start a body too large to wait for
+and send no more of it, or open more connections than the server has files for.
 
 A real server of one worker with one thread, so that a thread held by such a
 client would leave every other visitor without an answer.  The API's description
@@ -27,6 +27,8 @@ pytestmark = pytest.mark.slow
 PROMPT = 2.0
 BIG = "/api/v1/openapi.json"
 NON_READERS = 16
+#: Open files the server may hold in the last test: fewer than gunicorn's 1,000 connections.
+OPEN_FILES = 200
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +146,25 @@ def test_clients_that_start_a_large_body_and_stop_hold_no_thread(one_thread):
     assert max(took for _status, took in answers) < PROMPT, answers
     # The app's own refusal (413, in the client's language), then the connection closes.
     assert all(answer.startswith(b"HTTP/1.1 413 ") for answer in declared), declared[:1]
+
+
+def test_more_connections_than_open_files_leave_the_worker_serving(tmp_path):
+    with live_server(tmp_path, "--workers", "1", open_files=OPEN_FILES) as server:
+        with ExitStack() as stack:
+            idle = [
+                stack.enter_context(socket.create_connection(("127.0.0.1", server.port)))
+                for _ in range(OPEN_FILES + 50)
+            ]
+            # The worker cannot take them all; it stops taking more, and lives on.
+            deadline = time.monotonic() + PROMPT * 2
+            while "no file descriptor left" not in server.log.read_text():
+                assert time.monotonic() < deadline, server.log.read_text()[-2000:]
+                time.sleep(0.1)  # polling the server's log for the line it writes
+            for connection in idle[:100]:
+                connection.close()
+            answers = [timed_health(server) for _ in range(5)]
+        log = server.log.read_text()
+    assert [status for status, _took in answers] == [200] * 5
+    assert max(took for _status, took in answers) < PROMPT, answers
+    assert "exited with code" not in log and "Booting worker" in log
+    assert log.count("Booting worker") == 1, "a worker was started again"
