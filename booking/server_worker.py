@@ -67,6 +67,10 @@ HEAD_MAX = 32 * 1024
 BUFFERED_BODY_MAX = 64 * 1024
 #: Seconds for a whole request (head and small body) to arrive, from its first byte.
 REQUEST_ARRIVAL_SECONDS = 10.0
+#: A worker holding this share of its connections closes idle ones ...
+IDLE_CLOSING_FROM = 0.9
+#: ... down to this share.
+IDLE_CLOSING_DOWN_TO = 0.8
 #: Requests on one kept-alive connection; the last one's answer closes it.
 KEPT_ALIVE_REQUESTS_MAX = 100
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:[ \t]*(\d{1,12})[ \t]*\r\n", re.IGNORECASE)
@@ -231,6 +235,25 @@ class WholeRequestWorker(AnswersFromThePoller, gthread.ThreadWorker):
             self.poller.unregister(conn.sock)
             self.log.info("closed a connection from %s: request too slow", conn.client)
             self.close_conn(conn)
+        self._make_room()
+
+    def _make_room(self) -> None:
+        """Near its limit of connections, close idle ones: first kept-alive connections
+        waiting for a next request, then those that have sent no whole request for
+        longest.  Otherwise a client that holds a worker's thousand connections open,
+        saying nothing and opening new ones as they are closed, keeps everyone else
+        waiting to be accepted until each of his has been idle for five seconds."""
+        if self.nr_conns < self.worker_connections * IDLE_CLOSING_FROM:
+            return
+        excess = self.nr_conns - int(self.worker_connections * IDLE_CLOSING_DOWN_TO)
+        closed = 0
+        for idle in (self.keepalived_conns, self.pending_conns):
+            while idle and closed < excess:
+                conn = idle.popleft()
+                self.poller.unregister(conn.sock)
+                self.close_conn(conn)
+                closed += 1
+        self.log.warning("closed %d idle connections to make room for new ones", closed)
 
     def finish_request(self, conn, fs):
         if getattr(conn, "refused", False):

@@ -27,6 +27,8 @@ pytestmark = pytest.mark.slow
 PROMPT = 2.0
 BIG = "/api/v1/openapi.json"
 NON_READERS = 16
+#: gunicorn's connections a worker (its ``worker_connections``).
+WORKER_CONNECTIONS = 1000
 #: Open files the server may hold in the last test: fewer than gunicorn's 1,000 connections.
 OPEN_FILES = 200
 
@@ -168,3 +170,15 @@ def test_more_connections_than_open_files_leave_the_worker_serving(tmp_path):
     assert max(took for _status, took in answers) < PROMPT, answers
     assert "exited with code" not in log and "Booting worker" in log
     assert log.count("Booting worker") == 1, "a worker was started again"
+
+
+def test_a_worker_full_of_idle_connections_makes_room_for_new_ones(tmp_path):
+    with live_server(tmp_path, "--workers", "1") as server:
+        with ExitStack() as stack:
+            for _ in range(WORKER_CONNECTIONS + 100):
+                stack.enter_context(socket.create_connection(("127.0.0.1", server.port)))
+            answers = [timed_health(server) for _ in range(5)]
+        log = server.log.read_text()
+    assert [status for status, _took in answers] == [200] * 5
+    assert max(took for _status, took in answers) < PROMPT, answers
+    assert "idle connections to make room" in log
