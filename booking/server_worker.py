@@ -253,7 +253,8 @@ class WholeRequestWorker(AnswersFromThePoller, gthread.ThreadWorker):
                 self.poller.unregister(conn.sock)
                 self.close_conn(conn)
                 closed += 1
-        self.log.warning("closed %d idle connections to make room for new ones", closed)
+        if closed:
+            self.log.warning("closed %d idle connections to make room for new ones", closed)
 
     def finish_request(self, conn, fs):
         if getattr(conn, "refused", False):
