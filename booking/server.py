@@ -62,7 +62,7 @@ HARDENED_OPTIONS: dict[str, object] = {
     "limit_request_field_size": 8190,
     # The app's ProxyFix decides which forwarded headers to believe, not gunicorn.
     "forwarded_allow_ips": "",
-    # Answers are written from memory without blocking (server_worker.py), not sent
+    # Answers are written from memory without blocking (server_answers.py), not sent
     # from the file by the kernel.
     "sendfile": False,
     # No run-time control socket in the home directory: nothing here uses it.
