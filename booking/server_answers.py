@@ -106,9 +106,12 @@ class AnswersFromThePoller:
             return super().finish_request(conn, fs)
         return self._linger(conn)
 
-    def close_past_their_time(self, now: float) -> None:
-        """Close the connections whose answer has not left in time, and the lingering
+    def murder_pending(self):
+        """gunicorn's check of its waiting connections, once a turn of the loop; then
+        close the connections whose answer has not left in time, and the lingering
         ones whose time is up."""
+        super().murder_pending()
+        now = time.monotonic()
         while self.writing_conns and self.writing_conns[0].write_deadline <= now:
             conn = self.writing_conns.popleft()
             self.poller.unregister(conn.sock)

@@ -105,8 +105,7 @@ class ArrivingRequest:
         if self._chunked(end):
             body = len(self.data) - end - len(HEAD_END)
             return self._last_chunk_arrived(end) or body > BUFFERED_BODY_MAX
-        declared = _CONTENT_LENGTH.search(self.data, 0, end + 2)
-        body_length = int(declared.group(1)) if declared else 0
+        body_length = self._declared_length(end)
         if body_length > BUFFERED_BODY_MAX:
             return True  # the app refuses it without reading it
         return len(self.data) >= end + len(HEAD_END) + body_length
@@ -117,9 +116,12 @@ class ArrivingRequest:
         end = self.head_end()
         if self._chunked(end):
             return None if self._last_chunk_arrived(end) else "chunked"
-        declared = _CONTENT_LENGTH.search(self.data, 0, end + 2)
         body = len(self.data) - end - len(HEAD_END)
-        return "declared" if declared and int(declared.group(1)) > body else None
+        return "declared" if self._declared_length(end) > body else None
+
+    def _declared_length(self, head_end: int) -> int:
+        declared = _CONTENT_LENGTH.search(self.data, 0, head_end + 2)
+        return int(declared.group(1)) if declared else 0
 
     def _chunked(self, head_end: int) -> bool:
         return _CHUNKED.search(self.data, 0, head_end + 2) is not None
@@ -225,7 +227,6 @@ class WholeRequestWorker(AnswersFromThePoller, gthread.ThreadWorker):
         """Close connections silent for the keep-alive time, and those too slow overall."""
         super().murder_pending()
         now = time.monotonic()
-        self.close_past_their_time(now)
         for conn in [
             conn
             for conn in self.pending_conns
