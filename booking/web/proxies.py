@@ -6,10 +6,17 @@ append the address they saw to ``X-Forwarded-For`` (and say the scheme in
 trusted proxy saw.  With 0 (the default) those headers are never believed: a
 client could write anything in them.  Rate limits, sign-in throttling and
 Flask-Login's session protection all use :func:`client_address`.
+
+An IPv6 client counts as its /64 network (:func:`address_group`): a home, an
+office or a server is given a whole /64 and may use any of its 2^64 addresses,
+so counting each address apart would let one attacker sign in, book and send
+codes as if from a new client each time, and browsers with temporary addresses
+(RFC 8981) would lose their staff session whenever the address changed.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from hashlib import sha512
 
 from flask import Flask, request
@@ -24,9 +31,24 @@ def trust_proxies(app: Flask, count: int) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
+def address_group(address: str) -> str:
+    """The address as the limits count it: an IPv6 one as its /64 network (an IPv4
+    one written as IPv6, ``::ffff:a.b.c.d``, as the IPv4 address), anything else as
+    it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
 def client_address() -> str:
-    """The client's address as decided above (the rate limiter's key)."""
-    return request.remote_addr or "unknown"
+    """The client's address as decided above, grouped (the rate limiter's key)."""
+    return address_group(request.remote_addr or "unknown")
 
 
 def session_identifier() -> str:

@@ -2,7 +2,9 @@
 
 With none (the default) a client cannot pick its own rate-limit bucket or pass
 Flask-Login's session protection by writing the header; behind one proxy, the
-address that proxy saw is the client's.
+address that proxy saw is the client's.  An IPv6 client is its /64 network: it
+cannot get a fresh bucket by moving to another address of its own network, and a
+staff member's browser that does so keeps its session.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from booking.app import create_app
 from booking.data.enums import Role
 from booking.data.models import StaffUser
 from booking.web.extensions import limiter
+from booking.web.proxies import address_group
 from tests.conftest import test_settings as settings_for
 
 SIGN_IN_LIMIT = 10  # sign-in posts a minute per address
@@ -75,6 +78,26 @@ def test_behind_one_proxy_each_forwarded_address_has_its_own_bucket(database_url
     assert forged == 429
 
 
+def test_an_ipv6_client_moving_within_its_network_keeps_its_bucket(database_url, clean_database):
+    with rate_limited_app(database_url, 1) as app:
+        client = app.test_client()
+        moving = [
+            sign_in_attempt(client, f"2001:db8:66:1::{number + 1:x}")
+            for number in range(SIGN_IN_LIMIT + 1)
+        ]
+        neighbour_network = sign_in_attempt(client, "2001:db8:66:2::1")
+    assert moving == [200] * SIGN_IN_LIMIT + [429]
+    assert neighbour_network == 200
+
+
+def test_addresses_are_grouped_as_the_limits_count_them():
+    assert address_group("198.51.100.7") == "198.51.100.7"
+    assert address_group("2001:db8:66:1::5") == "2001:db8:66:1::/64"
+    assert address_group("2001:db8:66:1:aaaa:bbbb:cccc:dddd") == "2001:db8:66:1::/64"
+    assert address_group("::ffff:198.51.100.7") == "198.51.100.7"
+    assert address_group("unknown") == "unknown"
+
+
 @pytest.fixture
 def admin(session):
     account = StaffUser(
@@ -104,12 +127,23 @@ def signed_in_from(client, forwarded_for: str) -> None:
     assert answer.status_code == 302
 
 
-def test_behind_one_proxy_a_session_used_from_another_address_ends(database_url, admin):
+@pytest.mark.parametrize(
+    ("signed_in_at", "same_client", "elsewhere"),
+    [
+        ("198.51.100.1", "198.51.100.1", "198.51.100.2"),
+        # IPv6: a temporary address of the same /64 network (RFC 8981) is the same client.
+        ("2001:db8:77:1::10", "2001:db8:77:1:8d3e:21ff:fe4a:9c01", "2001:db8:77:2::10"),
+    ],
+    ids=["ipv4", "ipv6"],
+)
+def test_behind_one_proxy_a_session_used_from_another_address_ends(
+    database_url, admin, signed_in_at, same_client, elsewhere
+):
     with app_behind(database_url, 1) as app:
         client = app.test_client()
-        signed_in_from(client, "198.51.100.1")
-        assert admin_page_from(client, "198.51.100.1") == 200
-        assert admin_page_from(client, "198.51.100.2") == 302  # to sign-in
+        signed_in_from(client, signed_in_at)
+        assert admin_page_from(client, same_client) == 200
+        assert admin_page_from(client, elsewhere) == 302  # to sign-in
 
 
 def test_without_trusted_proxies_a_forged_header_changes_nothing(database_url, admin):

@@ -70,6 +70,14 @@ def test_the_attacking_address_must_wait_even_with_the_right_password(client, ad
     assert attempt(client, EMAIL, PASSWORD, ATTACKER).status_code == 302
 
 
+def test_an_attacker_moving_within_one_ipv6_network_waits_as_one_address(client, advisor, clock):
+    for failure in range(FREE_FAILURES + 1):
+        attempt(client, EMAIL, "arvaus", f"2001:db8:66:1::{failure + 1:x}")
+    refused = attempt(client, EMAIL, PASSWORD, "2001:db8:66:1:aaaa:bbbb:cccc:dddd")
+    assert WAITING in refused.get_data(as_text=True)
+    assert attempt(client, EMAIL, PASSWORD, "2001:db8:77:1::7").status_code == 302
+
+
 def answers(client, email: str, address: str, count: int) -> list[tuple[int, str]]:
     """Status and page of ``count`` wrong attempts, with the typed address blanked out."""
     return [
