@@ -49,9 +49,11 @@ reconnect at once; the cost is one connection in a hundred requests.
 from __future__ import annotations
 
 import errno
+import heapq
 import re
 import selectors
 import time
+from collections import Counter, deque
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
@@ -59,6 +61,7 @@ from functools import partial
 from gunicorn.workers import gthread
 
 from booking.server_answers import AnswersFromThePoller
+from booking.web.proxies import address_group
 
 HEAD_END = b"\r\n\r\n"
 #: A request head longer than this is refused; browsers send a few kilobytes.
@@ -129,6 +132,30 @@ class ArrivingRequest:
     def _last_chunk_arrived(self, head_end: int) -> bool:
         body = self.data[head_end + len(HEAD_END) :]
         return body.endswith(b"\r\n\r\n") and _LAST_CHUNK.search(body) is not None
+
+
+def client_address(conn) -> str:
+    """The address a connection comes from, grouped as the app's limits group it
+    (an IPv6 one as its /64 network)."""
+    return address_group(str(conn.client[0] if isinstance(conn.client, tuple) else conn.client))
+
+
+def idle_to_close(kept_alive, pending, count: int) -> list:
+    """``count`` idle connections to close, taken one at a time from the address that
+    holds the most idle connections then: of its own, kept-alive ones first, then
+    those waiting longest for a whole request."""
+    by_address: dict[str, deque] = {}
+    for conn in (*kept_alive, *pending):
+        by_address.setdefault(client_address(conn), deque()).append(conn)
+    most = [(-len(held), address) for address, held in by_address.items()]
+    heapq.heapify(most)
+    closing = []
+    while most and len(closing) < count:
+        negative_held, address = heapq.heappop(most)
+        closing.append(by_address[address].popleft())
+        if negative_held < -1:
+            heapq.heappush(most, (negative_held + 1, address))
+    return closing
 
 
 def arriving_request(conn) -> ArrivingRequest | None:
@@ -239,23 +266,34 @@ class WholeRequestWorker(AnswersFromThePoller, gthread.ThreadWorker):
         self._make_room()
 
     def _make_room(self) -> None:
-        """Near its limit of connections, close idle ones: first kept-alive connections
-        waiting for a next request, then those that have sent no whole request for
-        longest.  Otherwise a client that holds a worker's thousand connections open,
-        saying nothing and opening new ones as they are closed, keeps everyone else
-        waiting to be accepted until each of his has been idle for five seconds."""
+        """Near its limit of connections, close idle ones, always from the client
+        address that holds the most of them: of its idle connections, first those
+        kept alive waiting for a next request, then those that have sent no whole
+        request for longest.  Otherwise a client that holds a worker's thousand
+        connections open, saying nothing and opening new ones as they are closed,
+        keeps everyone else waiting to be accepted until each of his has been idle
+        for five seconds; and closing the longest idle first, whoever held them,
+        would close a slow visitor's half-sent request before the flood's newer
+        connections.  Behind a proxy every connection has the proxy's address, and
+        the order is the longest idle first."""
         if self.nr_conns < self.worker_connections * IDLE_CLOSING_FROM:
             return
         excess = self.nr_conns - int(self.worker_connections * IDLE_CLOSING_DOWN_TO)
-        closed = 0
+        closing = idle_to_close(self.keepalived_conns, self.pending_conns, excess)
+        ids = {id(conn) for conn in closing}
         for idle in (self.keepalived_conns, self.pending_conns):
-            while idle and closed < excess:
-                conn = idle.popleft()
+            for conn in [conn for conn in idle if id(conn) in ids]:
+                idle.remove(conn)
                 self.poller.unregister(conn.sock)
                 self.close_conn(conn)
-                closed += 1
-        if closed:
-            self.log.warning("closed %d idle connections to make room for new ones", closed)
+        if closing:
+            address, count = Counter(map(client_address, closing)).most_common(1)[0]
+            self.log.warning(
+                "closed %d idle connections to make room for new ones (%d of them from %s)",
+                len(closing),
+                count,
+                address,
+            )
 
     def finish_request(self, conn, fs):
         if getattr(conn, "refused", False):

@@ -31,6 +31,9 @@ NON_READERS = 16
 WORKER_CONNECTIONS = 1000
 #: Open files the server may hold in the last test: fewer than gunicorn's 1,000 connections.
 OPEN_FILES = 200
+#: Where a flood of idle connections comes from (loopback: any 127.x address is this machine).
+FLOOD_ADDRESS = "127.0.0.2"
+SLOW_VISITORS = 5
 
 
 @pytest.fixture(scope="module")
@@ -186,3 +189,43 @@ def test_a_worker_full_of_idle_connections_makes_room_for_new_ones(tmp_path):
     assert [status for status, _took in answers] == [200] * 5
     assert max(took for _status, took in answers) < PROMPT, answers
     assert "idle connections to make room" in log
+
+
+def status_of_answer(connection: socket.socket) -> int:
+    """The status of the answer on ``connection``; 0 when it was closed without one."""
+    connection.settimeout(PROMPT * 3)
+    try:
+        head = connection.recv(64)
+    except OSError:
+        return 0
+    return int(head.split()[1]) if head.startswith(b"HTTP/1.1 ") else 0
+
+
+def test_making_room_closes_the_flood_before_a_slow_visitor(tmp_path):
+    """A visitor on a slow line has sent half of his request when someone floods the
+    worker with idle connections from another address: the worker makes room by
+    closing the flood's connections, and the visitor's request is answered."""
+    half_request = b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    with live_server(tmp_path, "--workers", "1") as server:
+        with ExitStack() as stack:
+            visitors = [
+                stack.enter_context(socket.create_connection(("127.0.0.1", server.port)))
+                for _ in range(SLOW_VISITORS)
+            ]
+            for visitor in visitors:
+                visitor.sendall(half_request)
+            for _ in range(WORKER_CONNECTIONS + 100):
+                stack.enter_context(
+                    socket.create_connection(
+                        ("127.0.0.1", server.port), source_address=(FLOOD_ADDRESS, 0)
+                    )
+                )
+            # Answered after the worker has taken the flood's connections before it.
+            assert timed_health(server)[0] == 200
+            assert "idle connections to make room" in server.log.read_text()
+            for visitor in visitors:
+                visitor.sendall(b"\r\n")
+            statuses = [status_of_answer(visitor) for visitor in visitors]
+        log = server.log.read_text()
+    assert statuses == [200] * SLOW_VISITORS
+    assert f"of them from {FLOOD_ADDRESS}" in log
