@@ -134,7 +134,7 @@ class ArrivingRequest:
         return body.endswith(b"\r\n\r\n") and _LAST_CHUNK.search(body) is not None
 
 
-def client_address(conn) -> str:
+def connection_address(conn) -> str:
     """The address a connection comes from, grouped as the app's limits group it
     (an IPv6 one as its /64 network)."""
     return address_group(str(conn.client[0] if isinstance(conn.client, tuple) else conn.client))
@@ -146,7 +146,7 @@ def idle_to_close(kept_alive, pending, count: int) -> list:
     those waiting longest for a whole request."""
     by_address: dict[str, deque] = {}
     for conn in (*kept_alive, *pending):
-        by_address.setdefault(client_address(conn), deque()).append(conn)
+        by_address.setdefault(connection_address(conn), deque()).append(conn)
     most = [(-len(held), address) for address, held in by_address.items()]
     heapq.heapify(most)
     closing = []
@@ -282,12 +282,14 @@ class WholeRequestWorker(AnswersFromThePoller, gthread.ThreadWorker):
         closing = idle_to_close(self.keepalived_conns, self.pending_conns, excess)
         ids = {id(conn) for conn in closing}
         for idle in (self.keepalived_conns, self.pending_conns):
-            for conn in [conn for conn in idle if id(conn) in ids]:
-                idle.remove(conn)
-                self.poller.unregister(conn.sock)
-                self.close_conn(conn)
+            staying = [conn for conn in idle if id(conn) not in ids]
+            idle.clear()
+            idle.extend(staying)
+        for conn in closing:
+            self.poller.unregister(conn.sock)
+            self.close_conn(conn)
         if closing:
-            address, count = Counter(map(client_address, closing)).most_common(1)[0]
+            address, count = Counter(map(connection_address, closing)).most_common(1)[0]
             self.log.warning(
                 "closed %d idle connections to make room for new ones (%d of them from %s)",
                 len(closing),
