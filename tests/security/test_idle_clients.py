@@ -25,6 +25,8 @@ from tests.security.live_server import LiveServer, live_server
 pytestmark = pytest.mark.slow
 
 PROMPT = 2.0
+#: How long a test waits for a line the server will write (a bound, not a claim of speed).
+LOG_LINE_WAIT = 15.0
 BIG = "/api/v1/openapi.json"
 NON_READERS = 16
 #: gunicorn's connections a worker (its ``worker_connections``).
@@ -75,6 +77,14 @@ def read_all(connection: socket.socket, timeout: float) -> bytes:
     return data
 
 
+def wait_for_log_line(server: LiveServer, line: str, within: float) -> None:
+    """Return once the server's log holds ``line``; fail after ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while line not in server.log.read_text():
+        assert time.monotonic() < deadline, server.log.read_text()[-2000:]
+        time.sleep(0.1)  # polling the server's log for the line it writes
+
+
 def test_clients_that_do_not_read_their_answers_hold_no_thread_and_are_let_go(one_thread):
     with ExitStack() as stack:
         for _ in range(NON_READERS):
@@ -85,10 +95,7 @@ def test_clients_that_do_not_read_their_answers_hold_no_thread_and_are_let_go(on
         # thread fills sixteen connections' in turn (about 1.6 MB each, some seventy
         # answers): on this machine the first is let go 10-12 s after the last health
         # check, on a busy one later.
-        deadline = time.monotonic() + ANSWER_WRITE_SECONDS * 3
-        while "answer not read" not in one_thread.log.read_text():
-            assert time.monotonic() < deadline, "no connection was closed"
-            time.sleep(0.1)  # polling the server's log for the line it writes
+        wait_for_log_line(one_thread, "answer not read", ANSWER_WRITE_SECONDS * 3)
     assert [status for status, _took in answers] == [200] * 5
     assert max(took for _status, took in answers) < PROMPT, answers
 
@@ -165,10 +172,7 @@ def test_more_connections_than_open_files_leave_the_worker_serving(tmp_path):
                 for _ in range(OPEN_FILES + 50)
             ]
             # The worker cannot take them all; it stops taking more, and lives on.
-            deadline = time.monotonic() + PROMPT * 2
-            while "no file descriptor left" not in server.log.read_text():
-                assert time.monotonic() < deadline, server.log.read_text()[-2000:]
-                time.sleep(0.1)  # polling the server's log for the line it writes
+            wait_for_log_line(server, "no file descriptor left", LOG_LINE_WAIT)
             for connection in idle[:100]:
                 connection.close()
             answers = [timed_health(server) for _ in range(5)]
