@@ -18,14 +18,16 @@ A booking raises its agency's count, and every point offers the agency's
 services: at national scale a thousand kept answers per process rest on one
 agency's slot.  Yet a booking seldom changes the agency's half of an answer
 (``booking.data.range_halves``: the starts at which one of its experts is
-free), only the half of its own point.  So when the endpoint finds an agency's
-half under counts read before its stamp, nothing being written, it notes the
-half's version at those counts (:func:`agency_half_found`); and an answer whose
-signal counts moved only in its agency's slot is still current when its
-agency's half was found at the count that slot has now, with the version the
-answer rests on (:func:`signalled_current`): its point's half rests on counts
-that did not move, and its agency's half reads as it did.
-"""
+free), only the half of its own point.  And it raises its point's count, which
+every answer at the point shares whatever its service and days, though it
+changes the point's half only of the days it touches.  So when the endpoint
+finds an answer current under counts read before its stamp, nothing being
+written, it notes (:func:`halves_found`) the agency's half's version at the
+region's and the agency's counts, and the point's revisions over the answer's
+days at the region's and the point's counts.  An answer whose region's count
+did not move is still current when each of its point's and agency's counts
+that moved was found, at the count it has now, to leave its half as the answer
+rests on it (:func:`signalled_current`)."""
 
 from __future__ import annotations
 
@@ -98,30 +100,60 @@ def signalled_current(cache, key: Hashable, kept: Any, quiet: Quiet | None) -> b
     """Whether the signal's counts ``quiet`` of ``kept``'s slots (the region's, its
     point's, its agency's: ``booking.data.availability.signal_slots``), read just
     now with nothing being written, vouch for the kept answer: they read as when it
-    was found current, or only its agency's count moved and its agency's half was
-    found at that count with the version the answer rests on (then the answer keeps
-    these counts, under ``key``)."""
+    was found current; or the region's count did not move, and each of the point's
+    and the agency's that moved was found, at the count it has now, to leave the
+    answer's half as it rests on it (:func:`halves_found`): the point's revisions
+    over its days, and the agency's half's version.  Then the answer keeps these
+    counts, under ``key``."""
     if quiet is None or kept is None or kept.quiet is None:
         return False
     if quiet == kept.quiet:
         return True
-    if kept.agency_half is None or quiet[:-1] != kept.quiet[:-1]:
+    if kept.agency_half is None or quiet[:_POINT] != kept.quiet[:_POINT]:
+        return False  # another file or token, or the region's count moved
+    if quiet[_POINT] != kept.quiet[_POINT] and cache.get(
+        ("point days found", *kept.point_days)
+    ) != (_point_reading(quiet), _point_revisions(kept.stamp)):
         return False
     half_key, version = kept.agency_half
-    if cache.get(("agency half found", half_key)) != (_agency_reading(quiet), version):
+    if quiet[_AGENCY] != kept.quiet[_AGENCY] and cache.get(("agency half found", half_key)) != (
+        _agency_reading(quiet),
+        version,
+    ):
         return False
     cache.put(key, replace(kept, quiet=quiet))
     return True
 
 
-def agency_half_found(cache, agency_half: tuple | None, quiet: Quiet | None) -> None:
-    """Note that the agency's half (key, version) is current at the counts ``quiet``,
-    read before the stamp it was found under, nothing being written."""
-    if agency_half is not None and quiet is not None:
-        half_key, version = agency_half
-        cache.put(("agency half found", half_key), (_agency_reading(quiet), version))
+def halves_found(cache, kept: Any, quiet: Quiet | None) -> None:
+    """Note, for other answers resting on them, that at the counts ``quiet`` (read
+    before ``kept``'s stamp, nothing being written) the point's revisions over
+    ``kept``'s days read as its stamp says, and the agency's half has the version
+    ``kept`` rests on."""
+    if kept.agency_half is None or quiet is None:
+        return
+    half_key, version = kept.agency_half
+    cache.put(("agency half found", half_key), (_agency_reading(quiet), version))
+    cache.put(
+        ("point days found", *kept.point_days),
+        (_point_reading(quiet), _point_revisions(kept.stamp)),
+    )
+
+
+#: Where the point's and the agency's counts stand in a reading of an answer's slots.
+_POINT, _AGENCY = -2, -1
 
 
 def _agency_reading(quiet: Quiet) -> tuple[int, ...]:
     """The signal's file, its token, and the region's and the agency's counts."""
-    return (*quiet[:-2], quiet[-1])
+    return (*quiet[:_POINT], quiet[_AGENCY])
+
+
+def _point_reading(quiet: Quiet) -> tuple[int, ...]:
+    """The signal's file, its token, and the region's and the point's counts."""
+    return quiet[:_AGENCY]
+
+
+def _point_revisions(stamp: tuple[int, ...]) -> tuple[int, int]:
+    """The point's revision and the sum of its day revisions over the answer's days."""
+    return stamp[1], stamp[3]

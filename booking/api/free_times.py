@@ -31,7 +31,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
-from booking.api.availability_hits import ANSWER_KEY, agency_half_found, signalled_current
+from booking.api.availability_hits import ANSWER_KEY, halves_found, signalled_current
 from booking.api.blueprint import bp
 from booking.api.json_errors import field_errors, not_found
 from booking.data.availability import (
@@ -178,7 +178,8 @@ def _refusal(
 class _Answer:
     """A 200 answer kept as sent: its body, its ETag, its times, and when it may be
     sent again.  ``agency_half``: the agency's half its times rest on, its key and
-    version (None: none).
+    version (None: none); ``point_days``: the point and the days its times were
+    computed for (its stamp's point revisions are over those days).
     ``slots``: its slots of the calendar signal (None without one); ``quiet``: their
     counts when its stamp was last found current, nothing being written."""
 
@@ -188,6 +189,7 @@ class _Answer:
     etag: str
     times: list[datetime]
     agency_half: tuple | None
+    point_days: tuple[str, date, date]
     slots: tuple[int, ...] | None = None
     quiet: Quiet | None = None
 
@@ -224,11 +226,12 @@ def point_availability(point_id: str):
         if quiet is not None:
             kept = replace(kept, quiet=quiet)
             cache.put(key, kept)
-            agency_half_found(cache, kept.agency_half, quiet)
+            halves_found(cache, kept, quiet)
         return _sent(kept, key)
     session = get_session()
     if session.in_transaction():  # its data may be older than that stamp
         stamp = availability_stamp(session, point_id, service_id, *computed)
+        quiet = None  # and older than the counts read before it
     # Before the times: a point hidden online has times for its desk, none for the API.
     # What that rests on (the point, the service, the offering) raises the region's or
     # the point's revision, so a kept answer under the same ones was asked so already.
@@ -247,11 +250,12 @@ def point_availability(point_id: str):
     slots = signal_slots(session, point_id, service_id, stamp)
     # The counts read before the stamp hold for this answer too, if of the same slots.
     quiet = quiet if quiet is not None and slots == kept.slots else None
-    kept = _Answer(stamp, valid, body, etag, starts, agency_half, slots, quiet)
+    point_days = (point_id, *computed)
+    kept = _Answer(stamp, valid, body, etag, starts, agency_half, point_days, slots, quiet)
     if not may_use_cache(session):
         return _sent(kept, None)
     cache.put(key, kept)
-    agency_half_found(cache, agency_half, quiet)
+    halves_found(cache, kept, quiet)
     return _sent(kept, key)
 
 
