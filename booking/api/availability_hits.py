@@ -22,12 +22,13 @@ free), only the half of its own point.  And it raises its point's count, which
 every answer at the point shares whatever its service and days, though it
 changes the point's half only of the days it touches.  So when the endpoint
 finds an answer current under counts read before its stamp, nothing being
-written, it notes (:func:`halves_found`) the agency's half's version at the
-region's and the agency's counts, and the point's revisions over the answer's
-days at the region's and the point's counts.  An answer whose region's count
-did not move is still current when each of its point's and agency's counts
-that moved was found, at the count it has now, to leave its half as the answer
-rests on it (:func:`signalled_current`)."""
+written, it notes (:func:`halves_found`) the agency's half's version and the
+agency's revisions over the answer's days at the region's and the agency's
+counts, and the point's revisions over the answer's days at the region's and
+the point's counts.  An answer whose region's count did not move is still
+current when each of its point's and agency's counts that moved was found, at
+the count it has now, to leave its half as the answer rests on it
+(:func:`signalled_current`)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ from sqlalchemy import Engine
 
 from booking.data.availability_cache import cache_of_engine
 from booking.data.calendar_signal import Quiet, signal_of_engine
+from booking.data.range_halves import agency_of_half
 from booking.engine.clock import utc_now
 
 #: Where the endpoint puts the cache key of the kept answer it sends.
@@ -103,8 +105,8 @@ def signalled_current(cache, key: Hashable, kept: Any, quiet: Quiet | None) -> b
     was found current; or the region's count did not move, and each of the point's
     and the agency's that moved was found, at the count it has now, to leave the
     answer's half as it rests on it (:func:`halves_found`): the point's revisions
-    over its days, and the agency's half's version.  Then the answer keeps these
-    counts, under ``key``."""
+    over its days, and the agency's revisions over its days or its half's version.
+    Then the answer keeps these counts, under ``key``."""
     if quiet is None or kept is None or kept.quiet is None:
         return False
     if quiet == kept.quiet:
@@ -115,25 +117,37 @@ def signalled_current(cache, key: Hashable, kept: Any, quiet: Quiet | None) -> b
         ("point days found", *kept.point_days)
     ) != (_point_reading(quiet), _point_revisions(kept.stamp)):
         return False
-    half_key, version = kept.agency_half
-    if quiet[_AGENCY] != kept.quiet[_AGENCY] and cache.get(("agency half found", half_key)) != (
-        _agency_reading(quiet),
-        version,
-    ):
+    if quiet[_AGENCY] != kept.quiet[_AGENCY] and not _agency_vouched(cache, kept, quiet):
         return False
     cache.put(key, replace(kept, quiet=quiet))
     return True
 
 
+def _agency_vouched(cache, kept: Any, quiet: Quiet) -> bool:
+    """Whether, at the agency's count in ``quiet``, the agency's revisions over
+    ``kept``'s days were found as its stamp has them, or its half with the version
+    ``kept`` rests on."""
+    half_key, version = kept.agency_half
+    reading = _agency_reading(quiet)
+    return cache.get(("agency days found", *_agency_days(kept))) == (
+        reading,
+        _agency_revisions(kept.stamp),
+    ) or cache.get(("agency half found", half_key)) == (reading, version)
+
+
 def halves_found(cache, kept: Any, quiet: Quiet | None) -> None:
     """Note, for other answers resting on them, that at the counts ``quiet`` (read
-    before ``kept``'s stamp, nothing being written) the point's revisions over
-    ``kept``'s days read as its stamp says, and the agency's half has the version
-    ``kept`` rests on."""
+    before ``kept``'s stamp, nothing being written) the point's and the agency's
+    revisions over ``kept``'s days read as its stamp says, and the agency's half
+    has the version ``kept`` rests on."""
     if kept.agency_half is None or quiet is None:
         return
     half_key, version = kept.agency_half
     cache.put(("agency half found", half_key), (_agency_reading(quiet), version))
+    cache.put(
+        ("agency days found", *_agency_days(kept)),
+        (_agency_reading(quiet), _agency_revisions(kept.stamp)),
+    )
     cache.put(
         ("point days found", *kept.point_days),
         (_point_reading(quiet), _point_revisions(kept.stamp)),
@@ -157,3 +171,13 @@ def _point_reading(quiet: Quiet) -> tuple[int, ...]:
 def _point_revisions(stamp: tuple[int, ...]) -> tuple[int, int]:
     """The point's revision and the sum of its day revisions over the answer's days."""
     return stamp[1], stamp[3]
+
+
+def _agency_revisions(stamp: tuple[int, ...]) -> tuple[int, int]:
+    """The agency's revision and the sum of its day revisions over the answer's days."""
+    return stamp[2], stamp[4]
+
+
+def _agency_days(kept: Any) -> tuple:
+    """The answer's agency and the days its times were computed for."""
+    return (agency_of_half(kept.agency_half[0]), *kept.point_days[1:])

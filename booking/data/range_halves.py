@@ -226,6 +226,11 @@ def _experts_key(
     return (*key, asked.calendar), (stamp[0], stamp[2], stamp[4])
 
 
+def agency_of_half(key: tuple) -> str:
+    """The agency whose half ``key`` (``_experts_key``'s) names."""
+    return key[1]
+
+
 def _experts_half(
     session: Session,
     cache: AvailabilityCache,
