@@ -15,8 +15,9 @@ serves the app and a bare Flask endpoint from one gunicorn (two workers:
 with ``--worker-threads 0``; ``BOOKING_VERIFY_PHONE=0``, rate limits off; on
 PostgreSQL with a calendar signal registered in a scratch directory, as
 ``booking calendar-signal register`` does for a server whose processes all run
-on one machine, unless ``--postgresql-signal none``), reads every URL three
-times (each worker keeps its own answers) and, while one client books
+on one machine, unless ``--postgresql-signal none``), reads every URL sixteen
+times on average (each worker keeps its own answers: every URL warm in each) and,
+while one client books
 ``--bookings-per-second`` free times through ``POST /api/v1/appointments`` the
 whole time, measures with ``wrk`` in rounds:
 
@@ -42,6 +43,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
 import os
 import random
 import statistics
@@ -63,6 +65,7 @@ from bench.availability import (
     region_with_future,
 )
 from bench.http_load import (
+    LOAD_THREADS,
     fetch,
     in_process,
     load_tool,
@@ -84,8 +87,12 @@ NATIONAL_FUTURE = 1_000_000
 #: Every offered point × service × three months (6,000), each as the API's answer, the
 #: range's starts and its point's half, and each point's service: about 20,000.
 NATIONAL_CACHE_ENTRIES = 32_768
-#: Readings of every URL before the measurements (see ``measure``).
-WARM_PASSES = 3
+#: Readings of every URL before the measurements, on average (see ``warm``); spread at
+#: random over two workers, they leave about one URL in 1,900 read fewer than twice in
+#: one of them.
+WARM_PASSES = 16
+#: The longest run of the load tool while warming.
+WARM_RUN_SECONDS = 20
 #: Readings of every URL, at least, in each in-process measurement.
 IN_PROCESS_PASSES = 3
 
@@ -169,12 +176,7 @@ def month_paths(offered: list, today: date) -> list[str]:
 
 def measure(url: str, paths: list[str], args) -> None:
     with serving(url, threads=args.worker_threads) as base:
-        # Each worker keeps its own answers, and an answer is sent before Flask from its
-        # second reading on: a URL read once is warm in one worker only.  A morning's
-        # server has been up for a while, so every URL is read WARM_PASSES times first.
-        for _ in range(WARM_PASSES):
-            for path in paths:
-                fetch(base + path)
+        warm(base, paths)
         booker = Booker(base, paths, args.bookings_per_second)
         booker.start()
         # Bookings land the whole time, and the answers the bookings during the other
@@ -208,6 +210,24 @@ def measure(url: str, paths: list[str], args) -> None:
     print("   budget: mixed ratio (steady) >= 0.3, same URL >= 0.6")
     booker.report()
     print(f"   load average (1 min) after each round: {[round(load, 1) for load in loads]}")
+
+
+def warm(base: str, paths: list[str]) -> None:
+    """Every URL read WARM_PASSES times on average by the load tool, whose threads each
+    go through the paths in turn: in runs, each going on where the last stopped.
+    Each worker keeps its own answers, and an answer is sent before Flask from its
+    third reading in a worker (the first computes it, the second finds it current and
+    notes the signal's counts).  A morning's server has been up for a while, so every
+    URL is warm in every worker.  Three readings over two workers would leave half
+    the URLs of a national morning cold in each worker, and the first round would
+    measure their warming."""
+    target, done, rate = WARM_PASSES * len(paths), 0, len(paths)
+    start = 0
+    while done < target:
+        seconds = max(1, min(WARM_RUN_SECONDS, math.ceil((target - done) / rate)))
+        rate = requests_per_second(base, paths[start:] + paths[:start], seconds)
+        done += int(rate * seconds)
+        start = (start + int(rate * seconds) // LOAD_THREADS) % len(paths)
 
 
 def in_process_costs(url: str, paths: list[str], reads: int = 3000) -> None:

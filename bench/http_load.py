@@ -96,6 +96,10 @@ def fetch(url: str) -> bytes:
         return answer.read()
 
 
+#: wrk's threads: each goes through the paths in turn from the first.
+LOAD_THREADS = 2
+
+
 def requests_per_second(base: str, paths: list[str], seconds: int) -> float:
     """Requests per second over ``seconds``, cycling through ``paths``."""
     if not shutil.which("wrk"):
@@ -109,7 +113,7 @@ def requests_per_second(base: str, paths: list[str], seconds: int) -> float:
             '  return wrk.format("GET", paths[(i % #paths) + 1])\nend\n'
         )
         result = subprocess.run(
-            ["wrk", "-t2", "-c16", f"-d{seconds}s", "-s", str(script), base],
+            ["wrk", f"-t{LOAD_THREADS}", "-c16", f"-d{seconds}s", "-s", str(script), base],
             capture_output=True,
             text=True,
             check=True,
