@@ -234,8 +234,8 @@ def in_process_costs(url: str, paths: list[str], reads: int = 3000) -> None:
     """The mixed reads through the WSGI app in this process, a booking through the API
     every so many reads: CPU time per read against a bare request's, which a busy
     machine disturbs less than requests per second.  One booking in 500 reads is two
-    a second at 1,000 reads a second.  As in the server, every URL is read twice
-    first (an answer is sent before Flask from its second reading on), and the
+    a second at 1,000 reads a second.  As in the server, every URL is warm first
+    (read twice: an answer is sent before Flask from its third reading on), and the
     reads go through every URL in turn at least three times."""
     reads = max(reads, IN_PROCESS_PASSES * len(paths))
     with in_process(url) as client:
