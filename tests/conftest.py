@@ -26,6 +26,7 @@ from booking.data.availability_cache import clear_availability_cache
 from booking.data.base import Base
 from booking.data.schema import upgrade_schema
 from booking.data.sessions import make_engine, make_session_factory
+from booking.data.signal_registration import register_signal
 from booking.engine.clock import require_aware, utc_now
 from booking.testing.scratch_databases import create_scratch_database, drop_scratch_database
 from tests.factories import NOW, Factory
@@ -140,6 +141,15 @@ def session(clean_database) -> Iterator[Session]:
 @pytest.fixture
 def factory(session) -> Factory:
     return Factory(session)
+
+
+@pytest.fixture
+def shared_signal(clean_database, tmp_path) -> None:
+    """The calendar signal shared by every process using the database: beside it on
+    SQLite, and on PostgreSQL registered in a file of the test's own."""
+    if clean_database.dialect.name == "postgresql":
+        with make_session_factory(clean_database)() as session:
+            register_signal(session, str(tmp_path / "calendar-signal"))
 
 
 def test_settings(database_url: str, **overrides: object) -> dict[str, object]:

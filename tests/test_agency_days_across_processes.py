@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import pytest
 
-from booking.data.sessions import make_session_factory
-from booking.data.signal_registration import register_signal
 from tests.test_cache_across_processes import (
     WEDNESDAY,
     booking_args,
@@ -24,7 +22,7 @@ SERVICES = ("kela-benefits", "kela-pension")
 
 
 @pytest.fixture
-def world(factory, engine, tmp_path):
+def world(factory, shared_signal):
     """Testilä and Toinen offer Kela's two services, which its one expert does both."""
     for point in ("testila", "toinen"):
         factory.point(point, municipality=point)
@@ -32,9 +30,6 @@ def world(factory, engine, tmp_path):
         factory.service(service, points=("testila", "toinen"))
     factory.expert("kela-anna", services=SERVICES)
     factory.session.commit()
-    if engine.dialect.name == "postgresql":
-        with make_session_factory(engine)() as session:
-            register_signal(session, str(tmp_path / "calendar-signal"))
 
 
 def test_a_booking_on_other_days_costs_the_agency_s_other_services_no_round_trip(

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-from booking.data.sessions import make_session_factory
-from booking.data.signal_registration import register_signal
 from tests.test_cache_across_processes import (
     WEDNESDAY,
     booking_args,
@@ -22,7 +20,7 @@ POINTS = ("testila", "toinen", "kolmas")
 
 
 @pytest.fixture
-def world(factory, engine, tmp_path):
+def world(factory, shared_signal):
     """Three points offer Kela's service, Toinen with two rooms and the others with one;
     two Kela experts serve all three."""
     for point in POINTS:
@@ -31,9 +29,6 @@ def world(factory, engine, tmp_path):
     factory.expert("kela-anna")
     factory.expert("kela-bertil")
     factory.session.commit()
-    if engine.dialect.name == "postgresql":
-        with make_session_factory(engine)() as session:
-            register_signal(session, str(tmp_path / "calendar-signal"))
 
 
 def kela_times(client, point: str) -> list[str]:

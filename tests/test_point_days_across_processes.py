@@ -11,8 +11,6 @@ from datetime import date
 
 import pytest
 
-from booking.data.sessions import make_session_factory
-from booking.data.signal_registration import register_signal
 from tests.test_cache_across_processes import (
     WEDNESDAY,
     booking_args,
@@ -25,7 +23,7 @@ SERVICES = ("kela-benefits", "vero-advice")
 
 
 @pytest.fixture
-def world(factory, engine, tmp_path):
+def world(factory, shared_signal):
     """Testilä, with one room, offers Kela's and Vero's services, each with an expert."""
     factory.point("testila")
     factory.service(points=("testila",))
@@ -33,9 +31,6 @@ def world(factory, engine, tmp_path):
     factory.expert("kela-anna")
     factory.expert("vero-ville", agency="vero", services=("vero-advice",))
     factory.session.commit()
-    if engine.dialect.name == "postgresql":
-        with make_session_factory(engine)() as session:
-            register_signal(session, str(tmp_path / "calendar-signal"))
 
 
 def times(client, service: str, day: date) -> list[str]:

@@ -9,9 +9,6 @@ from datetime import date
 
 import pytest
 
-from booking.data.sessions import make_session_factory
-from booking.data.signal_registration import register_signal
-
 WEDNESDAY = date(2026, 3, 4)
 PATH = f"/api/v1/points/testila/availability?service=kela-benefits&from={WEDNESDAY}&to={WEDNESDAY}"
 
@@ -37,10 +34,7 @@ def sent(answer) -> tuple:
     return answer.status_code, sorted(answer.headers.items()), answer.data
 
 
-def test_a_hit_is_sent_before_flask_as_flask_sent_it(app, client, world, engine, tmp_path):
-    if engine.dialect.name == "postgresql":  # shared once registered
-        with make_session_factory(engine)() as session:
-            register_signal(session, str(tmp_path / "calendar-signal"))
+def test_a_hit_is_sent_before_flask_as_flask_sent_it(app, client, world, shared_signal):
     computed, found_current = client.get(PATH), client.get(PATH)
     assert sent(computed) == sent(found_current)
     assert computed.headers["X-Frame-Options"] == "DENY"  # the hooks' headers too
