@@ -221,13 +221,15 @@ def warm(base: str, paths: list[str]) -> None:
     URL is warm in every worker.  Three readings over two workers would leave half
     the URLs of a national morning cold in each worker, and the first round would
     measure their warming."""
-    target, done, rate = WARM_PASSES * len(paths), 0, len(paths)
-    start = 0
+    target = WARM_PASSES * len(paths)
+    done = start = 0
+    rate = target  # unknown yet: the first run, of one second, measures it
     while done < target:
         seconds = max(1, min(WARM_RUN_SECONDS, math.ceil((target - done) / rate)))
         rate = requests_per_second(base, paths[start:] + paths[:start], seconds)
-        done += int(rate * seconds)
-        start = (start + int(rate * seconds) // LOAD_THREADS) % len(paths)
+        reads = int(rate * seconds)
+        done += reads
+        start = (start + reads // LOAD_THREADS) % len(paths)
 
 
 def in_process_costs(url: str, paths: list[str], reads: int = 3000) -> None:
